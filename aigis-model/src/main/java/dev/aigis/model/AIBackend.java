@@ -9,6 +9,11 @@ import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.backend.Credentials;
 
+/**
+ * aigis.dev/v1alpha1 AIBackend: an AI service Aigis sends requests to. {@code credentials},
+ * {@code modelNameOverride} and {@code timeouts} are nullable.
+ */
+
 public record AIBackend(
     ObjectMeta metadata,
     SourceRef source,
