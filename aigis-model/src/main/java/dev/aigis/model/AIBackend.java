@@ -1,9 +1,5 @@
 package dev.aigis.model;
 
-/**
- * aigis.dev/v1alpha1 AIBackend: an AI service Aigis sends requests to. {@code credentials},
- * {@code modelNameOverride} and {@code timeouts} are nullable.
- */
 import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
@@ -13,7 +9,6 @@ import dev.aigis.model.backend.Credentials;
  * aigis.dev/v1alpha1 AIBackend: an AI service Aigis sends requests to. {@code credentials},
  * {@code modelNameOverride} and {@code timeouts} are nullable.
  */
-
 public record AIBackend(
     ObjectMeta metadata,
     SourceRef source,
