@@ -1,0 +1,93 @@
+package dev.aigis.core.api;
+
+/**
+ * Every failure the gateway reports to a client, a closed set. Each knows its HTTP status; the
+ * wire shape (OpenAI's {@code {"error":{...}}} today, Anthropic's later) is chosen by an
+ * {@link ErrorRenderer}, the one place that renders them. Messages here are shown to clients, so
+ * they never carry secrets, prompt text or internal stack traces.
+ */
+public sealed interface GatewayError {
+
+  int status();
+
+  String message();
+
+  /** OpenAI's error {@code type}. */
+  String type();
+
+  /** A stable machine-readable code. */
+  String code();
+
+  record MalformedJson(String detail, long line, long column) implements GatewayError {
+    public int status() { return 400; }
+    public String message() {
+      return "Invalid JSON in request body at line " + line + ", column " + column + ": " + detail;
+    }
+    public String type() { return "invalid_request_error"; }
+    public String code() { return "invalid_json"; }
+  }
+
+  /** A well-formed body that is not what the endpoint accepts (e.g. not an object, model not a string). */
+  record InvalidRequest(String message, String param) implements GatewayError {
+    public int status() { return 400; }
+    public String type() { return "invalid_request_error"; }
+    public String code() { return "invalid_request"; }
+  }
+
+  record BodyTooLarge(long limitBytes) implements GatewayError {
+    public int status() { return 413; }
+    public String message() { return "Request body exceeds the limit of " + limitBytes + " bytes"; }
+    public String type() { return "invalid_request_error"; }
+    public String code() { return "request_too_large"; }
+  }
+
+  record ModelNotFound(String model) implements GatewayError {
+    public int status() { return 404; }
+    public String message() { return "The model `" + model + "` does not exist or is not served by this gateway"; }
+    public String type() { return "invalid_request_error"; }
+    public String code() { return "model_not_found"; }
+  }
+
+  record RouteNotFound(String method, String path) implements GatewayError {
+    public int status() { return 404; }
+    public String message() { return "No route matches " + method + " " + path; }
+    public String type() { return "invalid_request_error"; }
+    public String code() { return "route_not_found"; }
+  }
+
+  /** The route matched but has no backend that can be used (all weights zero, or unresolved). */
+  record NoBackend(String route) implements GatewayError {
+    public int status() { return 500; }
+    public String message() { return "Route " + route + " has no usable backend"; }
+    public String type() { return "server_error"; }
+    public String code() { return "no_backend"; }
+  }
+
+  record UpstreamUnreachable(String backend) implements GatewayError {
+    public int status() { return 502; }
+    public String message() { return "Upstream " + backend + " is unreachable"; }
+    public String type() { return "server_error"; }
+    public String code() { return "upstream_unreachable"; }
+  }
+
+  /** The upstream answered with something that is not a valid response (e.g. a broken stream). */
+  record UpstreamProtocolError(String backend, String detail) implements GatewayError {
+    public int status() { return 502; }
+    public String message() { return "Upstream " + backend + " sent an invalid response: " + detail; }
+    public String type() { return "server_error"; }
+    public String code() { return "upstream_invalid_response"; }
+  }
+
+  record UpstreamTimeout(String backend, long timeoutMillis) implements GatewayError {
+    public int status() { return 504; }
+    public String message() { return "Upstream " + backend + " did not answer within " + timeoutMillis + " ms"; }
+    public String type() { return "server_error"; }
+    public String code() { return "upstream_timeout"; }
+  }
+
+  record Internal(String message) implements GatewayError {
+    public int status() { return 500; }
+    public String type() { return "server_error"; }
+    public String code() { return "internal_error"; }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.aigis.core.openai;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigis.core.json.Json;
+import dev.aigis.core.usage.OpenAiUsage;
+import dev.aigis.core.usage.TokenUsage;
+import java.io.IOException;
+
+/**
+ * Reads usage from OpenAI responses: whole JSON bodies and stream chunks. Only the top-level
+ * {@code usage} object is materialised; the rest is tokenised and skipped, which also proves the
+ * chunk is well-formed JSON.
+ */
+public final class OpenAiResponseInspector {
+
+  private OpenAiResponseInspector() {}
+
+  /** @throws IOException when the chunk is not a JSON object */
+  public static StreamChunk chunk(String data) throws IOException {
+    try (JsonParser p = Json.FACTORY.createParser(data)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("stream chunk is not a JSON object");
+      }
+      TokenUsage usage = null;
+      boolean choicesEmpty = false;
+      boolean sawChoices = false;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+          usage = OpenAiUsage.from(Json.MAPPER.readTree(p));
+        } else if ("choices".equals(field)) {
+          sawChoices = true;
+          choicesEmpty = value == JsonToken.START_ARRAY && p.nextToken() == JsonToken.END_ARRAY;
+          if (!choicesEmpty) {
+            p.skipChildren();
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new IOException("trailing content after stream chunk");
+      }
+      if (usage == null) {
+        return StreamChunk.PLAIN;
+      }
+      return new StreamChunk(usage, !sawChoices || choicesEmpty);
+    }
+  }
+
+  /** Usage of a whole JSON response body, or null when absent or unreadable. */
+  public static TokenUsage body(byte[] body, int length) {
+    try (JsonParser p = Json.FACTORY.createParser(body, 0, length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+          JsonNode usage = Json.MAPPER.readTree(p);
+          return OpenAiUsage.from(usage);
+        }
+        p.skipChildren();
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.aigis.server;
+
+import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.snapshot.ConfigSnapshot;
+import dev.aigis.model.snapshot.ResolvedBackend;
+import dev.aigis.server.admin.AdminServer;
+import dev.aigis.server.metrics.GatewayMetrics;
+import dev.aigis.server.proxy.AiRequestHandler;
+import dev.aigis.server.proxy.RuntimeConfig;
+import dev.aigis.server.proxy.UpstreamClients;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running data plane: listeners, admin port and the current configuration. {@link #apply}
+ * swaps configuration atomically; requests already in flight finish on the snapshot they started with.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+  private final Vertx vertx;
+  private final ServerOptions options;
+  private final GatewayMetrics metrics = new GatewayMetrics();
+  private final UpstreamClients clients;
+  private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
+  private final ListenerManager listeners;
+  private final AdminServer admin;
+  private volatile boolean ready;
+  private int adminPort = -1;
+
+  private GatewayServer(ServerOptions options) {
+    this.options = options;
+    int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+    this.clients = new UpstreamClients(vertx);
+    this.listeners = new ListenerManager(vertx, options, loops,
+        port -> new AiRequestHandler(port, current::get, options, clients, metrics, vertx));
+    this.admin = new AdminServer(vertx, metrics, () -> ready);
+  }
+
+  /** Starts serving {@code snapshot}; returns once every listener and the admin port are bound. */
+  public static GatewayServer start(ConfigSnapshot snapshot, ServerOptions options) {
+    var server = new GatewayServer(options);
+    try {
+      if (options.adminPort() >= 0) {
+        server.adminPort = await(server.admin.start(options.adminHost(), options.adminPort()));
+        LOG.info("admin endpoints on http://{}:{} (/healthz, /readyz, /metrics)", options.adminHost(), server.adminPort);
+      }
+      server.apply(snapshot);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  /** Serves a new snapshot from the next request on; throws if a new port cannot be bound. */
+  public synchronized void apply(ConfigSnapshot snapshot) {
+    RuntimeConfig compiled = RuntimeConfig.compile(snapshot);
+    current.set(compiled);
+    await(listeners.apply(snapshot));
+    clients.retainOnly(endpointsOf(snapshot));
+    ready = true;
+  }
+
+  public int adminPort() {
+    return adminPort;
+  }
+
+  /** The port actually bound for a configured listener port (they differ when 0 was configured). */
+  public int boundPort(int configuredPort) {
+    Integer port = listeners.actualPorts().get(configuredPort);
+    if (port == null) {
+      throw new IllegalArgumentException("no listener on port " + configuredPort);
+    }
+    return port;
+  }
+
+  public Map<Integer, Integer> boundPorts() {
+    return listeners.actualPorts();
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  public ConfigSnapshot snapshot() {
+    return current.get().snapshot();
+  }
+
+  @Override
+  public void close() {
+    ready = false;
+    try {
+      await(listeners.close());
+      await(admin.close());
+    } catch (RuntimeException e) {
+      LOG.warn("error while closing listeners: {}", e.getMessage());
+    }
+    clients.close();
+    await(vertx.close());
+  }
+
+  private static Set<UpstreamClients.EndpointKey> endpointsOf(ConfigSnapshot snapshot) {
+    Set<UpstreamClients.EndpointKey> keys = new HashSet<>();
+    for (ResolvedBackend backend : snapshot.backends().values()) {
+      if (backend.backend().endpoint() instanceof BackendEndpoint.Url url) {
+        keys.add(UpstreamClients.EndpointKey.of(url, backend.timeouts().connect()));
+      }
+    }
+    return keys;
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.aigis.server;
+
+import java.time.Duration;
+
+/**
+ * Process-level settings that are not part of the declarative configuration.
+ *
+ * @param adminPort port of {@code /healthz}, {@code /readyz} and {@code /metrics}; 0 picks a free one, -1 disables
+ * @param adminHost interface the admin server binds (loopback by default: metrics are not for the public)
+ * @param trafficHost interface the listeners bind
+ * @param maxRequestBodyBytes largest request body the gateway buffers (413 above)
+ * @param eventLoops event-loop threads; 0 means one per core
+ * @param drainTimeout how long a removed listener keeps serving in-flight requests
+ * @param accessLog whether to write one JSON line per request
+ * @param debugHeaders whether to add {@code x-aigis-route}/{@code x-aigis-backend} to responses
+ */
+public record ServerOptions(
+    int adminPort,
+    String adminHost,
+    String trafficHost,
+    long maxRequestBodyBytes,
+    int eventLoops,
+    Duration drainTimeout,
+    boolean accessLog,
+    boolean debugHeaders) {
+
+  public static final long DEFAULT_MAX_REQUEST_BODY = 2L * 1024 * 1024;
+
+  public static ServerOptions defaults() {
+    return new ServerOptions(9901, "127.0.0.1", "0.0.0.0", DEFAULT_MAX_REQUEST_BODY, 0, Duration.ofSeconds(30), true, false);
+  }
+
+  public ServerOptions withAdminPort(int port) {
+    return new ServerOptions(port, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog, debugHeaders);
+  }
+
+  public ServerOptions withAccessLog(boolean enabled) {
+    return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, enabled, debugHeaders);
+  }
+
+  public ServerOptions withMaxRequestBodyBytes(long bytes) {
+    return new ServerOptions(adminPort, adminHost, trafficHost, bytes, eventLoops, drainTimeout, accessLog, debugHeaders);
+  }
+
+  public ServerOptions withEventLoops(int count) {
+    return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, count, drainTimeout, accessLog, debugHeaders);
+  }
+
+  public ServerOptions withDebugHeaders(boolean enabled) {
+    return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog, enabled);
+  }
+
+  public ServerOptions withTrafficHost(String host) {
+    return new ServerOptions(adminPort, adminHost, host, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog, debugHeaders);
+  }
+}

@@ -1,0 +1,218 @@
+package dev.aigis.server.proxy;
+
+import dev.aigis.core.api.ErrorRenderer;
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.api.OpenAiErrorRenderer;
+import dev.aigis.core.openai.OpenAiEndpoint;
+import dev.aigis.core.openai.OpenAiRequestInspector;
+import dev.aigis.core.openai.RequestRejected;
+import dev.aigis.core.routing.RequestHead;
+import dev.aigis.core.routing.RouteMatchResult;
+import dev.aigis.core.routing.WeightedBackend;
+import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.route.RouteFilter;
+import dev.aigis.server.ServerOptions;
+import dev.aigis.server.metrics.GatewayMetrics;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * The data plane's request handler for one port: reads the body when routing needs it, runs the
+ * built-in model-header step, matches a route once, picks a weighted backend and hands over to
+ * the echo model or the upstream proxy. Every refusal is rendered in the OpenAI error format.
+ *
+ * <p>Runs on the event loop of the downstream connection and never blocks.
+ */
+public final class AiRequestHandler implements Handler<HttpServerRequest> {
+
+  private static final ErrorRenderer ERRORS = OpenAiErrorRenderer.INSTANCE;
+
+  private final int port;
+  private final Supplier<RuntimeConfig> config;
+  private final ServerOptions options;
+  private final UpstreamProxy proxy;
+  private final EchoResponder echo;
+  private final ExchangeCompletion completion;
+  /** Weighted picks need a fast, not a secure, source; one per handler, used from its event loop only. */
+  private final ThreadLocal<SplittableRandom> random = ThreadLocal.withInitial(SplittableRandom::new);
+
+  public AiRequestHandler(
+      int port, Supplier<RuntimeConfig> config, ServerOptions options, UpstreamClients clients, GatewayMetrics metrics,
+      io.vertx.core.Vertx vertx) {
+    this.port = port;
+    this.config = config;
+    this.options = options;
+    this.completion = new ExchangeCompletion(metrics, options.accessLog());
+    this.proxy = new UpstreamProxy(vertx, clients, completion, options);
+    this.echo = new EchoResponder(completion);
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    String requestId = request.getHeader("x-request-id");
+    var exchange = new Exchange(request, requestId != null ? requestId : RequestIds.next());
+    request.response().closeHandler(v -> onClientGone(exchange));
+
+    if (exchange.endpoint == OpenAiEndpoint.MODELS && request.method() == HttpMethod.GET) {
+      ModelsResponder.respond(exchange, config.get().port(port), completion);
+      return;
+    }
+    if (!needsBody(request, exchange.endpoint)) {
+      request.pause(); // the upstream request pipes the body through untouched
+      route(exchange, null);
+      return;
+    }
+    readBody(exchange);
+  }
+
+  private static boolean needsBody(HttpServerRequest request, OpenAiEndpoint endpoint) {
+    HttpMethod method = request.method();
+    if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
+      return false;
+    }
+    if (endpoint.requiresModel()) {
+      return true;
+    }
+    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    return contentType != null && contentType.regionMatches(true, 0, "application/json", 0, 16);
+  }
+
+  private void readBody(Exchange exchange) {
+    HttpServerRequest request = exchange.request;
+    long limit = options.maxRequestBodyBytes();
+    String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    long declaredLength = parseLength(declared);
+    if (declaredLength > limit) {
+      rejectOversize(exchange, limit);
+      return;
+    }
+    Buffer body = Buffer.buffer(declaredLength > 0 ? (int) declaredLength : 1024);
+    request.handler(chunk -> {
+      if (exchange.finished()) {
+        return;
+      }
+      if (body.length() + chunk.length() > limit) {
+        rejectOversize(exchange, limit);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.endHandler(v -> {
+      if (!exchange.finished()) {
+        exchange.bytesIn = body.length();
+        onBody(exchange, body);
+      }
+    });
+    request.exceptionHandler(err -> completion.abort(exchange, 400, "client_body_error"));
+  }
+
+  private void rejectOversize(Exchange exchange, long limit) {
+    // Closing after the answer stops the client from streaming the rest of a body we will not read.
+    exchange.request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    completion.fail(exchange, new GatewayError.BodyTooLarge(limit));
+  }
+
+  private void onBody(Exchange exchange, Buffer body) {
+    byte[] bytes = body.getBytes();
+    try {
+      if (bytes.length > 0 || exchange.endpoint.requiresModel()) {
+        exchange.body = OpenAiRequestInspector.inspect(bytes);
+      }
+    } catch (RequestRejected rejected) {
+      completion.fail(exchange, rejected.error());
+      return;
+    }
+    if (exchange.endpoint.requiresModel() && exchange.body.model() == null) {
+      completion.fail(exchange, new GatewayError.InvalidRequest("You must provide a model parameter", "model"));
+      return;
+    }
+    route(exchange, bytes);
+  }
+
+  /** Matches a route (once), applies its request filters and dispatches to the picked backend. */
+  private void route(Exchange exchange, byte[] body) {
+    HttpServerRequest request = exchange.request;
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    // The body is the source of truth for the model: a client-sent header cannot route elsewhere.
+    if (exchange.body.model() != null) {
+      headers.set(RuntimeConfig.MODEL_HEADER, exchange.body.model());
+    } else {
+      headers.remove(RuntimeConfig.MODEL_HEADER);
+    }
+    PortRoutes routes = config.get().port(port);
+    var head = new RequestHead(request.method().name(), request.authority() == null ? request.getHeader("host")
+        : request.authority().toString(), request.path(), request.query(), new VertxHeaderView(headers));
+    Optional<RouteMatchResult> matched = routes == null ? Optional.empty() : routes.match(head);
+    if (matched.isEmpty()) {
+      completion.fail(exchange, exchange.body.model() != null
+          ? new GatewayError.ModelNotFound(exchange.body.model())
+          : new GatewayError.RouteNotFound(request.method().name(), request.path()));
+      return;
+    }
+    exchange.match = matched.get();
+    exchange.routedModel = exchange.body.model();
+    Optional<WeightedBackend> picked = exchange.match.backends().pick(random.get());
+    if (picked.isEmpty()) {
+      completion.fail(exchange, new GatewayError.NoBackend(exchange.routeName()));
+      return;
+    }
+    exchange.backend = picked.get();
+    String path = request.path();
+    String hostOverride = null;
+    for (RouteFilter filter : exchange.match.rule().filters()) {
+      switch (filter) {
+        case RouteFilter.RequestHeaderModifier m -> HeaderFilters.apply(m.modifier(), headers);
+        case RouteFilter.ResponseHeaderModifier m -> { } // applied to the response
+        case RouteFilter.UrlRewrite rewrite -> {
+          if (rewrite.hostname() != null) {
+            hostOverride = rewrite.hostname();
+          }
+          if (rewrite.path() != null) {
+            path = PathRewrite.apply(rewrite.path(), exchange.match.match(), path);
+          }
+        }
+      }
+    }
+    switch (exchange.backend.backend().backend().endpoint()) {
+      case BackendEndpoint.Builtin builtin -> echo.respond(exchange, body);
+      case BackendEndpoint.Url url -> proxy.forward(exchange, url, headers, path, hostOverride, body);
+    }
+  }
+
+  private void onClientGone(Exchange exchange) {
+    if (exchange.finished()) {
+      return;
+    }
+    if (exchange.upstream != null) {
+      exchange.upstream.reset();
+    }
+    completion.abort(exchange, 499, "client_closed");
+  }
+
+  private static long parseLength(String value) {
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  static HttpServerResponse response(Exchange exchange) {
+    return exchange.request.response();
+  }
+
+  static ErrorRenderer errors() {
+    return ERRORS;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.aigis.server.proxy;
+
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.api.OpenAiErrorRenderer;
+import dev.aigis.model.route.RouteFilter;
+import dev.aigis.server.metrics.GatewayMetrics;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * The one place an exchange ends: it renders gateway errors, applies the route's response header
+ * filters, and records metrics and the access-log line exactly once per request.
+ */
+final class ExchangeCompletion {
+
+  private final GatewayMetrics metrics;
+  private final boolean accessLog;
+
+  ExchangeCompletion(GatewayMetrics metrics, boolean accessLog) {
+    this.metrics = metrics;
+    this.accessLog = accessLog && AccessLog.enabled();
+  }
+
+  /** Answers with a gateway error, or ends an already started stream with an error event. */
+  void fail(Exchange exchange, GatewayError error) {
+    if (exchange.finished()) {
+      return;
+    }
+    exchange.errorCode = error.code();
+    HttpServerResponse response = exchange.request.response();
+    if (response.headWritten()) {
+      if (!response.ended() && !response.closed()) {
+        byte[] event = OpenAiErrorRenderer.INSTANCE.streamEvent(error);
+        exchange.bytesOut += event.length;
+        response.end(Buffer.buffer(event));
+      }
+      done(exchange, response.getStatusCode());
+      return;
+    }
+    byte[] body = OpenAiErrorRenderer.INSTANCE.body(error);
+    exchange.bytesOut += body.length;
+    response.setStatusCode(error.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, OpenAiErrorRenderer.INSTANCE.contentType())
+        .putHeader("x-request-id", exchange.requestId);
+    applyResponseFilters(exchange, response);
+    response.end(Buffer.buffer(body));
+    done(exchange, error.status());
+  }
+
+  /** The client went away or sent a broken body: nothing more can be written. */
+  void abort(Exchange exchange, int status, String errorCode) {
+    if (exchange.finished()) {
+      return;
+    }
+    exchange.errorCode = errorCode;
+    HttpServerResponse response = exchange.request.response();
+    if (!response.closed() && !response.ended()) {
+      response.reset();
+    }
+    done(exchange, status);
+  }
+
+  /** A response fully written; call after {@code response.end()}. */
+  void succeeded(Exchange exchange) {
+    done(exchange, exchange.request.response().getStatusCode());
+  }
+
+  static void applyResponseFilters(Exchange exchange, HttpServerResponse response) {
+    if (exchange.match == null) {
+      return;
+    }
+    for (RouteFilter filter : exchange.match.rule().filters()) {
+      if (filter instanceof RouteFilter.ResponseHeaderModifier m) {
+        HeaderFilters.apply(m.modifier(), response.headers());
+      }
+    }
+  }
+
+  private void done(Exchange exchange, int status) {
+    if (!exchange.markFinished()) {
+      return;
+    }
+    long duration = System.nanoTime() - exchange.startNanos;
+    String model = exchange.routedModel == null ? "" : exchange.routedModel;
+    metrics.recordRequest(
+        new GatewayMetrics.RequestLabels(exchange.routeName(), exchange.backendName(), model, status), duration);
+    String operation = exchange.endpoint.operationName();
+    if (operation != null && exchange.backend != null && status < 400 && exchange.errorCode == null) {
+      String provider = exchange.backend.backend().backend().schema().name().toLowerCase(java.util.Locale.ROOT);
+      metrics.recordModelCall(
+          new GatewayMetrics.GenAiLabels(operation, provider, model), duration, exchange.ttftNanos, exchange.usage);
+    }
+    if (accessLog) {
+      AccessLog.write(new ExchangeRecord(
+          exchange.startEpochMillis, exchange.requestId, exchange.request.method().name(), exchange.request.path(),
+          status, duration, exchange.ttftNanos, exchange.match == null ? null : exchange.routeName(),
+          exchange.backend == null ? null : exchange.backendName(), exchange.routedModel, operation,
+          exchange.body.stream(), exchange.upstreamStatus, exchange.usage, exchange.bytesIn, exchange.bytesOut,
+          exchange.errorCode));
+    }
+  }
+}

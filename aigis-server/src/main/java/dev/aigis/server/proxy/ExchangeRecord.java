@@ -1,0 +1,23 @@
+package dev.aigis.server.proxy;
+
+import dev.aigis.core.usage.TokenUsage;
+
+/** What is known about one finished request, for metrics and the access log. */
+record ExchangeRecord(
+    long startEpochMillis,
+    String requestId,
+    String method,
+    String path,
+    int status,
+    long durationNanos,
+    long ttftNanos,
+    String route,
+    String backend,
+    String model,
+    String operation,
+    boolean stream,
+    int upstreamStatus,
+    TokenUsage usage,
+    long bytesIn,
+    long bytesOut,
+    String errorCode) {}

@@ -1,0 +1,66 @@
+package dev.aigis.server.proxy;
+
+import dev.aigis.core.routing.Router;
+import dev.aigis.model.HttpRoute;
+import dev.aigis.model.route.RouteMatch;
+import dev.aigis.model.snapshot.BoundListener;
+import dev.aigis.model.snapshot.ConfigSnapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A configuration snapshot compiled for the data plane: routers per port. Immutable; the handler
+ * reads the current one once per request, so a reload never changes a request half-way through.
+ */
+public final class RuntimeConfig {
+
+  public static final String MODEL_HEADER = "X-Gateway-Model-Name";
+
+  private final ConfigSnapshot snapshot;
+  private final Map<Integer, PortRoutes> ports;
+
+  private RuntimeConfig(ConfigSnapshot snapshot, Map<Integer, PortRoutes> ports) {
+    this.snapshot = snapshot;
+    this.ports = Map.copyOf(ports);
+  }
+
+  public static RuntimeConfig compile(ConfigSnapshot snapshot) {
+    Map<Integer, List<PortRoutes.ListenerRouter>> byPort = new HashMap<>();
+    for (BoundListener listener : snapshot.listeners()) {
+      Router router = Router.compile(listener, snapshot.routes(), snapshot.backends());
+      byPort.computeIfAbsent(listener.port(), p -> new ArrayList<>())
+          .add(new PortRoutes.ListenerRouter(listener.listener(), router));
+    }
+    Map<Integer, PortRoutes> ports = new HashMap<>();
+    byPort.forEach((port, routers) -> ports.put(port, new PortRoutes(routers, modelsOf(snapshot.routes()))));
+    return new RuntimeConfig(snapshot, ports);
+  }
+
+  public ConfigSnapshot snapshot() {
+    return snapshot;
+  }
+
+  PortRoutes port(int port) {
+    return ports.get(port);
+  }
+
+  /** Models named by exact {@code X-Gateway-Model-Name} header matches, in configuration order. */
+  private static List<String> modelsOf(List<HttpRoute> routes) {
+    var models = new LinkedHashSet<String>();
+    for (HttpRoute route : routes) {
+      for (var rule : route.rules()) {
+        for (RouteMatch match : rule.matches()) {
+          for (RouteMatch.HeaderMatch header : match.headers()) {
+            if (header.type() == RouteMatch.MatchType.Exact && MODEL_HEADER.equalsIgnoreCase(header.name())) {
+              models.add(header.value());
+            }
+          }
+        }
+      }
+    }
+    return List.copyOf(models);
+  }
+}

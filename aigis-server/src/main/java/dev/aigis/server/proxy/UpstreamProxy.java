@@ -1,0 +1,154 @@
+package dev.aigis.server.proxy;
+
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.openai.OpenAiRequestRewriter;
+import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.route.RouteTimeouts;
+import dev.aigis.model.snapshot.ResolvedBackend;
+import dev.aigis.server.ServerOptions;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends an exchange to an HTTP upstream and relays the answer: headers first, then the body as it
+ * arrives, with backpressure both ways. SSE answers go through {@link SseRelay}; anything else is
+ * relayed chunk by chunk, with a bounded copy kept only to read token usage.
+ */
+final class UpstreamProxy {
+
+  private final Vertx vertx;
+  private final UpstreamClients clients;
+  private final ExchangeCompletion completion;
+
+  UpstreamProxy(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, ServerOptions options) {
+    this.vertx = vertx;
+    this.clients = clients;
+    this.completion = completion;
+  }
+
+  void forward(Exchange exchange, BackendEndpoint.Url url, MultiMap headers, String path, String hostOverride, byte[] body) {
+    ResolvedBackend backend = exchange.backend.backend();
+    BackendTimeouts timeouts = backend.timeouts();
+    byte[] upstreamBody = body;
+    boolean askForUsage = exchange.body.stream() && exchange.endpoint.streamable();
+    String modelOverride = backend.backend().modelNameOverride();
+    if (body != null && OpenAiRequestRewriter.needed(exchange.body, modelOverride, askForUsage)) {
+      upstreamBody = OpenAiRequestRewriter.rewrite(body, modelOverride, askForUsage);
+    }
+    exchange.injectedUsage = askForUsage && !exchange.body.clientAskedForUsage();
+
+    HopByHop.strip(headers);
+    headers.remove(HttpHeaders.HOST);
+    headers.set(HttpHeaders.HOST, hostOverride != null ? hostOverride : url.authority());
+    headers.set("x-request-id", exchange.requestId);
+    if (upstreamBody != null) {
+      headers.remove(HttpHeaders.CONTENT_LENGTH); // Vert.x sets it from the buffer sent
+    }
+    if (exchange.endpoint.requiresModel()) {
+      headers.set(HttpHeaders.ACCEPT_ENCODING, "identity"); // usage is read from the body, so no compression
+    }
+    if (!backend.backend().forwardClientAuthorization()) {
+      headers.remove(HttpHeaders.AUTHORIZATION);
+    }
+    if (backend.apiKey() != null) {
+      headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + backend.apiKey());
+    }
+    String query = exchange.request.query();
+    String uri = url.basePath() + path + (query == null ? "" : "?" + query);
+
+    var requestOptions = new RequestOptions()
+        .setMethod(exchange.request.method())
+        .setURI(uri)
+        .setHeaders(headers)
+        .setIdleTimeout(timeouts.idle().toMillis());
+    long headerTimeout = headerTimeoutMillis(timeouts, exchange.match.rule().timeouts());
+    final byte[] sent = upstreamBody;
+    var client = clients.client(UpstreamClients.EndpointKey.of(url, timeouts.connect()));
+    client.request(requestOptions).onComplete(ar -> {
+      if (exchange.finished()) {
+        if (ar.succeeded()) {
+          ar.result().reset();
+        }
+        return;
+      }
+      if (ar.failed()) {
+        completion.fail(exchange, connectError(exchange, ar.cause(), timeouts.connect()));
+        return;
+      }
+      HttpClientRequest upstream = ar.result();
+      exchange.upstream = upstream;
+      long timer = vertx.setTimer(headerTimeout, id -> {
+        if (!exchange.finished() && !exchange.request.response().headWritten()) {
+          upstream.reset();
+          completion.fail(exchange, new GatewayError.UpstreamTimeout(exchange.backendName(), headerTimeout));
+        }
+      });
+      var response = sent != null ? upstream.send(Buffer.buffer(sent)) : upstream.send(exchange.request);
+      response.onComplete(res -> {
+        vertx.cancelTimer(timer);
+        if (exchange.finished()) {
+          return;
+        }
+        if (res.failed()) {
+          completion.fail(exchange, connectError(exchange, res.cause(), Duration.ofMillis(headerTimeout)));
+          return;
+        }
+        relay(exchange, res.result());
+      });
+    });
+  }
+
+  private void relay(Exchange exchange, HttpClientResponse upstream) {
+    exchange.upstreamStatus = upstream.statusCode();
+    HttpServerResponse response = exchange.request.response();
+    response.setStatusCode(upstream.statusCode());
+    MultiMap out = response.headers();
+    out.addAll(upstream.headers());
+    HopByHop.strip(out);
+    out.set("x-request-id", exchange.requestId);
+    ExchangeCompletion.applyResponseFilters(exchange, response);
+    String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+    boolean sse = contentType != null && contentType.startsWith("text/event-stream");
+    if (sse && upstream.statusCode() == 200 && exchange.endpoint.streamable()) {
+      new SseRelay(exchange, upstream, response, completion).start();
+      return;
+    }
+    new BodyRelay(exchange, upstream, response, completion).start();
+  }
+
+  private static GatewayError connectError(Exchange exchange, Throwable cause, Duration timeout) {
+    if (cause instanceof TimeoutException
+        || cause instanceof io.netty.channel.ConnectTimeoutException
+        || (cause.getMessage() != null && cause.getMessage().contains("timed out"))) {
+      return new GatewayError.UpstreamTimeout(exchange.backendName(), timeout.toMillis());
+    }
+    if (cause instanceof ConnectException || cause instanceof java.nio.channels.ClosedChannelException) {
+      return new GatewayError.UpstreamUnreachable(exchange.backendName());
+    }
+    return new GatewayError.UpstreamUnreachable(exchange.backendName());
+  }
+
+  /** The shortest of the backend's response timeout and the route's request/backendRequest timeouts. */
+  private static long headerTimeoutMillis(BackendTimeouts backend, RouteTimeouts route) {
+    long millis = backend.response().toMillis();
+    if (route != null) {
+      if (route.request() != null) {
+        millis = Math.min(millis, route.request().toMillis());
+      }
+      if (route.backendRequest() != null) {
+        millis = Math.min(millis, route.backendRequest().toMillis());
+      }
+    }
+    return Math.max(1, millis);
+  }
+}
