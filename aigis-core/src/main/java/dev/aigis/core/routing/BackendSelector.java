@@ -1,0 +1,106 @@
+package dev.aigis.core.routing;
+
+import dev.aigis.model.route.BackendRef;
+import dev.aigis.model.snapshot.ResolvedBackend;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Weighted choice among a rule's backendRefs. Built once per configuration; {@link #pick} is
+ * O(log n), allocation-free and safe to call from any thread (all state is immutable; the caller
+ * owns the {@link RandomGenerator}).
+ *
+ * <p>Gateway API requires that traffic for an invalid backendRef fail with 500 rather than move to
+ * another backend, so an unresolved ref keeps its share of the weight and {@link #pick} returns
+ * empty for that share.
+ */
+public final class BackendSelector {
+
+  private final List<WeightedBackend> all;
+  /** cumulative[i] = sum of weights of positive-weight entries 0..i; a binary search maps a draw to an entry. */
+  private final long[] cumulative;
+  /** The answer for each positive-weight entry, built once so picking allocates nothing. */
+  private final List<Optional<WeightedBackend>> answers;
+  private final long total;
+  private final boolean noUsableBackend;
+
+  private BackendSelector(List<WeightedBackend> all) {
+    this.all = List.copyOf(all);
+    List<WeightedBackend> positive = this.all.stream().filter(b -> b.weight() > 0).toList();
+    this.cumulative = new long[positive.size()];
+    List<Optional<WeightedBackend>> answers = new ArrayList<>(positive.size());
+    long sum = 0;
+    for (int i = 0; i < positive.size(); i++) {
+      WeightedBackend b = positive.get(i);
+      sum += b.weight();
+      cumulative[i] = sum;
+      answers.add(b.resolved() ? Optional.of(b) : Optional.empty());
+    }
+    this.answers = List.copyOf(answers);
+    this.total = sum;
+    this.noUsableBackend = positive.stream().noneMatch(WeightedBackend::resolved);
+  }
+
+  static BackendSelector of(List<WeightedBackend> backends) {
+    return new BackendSelector(backends);
+  }
+
+  /**
+   * Resolves each ref against {@code backends} (keyed {@code namespace/name}); a ref without a
+   * namespace means the route's namespace. A ref whose group or kind is set to anything but
+   * {@code aigis.dev}/{@code AIBackend} never resolves.
+   */
+  static BackendSelector resolve(List<BackendRef> refs, String routeNamespace, Map<String, ResolvedBackend> backends) {
+    List<WeightedBackend> resolved = new ArrayList<>(refs.size());
+    for (BackendRef ref : refs) {
+      resolved.add(new WeightedBackend(ref, lookup(ref, routeNamespace, backends), Math.max(0, ref.effectiveWeight())));
+    }
+    return new BackendSelector(resolved);
+  }
+
+  private static ResolvedBackend lookup(BackendRef ref, String routeNamespace, Map<String, ResolvedBackend> backends) {
+    if (!isBlankOr(ref.group(), BackendRef.AIGIS_GROUP) || !isBlankOr(ref.kind(), BackendRef.AIBACKEND_KIND) || ref.name() == null) {
+      return null;
+    }
+    String namespace = ref.namespace() == null || ref.namespace().isBlank() ? routeNamespace : ref.namespace();
+    return backends.get(namespace + "/" + ref.name());
+  }
+
+  private static boolean isBlankOr(String value, String expected) {
+    return value == null || value.isBlank() || value.equals(expected);
+  }
+
+  /**
+   * A backend chosen in proportion to weight, or empty when the request must fail with 500: no
+   * positive weight, or the chosen ref did not resolve.
+   */
+  public Optional<WeightedBackend> pick(RandomGenerator random) {
+    if (total == 0) {
+      return Optional.empty();
+    }
+    long draw = random.nextLong(total);
+    int found = Arrays.binarySearch(cumulative, draw);
+    // draw == cumulative[i] belongs to entry i + 1; otherwise the insertion point is the entry.
+    int index = found >= 0 ? found + 1 : -found - 1;
+    return answers.get(index);
+  }
+
+  /** Every backendRef in rule order, including zero-weight and unresolved ones. */
+  public List<WeightedBackend> all() {
+    return all;
+  }
+
+  /** True when no positive-weight ref resolved: every request for this rule gets a 500. */
+  public boolean hasNoUsableBackend() {
+    return noUsableBackend;
+  }
+
+  @Override
+  public String toString() {
+    return "BackendSelector" + all;
+  }
+}
