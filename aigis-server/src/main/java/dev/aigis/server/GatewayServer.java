@@ -65,8 +65,13 @@ public final class GatewayServer implements AutoCloseable {
   /** Serves a new snapshot from the next request on; throws if a new port cannot be bound. */
   public synchronized void apply(ConfigSnapshot snapshot) {
     RuntimeConfig compiled = RuntimeConfig.compile(snapshot);
-    current.set(compiled);
+    // Bind new ports before switching, so a port that cannot be bound refuses the whole change.
+    RuntimeConfig previous = current.get();
+    if (previous == null) {
+      current.set(compiled);
+    }
     await(listeners.apply(snapshot));
+    current.set(compiled);
     clients.retainOnly(endpointsOf(snapshot));
     ready = true;
   }

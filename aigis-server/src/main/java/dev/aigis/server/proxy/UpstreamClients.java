@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
 public final class UpstreamClients implements AutoCloseable {
 
   /** What makes two backends share connections. */
-  record EndpointKey(boolean tls, String host, int port, long connectTimeoutMillis) {
-    static EndpointKey of(BackendEndpoint.Url url, Duration connectTimeout) {
+  public record EndpointKey(boolean tls, String host, int port, long connectTimeoutMillis) {
+    public static EndpointKey of(BackendEndpoint.Url url, Duration connectTimeout) {
       return new EndpointKey(url.tls(), url.host(), url.port(), connectTimeout.toMillis());
     }
   }

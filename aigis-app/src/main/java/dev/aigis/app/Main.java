@@ -1,0 +1,26 @@
+package dev.aigis.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code aigis} command line. */
+@Command(
+    name = "aigis",
+    mixinStandardHelpOptions = true,
+    version = "aigis 0.1.0",
+    description = "Kubernetes-native AI gateway.",
+    subcommands = {RunCommand.class, ValidateCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Main()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.aigis.app;
+
+import dev.aigis.model.ConfigError;
+import dev.aigis.model.ConfigException;
+import dev.aigis.model.load.ConfigPipeline;
+import dev.aigis.model.snapshot.ConfigSnapshot;
+import dev.aigis.server.GatewayServer;
+import dev.aigis.server.ServerOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code aigis run}: serves the given resources, or the embedded defaults, until stopped. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the gateway. Without -f it serves the embedded defaults (the aigis-echo model, and OpenAI when OPENAI_API_KEY is set).")
+final class RunCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = {"-f", "--file"}, description = "YAML file(s) of resources (repeatable); watched and hot-reloaded.")
+  List<Path> files = List.of();
+
+  @Option(names = "--port", defaultValue = "8080", description = "Traffic port of the embedded configuration (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--admin-port", defaultValue = "9901", description = "Port of /healthz, /readyz, /metrics (default: ${DEFAULT-VALUE}; -1 disables).")
+  int adminPort;
+
+  @Option(names = "--admin-host", defaultValue = "127.0.0.1", description = "Interface of the admin port (default: ${DEFAULT-VALUE}).")
+  String adminHost;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface the listeners bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--max-body-bytes", defaultValue = "2097152", description = "Largest request body buffered (default: ${DEFAULT-VALUE}); 413 above.")
+  long maxBodyBytes;
+
+  @Option(names = "--event-loops", defaultValue = "0", description = "Event-loop threads (default: one per core).")
+  int eventLoops;
+
+  @Option(names = "--no-access-log", description = "Do not write the per-request JSON access log.")
+  boolean noAccessLog;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ConfigSnapshot snapshot;
+    try {
+      snapshot = files.isEmpty()
+          ? ConfigPipeline.compileText(EmbeddedConfig.FILE_NAME, EmbeddedConfig.yaml(port, System::getenv), System::getenv)
+          : ConfigPipeline.loadAndCompile(files, System::getenv);
+    } catch (ConfigException e) {
+      for (ConfigError error : e.errors()) {
+        System.err.println(error.format());
+      }
+      System.err.println("aigis: configuration is invalid; not starting");
+      return 1;
+    }
+    var options = ServerOptions.defaults()
+        .withAdminPort(adminPort)
+        .withTrafficHost(host)
+        .withMaxRequestBodyBytes(maxBodyBytes)
+        .withEventLoops(eventLoops)
+        .withAccessLog(!noAccessLog);
+    options = new ServerOptions(options.adminPort(), adminHost, options.trafficHost(), options.maxRequestBodyBytes(),
+        options.eventLoops(), options.drainTimeout(), options.accessLog(), options.debugHeaders());
+    GatewayServer server;
+    try {
+      server = GatewayServer.start(snapshot, options);
+    } catch (RuntimeException e) {
+      System.err.println("aigis: cannot start: " + e.getMessage());
+      return 1;
+    }
+    ConfigWatcher watcher = files.isEmpty() ? null : ConfigWatcher.start(files, server);
+    var stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down");
+      if (watcher != null) {
+        watcher.close();
+      }
+      server.close();
+      stopped.countDown();
+    }, "aigis-shutdown"));
+    LOG.info("aigis is serving {} listener(s); try: curl localhost:{}/v1/chat/completions -H 'content-type: application/json' "
+        + "-d '{{\"model\":\"aigis-echo\",\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}]}}'",
+        snapshot.listeners().size(), snapshot.listeners().getFirst().port());
+    stopped.await();
+    return 0;
+  }
+}
