@@ -1,0 +1,87 @@
+package dev.aigis.app;
+
+import dev.aigis.model.ConfigException;
+import dev.aigis.model.load.ConfigPipeline;
+import dev.aigis.model.snapshot.ConfigSnapshot;
+import dev.aigis.server.GatewayServer;
+import dev.aigis.server.ServerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A real gateway on a free port, configured from YAML, for end-to-end tests. */
+final class GatewayFixture implements AutoCloseable {
+
+  final GatewayServer server;
+  final int port;
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private GatewayFixture(GatewayServer server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /** {@code yaml} may use {@code ${PORT}} for the listener port. */
+  static GatewayFixture start(String yaml) {
+    return start(yaml, ServerOptions.defaults().withAdminPort(0).withAdminPort(0).withTrafficHost("127.0.0.1"), Map.of());
+  }
+
+  static GatewayFixture start(String yaml, ServerOptions options, Map<String, String> env) {
+    int port = freePort();
+    try {
+      ConfigSnapshot snapshot = ConfigPipeline.compileText("test.yaml", yaml.replace("${PORT}", Integer.toString(port)), env::get);
+      return new GatewayFixture(GatewayServer.start(snapshot, options.withEventLoops(2)), port);
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  static int freePort() {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  HttpResponse<String> post(String path, String json) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build());
+  }
+
+  HttpResponse<String> admin(String path) {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path)).GET().build());
+  }
+
+  HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
