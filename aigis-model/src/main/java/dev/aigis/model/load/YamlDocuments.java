@@ -111,6 +111,11 @@ final class YamlDocuments {
     int line = e instanceof com.fasterxml.jackson.core.JacksonException j && j.getLocation() != null
         ? Math.max(0, j.getLocation().getLineNr())
         : 0;
-    return new SyntaxError(line, e.getMessage().lines().findFirst().orElse("unreadable YAML"));
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    // Jackson's wording for a list or mapping used as a key names SnakeYAML event classes; say it plainly.
+    if (message.startsWith("Expected a field name")) {
+      return new SyntaxError(line, "mapping keys must be plain scalars");
+    }
+    return new SyntaxError(line, message.lines().findFirst().orElse("unreadable YAML"));
   }
 }

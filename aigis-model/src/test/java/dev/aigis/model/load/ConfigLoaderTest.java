@@ -32,6 +32,11 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void complexKeysAreASyntaxError() {
+    assertThat(errors("a: b\n? [x, y]\n: c\n")).containsExactly("bad.yaml:2: YAML syntax error: mapping keys must be plain scalars");
+  }
+
+  @Test
   void emptyDocumentsAreIgnored() {
     ConfigLoader.LoadResult result = ConfigLoader.loadText("a.yaml", "---\n---\n# nothing\n" + BASE + "---\n");
     assertThat(result.errors()).isEmpty();
