@@ -1,0 +1,124 @@
+package dev.aigis.model.load;
+
+import dev.aigis.model.AIBackend;
+import dev.aigis.model.ObjectMeta;
+import dev.aigis.model.SourceRef;
+import dev.aigis.model.backend.ApiSchema;
+import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.backend.Credentials;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * Reads the spec of an aigis.dev/v1alpha1 AIBackend. Endpoint and credentials are one-of choices:
+ * exactly one form must be written.
+ */
+final class AIBackendReader {
+
+  private AIBackendReader() {}
+
+  static AIBackend read(Fields doc, ObjectMeta metadata, SourceRef source) {
+    Fields spec = doc.requiredObject("spec",
+        "schema", "endpoint", "credentials", "modelNameOverride", "forwardClientAuthorization", "timeouts");
+    if (spec == null) {
+      return null;
+    }
+    ApiSchema schema = spec.choice("schema", true, ApiSchema.values());
+    BackendEndpoint endpoint = endpoint(spec.requiredObject("endpoint", "url", "host", "port", "tls", "builtin"));
+    Credentials credentials = credentials(spec.object("credentials", "secretRef", "env"));
+    String modelNameOverride = spec.string("modelNameOverride");
+    boolean forwardAuthorization = spec.bool("forwardClientAuthorization", false);
+    Fields timeouts = spec.object("timeouts", "connect", "response", "idle");
+    return new AIBackend(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardAuthorization,
+        timeouts == null ? null
+            : new BackendTimeouts(timeouts.duration("connect"), timeouts.duration("response"), timeouts.duration("idle")));
+  }
+
+  private static BackendEndpoint endpoint(Fields endpoint) {
+    if (endpoint == null) {
+      return null;
+    }
+    boolean url = endpoint.has("url");
+    boolean host = endpoint.has("host") || endpoint.has("port") || endpoint.has("tls");
+    boolean builtin = endpoint.has("builtin");
+    if ((url ? 1 : 0) + (host ? 1 : 0) + (builtin ? 1 : 0) != 1) {
+      endpoint.issues().add(endpoint.path(), "set exactly one of url, host (with port and tls) or builtin");
+      return null;
+    }
+    if (builtin) {
+      BackendEndpoint.Builtin.Kind kind = endpoint.choice("builtin", true, BackendEndpoint.Builtin.Kind.values());
+      return kind == null ? null : new BackendEndpoint.Builtin(kind);
+    }
+    if (url) {
+      return url(endpoint);
+    }
+    String hostName = endpoint.requiredString("host");
+    boolean tls = endpoint.bool("tls", false);
+    Integer port = endpoint.integer("port");
+    return hostName == null ? null : checkedPort(endpoint, "port", new BackendEndpoint.Url(tls, hostName,
+        port == null ? defaultPort(tls) : port, ""));
+  }
+
+  /** Parses {@code http(s)://host[:port][/basePath]}. The URL is never echoed: it may carry user info. */
+  private static BackendEndpoint url(Fields endpoint) {
+    String text = endpoint.string("url");
+    if (text == null) {
+      return null;
+    }
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      endpoint.error("url", "invalid URL: " + e.getReason());
+      return null;
+    }
+    String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!"http".equals(scheme) && !"https".equals(scheme)) {
+      endpoint.error("url", "URL scheme must be http or https");
+      return null;
+    }
+    if (uri.getHost() == null) {
+      endpoint.error("url", "URL has no host");
+      return null;
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      endpoint.error("url", "URL must not have user info, a query or a fragment; put credentials in spec.credentials");
+      return null;
+    }
+    boolean tls = scheme.equals("https");
+    String basePath = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+    return checkedPort(endpoint, "url",
+        new BackendEndpoint.Url(tls, uri.getHost(), uri.getPort() == -1 ? defaultPort(tls) : uri.getPort(), basePath));
+  }
+
+  private static BackendEndpoint checkedPort(Fields endpoint, String field, BackendEndpoint.Url url) {
+    if (url.port() < 1 || url.port() > 65535) {
+      endpoint.error(field, "port " + url.port() + " is out of range 1..65535");
+      return null;
+    }
+    return url;
+  }
+
+  private static int defaultPort(boolean tls) {
+    return tls ? 443 : 80;
+  }
+
+  private static Credentials credentials(Fields credentials) {
+    if (credentials == null) {
+      return null;
+    }
+    if (credentials.has("secretRef") == credentials.has("env")) {
+      credentials.issues().add(credentials.path(), "set exactly one of secretRef or env");
+      return null;
+    }
+    if (credentials.has("env")) {
+      String name = credentials.requiredString("env");
+      return name == null ? null : new Credentials.EnvVar(name);
+    }
+    Fields ref = credentials.requiredObject("secretRef", "name", "key", "namespace");
+    return ref == null ? null
+        : new Credentials.SecretKeyRef(ref.requiredString("name"), ref.string("namespace"), ref.requiredString("key"));
+  }
+}

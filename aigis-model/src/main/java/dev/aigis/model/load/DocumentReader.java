@@ -1,0 +1,114 @@
+package dev.aigis.model.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigis.model.AIBackend;
+import dev.aigis.model.ConfigError;
+import dev.aigis.model.Gateway;
+import dev.aigis.model.HttpRoute;
+import dev.aigis.model.Names;
+import dev.aigis.model.ObjectMeta;
+import dev.aigis.model.Resource;
+import dev.aigis.model.Secret;
+import dev.aigis.model.SourceRef;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns one YAML document into a {@link Resource}: checks apiVersion and kind, reads metadata, then
+ * hands spec to the reader for the kind. A document with any error yields no resource.
+ */
+final class DocumentReader {
+
+  private static final String GATEWAY_API = "gateway.networking.k8s.io/v1";
+
+  /** Kind → the apiVersion it must carry. */
+  private static final Map<String, String> API_VERSIONS = Map.of(
+      Gateway.KIND, Gateway.API_VERSION,
+      HttpRoute.KIND, GATEWAY_API,
+      AIBackend.KIND, AIBackend.API_VERSION,
+      Secret.KIND, "v1");
+
+  private DocumentReader() {}
+
+  /** Adds the document's errors to {@code errors}; returns null when there were any. */
+  static Resource read(String file, YamlDocuments.Document document, List<ConfigError> errors) {
+    SourceRef source = new SourceRef(file, document.line(), document.lines());
+    Issues issues = new Issues(source);
+    Resource resource = read(document.root(), source, issues);
+    document.duplicateKeys().forEach((path, line) -> issues.add(path, line, "field is set more than once"));
+    errors.addAll(issues.errors());
+    return issues.isEmpty() ? resource : null;
+  }
+
+  private static Resource read(JsonNode root, SourceRef source, Issues issues) {
+    if (!root.isObject()) {
+      issues.add(null, "a document must be a mapping with apiVersion, kind, metadata and spec, got "
+          + Fields.describe(root));
+      return null;
+    }
+    String kind = root.path("kind").isTextual() ? root.get("kind").textValue() : null;
+    String[] topLevel = Secret.KIND.equals(kind)
+        ? new String[] {"apiVersion", "kind", "metadata", "type", "data", "stringData", "immutable"}
+        : new String[] {"apiVersion", "kind", "metadata", "spec"};
+    Fields doc = Fields.of(root, "", issues, topLevel);
+    ObjectMeta metadata = metadata(doc, kind);
+    String apiVersion = doc.requiredString("apiVersion");
+    kind = doc.requiredString("kind");
+    if (kind == null) {
+      return null;
+    }
+    String expected = API_VERSIONS.get(kind);
+    if (expected == null) {
+      doc.error("kind", "unknown kind " + kind + " (expected Gateway, HTTPRoute, AIBackend or Secret)");
+      return null;
+    }
+    if (apiVersion != null && !apiVersion.equals(expected)) {
+      doc.error("apiVersion", kind + " must have apiVersion " + expected + ", not " + apiVersion);
+      return null;
+    }
+    if (metadata == null || apiVersion == null) {
+      return null;
+    }
+    return switch (kind) {
+      case Gateway.KIND -> GatewayReader.read(doc, metadata, source);
+      case HttpRoute.KIND -> HttpRouteReader.read(doc, metadata, source);
+      case AIBackend.KIND -> AIBackendReader.read(doc, metadata, source);
+      default -> SecretReader.read(doc, metadata, source);
+    };
+  }
+
+  private static ObjectMeta metadata(Fields doc, String kind) {
+    Fields meta = doc.requiredObject("metadata", "name", "namespace", "labels", "annotations", "creationTimestamp");
+    if (meta == null) {
+      return null;
+    }
+    String name = meta.requiredString("name");
+    if (name != null && kind != null) {
+      doc.issues().resource(kind + "/" + name);
+    }
+    if (name != null && !name.isEmpty() && !Names.isDnsSubdomain(name)) {
+      meta.error("name", "invalid name \"" + name + "\": must be lowercase letters, digits, '-' and '.',"
+          + " starting and ending with a letter or digit");
+    }
+    String namespace = meta.string("namespace");
+    if (namespace != null && !Names.isDnsLabel(namespace)) {
+      meta.error("namespace", "invalid namespace \"" + namespace + "\": must be lowercase letters, digits and '-',"
+          + " starting and ending with a letter or digit");
+    }
+    Map<String, String> labels = meta.stringMap("labels");
+    Map<String, String> annotations = meta.stringMap("annotations");
+    Instant created = null;
+    String timestamp = meta.string("creationTimestamp");
+    if (timestamp != null) {
+      try {
+        created = OffsetDateTime.parse(timestamp).toInstant();
+      } catch (DateTimeParseException e) {
+        meta.error("creationTimestamp", "invalid timestamp \"" + timestamp + "\": expected RFC 3339 such as 2025-01-31T12:00:00Z");
+      }
+    }
+    return name == null ? null : new ObjectMeta(name, namespace, labels, annotations, created);
+  }
+}

@@ -1,0 +1,260 @@
+package dev.aigis.model.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigis.model.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A strict reader over one YAML mapping: fields outside the declared set are reported, as are wrong
+ * types and missing required fields. Readers return null (or a neutral value) after reporting, so a
+ * binder carries on and collects every error in the document; a document with errors is discarded.
+ * A field written as {@code null} counts as absent, as in Kubernetes.
+ */
+final class Fields {
+
+  private final JsonNode node;
+  private final String path;
+  private final Issues issues;
+
+  private Fields(JsonNode node, String path, Issues issues) {
+    this.node = node;
+    this.path = path;
+    this.issues = issues;
+  }
+
+  /** Reads {@code json} as a mapping with the {@code allowed} fields, or reports and returns null. */
+  static Fields of(JsonNode json, String path, Issues issues, String... allowed) {
+    if (!json.isObject()) {
+      issues.add(path, "expected a mapping, got " + describe(json));
+      return null;
+    }
+    Set<String> known = Set.of(allowed);
+    for (Map.Entry<String, JsonNode> field : json.properties()) {
+      String name = field.getKey();
+      if (!known.contains(name)) {
+        issues.add(FieldPaths.field(path, name), "unknown field");
+      }
+    }
+    return new Fields(json, path, issues);
+  }
+
+  String path() {
+    return path;
+  }
+
+  String path(String field) {
+    return FieldPaths.field(path, field);
+  }
+
+  Issues issues() {
+    return issues;
+  }
+
+  void error(String field, String message) {
+    issues.add(path(field), message);
+  }
+
+  boolean has(String field) {
+    JsonNode value = node.get(field);
+    return value != null && !value.isNull();
+  }
+
+  private JsonNode value(String field, boolean required) {
+    if (has(field)) {
+      return node.get(field);
+    }
+    if (required) {
+      error(field, "required field is missing");
+    }
+    return null;
+  }
+
+  String string(String field) {
+    return string(field, false);
+  }
+
+  String requiredString(String field) {
+    return string(field, true);
+  }
+
+  private String string(String field, boolean required) {
+    JsonNode value = value(field, required);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      error(field, "expected a string, got " + describe(value));
+      return null;
+    }
+    if (required && value.textValue().isEmpty()) {
+      error(field, "must not be empty");
+    }
+    return value.textValue();
+  }
+
+  Integer integer(String field) {
+    return integer(field, false);
+  }
+
+  /** 0 when missing or mistyped, after reporting. */
+  int requiredInt(String field) {
+    Integer value = integer(field, true);
+    return value == null ? 0 : value;
+  }
+
+  private Integer integer(String field, boolean required) {
+    JsonNode value = value(field, required);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isIntegralNumber()) {
+      error(field, "expected an integer, got " + describe(value));
+      return null;
+    }
+    if (!value.canConvertToInt()) {
+      error(field, "integer " + value.bigIntegerValue() + " is out of range");
+      return null;
+    }
+    return value.intValue();
+  }
+
+  boolean bool(String field, boolean absent) {
+    JsonNode value = value(field, false);
+    if (value == null) {
+      return absent;
+    }
+    if (!value.isBoolean()) {
+      error(field, "expected true or false, got " + describe(value));
+      return absent;
+    }
+    return value.booleanValue();
+  }
+
+  Duration duration(String field) {
+    String text = string(field);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      error(field, e.getMessage());
+      return null;
+    }
+  }
+
+  /** One of {@code allowed} by its exact name; messages list the accepted names. */
+  @SafeVarargs
+  final <E extends Enum<E>> E choice(String field, boolean required, E... allowed) {
+    String text = string(field, required);
+    if (text == null) {
+      return null;
+    }
+    for (E candidate : allowed) {
+      if (candidate.name().equals(text)) {
+        return candidate;
+      }
+    }
+    String names = Arrays.stream(allowed).map(Enum::name).collect(Collectors.joining(", "));
+    error(field, "must be one of " + names + " (got \"" + text + "\")");
+    return null;
+  }
+
+  Fields object(String field, String... allowed) {
+    return object(field, false, allowed);
+  }
+
+  Fields requiredObject(String field, String... allowed) {
+    return object(field, true, allowed);
+  }
+
+  private Fields object(String field, boolean required, String... allowed) {
+    JsonNode value = value(field, required);
+    return value == null ? null : of(value, path(field), issues, allowed);
+  }
+
+  /** A list of mappings; elements that fail to read are left out (their errors are reported). */
+  <T> List<T> objects(String field, boolean required, List<String> allowed, Function<Fields, T> element) {
+    return list(field, required, (json, elementPath) -> {
+      Fields fields = of(json, elementPath, issues, allowed.toArray(String[]::new));
+      return fields == null ? null : element.apply(fields);
+    });
+  }
+
+  List<String> strings(String field) {
+    return list(field, false, (json, elementPath) -> {
+      if (json.isTextual()) {
+        return json.textValue();
+      }
+      issues.add(elementPath, "expected a string, got " + describe(json));
+      return null;
+    });
+  }
+
+  private <T> List<T> list(String field, boolean required, ElementReader<T> element) {
+    JsonNode value = value(field, required);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isArray()) {
+      error(field, "expected a list, got " + describe(value));
+      return null;
+    }
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      T read = element.read(value.get(i), FieldPaths.index(path(field), i));
+      if (read != null) {
+        out.add(read);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A mapping of strings to strings, in file order. Values are never echoed: the same reader serves
+   * Secret data.
+   */
+  Map<String, String> stringMap(String field) {
+    JsonNode value = value(field, false);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isObject()) {
+      error(field, "expected a mapping, got " + describe(value));
+      return null;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> entry : value.properties()) {
+      if (entry.getValue().isTextual()) {
+        out.put(entry.getKey(), entry.getValue().textValue());
+      } else {
+        issues.add(FieldPaths.field(path(field), entry.getKey()), "expected a string, got " + describe(entry.getValue()));
+      }
+    }
+    return out;
+  }
+
+  private interface ElementReader<T> {
+    T read(JsonNode json, String path);
+  }
+
+  static String describe(JsonNode value) {
+    return switch (value.getNodeType()) {
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case ARRAY -> "a list";
+      case OBJECT -> "a mapping";
+      case NULL, MISSING -> "nothing";
+      default -> "a " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+}

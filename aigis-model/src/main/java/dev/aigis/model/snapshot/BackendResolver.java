@@ -1,0 +1,75 @@
+package dev.aigis.model.snapshot;
+
+import dev.aigis.model.AIBackend;
+import dev.aigis.model.Durations;
+import dev.aigis.model.Secret;
+import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.backend.Credentials;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Resolves an AIBackend's credentials and timeouts. The key is read here, once per compile, so a
+ * reload picks up a rotated Secret or variable; messages name where the key should be, never its value.
+ */
+final class BackendResolver {
+
+  private final ResourceIndex index;
+  private final Function<String, String> environment;
+  private final Problems problems;
+
+  BackendResolver(ResourceIndex index, Function<String, String> environment, Problems problems) {
+    this.index = index;
+    this.environment = environment;
+    this.problems = problems;
+  }
+
+  ResolvedBackend resolve(AIBackend backend) {
+    BackendTimeouts timeouts = backend.timeouts() == null ? BackendTimeouts.DEFAULTS : backend.timeouts();
+    checkPositive(backend, "connect", timeouts.connect());
+    checkPositive(backend, "response", timeouts.response());
+    checkPositive(backend, "idle", timeouts.idle());
+    return new ResolvedBackend(backend, apiKey(backend), timeouts.withDefaults());
+  }
+
+  private String apiKey(AIBackend backend) {
+    return switch (backend.credentials()) {
+      case null -> null;
+      case Credentials.EnvVar env -> {
+        String value = environment.apply(env.name());
+        if (value == null || value.isBlank()) {
+          problems.at(backend, "spec.credentials.env", "environment variable " + env.name() + " is not set");
+          yield null;
+        }
+        yield value.trim();
+      }
+      case Credentials.SecretKeyRef ref -> {
+        String namespace = ref.namespace() == null ? backend.metadata().namespace() : ref.namespace();
+        String qualified = namespace + "/" + ref.name();
+        Secret secret = index.secret(namespace, ref.name());
+        if (secret == null) {
+          problems.at(backend, "spec.credentials.secretRef.name", "Secret " + qualified + " not found");
+          yield null;
+        }
+        byte[] value = secret.data().get(ref.key());
+        if (value == null) {
+          problems.at(backend, "spec.credentials.secretRef.key", "Secret " + qualified + " has no key \"" + ref.key() + "\"");
+          yield null;
+        }
+        String key = new String(value, StandardCharsets.UTF_8).trim();
+        if (key.isEmpty()) {
+          problems.at(backend, "spec.credentials.secretRef.key", "key \"" + ref.key() + "\" of Secret " + qualified + " is empty");
+          yield null;
+        }
+        yield key;
+      }
+    };
+  }
+
+  private void checkPositive(AIBackend backend, String field, Duration timeout) {
+    if (timeout != null && !timeout.isPositive()) {
+      problems.at(backend, "spec.timeouts." + field, "must be positive (got " + Durations.format(timeout) + ")");
+    }
+  }
+}

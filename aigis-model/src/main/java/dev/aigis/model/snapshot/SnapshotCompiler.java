@@ -1,0 +1,68 @@
+package dev.aigis.model.snapshot;
+
+import dev.aigis.model.AIBackend;
+import dev.aigis.model.ConfigError;
+import dev.aigis.model.Gateway;
+import dev.aigis.model.HttpRoute;
+import dev.aigis.model.Resource;
+import dev.aigis.model.Secret;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Turns loaded resources into a {@link ConfigSnapshot}, checking every cross-resource rule (references,
+ * duplicates, listener conflicts, credentials) and reporting all problems at once. Stateless apart
+ * from the injected environment; safe to reuse and to call from any thread.
+ */
+public final class SnapshotCompiler {
+
+  private final Function<String, String> environment;
+
+  /** @param environment looks up environment variables for {@code credentials.env}, such as {@code System::getenv} */
+  public SnapshotCompiler(Function<String, String> environment) {
+    this.environment = Objects.requireNonNull(environment, "environment");
+  }
+
+  public CompileResult compile(List<Resource> resources) {
+    Problems problems = new Problems();
+    ResourceIndex index = new ResourceIndex(resources, problems);
+
+    ListenerBinder listenerBinder = new ListenerBinder(index, problems);
+    BackendResolver backendResolver = new BackendResolver(index, environment, problems);
+    RouteValidator routeValidator = new RouteValidator(index, problems);
+    List<BoundListener> listeners = new ArrayList<>();
+    List<HttpRoute> routes = new ArrayList<>();
+    Map<String, ResolvedBackend> backends = new LinkedHashMap<>();
+    for (Resource resource : index.all()) {
+      switch (resource) {
+        case Gateway gateway -> listeners.addAll(listenerBinder.bind(gateway));
+        case AIBackend backend -> backends.put(backend.metadata().qualifiedName(), backendResolver.resolve(backend));
+        case HttpRoute route -> {
+          routeValidator.validate(route);
+          routes.add(route);
+        }
+        case Secret ignored -> {}
+      }
+    }
+    boolean anyListener = resources.stream()
+        .anyMatch(resource -> resource instanceof Gateway gateway && !gateway.listeners().isEmpty());
+    if (!anyListener) {
+      problems.add(new ConfigError(fileSet(resources), 0, null, null, "no Gateway with at least one listener is defined"));
+    }
+    return problems.isEmpty()
+        ? new CompileResult.Success(new ConfigSnapshot(listeners, routes, backends, resources))
+        : new CompileResult.Failure(problems.errors());
+  }
+
+  private static String fileSet(List<Resource> resources) {
+    Set<String> files = new LinkedHashSet<>();
+    resources.forEach(resource -> files.add(resource.source().file()));
+    return files.isEmpty() ? "<no resources>" : String.join(", ", files);
+  }
+}
