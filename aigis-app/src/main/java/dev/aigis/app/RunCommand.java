@@ -86,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
       stopped.countDown();
     }, "aigis-shutdown"));
     LOG.info("aigis is serving {} listener(s); try: curl localhost:{}/v1/chat/completions -H 'content-type: application/json' "
-        + "-d '{{\"model\":\"aigis-echo\",\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}]}}'",
+        + "-d '{\"model\":\"aigis-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'",
         snapshot.listeners().size(), snapshot.listeners().getFirst().port());
     stopped.await();
     return 0;
