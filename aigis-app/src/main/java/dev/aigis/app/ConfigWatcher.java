@@ -39,6 +39,9 @@ public final class ConfigWatcher implements AutoCloseable {
   /** What a reload applies to; the server in production, a recorder in tests. */
   public interface ReloadTarget {
     void apply(ConfigSnapshot snapshot);
+
+    /** Called when a change was refused; the previous configuration keeps serving. */
+    default void refused(List<ConfigError> errors) {}
   }
 
   private ConfigWatcher(List<Path> files, ReloadTarget target) throws IOException {
@@ -121,6 +124,7 @@ public final class ConfigWatcher implements AutoCloseable {
     for (Path file : files) {
       if (!Files.exists(file)) {
         LOG.warn("configuration change refused: {} does not exist; previous configuration keeps serving", file);
+        target.refused(List.of(new ConfigError(file.toString(), 0, null, null, "file does not exist")));
         return;
       }
     }
@@ -134,8 +138,10 @@ public final class ConfigWatcher implements AutoCloseable {
         message.append("\n  ").append(error.format());
       }
       LOG.warn(message.toString());
+      target.refused(e.errors());
     } catch (RuntimeException e) {
       LOG.warn("configuration change refused; previous configuration keeps serving: {}", e.getMessage());
+      target.refused(List.of(new ConfigError(files.getFirst().toString(), 0, null, null, e.getMessage())));
     }
   }
 
