@@ -1,0 +1,152 @@
+package dev.aigis.testkit;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Writes one streamed completion, one SSE event per write, on the request's event loop.
+ *
+ * <p>Events: [chat role chunk], one chunk per reply piece, a finish chunk, [usage chunk when the
+ * request asked for it], {@code data: [DONE]}. The first content chunk is due {@code ttft} after
+ * the headers and chunk k {@code k * interval} later; due times are absolute, so a late timer or a
+ * full write queue delays the stream without making it drift. Each step checks the write queue
+ * and waits for drain, so a slow reader holds at most one event here.
+ *
+ * <p>Threading: every method runs on the event loop that owns the request.
+ */
+final class SseStream {
+
+  private final Vertx vertx;
+  private final HttpServerResponse response;
+  private final Script script;
+  private final boolean chat;
+  private final byte[] prefix;
+  private final byte[] usage;
+  private final LongAdder cancelled;
+  private final long start = System.nanoTime();
+  /** Index of the next event; content chunks are [firstContent, firstContent + pieces). */
+  private int next;
+  private final int firstContent;
+  private final int total;
+  private boolean finished;
+  private long timer = -1;
+
+  SseStream(Vertx vertx, HttpServerResponse response, Script script, boolean chat, byte[] prefix,
+      byte[] usage, LongAdder cancelled) {
+    this.vertx = vertx;
+    this.response = response;
+    this.script = script;
+    this.chat = chat;
+    this.prefix = prefix;
+    this.usage = usage;
+    this.cancelled = cancelled;
+    this.firstContent = chat ? 1 : 0;
+    // content chunks + finish chunk + optional usage chunk + [DONE]
+    this.total = firstContent + script.pieces.length + 1 + (usage != null ? 1 : 0) + 1;
+  }
+
+  void start() {
+    response.closeHandler(v -> onClientGone());
+    response.exceptionHandler(e -> onClientGone());
+    // A drain while a pacing timer is pending must not start a second pump: the timer resumes.
+    response.drainHandler(v -> {
+      if (timer < 0) {
+        pump();
+      }
+    });
+    pump();
+  }
+
+  private void onClientGone() {
+    if (!finished) {
+      finished = true;
+      cancelled.increment();
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+    }
+  }
+
+  private void pump() {
+    while (!finished) {
+      if (response.closed()) {
+        onClientGone();
+        return;
+      }
+      Behavior.Fault fault = script.behavior.fault();
+      if (fault == Behavior.Fault.TRUNCATED_STREAM
+          && (next >= script.behavior.truncateAfter() || next == total - 1)) {
+        finished = true;
+        response.reset();
+        return;
+      }
+      if (fault == Behavior.Fault.MALFORMED_STREAM && next == firstContent) {
+        finished = true;
+        response.write(Buffer.buffer("data: {\"id\":\"broken\",\"choices\":[{\"delta\":\n\n"));
+        response.end();
+        return;
+      }
+      if (next == total) {
+        finished = true;
+        response.end();
+        return;
+      }
+      long wait = dueNanos(next) - System.nanoTime();
+      if (wait > 0) {
+        timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> {
+          timer = -1;
+          pump();
+        });
+        return;
+      }
+      if (response.writeQueueFull()) {
+        return; // the drain handler resumes
+      }
+      response.write(event(next++));
+    }
+  }
+
+  private long dueNanos(int event) {
+    int content = Math.clamp(event - firstContent, 0, Math.max(0, script.pieces.length - 1));
+    return start + script.ttftNanos + content * script.intervalNanos;
+  }
+
+  private Buffer event(int i) {
+    if (i == total - 1) {
+      return Buffer.buffer(OpenAiJson.DONE);
+    }
+    int content = i - firstContent;
+    byte[] end = usage != null ? OpenAiJson.CHUNK_END_NULL_USAGE : OpenAiJson.CHUNK_END;
+    if (i < firstContent) {
+      return chunk(OpenAiJson.CHAT_ROLE_CHOICE, null, null, end);
+    }
+    if (content < script.pieces.length) {
+      return chat
+          ? chunk(OpenAiJson.CHAT_DELTA_START, script.pieces[content], OpenAiJson.CHAT_DELTA_END,
+              end)
+          : chunk(OpenAiJson.TEXT_DELTA_START, script.pieces[content], OpenAiJson.TEXT_DELTA_END,
+              end);
+    }
+    if (content == script.pieces.length) {
+      return chunk(chat ? OpenAiJson.CHAT_STOP_CHOICE : OpenAiJson.TEXT_STOP_CHOICE, null, null,
+          end);
+    }
+    return chunk(OpenAiJson.USAGE_CHUNK_USAGE, usage, null, OpenAiJson.EVENT_END);
+  }
+
+  private Buffer chunk(byte[] a, byte[] b, byte[] c, byte[] d) {
+    int size = prefix.length + a.length + (b == null ? 0 : b.length) + (c == null ? 0 : c.length)
+        + d.length;
+    Buffer out = Buffer.buffer(size).appendBytes(prefix).appendBytes(a);
+    if (b != null) {
+      out.appendBytes(b);
+    }
+    if (c != null) {
+      out.appendBytes(c);
+    }
+    return out.appendBytes(d);
+  }
+}
