@@ -65,8 +65,8 @@ class ErrorResponsesTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
-    assertThat(response.body()).startsWith("{\"error\":{\"message\":\"Invalid JSON in request body at line 2, column 16: ")
-        .endsWith("\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_json\"}}");
+    assertThat(response.body()).isEqualTo("{\"error\":{\"message\":\"Invalid JSON in request body at line 2, column 15: "
+        + "Unexpected close marker '}': expected ']'\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_json\"}}");
     assertThat(upstream.requests()).isEmpty();
   }
 
@@ -154,7 +154,7 @@ class ErrorResponsesTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).doesNotContain("[DONE]");
     assertThat(response.body()).endsWith(
-        "data: {\"error\":{\"message\":\"Upstream default/fake sent an invalid response: stream ended before [DONE]\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_invalid_response\"}}\n\n");
+        "data: {\"error\":{\"message\":\"Upstream default/fake sent an invalid response: connection lost mid-stream\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_invalid_response\"}}\n\n");
   }
 
   @Test

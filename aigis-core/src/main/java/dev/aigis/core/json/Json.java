@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** The one Jackson configuration Aigis uses on the request path; thread-safe and shared. */
 public final class Json {
 
-  /** Fails on duplicate keys nowhere (OpenAI does not) but keeps source locations for error messages. */
+  /**
+   * Source content is never included in locations: parse errors go back to clients and into logs,
+   * and must not echo the prompt.
+   */
   public static final JsonFactory FACTORY =
-      JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+      JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
 
   public static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 

@@ -54,7 +54,7 @@ public final class OpenAiRequestInspector {
     } catch (JsonParseException e) {
       var location = e.getLocation();
       throw new RequestRejected(
-          new GatewayError.MalformedJson(e.getOriginalMessage(), location.getLineNr(), location.getColumnNr()));
+          new GatewayError.MalformedJson(describe(e.getOriginalMessage()), location.getLineNr(), location.getColumnNr()));
     } catch (IOException e) {
       throw new RequestRejected(new GatewayError.MalformedJson(e.getMessage(), 0, 0));
     }
@@ -76,6 +76,20 @@ public final class OpenAiRequestInspector {
       }
     }
     return includeUsage;
+  }
+
+  /** Jackson's message without its "(for ... starting at [Source: ...])" tail, which repeats positions. */
+  static String describe(String message) {
+    if (message == null) {
+      return "malformed JSON";
+    }
+    int cut = message.indexOf(" (for ");
+    if (cut < 0) {
+      cut = message.indexOf(" at [Source");
+    }
+    String head = cut < 0 ? message : message.substring(0, cut);
+    int newline = head.indexOf('\n');
+    return newline < 0 ? head : head.substring(0, newline);
   }
 
   private static RequestRejected malformed(JsonParser p, String detail) {

@@ -33,10 +33,7 @@ public final class OpenAiResponseInspector {
           usage = OpenAiUsage.from(Json.MAPPER.readTree(p));
         } else if ("choices".equals(field)) {
           sawChoices = true;
-          choicesEmpty = value == JsonToken.START_ARRAY && p.nextToken() == JsonToken.END_ARRAY;
-          if (!choicesEmpty) {
-            p.skipChildren();
-          }
+          choicesEmpty = isEmptyArray(p, value);
         } else {
           p.skipChildren();
         }
@@ -49,6 +46,22 @@ public final class OpenAiResponseInspector {
       }
       return new StreamChunk(usage, !sawChoices || choicesEmpty);
     }
+  }
+
+  /** Consumes the value that starts with {@code value}; true when it is {@code []}. */
+  private static boolean isEmptyArray(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return false;
+    }
+    JsonToken element = p.nextToken();
+    if (element == JsonToken.END_ARRAY) {
+      return true;
+    }
+    do {
+      p.skipChildren();
+    } while (p.nextToken() != JsonToken.END_ARRAY);
+    return false;
   }
 
   /** Usage of a whole JSON response body, or null when absent or unreadable. */

@@ -56,10 +56,10 @@ public final class SseDecoder {
   }
 
   private void append(byte b) {
+    if (blockLength >= maxEventBytes) {
+      throw new SseException("SSE event larger than " + maxEventBytes + " bytes");
+    }
     if (blockLength == block.length) {
-      if (blockLength >= maxEventBytes) {
-        throw new SseException("SSE event larger than " + maxEventBytes + " bytes");
-      }
       block = Arrays.copyOf(block, Math.min(maxEventBytes, block.length * 2));
     }
     block[blockLength++] = b;

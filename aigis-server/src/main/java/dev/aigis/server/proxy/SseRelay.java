@@ -116,9 +116,11 @@ final class SseRelay {
   }
 
   private void broken(String detail) {
+    // Fail first: resetting the upstream calls its exception handler synchronously, which must
+    // find the exchange already finished rather than report a second, misleading cause.
+    completion.fail(exchange, new GatewayError.UpstreamProtocolError(exchange.backendName(), detail));
     if (exchange.upstream != null) {
       exchange.upstream.reset();
     }
-    completion.fail(exchange, new GatewayError.UpstreamProtocolError(exchange.backendName(), detail));
   }
 }
