@@ -110,6 +110,32 @@ class TransportTest {
     assertThat(upstream.cancelledStreams()).isEqualTo(cancelledBefore + 1);
   }
 
+  @Test
+  void slowClientPushesBackOnTheUpstreamInsteadOfGrowingMemory() throws Exception {
+    int total = 400_000; // about 80 MB of events, far more than socket buffers and write queues hold
+    upstream.enqueue(Behavior.ok().withTokens(total).withReply("x ".repeat(total)));
+    long before = upstream.eventsStreamed();
+    String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", plain.port));
+      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+      assertThat(socket.getInputStream().read(new byte[64])).isPositive();
+      // The client now reads nothing. Wait until the upstream stops making progress.
+      long previous = -1;
+      long current = upstream.eventsStreamed() - before;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (current != previous && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        previous = current;
+        current = upstream.eventsStreamed() - before;
+      }
+      assertThat(current).as("upstream stalled behind the slow client").isEqualTo(previous);
+      assertThat(current).as("events the upstream could write before being paused").isLessThan(total / 4);
+    }
+  }
+
   private static String indent(String pem) {
     return pem.strip().lines().map(line -> "    " + line).reduce((a, b) -> a + "\n" + b).orElseThrow();
   }

@@ -73,6 +73,7 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
   private final ConcurrentHashMap<String, Script> headerScripts = new ConcurrentHashMap<>();
   private final AtomicInteger openConnections = new AtomicInteger();
   private final LongAdder cancelledStreams = new LongAdder();
+  private final LongAdder eventsStreamed = new LongAdder();
   private int port;
 
   private FakeOpenAiUpstream(Vertx vertx, FakeOptions options) {
@@ -172,6 +173,7 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
     defaultScript = ok;
     requests.clear();
     cancelledStreams.reset();
+    eventsStreamed.reset();
   }
 
   public int openConnections() {
@@ -181,6 +183,14 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
   /** Streams the client abandoned (closed or reset) before the server finished writing them. */
   public long cancelledStreams() {
     return cancelledStreams.sum();
+  }
+
+  /**
+   * SSE events written so far across all streams. Writes wait for the client's write queue to
+   * drain, so a stalled count while a stream is unfinished shows the client is pushing back.
+   */
+  public long eventsStreamed() {
+    return eventsStreamed.sum();
   }
 
   /** Stops the server, closing open connections (hanging requests included). */
@@ -201,6 +211,10 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
 
   LongAdder cancelledCounter() {
     return cancelledStreams;
+  }
+
+  LongAdder eventsCounter() {
+    return eventsStreamed;
   }
 
   Requests recorder() {

@@ -26,6 +26,7 @@ final class SseStream {
   private final byte[] prefix;
   private final byte[] usage;
   private final LongAdder cancelled;
+  private final LongAdder written;
   private final long start = System.nanoTime();
   /** Index of the next event; content chunks are [firstContent, firstContent + pieces). */
   private int next;
@@ -35,7 +36,7 @@ final class SseStream {
   private long timer = -1;
 
   SseStream(Vertx vertx, HttpServerResponse response, Script script, boolean chat, byte[] prefix,
-      byte[] usage, LongAdder cancelled) {
+      byte[] usage, LongAdder cancelled, LongAdder written) {
     this.vertx = vertx;
     this.response = response;
     this.script = script;
@@ -43,6 +44,7 @@ final class SseStream {
     this.prefix = prefix;
     this.usage = usage;
     this.cancelled = cancelled;
+    this.written = written;
     this.firstContent = chat ? 1 : 0;
     // content chunks + finish chunk + optional usage chunk + [DONE]
     this.total = firstContent + script.pieces.length + 1 + (usage != null ? 1 : 0) + 1;
@@ -106,6 +108,7 @@ final class SseStream {
         return; // the drain handler resumes
       }
       response.write(event(next++));
+      written.increment();
     }
   }
 
