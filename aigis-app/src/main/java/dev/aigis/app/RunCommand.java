@@ -65,9 +65,8 @@ final class RunCommand implements Callable<Integer> {
         .withTrafficHost(host)
         .withMaxRequestBodyBytes(maxBodyBytes)
         .withEventLoops(eventLoops)
+        .withAdminHost(adminHost)
         .withAccessLog(!noAccessLog);
-    options = new ServerOptions(options.adminPort(), adminHost, options.trafficHost(), options.maxRequestBodyBytes(),
-        options.eventLoops(), options.drainTimeout(), options.accessLog(), options.debugHeaders());
     GatewayServer server;
     try {
       server = GatewayServer.start(snapshot, options);

@@ -80,7 +80,7 @@ class ObservabilityTest {
     assertThat(lines.getFirst())
         .startsWith("{\"time\":\"")
         .contains("\"method\":\"POST\",\"path\":\"/v1/chat/completions\",\"status\":200")
-        .contains("\"route\":\"default/models\",\"backend\":\"default/fake\",\"model\":\"gpt-4o-mini\",\"stream\":false")
+        .contains("\"route\":\"default/models\",\"backend\":\"default/fake\",\"model\":\"gpt-4o-mini\",\"operation\":\"chat\",\"stream\":false")
         .contains("\"upstream_status\":200,\"input_tokens\":11,\"output_tokens\":5");
     assertThat(lines.get(1)).contains("\"stream\":true").contains("\"ttft_ms\":").contains("\"input_tokens\":4,\"output_tokens\":3");
     assertThat(lines.get(2)).contains("\"status\":404").contains("\"error\":\"model_not_found\"");

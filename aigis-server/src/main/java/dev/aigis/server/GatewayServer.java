@@ -48,6 +48,8 @@ public final class GatewayServer implements AutoCloseable {
 
   /** Starts serving {@code snapshot}; returns once every listener and the admin port are bound. */
   public static GatewayServer start(ConfigSnapshot snapshot, ServerOptions options) {
+    // The tokenizer's ranks take ~0.5 s to load; load them now rather than on the first echo request.
+    Thread.ofVirtual().name("aigis-tokenizer-warmup").start(() -> dev.aigis.core.usage.TokenCounter.count("warm up"));
     var server = new GatewayServer(options);
     try {
       if (options.adminPort() >= 0) {
@@ -66,10 +68,8 @@ public final class GatewayServer implements AutoCloseable {
   public synchronized void apply(ConfigSnapshot snapshot) {
     RuntimeConfig compiled = RuntimeConfig.compile(snapshot);
     // Bind new ports before switching, so a port that cannot be bound refuses the whole change.
-    RuntimeConfig previous = current.get();
-    if (previous == null) {
-      current.set(compiled);
-    }
+    // On first start there is nothing to keep serving, so the new configuration goes in at once.
+    current.compareAndSet(null, compiled);
     await(listeners.apply(snapshot));
     current.set(compiled);
     clients.retainOnly(endpointsOf(snapshot));

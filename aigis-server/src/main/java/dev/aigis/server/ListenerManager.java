@@ -3,7 +3,6 @@ package dev.aigis.server;
 import dev.aigis.model.gateway.Listener;
 import dev.aigis.model.snapshot.BoundListener;
 import dev.aigis.model.snapshot.ConfigSnapshot;
-import dev.aigis.server.proxy.AiRequestHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -59,17 +58,42 @@ final class ListenerManager {
     this.handlers = handlers;
   }
 
-  /** Brings the bound ports in line with the snapshot. Completes when new ports listen. */
+  /**
+   * Brings the bound ports in line with the snapshot, in an order that keeps a failed change
+   * harmless: new ports are bound first; only when all of them listen are certificates swapped and
+   * removed ports drained. If a bind fails, the servers opened for this change are closed and
+   * nothing else has changed. Must be called from a thread that is not an event loop.
+   */
   synchronized Future<Void> apply(ConfigSnapshot snapshot) {
     Map<Integer, PortSpec> wanted = new HashMap<>();
     for (BoundListener listener : snapshot.listeners()) {
       wanted.putIfAbsent(listener.port(), new PortSpec(listener.port(), listener.listener().protocol(), listener.tls()));
     }
+    Map<Integer, Bound> opened = new HashMap<>();
+    List<Future<Void>> binding = new ArrayList<>();
+    for (PortSpec spec : wanted.values()) {
+      Bound existing = bound.get(spec.port());
+      if (existing == null || existing.spec().protocol() != spec.protocol()) {
+        Bound fresh = open(spec);
+        opened.put(spec.port(), fresh);
+        binding.add(listen(fresh));
+      }
+    }
+    return Future.all(binding).<Void>transform(result -> {
+      if (result.failed()) {
+        opened.values().forEach(b -> b.servers().forEach(HttpServer::close));
+        return Future.failedFuture(result.cause());
+      }
+      return switchOver(wanted, opened);
+    });
+  }
+
+  private synchronized Future<Void> switchOver(Map<Integer, PortSpec> wanted, Map<Integer, Bound> opened) {
     List<Future<?>> pending = new ArrayList<>();
     for (var it = bound.entrySet().iterator(); it.hasNext(); ) {
       var entry = it.next();
       PortSpec want = wanted.get(entry.getKey());
-      if (want == null || want.protocol() != entry.getValue().spec().protocol()) {
+      if (want == null || opened.containsKey(entry.getKey())) {
         drain(entry.getValue());
         it.remove();
       } else if (!want.sameCertificate(entry.getValue().spec())) {
@@ -79,11 +103,7 @@ final class ListenerManager {
         entry.setValue(new Bound(want, entry.getValue().servers()));
       }
     }
-    for (PortSpec spec : wanted.values()) {
-      if (!bound.containsKey(spec.port())) {
-        pending.add(bind(spec));
-      }
-    }
+    bound.putAll(opened);
     return Future.all(pending).mapEmpty();
   }
 
@@ -94,16 +114,21 @@ final class ListenerManager {
     return ports;
   }
 
-  private Future<Void> bind(PortSpec spec) {
+  private Bound open(PortSpec spec) {
     var servers = new ArrayList<HttpServer>();
-    List<Future<HttpServer>> listening = new ArrayList<>();
     Handler<HttpServerRequest> handler = handlers.apply(spec.port());
     for (int i = 0; i < instances; i++) {
-      HttpServer server = vertx.createHttpServer(serverOptions(spec)).requestHandler(handler);
-      servers.add(server);
+      servers.add(vertx.createHttpServer(serverOptions(spec)).requestHandler(handler));
+    }
+    return new Bound(spec, List.copyOf(servers));
+  }
+
+  private Future<Void> listen(Bound fresh) {
+    PortSpec spec = fresh.spec();
+    List<Future<HttpServer>> listening = new ArrayList<>();
+    for (HttpServer server : fresh.servers()) {
       listening.add(server.listen(spec.port(), options.trafficHost()));
     }
-    bound.put(spec.port(), new Bound(spec, servers));
     return Future.all(listening)
         .onSuccess(v -> LOG.info("listening on {}:{} ({})", options.trafficHost(), spec.port(), spec.protocol()))
         .onFailure(err -> LOG.error("cannot listen on port {}: {}", spec.port(), err.getMessage()))

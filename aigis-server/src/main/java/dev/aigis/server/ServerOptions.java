@@ -34,6 +34,10 @@ public record ServerOptions(
     return new ServerOptions(port, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog, debugHeaders);
   }
 
+  public ServerOptions withAdminHost(String host) {
+    return new ServerOptions(adminPort, host, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog, debugHeaders);
+  }
+
   public ServerOptions withAccessLog(boolean enabled) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, enabled, debugHeaders);
   }

@@ -78,6 +78,13 @@ public sealed interface GatewayError {
     public String code() { return "upstream_invalid_response"; }
   }
 
+  /** The upstream failed with a status and a body that is not in the API's error format. */
+  record UpstreamStatus(String backend, int status) implements GatewayError {
+    public String message() { return "Upstream " + backend + " answered HTTP " + status; }
+    public String type() { return status >= 500 ? "server_error" : "invalid_request_error"; }
+    public String code() { return "upstream_error"; }
+  }
+
   record UpstreamTimeout(String backend, long timeoutMillis) implements GatewayError {
     public int status() { return 504; }
     public String message() { return "Upstream " + backend + " did not answer within " + timeoutMillis + " ms"; }

@@ -46,12 +46,20 @@ public final class Router {
   private final String[] wildcards;
   private final CompiledMatch[][] wildcardTiers;
   private final CompiledMatch[] anyHost;
+  private final List<HttpRoute> attachedRoutes;
 
-  private Router(Map<String, CompiledMatch[]> exactHosts, String[] wildcards, CompiledMatch[][] wildcardTiers, CompiledMatch[] anyHost) {
+  private Router(Map<String, CompiledMatch[]> exactHosts, String[] wildcards, CompiledMatch[][] wildcardTiers,
+      CompiledMatch[] anyHost, List<HttpRoute> attachedRoutes) {
     this.exactHosts = exactHosts;
     this.wildcards = wildcards;
     this.wildcardTiers = wildcardTiers;
     this.anyHost = anyHost;
+    this.attachedRoutes = attachedRoutes;
+  }
+
+  /** The routes attached to this listener, in configuration order. */
+  public List<HttpRoute> attachedRoutes() {
+    return attachedRoutes;
   }
 
   /**
@@ -63,6 +71,7 @@ public final class Router {
    */
   public static Router compile(BoundListener listener, List<HttpRoute> routes, Map<String, ResolvedBackend> backends) {
     Map<String, List<CompiledMatch>> byHostname = new LinkedHashMap<>();
+    List<HttpRoute> attached = new ArrayList<>();
     for (int i = 0; i < routes.size(); i++) {
       HttpRoute route = routes.get(i);
       if (!Attachment.attaches(route, listener)) {
@@ -72,6 +81,7 @@ public final class Router {
       if (hostnames.isEmpty()) {
         continue;
       }
+      attached.add(route);
       List<CompiledMatch> compiled = CompiledMatch.of(route, i, backends);
       for (String hostname : hostnames) {
         byHostname.computeIfAbsent(hostname, h -> new ArrayList<>()).addAll(compiled);
@@ -97,7 +107,7 @@ public final class Router {
     for (int i = 0; i < wildcards.size(); i++) {
       wildcardTiers[i] = sorted(byHostname.get(wildcards.get(i)));
     }
-    return new Router(Map.copyOf(exact), wildcards.toArray(String[]::new), wildcardTiers, any);
+    return new Router(Map.copyOf(exact), wildcards.toArray(String[]::new), wildcardTiers, any, List.copyOf(attached));
   }
 
   private static CompiledMatch[] sorted(List<CompiledMatch> matches) {

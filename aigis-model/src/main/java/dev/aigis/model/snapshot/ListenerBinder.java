@@ -102,6 +102,17 @@ final class ListenerBinder {
         problems.at(gateway, refPath + ".name", "Secret " + namespace + "/" + ref.name() + " has no " + missing);
       }
     }
-    return chain == null || key == null ? null : new BoundListener.TlsMaterial(chain, key);
+    if (chain == null || key == null) {
+      return null;
+    }
+    String problem = PemCheck.certificateChain(chain);
+    if (problem == null) {
+      problem = PemCheck.privateKey(key);
+    }
+    if (problem != null) {
+      problems.at(gateway, refPath + ".name", "Secret " + namespace + "/" + ref.name() + ": " + problem);
+      return null;
+    }
+    return new BoundListener.TlsMaterial(chain, key);
   }
 }

@@ -47,9 +47,9 @@ class SnapshotCompilerTest {
       metadata: {name: edge-cert, namespace: ai}
       type: kubernetes.io/tls
       data:
-        tls.key: S0VZ
+        tls.key: %s
       stringData:
-        tls.crt: CERT
+        tls.crt: "%s"
       ---
       apiVersion: v1
       kind: Secret
@@ -103,7 +103,7 @@ class SnapshotCompilerTest {
         parentRefs: [{name: edge, port: 8080}]
         rules:
         - backendRefs: [{group: aigis.dev, kind: AIBackend, name: local}]
-      """;
+      """.formatted(TestPem.PRIVATE_KEY_BASE64, TestPem.CERTIFICATE_YAML_ESCAPED);
 
   @Test
   void goodConfigCompilesToTheExpectedSnapshot() throws ConfigException {
@@ -114,8 +114,8 @@ class SnapshotCompilerTest {
     BoundListener https = snapshot.listeners().get(1);
     assertThat(https.listener().protocol()).isEqualTo(Listener.Protocol.HTTPS);
     assertThat(https.listener().hostname()).isEqualTo("*.example.com");
-    assertThat(new String(https.tls().certificateChainPem(), StandardCharsets.UTF_8)).isEqualTo("CERT");
-    assertThat(new String(https.tls().privateKeyPem(), StandardCharsets.UTF_8)).isEqualTo("KEY");
+    assertThat(new String(https.tls().certificateChainPem(), StandardCharsets.UTF_8)).isEqualTo(TestPem.CERTIFICATE);
+    assertThat(new String(https.tls().privateKeyPem(), StandardCharsets.UTF_8)).isEqualTo(TestPem.PRIVATE_KEY);
 
     assertThat(snapshot.routes()).extracting(r -> r.metadata().name()).containsExactly("chat", "fallback");
     var rule = snapshot.routes().getFirst().rules().getFirst();
@@ -157,7 +157,7 @@ class SnapshotCompilerTest {
     CompileResult failed = new SnapshotCompiler(name -> null).compile(loaded.resources().subList(3, 7));
     CompileResult good = new SnapshotCompiler(ENV).compile(loaded.resources());
     String everything = failed + "\n" + good + "\n" + loaded + "\n"
-        + errors(GOOD.replace("tls.key: S0VZ", "tls.key: \"sk-secret-from-secret!!\""));
+        + errors(GOOD.replace("tls.key: " + TestPem.PRIVATE_KEY_BASE64, "tls.key: \"sk-secret-from-secret!!\""));
     assertThat(((CompileResult.Failure) failed).errors()).extracting(dev.aigis.model.ConfigError::format).containsExactly(
         "good.yaml:42: AIBackend/openai: spec.credentials.secretRef.name: Secret ai/openai not found",
         "good.yaml:52: AIBackend/local: spec.credentials.env: environment variable OPENAI_API_KEY is not set",
@@ -167,7 +167,7 @@ class SnapshotCompilerTest {
     assertThat(everything).contains("bad.yaml:26: Secret/edge-cert: data[tls.key]: invalid base64");
     assertThat(everything)
         .contains("Secret[ai/openai, keys=[apiKey]]", "apiKey=redacted", "TlsMaterial[redacted]")
-        .doesNotContain("sk-secret-from-secret", "sk-env-secret", "CERT", "S0VZ");
+        .doesNotContain("sk-secret-from-secret", "sk-env-secret", "BEGIN PRIVATE KEY", TestPem.PRIVATE_KEY_BASE64.substring(0, 24));
   }
 
   @Test
@@ -401,5 +401,15 @@ class SnapshotCompilerTest {
           rules: []
         """ + BASE))
         .containsExactly("bad.yaml:4: HTTPRoute/orphan: spec.parentRefs: at least one parentRef is required");
+  }
+
+  @Test
+  void tlsMaterialIsCheckedWhenCompiled() {
+    String notACertificate = GOOD.replace(TestPem.CERTIFICATE_YAML_ESCAPED, "not a certificate");
+    assertThat(notACertificate).isNotEqualTo(GOOD);
+    assertThat(errors(notACertificate)).containsExactly(
+        "bad.yaml:19: Gateway/edge: spec.listeners[1].tls.certificateRefs[0].name: Secret ai/edge-cert: tls.crt is not a PEM certificate chain");
+    assertThat(errors(GOOD.replace("tls.key: " + TestPem.PRIVATE_KEY_BASE64, "tls.key: bm90IGEga2V5"))).containsExactly(
+        "bad.yaml:19: Gateway/edge: spec.listeners[1].tls.certificateRefs[0].name: Secret ai/edge-cert: tls.key is not a PEM private key");
   }
 }

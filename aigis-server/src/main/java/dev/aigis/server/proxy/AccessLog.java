@@ -38,6 +38,7 @@ final class AccessLog {
       writeNullable(g, "route", r.route());
       writeNullable(g, "backend", r.backend());
       writeNullable(g, "model", r.model());
+      writeNullable(g, "operation", r.operation());
       g.writeBooleanField("stream", r.stream());
       if (r.upstreamStatus() > 0) {
         g.writeNumberField("upstream_status", r.upstreamStatus());

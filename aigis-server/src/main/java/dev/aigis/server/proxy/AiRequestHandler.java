@@ -1,8 +1,6 @@
 package dev.aigis.server.proxy;
 
-import dev.aigis.core.api.ErrorRenderer;
 import dev.aigis.core.api.GatewayError;
-import dev.aigis.core.api.OpenAiErrorRenderer;
 import dev.aigis.core.openai.OpenAiEndpoint;
 import dev.aigis.core.openai.OpenAiRequestInspector;
 import dev.aigis.core.openai.RequestRejected;
@@ -19,7 +17,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -33,7 +30,7 @@ import java.util.function.Supplier;
  */
 public final class AiRequestHandler implements Handler<HttpServerRequest> {
 
-  private static final ErrorRenderer ERRORS = OpenAiErrorRenderer.INSTANCE;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AiRequestHandler.class);
 
   private final int port;
   private final Supplier<RuntimeConfig> config;
@@ -60,6 +57,21 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
     String requestId = request.getHeader("x-request-id");
     var exchange = new Exchange(request, requestId != null ? requestId : RequestIds.next());
     request.response().closeHandler(v -> onClientGone(exchange));
+    try {
+      dispatch(exchange);
+    } catch (RuntimeException e) {
+      internalError(exchange, e);
+    }
+  }
+
+  /** A bug, not a client or upstream fault: logged with its stack, answered with a generic 500. */
+  private void internalError(Exchange exchange, RuntimeException e) {
+    LOG.error("request {} failed inside the gateway", exchange.requestId, e);
+    completion.fail(exchange, new GatewayError.Internal("Internal gateway error; request id " + exchange.requestId));
+  }
+
+  private void dispatch(Exchange exchange) {
+    HttpServerRequest request = exchange.request;
 
     if (exchange.endpoint == OpenAiEndpoint.MODELS && request.method() == HttpMethod.GET) {
       ModelsResponder.respond(exchange, config.get().port(port), completion);
@@ -108,7 +120,11 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
     request.endHandler(v -> {
       if (!exchange.finished()) {
         exchange.bytesIn = body.length();
-        onBody(exchange, body);
+        try {
+          onBody(exchange, body);
+        } catch (RuntimeException e) {
+          internalError(exchange, e);
+        }
       }
     });
     request.exceptionHandler(err -> completion.abort(exchange, 400, "client_body_error"));
@@ -206,13 +222,5 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
     } catch (NumberFormatException e) {
       return -1;
     }
-  }
-
-  static HttpServerResponse response(Exchange exchange) {
-    return exchange.request.response();
-  }
-
-  static ErrorRenderer errors() {
-    return ERRORS;
   }
 }

@@ -35,7 +35,8 @@ public final class RuntimeConfig {
           .add(new PortRoutes.ListenerRouter(listener.listener(), router));
     }
     Map<Integer, PortRoutes> ports = new HashMap<>();
-    byPort.forEach((port, routers) -> ports.put(port, new PortRoutes(routers, modelsOf(snapshot.routes()))));
+    byPort.forEach((port, routers) -> ports.put(port, new PortRoutes(routers,
+        modelsOf(routers.stream().flatMap(r -> r.router().attachedRoutes().stream()).distinct().toList()))));
     return new RuntimeConfig(snapshot, ports);
   }
 

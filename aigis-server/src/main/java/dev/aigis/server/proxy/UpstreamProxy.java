@@ -71,7 +71,9 @@ final class UpstreamProxy {
         .setURI(uri)
         .setHeaders(headers)
         .setIdleTimeout(timeouts.idle().toMillis());
-    long headerTimeout = headerTimeoutMillis(timeouts, exchange.match.rule().timeouts());
+    RouteTimeouts routeTimeouts = exchange.match.rule().timeouts();
+    long headerTimeout = headerTimeoutMillis(timeouts, routeTimeouts);
+    startRequestDeadline(exchange, routeTimeouts);
     final byte[] sent = upstreamBody;
     var client = clients.client(UpstreamClients.EndpointKey.of(url, timeouts.connect()));
     client.request(requestOptions).onComplete(ar -> {
@@ -88,9 +90,10 @@ final class UpstreamProxy {
       HttpClientRequest upstream = ar.result();
       exchange.upstream = upstream;
       long timer = vertx.setTimer(headerTimeout, id -> {
-        if (!exchange.finished() && !exchange.request.response().headWritten()) {
-          upstream.reset();
+        if (!exchange.finished() && exchange.upstreamStatus == 0) {
+          // Fail before resetting: the reset fails the response future, which must find the exchange done.
           completion.fail(exchange, new GatewayError.UpstreamTimeout(exchange.backendName(), headerTimeout));
+          upstream.reset();
         }
       });
       var response = sent != null ? upstream.send(Buffer.buffer(sent)) : upstream.send(exchange.request);
@@ -118,12 +121,33 @@ final class UpstreamProxy {
     out.set("x-request-id", exchange.requestId);
     ExchangeCompletion.applyResponseFilters(exchange, response);
     String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (upstream.statusCode() >= 400 && !isJson(contentType)) {
+      replaceOpaqueError(exchange, upstream);
+      return;
+    }
     boolean sse = contentType != null && contentType.startsWith("text/event-stream");
     if (sse && upstream.statusCode() == 200 && exchange.endpoint.streamable()) {
       new SseRelay(exchange, upstream, response, completion).start();
       return;
     }
     new BodyRelay(exchange, upstream, response, completion).start();
+  }
+
+  private static boolean isJson(String contentType) {
+    return contentType != null && contentType.regionMatches(true, 0, "application/json", 0, 16);
+  }
+
+  /**
+   * An upstream error that is not JSON (an HTML page from a load balancer, plain text from a proxy)
+   * would break OpenAI clients; it is replaced by an OpenAI error with the same status.
+   */
+  private void replaceOpaqueError(Exchange exchange, HttpClientResponse upstream) {
+    upstream.handler(chunk -> { }); // discard, bounded by the connection's idle timeout
+    upstream.endHandler(v -> completion.fail(exchange,
+        new GatewayError.UpstreamStatus(exchange.backendName(), upstream.statusCode())));
+    upstream.exceptionHandler(err -> completion.fail(exchange,
+        new GatewayError.UpstreamStatus(exchange.backendName(), upstream.statusCode())));
+    exchange.request.response().headers().clear();
   }
 
   private static GatewayError connectError(Exchange exchange, Throwable cause, Duration timeout) {
@@ -138,17 +162,37 @@ final class UpstreamProxy {
     return new GatewayError.UpstreamUnreachable(exchange.backendName());
   }
 
-  /** The shortest of the backend's response timeout and the route's request/backendRequest timeouts. */
+  /**
+   * How long to wait for response headers: the backend's {@code response} timeout, shortened by the
+   * route's {@code backendRequest} (Gateway API: one request to the backend). Zero means "no
+   * timeout" in Gateway API and leaves the backend's value in force.
+   */
   private static long headerTimeoutMillis(BackendTimeouts backend, RouteTimeouts route) {
     long millis = backend.response().toMillis();
-    if (route != null) {
-      if (route.request() != null) {
-        millis = Math.min(millis, route.request().toMillis());
-      }
-      if (route.backendRequest() != null) {
-        millis = Math.min(millis, route.backendRequest().toMillis());
-      }
+    if (route != null && route.backendRequest() != null && !route.backendRequest().isZero()) {
+      millis = Math.min(millis, route.backendRequest().toMillis());
     }
     return Math.max(1, millis);
+  }
+
+  /**
+   * The route's {@code request} timeout bounds the whole exchange, from the first request byte to
+   * the last response byte, as Gateway API defines it. Before the response starts the client gets
+   * a 504; a stream already under way ends with an error event.
+   */
+  private void startRequestDeadline(Exchange exchange, RouteTimeouts route) {
+    if (route == null || route.request() == null || route.request().isZero()) {
+      return;
+    }
+    long elapsedMillis = (System.nanoTime() - exchange.startNanos) / 1_000_000;
+    long limit = route.request().toMillis();
+    vertx.setTimer(Math.max(1, limit - elapsedMillis), id -> {
+      if (!exchange.finished()) {
+        completion.fail(exchange, new GatewayError.UpstreamTimeout(exchange.backendName(), limit));
+        if (exchange.upstream != null) {
+          exchange.upstream.reset();
+        }
+      }
+    });
   }
 }
