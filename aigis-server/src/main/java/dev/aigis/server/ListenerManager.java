@@ -3,8 +3,10 @@ package dev.aigis.server;
 import dev.aigis.model.gateway.Listener;
 import dev.aigis.model.snapshot.BoundListener;
 import dev.aigis.model.snapshot.ConfigSnapshot;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -43,7 +45,35 @@ final class ListenerManager {
     }
   }
 
-  private record Bound(PortSpec spec, List<HttpServer> servers) {}
+  /** A port's servers, one per event loop, and the deployment that owns their contexts. */
+  private record Bound(PortSpec spec, List<HttpServer> servers, String deploymentId) {}
+
+  /**
+   * Binds one server on the event loop Vert.x gives this verticle instance. Deploying N instances
+   * puts N servers on N event loops; Vert.x then spreads the port's connections across them.
+   */
+  private static final class ListenerVerticle extends VerticleBase {
+    private final HttpServerOptions serverOptions;
+    private final Handler<HttpServerRequest> handler;
+    private final String host;
+    private final int port;
+    private final List<HttpServer> servers;
+
+    ListenerVerticle(HttpServerOptions serverOptions, Handler<HttpServerRequest> handler, String host, int port,
+        List<HttpServer> servers) {
+      this.serverOptions = serverOptions;
+      this.handler = handler;
+      this.host = host;
+      this.port = port;
+      this.servers = servers;
+    }
+
+    @Override
+    public Future<?> start() {
+      HttpServer server = vertx.createHttpServer(serverOptions).requestHandler(handler);
+      return server.listen(port, host).onSuccess(servers::add);
+    }
+  }
 
   private final Vertx vertx;
   private final ServerOptions options;
@@ -69,19 +99,17 @@ final class ListenerManager {
     for (BoundListener listener : snapshot.listeners()) {
       wanted.putIfAbsent(listener.port(), new PortSpec(listener.port(), listener.listener().protocol(), listener.tls()));
     }
-    Map<Integer, Bound> opened = new HashMap<>();
-    List<Future<Void>> binding = new ArrayList<>();
+    Map<Integer, Bound> opened = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Future<Bound>> binding = new ArrayList<>();
     for (PortSpec spec : wanted.values()) {
       Bound existing = bound.get(spec.port());
       if (existing == null || existing.spec().protocol() != spec.protocol()) {
-        Bound fresh = open(spec);
-        opened.put(spec.port(), fresh);
-        binding.add(listen(fresh));
+        binding.add(listen(spec).onSuccess(fresh -> opened.put(spec.port(), fresh)));
       }
     }
-    return Future.all(binding).<Void>transform(result -> {
+    return Future.join(binding).<Void>transform(result -> {
       if (result.failed()) {
-        opened.values().forEach(b -> b.servers().forEach(HttpServer::close));
+        opened.values().forEach(b -> vertx.undeploy(b.deploymentId()));
         return Future.failedFuture(result.cause());
       }
       return switchOver(wanted, opened);
@@ -100,7 +128,7 @@ final class ListenerManager {
         for (HttpServer server : entry.getValue().servers()) {
           pending.add(server.updateSSLOptions(sslOptions(want.tls()), true));
         }
-        entry.setValue(new Bound(want, entry.getValue().servers()));
+        entry.setValue(new Bound(want, entry.getValue().servers(), entry.getValue().deploymentId()));
       }
     }
     bound.putAll(opened);
@@ -114,25 +142,18 @@ final class ListenerManager {
     return ports;
   }
 
-  private Bound open(PortSpec spec) {
-    var servers = new ArrayList<HttpServer>();
+  /** Deploys one listening server per event loop; fails (and leaves nothing bound) if the port cannot be bound. */
+  private Future<Bound> listen(PortSpec spec) {
+    List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     Handler<HttpServerRequest> handler = handlers.apply(spec.port());
-    for (int i = 0; i < instances; i++) {
-      servers.add(vertx.createHttpServer(serverOptions(spec)).requestHandler(handler));
-    }
-    return new Bound(spec, List.copyOf(servers));
-  }
-
-  private Future<Void> listen(Bound fresh) {
-    PortSpec spec = fresh.spec();
-    List<Future<HttpServer>> listening = new ArrayList<>();
-    for (HttpServer server : fresh.servers()) {
-      listening.add(server.listen(spec.port(), options.trafficHost()));
-    }
-    return Future.all(listening)
-        .onSuccess(v -> LOG.info("listening on {}:{} ({})", options.trafficHost(), spec.port(), spec.protocol()))
-        .onFailure(err -> LOG.error("cannot listen on port {}: {}", spec.port(), err.getMessage()))
-        .mapEmpty();
+    HttpServerOptions serverOptions = serverOptions(spec);
+    return vertx.deployVerticle(
+            () -> new ListenerVerticle(serverOptions, handler, options.trafficHost(), spec.port(), servers),
+            new DeploymentOptions().setInstances(instances))
+        .map(id -> new Bound(spec, List.copyOf(servers), id))
+        .onSuccess(b -> LOG.info("listening on {}:{} ({}, {} event loops)", options.trafficHost(), spec.port(),
+            spec.protocol(), instances))
+        .onFailure(err -> LOG.error("cannot listen on port {}: {}", spec.port(), err.getMessage()));
   }
 
   private HttpServerOptions serverOptions(PortSpec spec) {
@@ -161,17 +182,20 @@ final class ListenerManager {
     return new ServerSSLOptions().setKeyCertOptions(keyCert(tls));
   }
 
-  private void drain(Bound old) {
+  /** Stops accepting on the port, lets in-flight requests finish (up to the drain timeout), then undeploys. */
+  private Future<Void> drain(Bound old) {
     LOG.info("port {} removed from configuration; draining in-flight requests", old.spec().port());
+    List<Future<Void>> shutdowns = new ArrayList<>();
     for (HttpServer server : old.servers()) {
-      server.shutdown(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      shutdowns.add(server.shutdown(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
+    return Future.join(shutdowns).transform(done -> vertx.undeploy(old.deploymentId()));
   }
 
   synchronized Future<Void> close() {
-    List<Future<?>> closing = new ArrayList<>();
-    bound.values().forEach(b -> b.servers().forEach(s -> closing.add(s.shutdown(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS))));
+    List<Future<Void>> closing = new ArrayList<>();
+    bound.values().forEach(b -> closing.add(drain(b)));
     bound.clear();
-    return Future.all(closing).mapEmpty();
+    return Future.join(closing).mapEmpty();
   }
 }

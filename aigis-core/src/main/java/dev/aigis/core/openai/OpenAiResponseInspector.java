@@ -64,24 +64,40 @@ public final class OpenAiResponseInspector {
     return false;
   }
 
-  /** Usage of a whole JSON response body, or null when absent or unreadable. */
-  public static TokenUsage body(byte[] body, int length) {
-    try (JsonParser p = Json.FACTORY.createParser(body, 0, length)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
+  private static final byte[] USAGE_KEY = "\"usage\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * Usage from the end of a JSON body: finds the last unescaped {@code "usage"} key (inside JSON
+   * strings quotes are escaped, so an unescaped one is always a key) and reads the object after it.
+   * Null when there is none or it does not parse.
+   */
+  public static TokenUsage usageInTail(byte[] tail) {
+    for (int at = tail.length - USAGE_KEY.length; at >= 0; at--) {
+      if (!startsWith(tail, at, USAGE_KEY) || (at > 0 && tail[at - 1] == '\\')) {
+        continue;
+      }
+      int colon = at + USAGE_KEY.length;
+      while (colon < tail.length && tail[colon] != ':') {
+        colon++;
+      }
+      try (JsonParser p = Json.FACTORY.createParser(tail, colon + 1, tail.length - colon - 1)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return null;
+        }
+        return OpenAiUsage.from(Json.MAPPER.readTree(p));
+      } catch (IOException e) {
         return null;
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
-          JsonNode usage = Json.MAPPER.readTree(p);
-          return OpenAiUsage.from(usage);
-        }
-        p.skipChildren();
-      }
-      return null;
-    } catch (IOException e) {
-      return null;
     }
+    return null;
+  }
+
+  private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
+    for (int i = 0; i < prefix.length; i++) {
+      if (bytes[at + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -1,8 +1,6 @@
 package dev.aigis.server.proxy;
 
 import dev.aigis.core.api.GatewayError;
-import dev.aigis.core.openai.OpenAiResponseInspector;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -10,18 +8,16 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Relays a non-streamed upstream body chunk by chunk with backpressure. For successful model
- * calls it keeps a copy, up to {@link #USAGE_CAPTURE_LIMIT}, to read token usage at the end; a
- * larger body is still relayed, only its usage goes unrecorded.
+ * calls it keeps the last {@link UsageTail#CAPACITY} bytes, where OpenAI puts {@code usage}, to
+ * read token usage at the end without copying or parsing the whole answer.
  */
 final class BodyRelay {
-
-  static final int USAGE_CAPTURE_LIMIT = 4 * 1024 * 1024;
 
   private final Exchange exchange;
   private final HttpClientResponse upstream;
   private final HttpServerResponse response;
   private final ExchangeCompletion completion;
-  private Buffer captured;
+  private UsageTail usageTail;
 
   BodyRelay(Exchange exchange, HttpClientResponse upstream, HttpServerResponse response, ExchangeCompletion completion) {
     this.exchange = exchange;
@@ -35,19 +31,15 @@ final class BodyRelay {
       response.setChunked(true);
     }
     if (exchange.endpoint.requiresModel() && upstream.statusCode() / 100 == 2) {
-      captured = Buffer.buffer(1024);
+      usageTail = new UsageTail();
     }
     upstream.handler(chunk -> {
       if (exchange.finished()) {
         return;
       }
       exchange.bytesOut += chunk.length();
-      if (captured != null) {
-        if (captured.length() + chunk.length() <= USAGE_CAPTURE_LIMIT) {
-          captured.appendBuffer(chunk);
-        } else {
-          captured = null;
-        }
+      if (usageTail != null) {
+        usageTail.append(chunk);
       }
       response.write(chunk);
       if (response.writeQueueFull()) {
@@ -59,8 +51,8 @@ final class BodyRelay {
       if (exchange.finished()) {
         return;
       }
-      if (captured != null) {
-        exchange.usage = OpenAiResponseInspector.body(captured.getBytes(), captured.length());
+      if (usageTail != null) {
+        exchange.usage = usageTail.usage();
       }
       response.end();
       completion.succeeded(exchange);
