@@ -71,6 +71,9 @@ class OpenAiSdkEndToEndTest {
     assertThat(seen.path()).isEqualTo("/v1/chat/completions");
     assertThat(seen.header("authorization")).isEqualTo("Bearer sk-upstream-secret");
     assertThat(seen.header("x-gateway-model-name")).isEqualTo("gpt-4o-mini");
+    assertThat(seen.header("host")).isEqualTo("127.0.0.1:" + upstream.port());
+    assertThat(seen.header("accept-encoding")).isEqualTo("identity");
+    assertThat(seen.headers()).doesNotContainKeys("connection", "keep-alive", "transfer-encoding");
     assertThat(seen.json().path("messages").get(0).path("content").asText()).isEqualTo("Say hello");
   }
 

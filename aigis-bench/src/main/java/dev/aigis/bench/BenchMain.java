@@ -44,7 +44,7 @@ public final class BenchMain {
       int streamConnections = 8;
       int upstreamThreads = 2;
       int gatewayLoops = 0;
-      String javaOpts = "-XX:+UseParallelGC -Xss512k";
+      String javaOpts = "--enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xss512k";
       boolean nginx = true;
       boolean stream = true;
       Path output = null;

@@ -30,7 +30,7 @@ public final class OpenAiResponseInspector {
         String field = p.currentName();
         JsonToken value = p.nextToken();
         if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
-          usage = OpenAiUsage.from(Json.MAPPER.readTree(p));
+          usage = OpenAiUsage.read(p);
         } else if ("choices".equals(field)) {
           sawChoices = true;
           choicesEmpty = isEmptyArray(p, value);
@@ -84,7 +84,7 @@ public final class OpenAiResponseInspector {
         if (p.nextToken() != JsonToken.START_OBJECT) {
           return null;
         }
-        return OpenAiUsage.from(Json.MAPPER.readTree(p));
+        return OpenAiUsage.read(p);
       } catch (IOException e) {
         return null;
       }

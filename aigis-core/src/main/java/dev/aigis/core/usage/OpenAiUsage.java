@@ -7,6 +7,50 @@ public final class OpenAiUsage {
 
   private OpenAiUsage() {}
 
+  /**
+   * Reads a usage object from a parser positioned on its {@code START_OBJECT}, without building a
+   * tree; leaves the parser on the matching {@code END_OBJECT}.
+   */
+  public static TokenUsage read(com.fasterxml.jackson.core.JsonParser p) throws java.io.IOException {
+    long input = 0;
+    long output = 0;
+    long total = -1;
+    long cached = 0;
+    long reasoning = 0;
+    while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+      switch (field) {
+        case "prompt_tokens" -> input = p.getValueAsLong(0);
+        case "completion_tokens" -> output = p.getValueAsLong(0);
+        case "total_tokens" -> total = p.getValueAsLong(-1);
+        case "prompt_tokens_details" -> cached = detail(p, value, "cached_tokens");
+        case "completion_tokens_details" -> reasoning = detail(p, value, "reasoning_tokens");
+        default -> p.skipChildren();
+      }
+    }
+    return new TokenUsage(input, output, total < 0 ? input + output : total, cached, reasoning);
+  }
+
+  private static long detail(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken value, String name)
+      throws java.io.IOException {
+    if (value != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return 0;
+    }
+    long found = 0;
+    while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (name.equals(field)) {
+        found = p.getValueAsLong(0);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return found;
+  }
+
   /** Returns null when {@code usage} is absent or not an object. */
   public static TokenUsage from(JsonNode usage) {
     if (usage == null || !usage.isObject()) {

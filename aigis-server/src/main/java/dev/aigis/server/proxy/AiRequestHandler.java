@@ -12,7 +12,6 @@ import dev.aigis.model.route.RouteFilter;
 import dev.aigis.server.ServerOptions;
 import dev.aigis.server.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -137,7 +136,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
   }
 
   private void onBody(Exchange exchange, Buffer body) {
-    byte[] bytes = body.getBytes();
+    byte[] bytes = body.getBytes(); // Jackson parses arrays; the Buffer itself is what goes upstream
     try {
       if (bytes.length > 0 || exchange.endpoint.requiresModel()) {
         exchange.body = OpenAiRequestInspector.inspect(bytes);
@@ -150,22 +149,17 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
       completion.fail(exchange, new GatewayError.InvalidRequest("You must provide a model parameter", "model"));
       return;
     }
-    route(exchange, bytes);
+    route(exchange, new RequestBody(body, bytes));
   }
 
-  /** Matches a route (once), applies its request filters and dispatches to the picked backend. */
-  private void route(Exchange exchange, byte[] body) {
+  /** Matches a route (once), applies its URL filters and dispatches to the picked backend. */
+  private void route(Exchange exchange, RequestBody body) {
     HttpServerRequest request = exchange.request;
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
-    // The body is the source of truth for the model: a client-sent header cannot route elsewhere.
-    if (exchange.body.model() != null) {
-      headers.set(RuntimeConfig.MODEL_HEADER, exchange.body.model());
-    } else {
-      headers.remove(RuntimeConfig.MODEL_HEADER);
-    }
     PortRoutes routes = config.get().port(port);
+    // The body is the source of truth for the model: a client-sent header cannot route elsewhere.
     var head = new RequestHead(request.method().name(), request.authority() == null ? request.getHeader("host")
-        : request.authority().toString(), request.path(), request.query(), new VertxHeaderView(headers));
+        : request.authority().toString(), request.path(), request.query(),
+        new ModelHeaderView(request.headers(), exchange.body.model()));
     Optional<RouteMatchResult> matched = routes == null ? Optional.empty() : routes.match(head);
     if (matched.isEmpty()) {
       completion.fail(exchange, exchange.body.model() != null
@@ -185,7 +179,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
     String hostOverride = null;
     for (RouteFilter filter : exchange.match.rule().filters()) {
       switch (filter) {
-        case RouteFilter.RequestHeaderModifier m -> HeaderFilters.apply(m.modifier(), headers);
+        case RouteFilter.RequestHeaderModifier m -> { } // applied to the upstream request's headers
         case RouteFilter.ResponseHeaderModifier m -> { } // applied to the response
         case RouteFilter.UrlRewrite rewrite -> {
           if (rewrite.hostname() != null) {
@@ -198,8 +192,8 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
       }
     }
     switch (exchange.backend.backend().backend().endpoint()) {
-      case BackendEndpoint.Builtin builtin -> echo.respond(exchange, body);
-      case BackendEndpoint.Url url -> proxy.forward(exchange, url, headers, path, hostOverride, body);
+      case BackendEndpoint.Builtin builtin -> echo.respond(exchange, body == null ? null : body.bytes());
+      case BackendEndpoint.Url url -> proxy.forward(exchange, url, path, hostOverride, body);
     }
   }
 

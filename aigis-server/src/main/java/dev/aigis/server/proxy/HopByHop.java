@@ -1,26 +1,45 @@
 package dev.aigis.server.proxy;
 
 import io.vertx.core.MultiMap;
-import java.util.Set;
+import java.util.Map;
 
-/** Headers that describe one connection and must not be forwarded (RFC 9110 section 7.6.1). */
+/**
+ * Headers that describe one connection and must not be forwarded (RFC 9110 section 7.6.1). Checked
+ * by length and a case-insensitive compare, so copying a header set costs no lower-casing or hashing.
+ */
 final class HopByHop {
-
-  private static final Set<String> NAMES = Set.of(
-      "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
-      "te", "trailer", "transfer-encoding", "upgrade", "http2-settings");
 
   private HopByHop() {}
 
-  static void strip(MultiMap headers) {
-    String connection = headers.get("connection");
-    if (connection != null) {
-      for (String token : connection.split(",")) {
-        headers.remove(token.trim());
+  static boolean is(String name) {
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("te");
+      case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
+      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+      case 14 -> name.equalsIgnoreCase("http2-settings");
+      case 16 -> name.equalsIgnoreCase("proxy-connection");
+      case 17 -> name.equalsIgnoreCase("transfer-encoding");
+      case 18 -> name.equalsIgnoreCase("proxy-authenticate");
+      case 19 -> name.equalsIgnoreCase("proxy-authorization");
+      default -> false;
+    };
+  }
+
+  /** Copies every end-to-end header of {@code from} into {@code to}, including none that {@code Connection} names. */
+  static void copy(MultiMap from, MultiMap to) {
+    for (Map.Entry<String, String> header : from) {
+      if (!is(header.getKey())) {
+        to.add(header.getKey(), header.getValue());
       }
     }
-    for (String name : NAMES) {
-      headers.remove(name);
+    String connection = from.get("connection");
+    if (connection != null) {
+      for (String token : connection.split(",")) {
+        String name = token.trim();
+        if (!name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")) {
+          to.remove(name);
+        }
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.openai.OpenAiRequestRewriter;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.route.RouteFilter;
 import dev.aigis.model.route.RouteTimeouts;
 import dev.aigis.model.snapshot.ResolvedBackend;
 import dev.aigis.server.ServerOptions;
@@ -17,6 +18,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -36,45 +38,27 @@ final class UpstreamProxy {
     this.completion = completion;
   }
 
-  void forward(Exchange exchange, BackendEndpoint.Url url, MultiMap headers, String path, String hostOverride, byte[] body) {
+  void forward(Exchange exchange, BackendEndpoint.Url url, String path, String hostOverride, RequestBody body) {
     ResolvedBackend backend = exchange.backend.backend();
     BackendTimeouts timeouts = backend.timeouts();
-    byte[] upstreamBody = body;
+    Buffer upstreamBody = body == null ? null : body.buffer();
     boolean askForUsage = exchange.body.stream() && exchange.endpoint.streamable();
     String modelOverride = backend.backend().modelNameOverride();
     if (body != null && OpenAiRequestRewriter.needed(exchange.body, modelOverride, askForUsage)) {
-      upstreamBody = OpenAiRequestRewriter.rewrite(body, modelOverride, askForUsage);
+      upstreamBody = Buffer.buffer(OpenAiRequestRewriter.rewrite(body.bytes(), modelOverride, askForUsage));
     }
     exchange.injectedUsage = askForUsage && !exchange.body.clientAskedForUsage();
-
-    HopByHop.strip(headers);
-    headers.remove(HttpHeaders.HOST);
-    headers.set(HttpHeaders.HOST, hostOverride != null ? hostOverride : url.authority());
-    headers.set("x-request-id", exchange.requestId);
-    if (upstreamBody != null) {
-      headers.remove(HttpHeaders.CONTENT_LENGTH); // Vert.x sets it from the buffer sent
-    }
-    if (exchange.endpoint.requiresModel()) {
-      headers.set(HttpHeaders.ACCEPT_ENCODING, "identity"); // usage is read from the body, so no compression
-    }
-    if (!backend.backend().forwardClientAuthorization()) {
-      headers.remove(HttpHeaders.AUTHORIZATION);
-    }
-    if (backend.apiKey() != null) {
-      headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + backend.apiKey());
-    }
     String query = exchange.request.query();
     String uri = url.basePath() + path + (query == null ? "" : "?" + query);
 
     var requestOptions = new RequestOptions()
         .setMethod(exchange.request.method())
         .setURI(uri)
-        .setHeaders(headers)
         .setIdleTimeout(timeouts.idle().toMillis());
     RouteTimeouts routeTimeouts = exchange.match.rule().timeouts();
     long headerTimeout = headerTimeoutMillis(timeouts, routeTimeouts);
     startRequestDeadline(exchange, routeTimeouts);
-    final byte[] sent = upstreamBody;
+    final Buffer sent = upstreamBody;
     var client = clients.client(UpstreamClients.EndpointKey.of(url, timeouts.connect()));
     client.request(requestOptions).onComplete(ar -> {
       if (exchange.finished()) {
@@ -89,6 +73,7 @@ final class UpstreamProxy {
       }
       HttpClientRequest upstream = ar.result();
       exchange.upstream = upstream;
+      upstreamHeaders(exchange, url, hostOverride, sent != null, upstream.headers());
       long timer = vertx.setTimer(headerTimeout, id -> {
         if (!exchange.finished() && exchange.upstreamStatus == 0) {
           // Fail before resetting: the reset fails the response future, which must find the exchange done.
@@ -96,7 +81,7 @@ final class UpstreamProxy {
           upstream.reset();
         }
       });
-      var response = sent != null ? upstream.send(Buffer.buffer(sent)) : upstream.send(exchange.request);
+      var response = sent != null ? upstream.send(sent) : upstream.send(exchange.request);
       response.onComplete(res -> {
         vertx.cancelTimer(timer);
         if (exchange.finished()) {
@@ -111,13 +96,50 @@ final class UpstreamProxy {
     });
   }
 
+  /**
+   * The headers the upstream sees: the client's end-to-end headers, minus what the gateway owns
+   * (Host, the client's credentials unless the backend forwards them, the body length when the
+   * body was buffered), plus the backend's credentials, the routed model and the route's filters.
+   */
+  private static void upstreamHeaders(Exchange exchange, BackendEndpoint.Url url, String hostOverride, boolean buffered,
+      MultiMap out) {
+    ResolvedBackend backend = exchange.backend.backend();
+    boolean forwardAuthorization = backend.backend().forwardClientAuthorization();
+    for (Map.Entry<String, String> header : exchange.request.headers()) {
+      String name = header.getKey();
+      if (HopByHop.is(name)
+          || name.equalsIgnoreCase("host")
+          || (buffered && name.equalsIgnoreCase("content-length")) // Vert.x sets it from the buffer sent
+          || (!forwardAuthorization && name.equalsIgnoreCase("authorization"))
+          || ModelHeaderView.isModelHeader(name)) {
+        continue;
+      }
+      out.add(name, header.getValue());
+    }
+    out.set(HttpHeaders.HOST, hostOverride != null ? hostOverride : url.authority());
+    out.set("x-request-id", exchange.requestId);
+    if (exchange.body.model() != null) {
+      out.set(RuntimeConfig.MODEL_HEADER, exchange.body.model());
+    }
+    if (exchange.endpoint.requiresModel()) {
+      out.set(HttpHeaders.ACCEPT_ENCODING, "identity"); // usage is read from the body, so no compression
+    }
+    if (backend.apiKey() != null) {
+      out.set(HttpHeaders.AUTHORIZATION, "Bearer " + backend.apiKey());
+    }
+    for (RouteFilter filter : exchange.match.rule().filters()) {
+      if (filter instanceof RouteFilter.RequestHeaderModifier m) {
+        HeaderFilters.apply(m.modifier(), out);
+      }
+    }
+  }
+
   private void relay(Exchange exchange, HttpClientResponse upstream) {
     exchange.upstreamStatus = upstream.statusCode();
     HttpServerResponse response = exchange.request.response();
     response.setStatusCode(upstream.statusCode());
     MultiMap out = response.headers();
-    out.addAll(upstream.headers());
-    HopByHop.strip(out);
+    HopByHop.copy(upstream.headers(), out);
     out.set("x-request-id", exchange.requestId);
     ExchangeCompletion.applyResponseFilters(exchange, response);
     String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);

@@ -19,10 +19,14 @@ final class UsageTail {
   void append(Buffer chunk) {
     int length = chunk.length();
     int from = Math.max(0, length - CAPACITY);
-    for (int i = from; i < length; i++) {
-      ring[(int) (written++ % CAPACITY)] = chunk.getByte(i);
-    }
     written += from;
+    while (from < length) {
+      int at = (int) (written % CAPACITY);
+      int count = Math.min(length - from, CAPACITY - at);
+      chunk.getBytes(from, from + count, ring, at);
+      from += count;
+      written += count;
+    }
   }
 
   /** Usage found in the tail, or null. */
