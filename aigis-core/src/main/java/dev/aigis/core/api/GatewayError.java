@@ -92,6 +92,30 @@ public sealed interface GatewayError {
     public String code() { return "upstream_timeout"; }
   }
 
+  /** A FailClosed processor failed (or its external server is unreachable). */
+  record ProcessorFailed(String processor, String detail) implements GatewayError {
+    public int status() { return 500; }
+    public String message() { return "Processor " + processor + " failed: " + detail; }
+    public String type() { return "server_error"; }
+    public String code() { return "processor_failed"; }
+  }
+
+  /** A FailClosed processor did not answer within its timeout. */
+  record ProcessorTimeout(String processor, long timeoutMillis) implements GatewayError {
+    public int status() { return 504; }
+    public String message() { return "Processor " + processor + " did not answer within " + timeoutMillis + " ms"; }
+    public String type() { return "server_error"; }
+    public String code() { return "processor_timeout"; }
+  }
+
+  /** An HTTPRoute ExtensionRef filter names a PayloadProcessor that does not exist. Never skipped. */
+  record UnresolvedExtension(String reference) implements GatewayError {
+    public int status() { return 500; }
+    public String message() { return "Route filter references " + reference + ", which cannot be resolved"; }
+    public String type() { return "server_error"; }
+    public String code() { return "unresolved_extension"; }
+  }
+
   record Internal(String message) implements GatewayError {
     public int status() { return 500; }
     public String type() { return "server_error"; }

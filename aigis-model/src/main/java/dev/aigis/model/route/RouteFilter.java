@@ -20,6 +20,13 @@ public sealed interface RouteFilter {
 
   record ResponseHeaderModifier(HeaderModifier modifier) implements RouteFilter {}
 
+  /**
+   * Runs a PayloadProcessor at this point of the filter list (Gateway API's ExtensionRef:
+   * {@code group: aigis.dev, kind: PayloadProcessor}). One that cannot be resolved is never
+   * skipped: validation refuses it.
+   */
+  record ExtensionRef(String group, String kind, String name) implements RouteFilter {}
+
   /** Rewrites the host and/or path before the request goes upstream. Either part is nullable. */
   record UrlRewrite(String hostname, PathModifier path) implements RouteFilter {}
 

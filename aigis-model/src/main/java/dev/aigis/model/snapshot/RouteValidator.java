@@ -122,6 +122,7 @@ final class RouteValidator {
 
   private void filter(HttpRoute route, RouteRule rule, RouteFilter filter, String path) {
     switch (filter) {
+      case RouteFilter.ExtensionRef ref -> { } // validated with PayloadProcessors
       case RouteFilter.RequestHeaderModifier(RouteFilter.HeaderModifier modifier) ->
           headerModifier(route, modifier, path + ".requestHeaderModifier");
       case RouteFilter.ResponseHeaderModifier(RouteFilter.HeaderModifier modifier) ->

@@ -181,6 +181,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
       switch (filter) {
         case RouteFilter.RequestHeaderModifier m -> { } // applied to the upstream request's headers
         case RouteFilter.ResponseHeaderModifier m -> { } // applied to the response
+        case RouteFilter.ExtensionRef ref -> { } // TODO(issue 3): run the PayloadProcessor inline
         case RouteFilter.UrlRewrite rewrite -> {
           if (rewrite.hostname() != null) {
             hostOverride = rewrite.hostname();
