@@ -5,6 +5,7 @@ import dev.aigis.model.ConfigError;
 import dev.aigis.model.Gateway;
 import dev.aigis.model.HttpRoute;
 import dev.aigis.model.Resource;
+import dev.aigis.model.PayloadProcessor;
 import dev.aigis.model.Secret;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +49,7 @@ public final class SnapshotCompiler {
           routes.add(route);
         }
         case Secret ignored -> {}
+        case PayloadProcessor ignored -> {} // TODO(issue 3): validated by the PayloadProcessor validator
       }
     }
     boolean anyListener = resources.stream()
