@@ -46,6 +46,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-access-log", description = "Do not write the per-request JSON access log.")
   boolean noAccessLog;
 
+  @Option(names = "--debug-headers", description = "Add x-aigis-route, x-aigis-backend and x-aigis-processors to responses.")
+  boolean debugHeaders;
+
   @Override
   public Integer call() throws InterruptedException {
     ConfigSnapshot snapshot;
@@ -66,7 +69,8 @@ final class RunCommand implements Callable<Integer> {
         .withMaxRequestBodyBytes(maxBodyBytes)
         .withEventLoops(eventLoops)
         .withAdminHost(adminHost)
-        .withAccessLog(!noAccessLog);
+        .withAccessLog(!noAccessLog)
+        .withDebugHeaders(debugHeaders);
     GatewayServer server;
     try {
       server = GatewayServer.start(snapshot, options);

@@ -26,6 +26,7 @@ public final class GatewayMetrics {
   private static final double[] DURATION_BUCKETS = {
     0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92
   };
+  private static final double[] PROCESSOR_BUCKETS = {0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5};
   private static final double[] TTFT_BUCKETS = {
     0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0
   };
@@ -33,6 +34,20 @@ public final class GatewayMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<RequestLabels, RequestMeters> requestMeters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<GenAiLabels, GenAiMeters> genAiMeters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ProcessorLabels, Timer> processorMeters = new ConcurrentHashMap<>();
+
+  /** Labels of per-processor metrics: the PayloadProcessor, the processor in it, the stage and its outcome. */
+  public record ProcessorLabels(String chain, String processor, String stage, String outcome) {}
+
+  /** One processor stage: counted and timed by chain, processor, stage and outcome. */
+  public void recordProcessor(ProcessorLabels labels, long nanos) {
+    processorMeters.computeIfAbsent(labels, l -> Timer.builder("aigis.processor.duration")
+            .description("Payload processor stages, by PayloadProcessor, processor, stage and outcome")
+            .tags("chain", l.chain(), "processor", l.processor(), "stage", l.stage(), "outcome", l.outcome())
+            .serviceLevelObjectives(durations(PROCESSOR_BUCKETS))
+            .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
 
   /** Labels of the gateway's request metrics. Empty strings stand for "not known". */
   public record RequestLabels(String route, String backend, String model, int status) {}

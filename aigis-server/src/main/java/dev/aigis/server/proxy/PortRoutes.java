@@ -15,7 +15,8 @@ import java.util.Optional;
  */
 final class PortRoutes {
 
-  record ListenerRouter(Listener listener, Router router) {}
+  /** A listener, the Gateway it belongs to ({@code namespace/name}) and its compiled router. */
+  record ListenerRouter(String gateway, Listener listener, Router router) {}
 
   private final List<ListenerRouter> listeners;
   private final List<String> models;
@@ -31,13 +32,19 @@ final class PortRoutes {
   }
 
   Optional<RouteMatchResult> match(RequestHead head) {
-    String host = normalise(head.host());
+    ListenerRouter listener = listenerFor(head.host());
+    return listener == null ? Optional.empty() : listener.router().match(head);
+  }
+
+  /** The listener a request with this Host belongs to (most specific hostname first), or null. */
+  ListenerRouter listenerFor(String requestHost) {
+    String host = normalise(requestHost);
     for (ListenerRouter candidate : listeners) {
       if (hostMatches(candidate.listener().hostname(), host)) {
-        return candidate.router().match(head);
+        return candidate;
       }
     }
-    return Optional.empty();
+    return null;
   }
 
   private static int specificity(ListenerRouter router) {

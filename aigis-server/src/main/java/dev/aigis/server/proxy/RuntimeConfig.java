@@ -32,7 +32,7 @@ public final class RuntimeConfig {
     for (BoundListener listener : snapshot.listeners()) {
       Router router = Router.compile(listener, snapshot.routes(), snapshot.backends());
       byPort.computeIfAbsent(listener.port(), p -> new ArrayList<>())
-          .add(new PortRoutes.ListenerRouter(listener.listener(), router));
+          .add(new PortRoutes.ListenerRouter(listener.gateway().metadata().qualifiedName(), listener.listener(), router));
     }
     Map<Integer, PortRoutes> ports = new HashMap<>();
     byPort.forEach((port, routers) -> ports.put(port, new PortRoutes(routers,
