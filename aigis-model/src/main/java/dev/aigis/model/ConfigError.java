@@ -12,6 +12,12 @@ package dev.aigis.model;
  */
 public record ConfigError(String file, int line, String resource, String fieldPath, String message) {
 
+  /** An error in {@code resource} at {@code fieldPath}, on the line its source recorded for that path. */
+  public static ConfigError at(Resource resource, String fieldPath, String message) {
+    return new ConfigError(resource.source().file(), resource.source().lineOf(fieldPath), resource.displayName(),
+        fieldPath, message);
+  }
+
   /** {@code file:line: Kind/name: field.path: message}, leaving out the parts that are absent. */
   public String format() {
     StringBuilder out = new StringBuilder(file);

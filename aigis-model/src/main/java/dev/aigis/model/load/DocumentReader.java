@@ -7,6 +7,7 @@ import dev.aigis.model.Gateway;
 import dev.aigis.model.HttpRoute;
 import dev.aigis.model.Names;
 import dev.aigis.model.ObjectMeta;
+import dev.aigis.model.PayloadProcessor;
 import dev.aigis.model.Resource;
 import dev.aigis.model.Secret;
 import dev.aigis.model.SourceRef;
@@ -29,6 +30,7 @@ final class DocumentReader {
       Gateway.KIND, Gateway.API_VERSION,
       HttpRoute.KIND, GATEWAY_API,
       AIBackend.KIND, AIBackend.API_VERSION,
+      PayloadProcessor.KIND, PayloadProcessor.API_VERSION,
       Secret.KIND, "v1");
 
   private DocumentReader() {}
@@ -62,7 +64,7 @@ final class DocumentReader {
     }
     String expected = API_VERSIONS.get(kind);
     if (expected == null) {
-      doc.error("kind", "unknown kind " + kind + " (expected Gateway, HTTPRoute, AIBackend or Secret)");
+      doc.error("kind", "unknown kind " + kind + " (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor or Secret)");
       return null;
     }
     if (apiVersion != null && !apiVersion.equals(expected)) {
@@ -76,6 +78,7 @@ final class DocumentReader {
       case Gateway.KIND -> GatewayReader.read(doc, metadata, source);
       case HttpRoute.KIND -> HttpRouteReader.read(doc, metadata, source);
       case AIBackend.KIND -> AIBackendReader.read(doc, metadata, source);
+      case PayloadProcessor.KIND -> PayloadProcessorReader.read(doc, metadata, source);
       default -> SecretReader.read(doc, metadata, source);
     };
   }

@@ -24,7 +24,8 @@ final class HttpRouteReader {
   private static final Map<String, String> FILTER_MEMBERS = Map.of(
       "RequestHeaderModifier", "requestHeaderModifier",
       "ResponseHeaderModifier", "responseHeaderModifier",
-      "URLRewrite", "urlRewrite");
+      "URLRewrite", "urlRewrite",
+      "ExtensionRef", "extensionRef");
 
   private HttpRouteReader() {}
 
@@ -99,6 +100,7 @@ final class HttpRouteReader {
         RouteFilter.HeaderModifier modifier = headerModifier(filter.requiredObject(member, HEADER_MODIFIER));
         yield modifier == null ? null : new RouteFilter.ResponseHeaderModifier(modifier);
       }
+      case "ExtensionRef" -> extensionRef(filter.requiredObject(member, "group", "kind", "name"));
       default -> urlRewrite(filter.requiredObject(member, "hostname", "path"));
     };
   }
@@ -115,6 +117,12 @@ final class HttpRouteReader {
 
   private static RouteFilter.HeaderValue headerValue(Fields header) {
     return new RouteFilter.HeaderValue(header.requiredString("name"), header.requiredString("value"));
+  }
+
+  /** Gateway API LocalObjectReference; which extensions are supported is the compiler's check. */
+  private static RouteFilter.ExtensionRef extensionRef(Fields ref) {
+    return ref == null ? null
+        : new RouteFilter.ExtensionRef(ref.string("group"), ref.requiredString("kind"), ref.requiredString("name"));
   }
 
   private static RouteFilter.UrlRewrite urlRewrite(Fields rewrite) {

@@ -1,9 +1,13 @@
 package dev.aigis.model.snapshot;
 
-import dev.aigis.model.Resource;
+import dev.aigis.model.ConfigError;
 import dev.aigis.model.HttpRoute;
+import dev.aigis.model.PayloadProcessor;
+import dev.aigis.model.Resource;
+import dev.aigis.model.processing.ProcessorPhase;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A validated, immutable configuration: what the data plane serves. Built only by the snapshot
@@ -12,18 +16,56 @@ import java.util.Map;
  * @param listeners every listener of every Gateway, with TLS material resolved
  * @param routes accepted HTTPRoutes in load order (the order breaks precedence ties after creation time)
  * @param backends resolved AIBackends keyed by {@code namespace/name}
+ * @param payloadProcessors PayloadProcessors in load order, without those that lost a target conflict;
+ *     every {@code ExtensionRef} filter of {@code routes} resolves to one of them
  * @param resources everything that was loaded, for {@code validate} output and debugging
+ * @param warnings problems that did not stop compilation (such as a PayloadProcessor that lost a
+ *     conflict), in the same format as errors
  */
 public record ConfigSnapshot(
     List<BoundListener> listeners,
     List<HttpRoute> routes,
     Map<String, ResolvedBackend> backends,
-    List<Resource> resources) {
+    List<PayloadProcessor> payloadProcessors,
+    List<Resource> resources,
+    List<ConfigError> warnings) {
 
   public ConfigSnapshot {
     listeners = List.copyOf(listeners);
     routes = List.copyOf(routes);
     backends = Map.copyOf(backends);
+    payloadProcessors = List.copyOf(payloadProcessors);
     resources = List.copyOf(resources);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** Without PayloadProcessors or warnings. */
+  public ConfigSnapshot(
+      List<BoundListener> listeners, List<HttpRoute> routes, Map<String, ResolvedBackend> backends, List<Resource> resources) {
+    this(listeners, routes, backends, List.of(), resources, List.of());
+  }
+
+  /**
+   * The PayloadProcessor {@code namespace/name}, as an {@code ExtensionRef} in that namespace names it.
+   * A linear scan: resolve once per snapshot, not per request.
+   */
+  public Optional<PayloadProcessor> payloadProcessor(String namespace, String name) {
+    return payloadProcessors.stream()
+        .filter(p -> p.metadata().namespace().equals(namespace) && p.metadata().name().equals(name))
+        .findFirst();
+  }
+
+  /**
+   * The PayloadProcessor attached by {@code targetRef} to the Gateway or HTTPRoute ({@code kind})
+   * {@code namespace/name} in {@code phase}; after conflict resolution there is at most one. A linear
+   * scan, like {@link #payloadProcessor}.
+   */
+  public Optional<PayloadProcessor> attachedPayloadProcessor(
+      String kind, String namespace, String name, ProcessorPhase phase) {
+    return payloadProcessors.stream()
+        .filter(p -> p.targetRef() != null && p.phase() == phase
+            && kind.equals(p.targetRef().kind()) && name.equals(p.targetRef().name())
+            && namespace.equals(p.metadata().namespace()))
+        .findFirst();
   }
 }

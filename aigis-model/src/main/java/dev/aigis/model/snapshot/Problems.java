@@ -11,8 +11,7 @@ final class Problems {
   private final List<ConfigError> errors = new ArrayList<>();
 
   void at(Resource resource, String path, String message) {
-    errors.add(new ConfigError(
-        resource.source().file(), resource.source().lineOf(path), resource.displayName(), path, message));
+    errors.add(ConfigError.at(resource, path, message));
   }
 
   void add(ConfigError error) {

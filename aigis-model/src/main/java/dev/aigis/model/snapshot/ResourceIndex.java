@@ -2,6 +2,8 @@ package dev.aigis.model.snapshot;
 
 import dev.aigis.model.AIBackend;
 import dev.aigis.model.Gateway;
+import dev.aigis.model.HttpRoute;
+import dev.aigis.model.PayloadProcessor;
 import dev.aigis.model.Resource;
 import dev.aigis.model.Secret;
 import java.util.LinkedHashMap;
@@ -31,6 +33,14 @@ final class ResourceIndex {
 
   AIBackend backend(String namespace, String name) {
     return (AIBackend) byKey.get(key(AIBackend.KIND, namespace + "/" + name));
+  }
+
+  HttpRoute route(String namespace, String name) {
+    return (HttpRoute) byKey.get(key(HttpRoute.KIND, namespace + "/" + name));
+  }
+
+  PayloadProcessor payloadProcessor(String namespace, String name) {
+    return (PayloadProcessor) byKey.get(key(PayloadProcessor.KIND, namespace + "/" + name));
   }
 
   Secret secret(String namespace, String name) {

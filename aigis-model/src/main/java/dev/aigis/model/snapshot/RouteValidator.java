@@ -5,6 +5,7 @@ import dev.aigis.model.Durations;
 import dev.aigis.model.Gateway;
 import dev.aigis.model.HttpRoute;
 import dev.aigis.model.Names;
+import dev.aigis.model.PayloadProcessor;
 import dev.aigis.model.gateway.Listener;
 import dev.aigis.model.route.BackendRef;
 import dev.aigis.model.route.ParentRef;
@@ -28,10 +29,12 @@ final class RouteValidator {
   private static final int MAX_WEIGHT = 1_000_000;
 
   private final ResourceIndex index;
+  private final ProcessorConflicts conflicts;
   private final Problems problems;
 
-  RouteValidator(ResourceIndex index, Problems problems) {
+  RouteValidator(ResourceIndex index, ProcessorConflicts conflicts, Problems problems) {
     this.index = index;
+    this.conflicts = conflicts;
     this.problems = problems;
   }
 
@@ -122,7 +125,7 @@ final class RouteValidator {
 
   private void filter(HttpRoute route, RouteRule rule, RouteFilter filter, String path) {
     switch (filter) {
-      case RouteFilter.ExtensionRef ref -> { } // validated with PayloadProcessors
+      case RouteFilter.ExtensionRef ref -> extensionRef(route, ref, path + ".extensionRef");
       case RouteFilter.RequestHeaderModifier(RouteFilter.HeaderModifier modifier) ->
           headerModifier(route, modifier, path + ".requestHeaderModifier");
       case RouteFilter.ResponseHeaderModifier(RouteFilter.HeaderModifier modifier) ->
@@ -135,6 +138,25 @@ final class RouteValidator {
           pathModifier(route, rule, modifier, path + ".urlRewrite.path");
         }
       }
+    }
+  }
+
+  /**
+   * An ExtensionRef must name a PayloadProcessor that is in the snapshot, so the data plane never meets
+   * one it cannot run (skipping it would change what the route does).
+   */
+  private void extensionRef(HttpRoute route, RouteFilter.ExtensionRef ref, String path) {
+    if (!BackendRef.AIGIS_GROUP.equals(ref.group()) || !PayloadProcessor.KIND.equals(ref.kind())) {
+      problems.at(route, path + (BackendRef.AIGIS_GROUP.equals(ref.group()) ? ".kind" : ".group"),
+          "only aigis.dev/PayloadProcessor extensions are supported");
+      return;
+    }
+    String qualified = route.metadata().namespace() + "/" + ref.name();
+    PayloadProcessor processor = index.payloadProcessor(route.metadata().namespace(), ref.name());
+    if (processor == null) {
+      problems.at(route, path + ".name", "PayloadProcessor " + qualified + " not found");
+    } else if (conflicts.leftOut(processor)) {
+      problems.at(route, path + ".name", "PayloadProcessor " + qualified + " is left out: it " + conflicts.reason(processor));
     }
   }
 

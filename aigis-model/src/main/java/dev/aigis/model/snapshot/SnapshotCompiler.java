@@ -18,7 +18,8 @@ import java.util.function.Function;
 
 /**
  * Turns loaded resources into a {@link ConfigSnapshot}, checking every cross-resource rule (references,
- * duplicates, listener conflicts, credentials) and reporting all problems at once. Stateless apart
+ * duplicates, listener conflicts, credentials, PayloadProcessor targets) and reporting all problems at
+ * once. A PayloadProcessor that loses a target conflict is a warning, carried by the snapshot. Stateless apart
  * from the injected environment; safe to reuse and to call from any thread.
  */
 public final class SnapshotCompiler {
@@ -36,10 +37,13 @@ public final class SnapshotCompiler {
 
     ListenerBinder listenerBinder = new ListenerBinder(index, problems);
     BackendResolver backendResolver = new BackendResolver(index, environment, problems);
-    RouteValidator routeValidator = new RouteValidator(index, problems);
+    ProcessorConflicts conflicts = new ProcessorConflicts(index.all());
+    RouteValidator routeValidator = new RouteValidator(index, conflicts, problems);
+    PayloadProcessorValidator processorValidator = new PayloadProcessorValidator(index, problems);
     List<BoundListener> listeners = new ArrayList<>();
     List<HttpRoute> routes = new ArrayList<>();
     Map<String, ResolvedBackend> backends = new LinkedHashMap<>();
+    List<PayloadProcessor> processors = new ArrayList<>();
     for (Resource resource : index.all()) {
       switch (resource) {
         case Gateway gateway -> listeners.addAll(listenerBinder.bind(gateway));
@@ -49,7 +53,12 @@ public final class SnapshotCompiler {
           routes.add(route);
         }
         case Secret ignored -> {}
-        case PayloadProcessor ignored -> {} // TODO(issue 3): validated by the PayloadProcessor validator
+        case PayloadProcessor processor -> {
+          processorValidator.validate(processor);
+          if (!conflicts.leftOut(processor)) {
+            processors.add(processor);
+          }
+        }
       }
     }
     boolean anyListener = resources.stream()
@@ -58,7 +67,8 @@ public final class SnapshotCompiler {
       problems.add(new ConfigError(fileSet(resources), 0, null, null, "no Gateway with at least one listener is defined"));
     }
     return problems.isEmpty()
-        ? new CompileResult.Success(new ConfigSnapshot(listeners, routes, backends, resources))
+        ? new CompileResult.Success(new ConfigSnapshot(
+            listeners, routes, backends, processors, resources, conflicts.warnings()))
         : new CompileResult.Failure(problems.errors());
   }
 

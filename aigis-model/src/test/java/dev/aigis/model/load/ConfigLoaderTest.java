@@ -78,7 +78,7 @@ class ConfigLoaderTest {
         spec: {}
         """ + BASE))
         .containsExactly(
-            "bad.yaml:2: ConfigMap/x: kind: unknown kind ConfigMap (expected Gateway, HTTPRoute, AIBackend or Secret)",
+            "bad.yaml:2: ConfigMap/x: kind: unknown kind ConfigMap (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor or Secret)",
             "bad.yaml:6: HTTPRoute/chat: apiVersion: HTTPRoute must have apiVersion gateway.networking.k8s.io/v1,"
                 + " not gateway.networking.k8s.io/v1beta1");
   }
@@ -251,8 +251,8 @@ class ConfigLoaderTest {
         spec:
           rules:
           - filters:
-            - type: ExtensionRef
-              extensionRef: {group: x, kind: Y, name: z}
+            - type: RequestMirror
+              requestMirror: {backendRef: {name: z}}
             - type: RequestHeaderModifier
               urlRewrite: {hostname: a.example}
             - type: URLRewrite
@@ -260,7 +260,7 @@ class ConfigLoaderTest {
                 path: {type: ReplaceFullPath, replacePrefixMatch: /x}
         """))
         .containsExactly(
-            "bad.yaml:8: HTTPRoute/chat: spec.rules[0].filters[0].type: filter type ExtensionRef is not supported",
+            "bad.yaml:8: HTTPRoute/chat: spec.rules[0].filters[0].type: filter type RequestMirror is not supported",
             "bad.yaml:11: HTTPRoute/chat: spec.rules[0].filters[1].urlRewrite: must not be set when type is RequestHeaderModifier",
             "bad.yaml:10: HTTPRoute/chat: spec.rules[0].filters[1].requestHeaderModifier: required field is missing",
             "bad.yaml:14: HTTPRoute/chat: spec.rules[0].filters[2].urlRewrite.path.replacePrefixMatch:"

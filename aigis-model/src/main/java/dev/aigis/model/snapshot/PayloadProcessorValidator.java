@@ -1,0 +1,169 @@
+package dev.aigis.model.snapshot;
+
+import dev.aigis.model.Durations;
+import dev.aigis.model.Gateway;
+import dev.aigis.model.HttpRoute;
+import dev.aigis.model.Names;
+import dev.aigis.model.PayloadProcessor;
+import dev.aigis.model.Resource;
+import dev.aigis.model.processing.ExtProcessSpec;
+import dev.aigis.model.processing.InProcessSpec;
+import dev.aigis.model.processing.JsonPaths;
+import dev.aigis.model.processing.ProcessorFieldPaths;
+import dev.aigis.model.processing.ProcessorFieldPaths.Side;
+import dev.aigis.model.processing.ProcessorPhase;
+import dev.aigis.model.processing.ProcessorSpec;
+import dev.aigis.model.processing.ProcessorSpec.ProcessorType;
+import dev.aigis.model.processing.TargetRef;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Checks one PayloadProcessor: its target resolves, and each processor is well formed (name, the
+ * block matching its type, timeout, header names, JSONPath syntax, ext_proc address). CEL expressions
+ * are compiled elsewhere (aigis-core), reporting on {@link ProcessorFieldPaths}.
+ */
+final class PayloadProcessorValidator {
+
+  /** The WG proposal's bound: a chain longer than this is a configuration mistake, and each stage costs latency. */
+  static final int MAX_PROCESSORS = 16;
+
+  private final ResourceIndex index;
+  private final Problems problems;
+
+  PayloadProcessorValidator(ResourceIndex index, Problems problems) {
+    this.index = index;
+    this.problems = problems;
+  }
+
+  void validate(PayloadProcessor resource) {
+    targetRef(resource);
+    List<ProcessorSpec> processors = resource.processors();
+    if (processors.isEmpty()) {
+      problems.at(resource, "spec.processors", "at least one processor is required");
+    } else if (processors.size() > MAX_PROCESSORS) {
+      problems.at(resource, "spec.processors",
+          "at most " + MAX_PROCESSORS + " processors are allowed (got " + processors.size() + ")");
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < processors.size(); i++) {
+      processor(resource, processors.get(i), i, names);
+    }
+  }
+
+  private void targetRef(PayloadProcessor resource) {
+    TargetRef target = resource.targetRef();
+    if (target == null) {
+      return; // only reachable through ExtensionRef filters
+    }
+    String group = Objects.requireNonNullElse(target.group(), ProcessorConflicts.GATEWAY_GROUP);
+    if (!group.equals(ProcessorConflicts.GATEWAY_GROUP)) {
+      problems.at(resource, "spec.targetRef.group",
+          "must be " + ProcessorConflicts.GATEWAY_GROUP + " (got \"" + group + "\")");
+      return;
+    }
+    if (!Gateway.KIND.equals(target.kind()) && !HttpRoute.KIND.equals(target.kind())) {
+      problems.at(resource, "spec.targetRef.kind", target.kind() == null ? "required field is missing"
+          : "must be Gateway or HTTPRoute (got \"" + target.kind() + "\")");
+      return;
+    }
+    if (resource.phase() == null) {
+      problems.at(resource, "spec.phase", "required when targetRef is set");
+    } else if (HttpRoute.KIND.equals(target.kind()) && resource.phase() == ProcessorPhase.PreRouting) {
+      problems.at(resource, "spec.phase", "PreRouting runs before a route is known; target a Gateway");
+    }
+    String namespace = resource.metadata().namespace();
+    Resource found = Gateway.KIND.equals(target.kind())
+        ? index.gateway(namespace, target.name())
+        : index.route(namespace, target.name());
+    if (found == null) {
+      problems.at(resource, "spec.targetRef.name", target.kind() + " " + namespace + "/" + target.name() + " not found");
+    }
+  }
+
+  private void processor(PayloadProcessor resource, ProcessorSpec processor, int i, Set<String> names) {
+    String path = ProcessorFieldPaths.processor(i);
+    if (!Names.isDnsLabel(processor.name())) {
+      problems.at(resource, path + ".name", "invalid processor name \"" + processor.name()
+          + "\": must be lowercase letters, digits and '-', starting and ending with a letter or digit");
+    } else if (!names.add(processor.name())) {
+      problems.at(resource, path + ".name", "duplicate processor name \"" + processor.name() + "\"");
+    }
+    Duration timeout = processor.timeout();
+    if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+      problems.at(resource, path + ".timeout", "must be positive (got " + Durations.format(timeout) + ")");
+    }
+    if (processor.type() == null) {
+      problems.at(resource, path + ".type", "required field is missing");
+      return;
+    }
+    boolean inProcess = processor.type() == ProcessorType.InProcess;
+    String member = inProcess ? "inProcess" : "extProcess";
+    String other = inProcess ? "extProcess" : "inProcess";
+    if (inProcess ? processor.extProcess() != null : processor.inProcess() != null) {
+      problems.at(resource, path + "." + other, "must not be set when type is " + processor.type());
+    }
+    if (inProcess ? processor.inProcess() == null : processor.extProcess() == null) {
+      problems.at(resource, path + "." + member, "required when type is " + processor.type());
+    } else if (inProcess) {
+      inProcess(resource, processor.inProcess(), i);
+    } else {
+      extProcess(resource, processor.extProcess(), path + ".extProcess");
+    }
+  }
+
+  private void inProcess(PayloadProcessor resource, InProcessSpec spec, int i) {
+    int mutations = 0;
+    for (Side side : Side.values()) {
+      InProcessSpec.Mutations on = ProcessorFieldPaths.of(spec, side);
+      if (on == null) {
+        continue;
+      }
+      String path = ProcessorFieldPaths.mutations(i, side);
+      mutations += on.setHeaders().size() + on.removeHeaders().size() + on.setBodyFields().size()
+          + on.removeBodyFields().size();
+      for (int j = 0; j < on.setHeaders().size(); j++) {
+        headerName(resource, on.setHeaders().get(j).target(), path + ".setHeaders[" + j + "].name");
+      }
+      for (int j = 0; j < on.removeHeaders().size(); j++) {
+        headerName(resource, on.removeHeaders().get(j), path + ".removeHeaders[" + j + "]");
+      }
+      for (int j = 0; j < on.setBodyFields().size(); j++) {
+        jsonPath(resource, on.setBodyFields().get(j).target(), path + ".setBodyFields[" + j + "].path");
+      }
+      for (int j = 0; j < on.removeBodyFields().size(); j++) {
+        jsonPath(resource, on.removeBodyFields().get(j), path + ".removeBodyFields[" + j + "]");
+      }
+    }
+    if (mutations == 0) {
+      problems.at(resource, ProcessorFieldPaths.processor(i) + ".inProcess", "at least one mutation is required"
+          + " (setHeaders, removeHeaders, setBodyFields or removeBodyFields under request or response)");
+    }
+  }
+
+  private void extProcess(PayloadProcessor resource, ExtProcessSpec spec, String path) {
+    if (spec.host() == null || spec.host().isBlank()) {
+      problems.at(resource, path + ".host", "must not be empty");
+    }
+    if (spec.port() < 1 || spec.port() > 65535) {
+      problems.at(resource, path + ".port", "port " + spec.port() + " is out of range 1..65535");
+    }
+  }
+
+  private void headerName(PayloadProcessor resource, String name, String path) {
+    if (!Names.isHeaderName(name)) {
+      problems.at(resource, path, "invalid header name \"" + name + "\"");
+    }
+  }
+
+  private void jsonPath(PayloadProcessor resource, String jsonPath, String path) {
+    try {
+      JsonPaths.parse(jsonPath);
+    } catch (IllegalArgumentException e) {
+      problems.at(resource, path, e.getMessage());
+    }
+  }
+}
