@@ -116,7 +116,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
       HttpServerResponse response = request.response().setChunked(true);
       headers(response, script).putHeader(HttpHeaders.CONTENT_TYPE, SSE);
       response.writeHead();
-      new SseStream(vertx, response, script, chat, prefix, usage, upstream.cancelledCounter(), upstream.eventsCounter())
+      new SseStream(vertx, request, script, chat, prefix, usage, upstream.cancelledCounter(), upstream.eventsCounter())
           .start();
       return;
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class SseStream {
 
   private final Vertx vertx;
+  private final io.vertx.core.http.HttpServerRequest request;
   private final HttpServerResponse response;
   private final Script script;
   private final boolean chat;
@@ -35,10 +36,11 @@ final class SseStream {
   private boolean finished;
   private long timer = -1;
 
-  SseStream(Vertx vertx, HttpServerResponse response, Script script, boolean chat, byte[] prefix,
+  SseStream(Vertx vertx, io.vertx.core.http.HttpServerRequest request, Script script, boolean chat, byte[] prefix,
       byte[] usage, LongAdder cancelled, LongAdder written) {
     this.vertx = vertx;
-    this.response = response;
+    this.request = request;
+    this.response = request.response();
     this.script = script;
     this.chat = chat;
     this.prefix = prefix;
@@ -82,7 +84,7 @@ final class SseStream {
       if (fault == Behavior.Fault.TRUNCATED_STREAM
           && (next >= script.behavior.truncateAfter() || next == total - 1)) {
         finished = true;
-        response.reset();
+        truncate();
         return;
       }
       if (fault == Behavior.Fault.MALFORMED_STREAM && next == firstContent) {
@@ -151,5 +153,18 @@ final class SseStream {
       out.appendBytes(c);
     }
     return out.appendBytes(d);
+  }
+
+  /**
+   * Cuts the stream without its end. On HTTP/1.1 the connection is closed after the events already
+   * written are flushed (a reset could make the client drop them unread), so the client sees the
+   * events and then a chunked body that never ends; on HTTP/2 the stream is reset.
+   */
+  private void truncate() {
+    if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      response.reset();
+    } else {
+      request.connection().close();
+    }
   }
 }
