@@ -1,0 +1,34 @@
+package dev.aigis.server.processing;
+
+import dev.aigis.core.processing.ProcessingChain;
+import java.util.Map;
+
+/**
+ * Every PayloadProcessor of a snapshot compiled into a chain, keyed by {@code namespace/name}, and
+ * the lookups the data plane makes per request: a Gateway's PreRouting and PostRouting chains, an
+ * HTTPRoute's PostRouting chain, an ExtensionRef's chain. Immutable; lives as long as its snapshot.
+ */
+public record CompiledProcessing(
+    Map<String, ProcessingChain> byName,
+    Map<String, ProcessingChain> gatewayPreRouting,
+    Map<String, ProcessingChain> gatewayPostRouting,
+    Map<String, ProcessingChain> routePostRouting) {
+
+  public static final CompiledProcessing NONE = new CompiledProcessing(Map.of(), Map.of(), Map.of(), Map.of());
+
+  public CompiledProcessing {
+    byName = Map.copyOf(byName);
+    gatewayPreRouting = Map.copyOf(gatewayPreRouting);
+    gatewayPostRouting = Map.copyOf(gatewayPostRouting);
+    routePostRouting = Map.copyOf(routePostRouting);
+  }
+
+  public boolean isEmpty() {
+    return byName.isEmpty();
+  }
+
+  /** The chain an ExtensionRef names ({@code namespace/name}), or null. */
+  public ProcessingChain extension(String qualifiedName) {
+    return byName.get(qualifiedName);
+  }
+}
