@@ -38,7 +38,7 @@ public final class ConfigWatcher implements AutoCloseable {
 
   /** What a reload applies to; the server in production, a recorder in tests. */
   public interface ReloadTarget {
-    void apply(ConfigSnapshot snapshot);
+    void apply(ConfigSnapshot snapshot) throws ConfigException;
 
     /** Called when a change was refused; the previous configuration keeps serving. */
     default void refused(List<ConfigError> errors) {}

@@ -74,6 +74,12 @@ final class RunCommand implements Callable<Integer> {
     GatewayServer server;
     try {
       server = GatewayServer.start(snapshot, options);
+    } catch (ConfigException e) {
+      for (ConfigError error : e.errors()) {
+        System.err.println(error.format());
+      }
+      System.err.println("aigis: configuration is invalid; not starting");
+      return 1;
     } catch (RuntimeException e) {
       System.err.println("aigis: cannot start: " + e.getMessage());
       return 1;

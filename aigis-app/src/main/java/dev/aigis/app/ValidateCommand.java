@@ -4,6 +4,8 @@ import dev.aigis.model.ConfigError;
 import dev.aigis.model.ConfigException;
 import dev.aigis.model.load.ConfigPipeline;
 import dev.aigis.model.snapshot.ConfigSnapshot;
+import dev.aigis.extproc.ExtProcChannels;
+import dev.aigis.server.processing.ProcessingCompiler;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,6 +24,12 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     try {
       ConfigSnapshot snapshot = ConfigPipeline.loadAndCompile(files, System::getenv);
+      try (var channels = new ExtProcChannels()) {
+        new ProcessingCompiler(channels).compile(snapshot); // CEL expressions compile here
+      }
+      for (ConfigError warning : snapshot.warnings()) {
+        System.err.println("warning: " + warning.format());
+      }
       System.out.printf("valid: %d resources, %d listeners, %d routes, %d backends%n",
           snapshot.resources().size(), snapshot.listeners().size(), snapshot.routes().size(), snapshot.backends().size());
       return 0;

@@ -50,7 +50,7 @@ class HotReloadTest {
     server = GatewayServer.start(snapshot, ServerOptions.defaults().withAdminPort(-1).withTrafficHost("127.0.0.1").withEventLoops(2));
     watcher = ConfigWatcher.start(List.of(file), new ConfigWatcher.ReloadTarget() {
       @Override
-      public void apply(ConfigSnapshot next) {
+      public void apply(ConfigSnapshot next) throws dev.aigis.model.ConfigException {
         server.apply(next);
         applied.incrementAndGet();
       }

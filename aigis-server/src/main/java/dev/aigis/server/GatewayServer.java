@@ -1,10 +1,13 @@
 package dev.aigis.server;
 
+import dev.aigis.extproc.ExtProcChannels;
+import dev.aigis.model.ConfigException;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.snapshot.ConfigSnapshot;
 import dev.aigis.model.snapshot.ResolvedBackend;
 import dev.aigis.server.admin.AdminServer;
 import dev.aigis.server.metrics.GatewayMetrics;
+import dev.aigis.server.processing.ProcessingCompiler;
 import dev.aigis.server.proxy.AiRequestHandler;
 import dev.aigis.server.proxy.RuntimeConfig;
 import dev.aigis.server.proxy.UpstreamClients;
@@ -30,6 +33,8 @@ public final class GatewayServer implements AutoCloseable {
   private final ServerOptions options;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final UpstreamClients clients;
+  private final ExtProcChannels extProcChannels = new ExtProcChannels();
+  private final ProcessingCompiler processingCompiler = new ProcessingCompiler(extProcChannels);
   private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
   private final ListenerManager listeners;
   private final AdminServer admin;
@@ -46,8 +51,12 @@ public final class GatewayServer implements AutoCloseable {
     this.admin = new AdminServer(vertx, metrics, () -> ready);
   }
 
-  /** Starts serving {@code snapshot}; returns once every listener and the admin port are bound. */
-  public static GatewayServer start(ConfigSnapshot snapshot, ServerOptions options) {
+  /**
+   * Starts serving {@code snapshot}; returns once every listener and the admin port are bound.
+   *
+   * @throws ConfigException when a PayloadProcessor's expressions do not compile
+   */
+  public static GatewayServer start(ConfigSnapshot snapshot, ServerOptions options) throws ConfigException {
     // The tokenizer's ranks take ~0.5 s to load; load them now rather than on the first echo request.
     Thread.ofVirtual().name("aigis-tokenizer-warmup").start(() -> dev.aigis.core.usage.TokenCounter.count("warm up"));
     var server = new GatewayServer(options);
@@ -57,16 +66,20 @@ public final class GatewayServer implements AutoCloseable {
         LOG.info("admin endpoints on http://{}:{} (/healthz, /readyz, /metrics)", options.adminHost(), server.adminPort);
       }
       server.apply(snapshot);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | ConfigException e) {
       server.close();
       throw e;
     }
     return server;
   }
 
-  /** Serves a new snapshot from the next request on; throws if a new port cannot be bound. */
-  public synchronized void apply(ConfigSnapshot snapshot) {
-    RuntimeConfig compiled = RuntimeConfig.compile(snapshot);
+  /**
+   * Serves a new snapshot from the next request on; throws if a new port cannot be bound.
+   *
+   * @throws ConfigException when a PayloadProcessor's expressions do not compile (nothing changes)
+   */
+  public synchronized void apply(ConfigSnapshot snapshot) throws ConfigException {
+    RuntimeConfig compiled = RuntimeConfig.compile(snapshot, processingCompiler.compile(snapshot));
     // Bind new ports before switching, so a port that cannot be bound refuses the whole change.
     // On first start there is nothing to keep serving, so the new configuration goes in at once.
     current.compareAndSet(null, compiled);
@@ -111,6 +124,7 @@ public final class GatewayServer implements AutoCloseable {
       LOG.warn("error while closing listeners: {}", e.getMessage());
     }
     clients.close();
+    extProcChannels.close();
     await(vertx.close());
   }
 

@@ -16,6 +16,19 @@ public record CompiledProcessing(
 
   public static final CompiledProcessing NONE = new CompiledProcessing(Map.of(), Map.of(), Map.of(), Map.of());
 
+  /**
+   * Whether some chain reads request bodies. Bodies are then buffered for every request that has
+   * one, because which chains run is known only after routing, when the body would be gone.
+   */
+  public boolean needsRequestBody() {
+    for (ProcessingChain chain : byName.values()) {
+      if (chain.needs().requestBody() != dev.aigis.core.processing.BodyMode.NONE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public CompiledProcessing {
     byName = Map.copyOf(byName);
     gatewayPreRouting = Map.copyOf(gatewayPreRouting);

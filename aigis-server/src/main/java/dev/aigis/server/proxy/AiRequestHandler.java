@@ -12,6 +12,7 @@ import dev.aigis.model.route.RouteFilter;
 import dev.aigis.server.ServerOptions;
 import dev.aigis.server.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -37,6 +38,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
   private final UpstreamProxy proxy;
   private final EchoResponder echo;
   private final ExchangeCompletion completion;
+  private final ProcessingFlow processingFlow;
   /** Weighted picks need a fast, not a secure, source; one per handler, used from its event loop only. */
   private final ThreadLocal<SplittableRandom> random = ThreadLocal.withInitial(SplittableRandom::new);
 
@@ -46,9 +48,11 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
     this.port = port;
     this.config = config;
     this.options = options;
-    this.completion = new ExchangeCompletion(metrics, options.accessLog());
-    this.proxy = new UpstreamProxy(vertx, clients, completion, options);
+    this.completion = new ExchangeCompletion(metrics, options.accessLog(), options.debugHeaders());
+    ChainRunner chains = new ChainRunner(vertx, completion, metrics);
+    this.proxy = new UpstreamProxy(vertx, clients, completion, chains);
     this.echo = new EchoResponder(completion);
+    this.processingFlow = new ProcessingFlow(chains, completion, this::dispatchBackend);
   }
 
   @Override
@@ -71,29 +75,51 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
 
   private void dispatch(Exchange exchange) {
     HttpServerRequest request = exchange.request;
-
+    exchange.runtime = config.get();
     if (exchange.endpoint == OpenAiEndpoint.MODELS && request.method() == HttpMethod.GET) {
-      ModelsResponder.respond(exchange, config.get().port(port), completion);
+      ModelsResponder.respond(exchange, exchange.runtime.port(port), completion);
       return;
     }
-    if (!needsBody(request, exchange.endpoint)) {
+    if (!exchange.runtime.processing().isEmpty()) {
+      exchange.executor = ChainRunner.executorOf(Vertx.currentContext());
+    }
+    if (!needsBody(request, exchange.endpoint, exchange.runtime.processingNeedsBody())) {
       request.pause(); // the upstream request pipes the body through untouched
-      route(exchange, null);
+      afterBody(exchange, null);
       return;
     }
     readBody(exchange);
   }
 
-  private static boolean needsBody(HttpServerRequest request, OpenAiEndpoint endpoint) {
+  private static boolean needsBody(HttpServerRequest request, OpenAiEndpoint endpoint, boolean processorsReadBodies) {
     HttpMethod method = request.method();
     if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
       return false;
     }
-    if (endpoint.requiresModel()) {
-      return true;
-    }
+    return endpoint.requiresModel() || processorsReadBodies || isJson(request);
+  }
+
+  private static boolean isJson(HttpServerRequest request) {
     String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
     return contentType != null && contentType.regionMatches(true, 0, "application/json", 0, 16);
+  }
+
+  /** The body is read (or will stream): processors when configured, otherwise the fast path. */
+  private void afterBody(Exchange exchange, RequestBody body) {
+    if (exchange.runtime.processing().isEmpty()) {
+      route(exchange, body);
+      return;
+    }
+    PortRoutes routes = exchange.runtime.port(port);
+    HttpServerRequest request = exchange.request;
+    PortRoutes.ListenerRouter listener = routes == null ? null
+        : routes.listenerFor(request.authority() == null ? request.getHeader("host") : request.authority().toString());
+    if (listener == null) {
+      completion.fail(exchange, new GatewayError.RouteNotFound(request.method().name(), request.path()));
+      return;
+    }
+    exchange.gateway = listener.gateway();
+    processingFlow.start(exchange, exchange.runtime.processing(), listener, body, random.get());
   }
 
   private void readBody(Exchange exchange) {
@@ -138,7 +164,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
   private void onBody(Exchange exchange, Buffer body) {
     byte[] bytes = body.getBytes(); // Jackson parses arrays; the Buffer itself is what goes upstream
     try {
-      if (bytes.length > 0 || exchange.endpoint.requiresModel()) {
+      if (exchange.endpoint.requiresModel() || (bytes.length > 0 && isJson(exchange.request))) {
         exchange.body = OpenAiRequestInspector.inspect(bytes);
       }
     } catch (RequestRejected rejected) {
@@ -149,13 +175,13 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
       completion.fail(exchange, new GatewayError.InvalidRequest("You must provide a model parameter", "model"));
       return;
     }
-    route(exchange, new RequestBody(body, bytes));
+    afterBody(exchange, new RequestBody(body, bytes));
   }
 
   /** Matches a route (once), applies its URL filters and dispatches to the picked backend. */
   private void route(Exchange exchange, RequestBody body) {
     HttpServerRequest request = exchange.request;
-    PortRoutes routes = config.get().port(port);
+    PortRoutes routes = exchange.runtime.port(port);
     // The body is the source of truth for the model: a client-sent header cannot route elsewhere.
     var head = new RequestHead(request.method().name(), request.authority() == null ? request.getHeader("host")
         : request.authority().toString(), request.path(), request.query(),
@@ -181,7 +207,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
       switch (filter) {
         case RouteFilter.RequestHeaderModifier m -> { } // applied to the upstream request's headers
         case RouteFilter.ResponseHeaderModifier m -> { } // applied to the response
-        case RouteFilter.ExtensionRef ref -> { } // TODO(issue 3): run the PayloadProcessor inline
+        case RouteFilter.ExtensionRef ref -> { } // only with processors configured: ProcessingFlow runs it
         case RouteFilter.UrlRewrite rewrite -> {
           if (rewrite.hostname() != null) {
             hostOverride = rewrite.hostname();
@@ -192,6 +218,10 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
         }
       }
     }
+    dispatchBackend(exchange, path, hostOverride, body);
+  }
+
+  private void dispatchBackend(Exchange exchange, String path, String hostOverride, RequestBody body) {
     switch (exchange.backend.backend().backend().endpoint()) {
       case BackendEndpoint.Builtin builtin -> echo.respond(exchange, body == null ? null : body.bytes());
       case BackendEndpoint.Url url -> proxy.forward(exchange, url, path, hostOverride, body);

@@ -41,7 +41,7 @@ final class EchoResponder {
     }
     HttpServerResponse response = exchange.request.response();
     response.putHeader("x-request-id", exchange.requestId);
-    ExchangeCompletion.applyResponseFilters(exchange, response);
+    completion.decorate(exchange, response);
     switch (answer) {
       case EchoModel.Answer.Body plain -> {
         exchange.usage = plain.usage();

@@ -2,11 +2,16 @@ package dev.aigis.server.proxy;
 
 import dev.aigis.core.openai.OpenAiEndpoint;
 import dev.aigis.core.openai.OpenAiRequest;
+import dev.aigis.core.processing.ChainExchange;
+import dev.aigis.core.processing.ProcessedRequest;
+import dev.aigis.core.processing.ProcessingChain;
 import dev.aigis.core.routing.RouteMatchResult;
 import dev.aigis.core.routing.WeightedBackend;
 import dev.aigis.core.usage.TokenUsage;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The mutable state of one request as it moves through the data plane. Confined to the event loop
@@ -34,7 +39,20 @@ final class Exchange {
   long bytesIn;
   long bytesOut;
   String errorCode;
+  /** The configuration this exchange runs on, read once when it arrived: a reload never changes it mid-way. */
+  RuntimeConfig runtime;
+  /** Runs continuations on this exchange's event loop; set when processors apply. */
+  java.util.concurrent.Executor executor;
+  /** The Gateway ({@code namespace/name}) of the listener the request arrived on, once known. */
+  String gateway;
+  /** The request as processors see and change it; null when no PayloadProcessor applies (the fast path). */
+  ProcessedRequest processed;
+  /** Chains started for this exchange, in request order; their response stages run in reverse. */
+  final List<StartedChain> chains = new ArrayList<>(2);
   private boolean finished;
+
+  /** A chain and its run for this exchange. */
+  record StartedChain(ProcessingChain chain, ChainExchange run) {}
 
   Exchange(HttpServerRequest request, String requestId) {
     this.request = request;
@@ -55,6 +73,27 @@ final class Exchange {
 
   boolean finished() {
     return finished;
+  }
+
+  /** Releases every chain's per-exchange resources (ext_proc streams); safe to call more than once. */
+  void closeChains() {
+    for (StartedChain chain : chains) {
+      chain.run().close();
+    }
+  }
+
+  /** {@code chain/processor} of every processor that ran so far, for the debug header. */
+  String processorsThatRan() {
+    var names = new StringBuilder();
+    for (StartedChain chain : chains) {
+      for (String processor : chain.run().ran()) {
+        if (!names.isEmpty()) {
+          names.append(',');
+        }
+        names.append(chain.chain().name()).append('/').append(processor);
+      }
+    }
+    return names.toString();
   }
 
   String routeName() {

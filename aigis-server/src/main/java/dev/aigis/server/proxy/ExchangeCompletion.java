@@ -16,10 +16,31 @@ final class ExchangeCompletion {
 
   private final GatewayMetrics metrics;
   private final boolean accessLog;
+  private final boolean debugHeaders;
 
-  ExchangeCompletion(GatewayMetrics metrics, boolean accessLog) {
+  ExchangeCompletion(GatewayMetrics metrics, boolean accessLog, boolean debugHeaders) {
     this.metrics = metrics;
     this.accessLog = accessLog && AccessLog.enabled();
+    this.debugHeaders = debugHeaders;
+  }
+
+  /**
+   * What every response head gets from the gateway: the route's response header filters and, when
+   * enabled, the debug headers naming the route, the backend and the processors that ran.
+   */
+  void decorate(Exchange exchange, HttpServerResponse response) {
+    applyResponseFilters(exchange, response);
+    if (debugHeaders) {
+      if (exchange.match != null) {
+        response.headers().set("x-aigis-route", exchange.routeName());
+      }
+      if (exchange.backend != null) {
+        response.headers().set("x-aigis-backend", exchange.backendName());
+      }
+      if (!exchange.chains.isEmpty()) {
+        response.headers().set("x-aigis-processors", exchange.processorsThatRan());
+      }
+    }
   }
 
   /** Answers with a gateway error, or ends an already started stream with an error event. */
@@ -43,7 +64,7 @@ final class ExchangeCompletion {
     response.setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, OpenAiErrorRenderer.INSTANCE.contentType())
         .putHeader("x-request-id", exchange.requestId);
-    applyResponseFilters(exchange, response);
+    decorate(exchange, response);
     response.end(Buffer.buffer(body));
     done(exchange, error.status());
   }
@@ -81,6 +102,7 @@ final class ExchangeCompletion {
     if (!exchange.markFinished()) {
       return;
     }
+    exchange.closeChains();
     long duration = System.nanoTime() - exchange.startNanos;
     String model = exchange.routedModel == null ? "" : exchange.routedModel;
     metrics.recordRequest(

@@ -5,6 +5,7 @@ import dev.aigis.model.HttpRoute;
 import dev.aigis.model.route.RouteMatch;
 import dev.aigis.model.snapshot.BoundListener;
 import dev.aigis.model.snapshot.ConfigSnapshot;
+import dev.aigis.server.processing.CompiledProcessing;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -21,13 +22,29 @@ public final class RuntimeConfig {
 
   private final ConfigSnapshot snapshot;
   private final Map<Integer, PortRoutes> ports;
+  private final CompiledProcessing processing;
+  private final boolean processingNeedsBody;
 
-  private RuntimeConfig(ConfigSnapshot snapshot, Map<Integer, PortRoutes> ports) {
+  private RuntimeConfig(ConfigSnapshot snapshot, Map<Integer, PortRoutes> ports, CompiledProcessing processing) {
     this.snapshot = snapshot;
     this.ports = Map.copyOf(ports);
+    this.processing = processing;
+    this.processingNeedsBody = processing.needsRequestBody();
   }
 
   public static RuntimeConfig compile(ConfigSnapshot snapshot) {
+    return compile(snapshot, CompiledProcessing.NONE);
+  }
+
+  CompiledProcessing processing() {
+    return processing;
+  }
+
+  boolean processingNeedsBody() {
+    return processingNeedsBody;
+  }
+
+  public static RuntimeConfig compile(ConfigSnapshot snapshot, CompiledProcessing processing) {
     Map<Integer, List<PortRoutes.ListenerRouter>> byPort = new HashMap<>();
     for (BoundListener listener : snapshot.listeners()) {
       Router router = Router.compile(listener, snapshot.routes(), snapshot.backends());
@@ -37,7 +54,7 @@ public final class RuntimeConfig {
     Map<Integer, PortRoutes> ports = new HashMap<>();
     byPort.forEach((port, routers) -> ports.put(port, new PortRoutes(routers,
         modelsOf(routers.stream().flatMap(r -> r.router().attachedRoutes().stream()).distinct().toList()))));
-    return new RuntimeConfig(snapshot, ports);
+    return new RuntimeConfig(snapshot, ports, processing);
   }
 
   public ConfigSnapshot snapshot() {

@@ -30,13 +30,17 @@ final class SseRelay {
   private final HttpServerResponse response;
   private final ExchangeCompletion completion;
   private final SseDecoder decoder;
+  private final ProcessedBodyWriter processors;
   private boolean sawDone;
 
-  SseRelay(Exchange exchange, HttpClientResponse upstream, HttpServerResponse response, ExchangeCompletion completion) {
+  /** @param processors the response processors the events go through, or null when there are none */
+  SseRelay(Exchange exchange, HttpClientResponse upstream, HttpServerResponse response, ExchangeCompletion completion,
+      ProcessedBodyWriter processors) {
     this.exchange = exchange;
     this.upstream = upstream;
     this.response = response;
     this.completion = completion;
+    this.processors = processors;
     this.decoder = new SseDecoder(this::onEvent, MAX_EVENT_BYTES);
   }
 
@@ -66,6 +70,10 @@ final class SseRelay {
         broken("stream ended before [DONE]");
         return;
       }
+      if (processors != null) {
+        processors.finish();
+        return;
+      }
       response.end();
       completion.succeeded(exchange);
     });
@@ -88,7 +96,7 @@ final class SseRelay {
     }
     if (event.data() == null || event.isDone()) {
       sawDone |= event.isDone();
-      write(event.raw());
+      pass(event.raw());
       return;
     }
     StreamChunk chunk;
@@ -104,10 +112,19 @@ final class SseRelay {
     if (chunk.usageOnly() && exchange.injectedUsage) {
       return; // the client did not ask for this chunk; the gateway did, to count tokens
     }
+    pass(event.raw());
+  }
+
+  /** Hands an event to the response processors, or straight to the client when there are none. */
+  private void pass(byte[] raw) {
+    if (processors != null) {
+      processors.offer(raw);
+      return;
+    }
     if (exchange.ttftNanos < 0) {
       exchange.ttftNanos = System.nanoTime() - exchange.startNanos;
     }
-    write(event.raw());
+    write(raw);
   }
 
   private void write(byte[] bytes) {

@@ -2,12 +2,14 @@ package dev.aigis.server.proxy;
 
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.openai.OpenAiRequestRewriter;
+import dev.aigis.core.processing.ChainOutcome;
+import dev.aigis.core.processing.ProcessedResponse;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.route.RouteFilter;
 import dev.aigis.model.route.RouteTimeouts;
 import dev.aigis.model.snapshot.ResolvedBackend;
-import dev.aigis.server.ServerOptions;
+import dev.aigis.server.processing.VertxMutableHeaders;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,11 +33,13 @@ final class UpstreamProxy {
   private final Vertx vertx;
   private final UpstreamClients clients;
   private final ExchangeCompletion completion;
+  private final ChainRunner chains;
 
-  UpstreamProxy(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, ServerOptions options) {
+  UpstreamProxy(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, ChainRunner chains) {
     this.vertx = vertx;
     this.clients = clients;
     this.completion = completion;
+    this.chains = chains;
   }
 
   void forward(Exchange exchange, BackendEndpoint.Url url, String path, String hostOverride, RequestBody body) {
@@ -105,20 +109,23 @@ final class UpstreamProxy {
       MultiMap out) {
     ResolvedBackend backend = exchange.backend.backend();
     boolean forwardAuthorization = backend.backend().forwardClientAuthorization();
-    for (Map.Entry<String, String> header : exchange.request.headers()) {
+    // With processors, their view of the headers (route filters already applied) is what goes on.
+    Iterable<Map.Entry<String, String>> source =
+        exchange.processed != null ? exchange.processed.headers().entries() : exchange.request.headers();
+    for (Map.Entry<String, String> header : source) {
       String name = header.getKey();
       if (HopByHop.is(name)
           || name.equalsIgnoreCase("host")
           || (buffered && name.equalsIgnoreCase("content-length")) // Vert.x sets it from the buffer sent
           || (!forwardAuthorization && name.equalsIgnoreCase("authorization"))
-          || ModelHeaderView.isModelHeader(name)) {
+          || (exchange.processed == null && ModelHeaderView.isModelHeader(name))) {
         continue;
       }
       out.add(name, header.getValue());
     }
     out.set(HttpHeaders.HOST, hostOverride != null ? hostOverride : url.authority());
     out.set("x-request-id", exchange.requestId);
-    if (exchange.body.model() != null) {
+    if (exchange.processed == null && exchange.body.model() != null) {
       out.set(RuntimeConfig.MODEL_HEADER, exchange.body.model());
     }
     if (exchange.endpoint.requiresModel()) {
@@ -127,9 +134,11 @@ final class UpstreamProxy {
     if (backend.apiKey() != null) {
       out.set(HttpHeaders.AUTHORIZATION, "Bearer " + backend.apiKey());
     }
-    for (RouteFilter filter : exchange.match.rule().filters()) {
-      if (filter instanceof RouteFilter.RequestHeaderModifier m) {
-        HeaderFilters.apply(m.modifier(), out);
+    if (exchange.processed == null) {
+      for (RouteFilter filter : exchange.match.rule().filters()) {
+        if (filter instanceof RouteFilter.RequestHeaderModifier m) {
+          HeaderFilters.apply(m.modifier(), out);
+        }
       }
     }
   }
@@ -141,18 +150,52 @@ final class UpstreamProxy {
     MultiMap out = response.headers();
     HopByHop.copy(upstream.headers(), out);
     out.set("x-request-id", exchange.requestId);
-    ExchangeCompletion.applyResponseFilters(exchange, response);
+    completion.decorate(exchange, response);
     String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
     if (upstream.statusCode() >= 400 && !isJson(contentType)) {
       replaceOpaqueError(exchange, upstream);
       return;
     }
-    boolean sse = contentType != null && contentType.startsWith("text/event-stream");
-    if (sse && upstream.statusCode() == 200 && exchange.endpoint.streamable()) {
-      new SseRelay(exchange, upstream, response, completion).start();
+    ResponseProcessing processing = exchange.processed == null ? null : ResponseProcessing.of(exchange);
+    if (processing == null) {
+      relayBody(exchange, upstream, response, null, null);
       return;
     }
-    new BodyRelay(exchange, upstream, response, completion).start();
+    // Processors see (and may change) status and headers before the head is written.
+    upstream.pause();
+    var processedResponse = new ProcessedResponse(upstream.statusCode(), new VertxMutableHeaders(out));
+    processing.headers(exchange, processedResponse).whenComplete((outcome, failure) -> {
+      if (exchange.finished()) {
+        return;
+      }
+      if (failure != null || !(outcome instanceof ChainOutcome.Proceed)) {
+        exchange.upstream.reset();
+        response.headers().clear();
+        switch (outcome) {
+          case ChainOutcome.Respond respond when failure == null -> chains.immediate(exchange, respond.response());
+          case ChainOutcome.Fail fail when failure == null -> completion.fail(exchange, fail.error());
+          case null, default -> completion.fail(exchange,
+              new GatewayError.Internal("Internal gateway error; request id " + exchange.requestId));
+        }
+        return;
+      }
+      response.setStatusCode(processedResponse.status());
+      relayBody(exchange, upstream, response, processing, processedResponse);
+      upstream.resume();
+    });
+  }
+
+  private void relayBody(Exchange exchange, HttpClientResponse upstream, HttpServerResponse response,
+      ResponseProcessing processing, ProcessedResponse processedResponse) {
+    String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+    boolean sse = contentType != null && contentType.startsWith("text/event-stream");
+    ProcessedBodyWriter writer = processing == null ? null
+        : new ProcessedBodyWriter(exchange, processing, processedResponse, response, upstream, completion, sse);
+    if (sse && upstream.statusCode() == 200 && exchange.endpoint.streamable()) {
+      new SseRelay(exchange, upstream, response, completion, writer).start();
+      return;
+    }
+    new BodyRelay(exchange, upstream, response, completion, writer, processing != null && processing.buffersBody()).start();
   }
 
   private static boolean isJson(String contentType) {
