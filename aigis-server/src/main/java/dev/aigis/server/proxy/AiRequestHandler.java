@@ -51,7 +51,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
     this.completion = new ExchangeCompletion(metrics, options.accessLog(), options.debugHeaders());
     ChainRunner chains = new ChainRunner(vertx, completion, metrics);
     this.proxy = new UpstreamProxy(vertx, clients, completion, chains);
-    this.echo = new EchoResponder(completion);
+    this.echo = new EchoResponder(completion, chains);
     this.processingFlow = new ProcessingFlow(chains, completion, this::dispatchBackend);
   }
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.echo.EchoModel;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.processing.ChainOutcome;
+import dev.aigis.core.processing.ProcessedResponse;
+import dev.aigis.server.processing.VertxMutableHeaders;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -15,9 +18,11 @@ final class EchoResponder {
 
   private final EchoModel model = new EchoModel(InstantSource.system());
   private final ExchangeCompletion completion;
+  private final ChainRunner chains;
 
-  EchoResponder(ExchangeCompletion completion) {
+  EchoResponder(ExchangeCompletion completion, ChainRunner chains) {
     this.completion = completion;
+    this.chains = chains;
   }
 
   void respond(Exchange exchange, byte[] body) {
@@ -42,6 +47,11 @@ final class EchoResponder {
     HttpServerResponse response = exchange.request.response();
     response.putHeader("x-request-id", exchange.requestId);
     completion.decorate(exchange, response);
+    ResponseProcessing processing = exchange.processed == null ? null : ResponseProcessing.of(exchange);
+    if (processing != null) {
+      throughProcessors(exchange, answer, response, processing);
+      return;
+    }
     switch (answer) {
       case EchoModel.Answer.Body plain -> {
         exchange.usage = plain.usage();
@@ -62,5 +72,43 @@ final class EchoResponder {
       }
     }
     completion.succeeded(exchange);
+  }
+
+  /** The echo answer goes through the response processors like an upstream's would. */
+  private void throughProcessors(Exchange exchange, EchoModel.Answer answer, HttpServerResponse response,
+      ResponseProcessing processing) {
+    boolean sse = answer instanceof EchoModel.Answer.Stream;
+    response.putHeader(HttpHeaders.CONTENT_TYPE, sse ? "text/event-stream" : "application/json");
+    var processedResponse = new ProcessedResponse(200, new VertxMutableHeaders(response.headers()));
+    // The answer is complete before its head is written, so header processors already see its usage.
+    processedResponse.setUsage(switch (answer) {
+      case EchoModel.Answer.Body plain -> plain.usage();
+      case EchoModel.Answer.Stream events -> events.usage();
+    });
+    processing.headers(exchange, processedResponse).whenComplete((outcome, failure) -> {
+      if (exchange.finished()) {
+        return;
+      }
+      switch (outcome) {
+        case ChainOutcome.Proceed p when failure == null -> {
+          response.setStatusCode(processedResponse.status()).setChunked(true);
+          var writer = new ProcessedBodyWriter(exchange, processing, processedResponse, response, null, completion, sse);
+          switch (answer) {
+            case EchoModel.Answer.Body plain -> {
+              exchange.usage = plain.usage();
+              writer.offer(plain.json());
+            }
+            case EchoModel.Answer.Stream events -> {
+              exchange.usage = events.usage();
+              events.events().forEach(writer::offer);
+            }
+          }
+          writer.finish();
+        }
+        case ChainOutcome.Fail fail when failure == null -> completion.fail(exchange, fail.error());
+        case ChainOutcome.Respond respond when failure == null -> chains.immediate(exchange, respond.response());
+        case null, default -> completion.fail(exchange, new GatewayError.Internal("Internal gateway error"));
+      }
+    });
   }
 }

@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
  * Writes a response body through the response processors, one chunk at a time and in order. While
  * a chunk is with the processors (they may answer asynchronously) later chunks queue and the
  * upstream is paused, so a slow processor pushes back on the upstream just as a slow client does.
- * Runs on the exchange's event loop.
+ * Runs on the exchange's event loop. {@code upstream} is null for answers made in the gateway.
  */
 final class ProcessedBodyWriter {
 
@@ -54,7 +54,9 @@ final class ProcessedBodyWriter {
     }
     queue.add(chunk);
     if (busy) {
-      upstream.pause();
+      if (upstream != null) {
+        upstream.pause();
+      }
       return;
     }
     drain();
@@ -64,7 +66,7 @@ final class ProcessedBodyWriter {
     ResponseChunk next = queue.poll();
     if (next == null) {
       busy = false;
-      if (!response.writeQueueFull()) {
+      if (upstream != null && !response.writeQueueFull()) {
         upstream.resume();
       }
       return;
