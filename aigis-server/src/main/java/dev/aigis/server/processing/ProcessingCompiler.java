@@ -47,6 +47,9 @@ public final class ProcessingCompiler {
     for (PayloadProcessor resource : snapshot.payloadProcessors()) {
       String key = resource.metadata().qualifiedName();
       ProcessingChain chain = chain(resource, errors);
+      if (chain == null) {
+        continue; // its errors are collected; the whole configuration is refused below
+      }
       byName.put(key, chain);
       if (resource.targetRef() == null || resource.phase() == null) {
         continue; // only reachable through ExtensionRef filters
@@ -67,7 +70,9 @@ public final class ProcessingCompiler {
     return new CompiledProcessing(byName, pre, postGateway, postRoute);
   }
 
+  /** The resource's chain, or null (with its errors added) when an expression does not compile. */
   private ProcessingChain chain(PayloadProcessor resource, List<ConfigError> errors) {
+    int errorsBefore = errors.size();
     List<ConfiguredProcessor> processors = new ArrayList<>();
     for (int i = 0; i < resource.processors().size(); i++) {
       ProcessorSpec spec = resource.processors().get(i);
@@ -77,13 +82,13 @@ public final class ProcessingCompiler {
           for (CelProcessorFactory.CompileError error : compilation.errors()) {
             errors.add(ConfigError.at(resource, ProcessorFieldPaths.processor(i) + "." + error.fieldPath(), error.message()));
           }
-          yield compilation.processor();
+          yield compilation.ok() ? compilation.processor() : null;
         }
         case ExtProcess -> channels.processor(spec.name(), spec.extProcess());
       };
       FailureMode mode = spec.failureMode() == ProcessorSpec.FailureModeSpec.FailOpen ? FailureMode.FailOpen : FailureMode.FailClosed;
       processors.add(new ConfiguredProcessor(spec.name(), mode, spec.timeout(), processor));
     }
-    return new ProcessingChain(resource.metadata().qualifiedName(), processors);
+    return errors.size() > errorsBefore ? null : new ProcessingChain(resource.metadata().qualifiedName(), processors);
   }
 }
