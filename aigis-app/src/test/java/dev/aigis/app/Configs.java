@@ -1,12 +1,12 @@
 package dev.aigis.app;
 
 /** YAML configurations shared by the end-to-end tests. */
-final class Configs {
+public final class Configs {
 
   private Configs() {}
 
   /** One gateway on ${PORT}; models gpt-4o-mini and text-embedding-3-small go to the fake upstream. */
-  static String openAiUpstream(int upstreamPort) {
+  public static String openAiUpstream(int upstreamPort) {
     return """
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway

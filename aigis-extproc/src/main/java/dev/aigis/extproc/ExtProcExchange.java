@@ -258,9 +258,11 @@ final class ExtProcExchange implements Processor.ExchangeState {
   }
 
   /**
-   * Cancels the stream unless the server already ended it: this is how a client that went away,
-   * or an exchange that ended early, reaches the processor. A stage still waiting fails; later
-   * stages pass through without messages.
+   * Cancels the stream unless the server already ended it, or the client already half-closed it
+   * with every message answered (a completed exchange: the server ends the call on its own, and
+   * must not see a completed exchange as cancelled). This is how a client that went away, or an
+   * exchange that ended early, reaches the processor. A stage still waiting fails; later stages
+   * pass through without messages.
    */
   @Override
   public synchronized void close() {
@@ -270,7 +272,7 @@ final class ExtProcExchange implements Processor.ExchangeState {
     closed = true;
     Pending<?> waiting = pending;
     pending = null;
-    if (requests != null && !callEnded) {
+    if (requests != null && !callEnded && !(halfClosed && waiting == null)) {
       requests.cancel("exchange closed", null);
     }
     if (waiting != null) {
