@@ -146,7 +146,7 @@ class ExtProcEndToEndTest {
 
       assertThat(response.statusCode()).isEqualTo(500);
       // ExtProcException is not a ProcessorException, so the chain shows its class, not its message.
-      assertThat(response.body()).isEqualTo("{\"error\":{\"message\":\"Processor ext failed: unexpected ExtProcException\","
+      assertThat(response.body()).isEqualTo("{\"error\":{\"message\":\"Processor ext failed: ext_proc processor ext: stream failed during request_headers: UNAVAILABLE (io exception)\","
           + "\"type\":\"server_error\",\"param\":null,\"code\":\"processor_failed\"}}");
       assertThat(upstream.requests()).isEmpty();
     }
