@@ -16,11 +16,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /** A real gateway on a free port, configured from YAML, for end-to-end tests. */
-final class GatewayFixture implements AutoCloseable {
+public final class GatewayFixture implements AutoCloseable {
 
-  final GatewayServer server;
-  final int port;
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+  public final GatewayServer server;
+  public final int port;
+  public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   private GatewayFixture(GatewayServer server, int port) {
@@ -29,11 +29,11 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   /** {@code yaml} may use {@code ${PORT}} for the listener port. */
-  static GatewayFixture start(String yaml) {
+  public static GatewayFixture start(String yaml) {
     return start(yaml, ServerOptions.defaults().withAdminPort(0).withAdminPort(0).withTrafficHost("127.0.0.1"), Map.of());
   }
 
-  static GatewayFixture start(String yaml, ServerOptions options, Map<String, String> env) {
+  public static GatewayFixture start(String yaml, ServerOptions options, Map<String, String> env) {
     int port = freePort();
     try {
       ConfigSnapshot snapshot = ConfigPipeline.compileText("test.yaml", yaml.replace("${PORT}", Integer.toString(port)), env::get);
@@ -43,7 +43,7 @@ final class GatewayFixture implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (var socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -51,25 +51,25 @@ final class GatewayFixture implements AutoCloseable {
     }
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + port;
   }
 
-  HttpResponse<String> post(String path, String json) {
+  public HttpResponse<String> post(String path, String json) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
-  HttpResponse<String> get(String path) {
+  public HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build());
   }
 
-  HttpResponse<String> admin(String path) {
+  public HttpResponse<String> admin(String path) {
     return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path)).GET().build());
   }
 
-  HttpResponse<String> send(HttpRequest request) {
+  public HttpResponse<String> send(HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
