@@ -50,6 +50,11 @@ final class ResponseProcessing {
     return wanted.isEmpty() ? null : new ResponseProcessing(wanted);
   }
 
+  /** Whether some chain runs a response-header stage. */
+  boolean runsHeaders() {
+    return headers;
+  }
+
   /** Whether a non-SSE body must be collected whole before the chains see it. */
   boolean buffersBody() {
     return bufferBody;

@@ -164,6 +164,63 @@ final class UpstreamProxy {
     // Processors see (and may change) status and headers before the head is written.
     upstream.pause();
     var processedResponse = new ProcessedResponse(upstream.statusCode(), new VertxMutableHeaders(out));
+    boolean sse = contentType != null && contentType.startsWith("text/event-stream");
+    if (!sse && processing.runsHeaders() && exchange.endpoint.requiresModel() && upstream.statusCode() / 100 == 2) {
+      // A non-streamed answer carries its usage in the body: header processors wait for it, so that
+      // response.usage is the answer's usage rather than zeros.
+      readWholeThenProcess(exchange, upstream, response, processing, processedResponse);
+      return;
+    }
+    processHeaders(exchange, response, processing, processedResponse, () -> {
+      relayBody(exchange, upstream, response, processing, processedResponse);
+      upstream.resume();
+    });
+  }
+
+  /**
+   * Collects a non-streamed answer (capped like any body response processors buffer), reads its
+   * usage, then runs the header stages and writes the body through the processors.
+   */
+  private void readWholeThenProcess(Exchange exchange, HttpClientResponse upstream, HttpServerResponse response,
+      ResponseProcessing processing, ProcessedResponse processedResponse) {
+    Buffer whole = Buffer.buffer();
+    upstream.handler(chunk -> {
+      if (exchange.finished()) {
+        return;
+      }
+      if (whole.length() + chunk.length() > BodyRelay.MAX_PROCESSED_BODY) {
+        completion.fail(exchange, new GatewayError.UpstreamProtocolError(exchange.backendName(),
+            "response body exceeds the " + BodyRelay.MAX_PROCESSED_BODY + " bytes response processors can buffer"));
+        exchange.upstream.reset();
+        return;
+      }
+      whole.appendBuffer(chunk);
+    });
+    upstream.exceptionHandler(err -> completion.fail(exchange, err instanceof TimeoutException
+        ? new GatewayError.UpstreamTimeout(exchange.backendName(), exchange.backend.backend().timeouts().idle().toMillis())
+        : new GatewayError.UpstreamProtocolError(exchange.backendName(), "connection lost mid-body")));
+    upstream.endHandler(v -> {
+      if (exchange.finished()) {
+        return;
+      }
+      var usage = new UsageTail();
+      usage.append(whole);
+      exchange.usage = usage.usage();
+      processedResponse.setUsage(exchange.usage);
+      processHeaders(exchange, response, processing, processedResponse, () -> {
+        response.headers().remove(HttpHeaders.CONTENT_LENGTH); // processors may change the body
+        response.setChunked(true);
+        var writer = new ProcessedBodyWriter(exchange, processing, processedResponse, response, upstream, completion, false);
+        writer.offer(whole.getBytes());
+        writer.finish();
+      });
+    });
+    upstream.resume();
+  }
+
+  /** Runs the response-header stages; on Proceed sets the processed status and runs {@code next}. */
+  private void processHeaders(Exchange exchange, HttpServerResponse response, ResponseProcessing processing,
+      ProcessedResponse processedResponse, Runnable next) {
     processing.headers(exchange, processedResponse).whenComplete((outcome, failure) -> {
       if (exchange.finished()) {
         return;
@@ -180,8 +237,7 @@ final class UpstreamProxy {
         return;
       }
       response.setStatusCode(processedResponse.status());
-      relayBody(exchange, upstream, response, processing, processedResponse);
-      upstream.resume();
+      next.run();
     });
   }
 
