@@ -7,7 +7,9 @@ import dev.aigis.model.backend.Credentials;
 
 /**
  * aigis.dev/v1alpha1 AIBackend: an AI service Aigis sends requests to. {@code credentials},
- * {@code modelNameOverride} and {@code timeouts} are nullable.
+ * {@code modelNameOverride}, {@code timeouts} and {@code apiVersion} are nullable. {@code apiVersion}
+ * is the schema's API version: Azure's {@code api-version} query parameter (required there) or the
+ * {@code anthropic-version} header (default {@code 2023-06-01}).
  */
 public record AIBackend(
     ObjectMeta metadata,
@@ -17,8 +19,15 @@ public record AIBackend(
     Credentials credentials,
     String modelNameOverride,
     boolean forwardClientAuthorization,
-    BackendTimeouts timeouts)
+    BackendTimeouts timeouts,
+    String apiVersion)
     implements Resource {
+
+  /** The constructor for schemas without an API version. */
+  public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
+      Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts) {
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts, null);
+  }
 
   public static final String API_VERSION = "aigis.dev/v1alpha1";
   public static final String KIND = "AIBackend";

@@ -1,4 +1,9 @@
 package dev.aigis.model.backend;
 
-/** The wire API a backend speaks. Only OpenAI is implemented so far; the others arrive with provider adapters. */
-public enum ApiSchema { OpenAI }
+/**
+ * The wire API a backend speaks. {@code OpenAI} covers OpenAI-compatible servers (vLLM, Ollama,
+ * Groq, Mistral...); {@code AzureOpenAI} uses deployment paths, {@code api-version} and
+ * {@code api-key}; {@code Anthropic} the Messages API with {@code x-api-key} and
+ * {@code anthropic-version}.
+ */
+public enum ApiSchema { OpenAI, AzureOpenAI, Anthropic }

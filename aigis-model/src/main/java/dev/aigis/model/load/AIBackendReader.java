@@ -21,7 +21,7 @@ final class AIBackendReader {
 
   static AIBackend read(Fields doc, ObjectMeta metadata, SourceRef source) {
     Fields spec = doc.requiredObject("spec",
-        "schema", "endpoint", "credentials", "modelNameOverride", "forwardClientAuthorization", "timeouts");
+        "schema", "endpoint", "credentials", "modelNameOverride", "forwardClientAuthorization", "timeouts", "apiVersion");
     if (spec == null) {
       return null;
     }
@@ -33,7 +33,8 @@ final class AIBackendReader {
     Fields timeouts = spec.object("timeouts", "connect", "response", "idle");
     return new AIBackend(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardAuthorization,
         timeouts == null ? null
-            : new BackendTimeouts(timeouts.duration("connect"), timeouts.duration("response"), timeouts.duration("idle")));
+            : new BackendTimeouts(timeouts.duration("connect"), timeouts.duration("response"), timeouts.duration("idle")),
+        spec.string("apiVersion"));
   }
 
   private static BackendEndpoint endpoint(Fields endpoint) {

@@ -30,6 +30,14 @@ final class BackendResolver {
     checkPositive(backend, "connect", timeouts.connect());
     checkPositive(backend, "response", timeouts.response());
     checkPositive(backend, "idle", timeouts.idle());
+    if (backend.schema() == dev.aigis.model.backend.ApiSchema.AzureOpenAI
+        && (backend.apiVersion() == null || backend.apiVersion().isBlank())) {
+      problems.at(backend, "spec.apiVersion", "required for schema AzureOpenAI (e.g. 2024-10-21)");
+    }
+    if (backend.schema() != dev.aigis.model.backend.ApiSchema.OpenAI
+        && backend.endpoint() instanceof dev.aigis.model.backend.BackendEndpoint.Builtin) {
+      problems.at(backend, "spec.schema", "the builtin Echo endpoint speaks OpenAI; use schema OpenAI");
+    }
     return new ResolvedBackend(backend, apiKey(backend), timeouts.withDefaults());
   }
 
