@@ -1,12 +1,13 @@
 package dev.aigis.server.proxy;
 
 import dev.aigis.core.api.GatewayError;
-import dev.aigis.core.openai.OpenAiEndpoint;
+import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.openai.OpenAiRequestInspector;
 import dev.aigis.core.openai.RequestRejected;
 import dev.aigis.core.routing.RequestHead;
 import dev.aigis.core.routing.RouteMatchResult;
 import dev.aigis.core.routing.WeightedBackend;
+import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.route.RouteFilter;
 import dev.aigis.server.ServerOptions;
@@ -39,6 +40,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
   private final EchoResponder echo;
   private final ExchangeCompletion completion;
   private final ProcessingFlow processingFlow;
+  private final TranslatingProxy translating;
   /** Weighted picks need a fast, not a secure, source; one per handler, used from its event loop only. */
   private final ThreadLocal<SplittableRandom> random = ThreadLocal.withInitial(SplittableRandom::new);
 
@@ -53,6 +55,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
     this.proxy = new UpstreamProxy(vertx, clients, completion, chains);
     this.echo = new EchoResponder(completion, chains);
     this.processingFlow = new ProcessingFlow(chains, completion, this::dispatchBackend);
+    this.translating = new TranslatingProxy(vertx, clients, completion);
   }
 
   @Override
@@ -76,7 +79,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
   private void dispatch(Exchange exchange) {
     HttpServerRequest request = exchange.request;
     exchange.runtime = config.get();
-    if (exchange.endpoint == OpenAiEndpoint.MODELS && request.method() == HttpMethod.GET) {
+    if (exchange.endpoint == ApiEndpoint.MODELS && request.method() == HttpMethod.GET) {
       ModelsResponder.respond(exchange, exchange.runtime.port(port), completion);
       return;
     }
@@ -91,7 +94,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
     readBody(exchange);
   }
 
-  private static boolean needsBody(HttpServerRequest request, OpenAiEndpoint endpoint, boolean processorsReadBodies) {
+  private static boolean needsBody(HttpServerRequest request, ApiEndpoint endpoint, boolean processorsReadBodies) {
     HttpMethod method = request.method();
     if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
       return false;
@@ -222,9 +225,18 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
   }
 
   private void dispatchBackend(Exchange exchange, String path, String hostOverride, RequestBody body) {
+    ApiSchema schema = exchange.backend.backend().backend().schema();
     switch (exchange.backend.backend().backend().endpoint()) {
       case BackendEndpoint.Builtin builtin -> echo.respond(exchange, body == null ? null : body.bytes());
-      case BackendEndpoint.Url url -> proxy.forward(exchange, url, path, hostOverride, body);
+      case BackendEndpoint.Url url when Providers.isNative(exchange.endpoint, schema) ->
+          proxy.forward(exchange, url, path, hostOverride, body);
+      case BackendEndpoint.Url url when exchange.endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS ->
+          echo.countTokens(exchange, body == null ? null : body.bytes());
+      case BackendEndpoint.Url url when Providers.isTranslatable(exchange.endpoint) && body != null ->
+          translating.forward(exchange, url, body, Providers.codec(exchange.endpoint.api()),
+              Providers.translator(exchange.backend.backend()));
+      case BackendEndpoint.Url url -> completion.fail(exchange, new GatewayError.InvalidRequest(
+          exchange.request.path() + " is not available on " + schema + " backends", null));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.aigis.server.proxy;
 
-import dev.aigis.core.openai.OpenAiEndpoint;
+import dev.aigis.core.api.ApiEndpoint;
+import dev.aigis.core.api.ErrorRenderer;
 import dev.aigis.core.openai.OpenAiRequest;
 import dev.aigis.core.processing.ChainExchange;
 import dev.aigis.core.processing.ProcessedRequest;
@@ -23,7 +24,9 @@ final class Exchange {
   final long startNanos;
   final long startEpochMillis;
   final String requestId;
-  final OpenAiEndpoint endpoint;
+  final ApiEndpoint endpoint;
+  /** Errors go back in the client API's own format. */
+  final ErrorRenderer errors;
 
   OpenAiRequest body = OpenAiRequest.EMPTY;
   /** The model routing saw, once a route matched; a label for metrics only then. */
@@ -59,7 +62,9 @@ final class Exchange {
     this.startNanos = System.nanoTime();
     this.startEpochMillis = System.currentTimeMillis();
     this.requestId = requestId;
-    this.endpoint = OpenAiEndpoint.of(request.path());
+    this.endpoint = ApiEndpoint.of(request.path());
+    this.errors = endpoint.api() == dev.aigis.core.provider.InboundApi.Anthropic
+        ? dev.aigis.core.api.AnthropicErrorRenderer.INSTANCE : dev.aigis.core.api.OpenAiErrorRenderer.INSTANCE;
   }
 
   /** Marks the exchange done; returns false if it already was (e.g. client gone, then upstream ended). */

@@ -1,7 +1,6 @@
 package dev.aigis.server.proxy;
 
 import dev.aigis.core.api.GatewayError;
-import dev.aigis.core.api.OpenAiErrorRenderer;
 import dev.aigis.model.route.RouteFilter;
 import dev.aigis.server.metrics.GatewayMetrics;
 import io.vertx.core.buffer.Buffer;
@@ -52,17 +51,17 @@ final class ExchangeCompletion {
     HttpServerResponse response = exchange.request.response();
     if (response.headWritten()) {
       if (!response.ended() && !response.closed()) {
-        byte[] event = OpenAiErrorRenderer.INSTANCE.streamEvent(error);
+        byte[] event = exchange.errors.streamEvent(error);
         exchange.bytesOut += event.length;
         response.end(Buffer.buffer(event));
       }
       done(exchange, response.getStatusCode());
       return;
     }
-    byte[] body = OpenAiErrorRenderer.INSTANCE.body(error);
+    byte[] body = exchange.errors.body(error);
     exchange.bytesOut += body.length;
     response.setStatusCode(error.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, OpenAiErrorRenderer.INSTANCE.contentType())
+        .putHeader(HttpHeaders.CONTENT_TYPE, exchange.errors.contentType())
         .putHeader("x-request-id", exchange.requestId);
     decorate(exchange, response);
     response.end(Buffer.buffer(body));
@@ -109,7 +108,11 @@ final class ExchangeCompletion {
         new GatewayMetrics.RequestLabels(exchange.routeName(), exchange.backendName(), model, status), duration);
     String operation = exchange.endpoint.operationName();
     if (operation != null && exchange.backend != null && status < 400 && exchange.errorCode == null) {
-      String provider = exchange.backend.backend().backend().schema().name().toLowerCase(java.util.Locale.ROOT);
+      String provider = switch (exchange.backend.backend().backend().schema()) { // gen_ai.provider.name values
+        case OpenAI -> "openai";
+        case AzureOpenAI -> "azure.ai.openai";
+        case Anthropic -> "anthropic";
+      };
       metrics.recordModelCall(
           new GatewayMetrics.GenAiLabels(operation, provider, model), duration, exchange.ttftNanos, exchange.usage);
     }

@@ -4,6 +4,7 @@ import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.openai.OpenAiRequestRewriter;
 import dev.aigis.core.processing.ChainOutcome;
 import dev.aigis.core.processing.ProcessedResponse;
+import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.route.RouteFilter;
@@ -30,6 +31,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class UpstreamProxy {
 
+  /** The Messages API version sent when neither the client nor the backend names one. */
+  static final String ANTHROPIC_VERSION = "2023-06-01";
+
   private final Vertx vertx;
   private final UpstreamClients clients;
   private final ExchangeCompletion completion;
@@ -46,7 +50,7 @@ final class UpstreamProxy {
     ResolvedBackend backend = exchange.backend.backend();
     BackendTimeouts timeouts = backend.timeouts();
     Buffer upstreamBody = body == null ? null : body.buffer();
-    boolean askForUsage = exchange.body.stream() && exchange.endpoint.streamable();
+    boolean askForUsage = exchange.body.stream() && exchange.endpoint.openAiStreamUsage();
     String modelOverride = backend.backend().modelNameOverride();
     if (body != null && OpenAiRequestRewriter.needed(exchange.body, modelOverride, askForUsage)) {
       upstreamBody = Buffer.buffer(OpenAiRequestRewriter.rewrite(body.bytes(), modelOverride, askForUsage));
@@ -131,7 +135,15 @@ final class UpstreamProxy {
     if (exchange.endpoint.requiresModel()) {
       out.set(HttpHeaders.ACCEPT_ENCODING, "identity"); // usage is read from the body, so no compression
     }
-    if (backend.apiKey() != null) {
+    if (backend.backend().schema() == ApiSchema.Anthropic) {
+      // Native Anthropic passthrough: Anthropic's own credential and version headers.
+      if (backend.apiKey() != null) {
+        out.set("x-api-key", backend.apiKey());
+      }
+      if (out.get("anthropic-version") == null) {
+        out.set("anthropic-version", backend.backend().apiVersion() != null ? backend.backend().apiVersion() : ANTHROPIC_VERSION);
+      }
+    } else if (backend.apiKey() != null) {
       out.set(HttpHeaders.AUTHORIZATION, "Bearer " + backend.apiKey());
     }
     if (exchange.processed == null) {
@@ -247,7 +259,7 @@ final class UpstreamProxy {
     boolean sse = contentType != null && contentType.startsWith("text/event-stream");
     ProcessedBodyWriter writer = processing == null ? null
         : new ProcessedBodyWriter(exchange, processing, processedResponse, response, upstream, completion, sse);
-    if (sse && upstream.statusCode() == 200 && exchange.endpoint.streamable()) {
+    if (sse && upstream.statusCode() == 200 && exchange.endpoint.openAiStreamUsage()) {
       new SseRelay(exchange, upstream, response, completion, writer).start();
       return;
     }

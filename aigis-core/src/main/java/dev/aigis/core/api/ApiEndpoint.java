@@ -1,0 +1,66 @@
+package dev.aigis.core.api;
+
+import dev.aigis.core.provider.InboundApi;
+
+/**
+ * The AI API paths Aigis understands, with the client API each belongs to; anything else under
+ * {@code /v1/} is passed through to OpenAI-schema backends.
+ */
+public enum ApiEndpoint {
+  CHAT_COMPLETIONS(InboundApi.OpenAI, "chat", true, true),
+  COMPLETIONS(InboundApi.OpenAI, "text_completion", true, true),
+  EMBEDDINGS(InboundApi.OpenAI, "embeddings", false, true),
+  MODELS(InboundApi.OpenAI, null, false, false),
+  ANTHROPIC_MESSAGES(InboundApi.Anthropic, "chat", true, true),
+  ANTHROPIC_COUNT_TOKENS(InboundApi.Anthropic, null, false, true),
+  PASSTHROUGH(InboundApi.OpenAI, null, false, false);
+
+  private final InboundApi api;
+  private final String operationName;
+  private final boolean streamable;
+  private final boolean requiresModel;
+
+  ApiEndpoint(InboundApi api, String operationName, boolean streamable, boolean requiresModel) {
+    this.api = api;
+    this.operationName = operationName;
+    this.streamable = streamable;
+    this.requiresModel = requiresModel;
+  }
+
+  public static ApiEndpoint of(String path) {
+    return switch (path) {
+      case "/v1/chat/completions" -> CHAT_COMPLETIONS;
+      case "/v1/completions" -> COMPLETIONS;
+      case "/v1/embeddings" -> EMBEDDINGS;
+      case "/v1/models" -> MODELS;
+      case "/v1/messages" -> ANTHROPIC_MESSAGES;
+      case "/v1/messages/count_tokens" -> ANTHROPIC_COUNT_TOKENS;
+      default -> PASSTHROUGH;
+    };
+  }
+
+  /** The client API this path belongs to; errors are rendered in its format. */
+  public InboundApi api() {
+    return api;
+  }
+
+  /** The OpenTelemetry GenAI {@code gen_ai.operation.name}, or null when this is not a model call. */
+  public String operationName() {
+    return operationName;
+  }
+
+  /** Whether the endpoint streams with {@code stream: true}. */
+  public boolean streamable() {
+    return streamable;
+  }
+
+  /** Whether a request must carry a JSON body with a {@code model} (it is routed by it). */
+  public boolean requiresModel() {
+    return requiresModel;
+  }
+
+  /** Whether the OpenAI {@code stream_options.include_usage} mechanism applies (OpenAI chat and completions). */
+  public boolean openAiStreamUsage() {
+    return this == CHAT_COMPLETIONS || this == COMPLETIONS;
+  }
+}

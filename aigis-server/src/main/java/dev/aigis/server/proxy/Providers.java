@@ -1,0 +1,46 @@
+package dev.aigis.server.proxy;
+
+import dev.aigis.core.api.ApiEndpoint;
+import dev.aigis.core.provider.BackendTranslator;
+import dev.aigis.core.provider.InboundApi;
+import dev.aigis.core.provider.InboundCodec;
+import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
+import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
+import dev.aigis.core.provider.azure.OpenAiToAzureOpenAiChatTranslator;
+import dev.aigis.core.provider.openai.OpenAiInboundCodec;
+import dev.aigis.core.provider.openai.OpenAiToOpenAiChatTranslator;
+import dev.aigis.model.backend.ApiSchema;
+import dev.aigis.model.snapshot.ResolvedBackend;
+
+/** Which client API and backend schema pairs are proxied natively, which are translated, and by what. */
+final class Providers {
+
+  private Providers() {}
+
+  /** Same format on both sides: the request and answer pass through without the pivot, so nothing is lost. */
+  static boolean isNative(ApiEndpoint endpoint, ApiSchema schema) {
+    return (endpoint.api() == InboundApi.OpenAI && schema == ApiSchema.OpenAI)
+        || (endpoint.api() == InboundApi.Anthropic && schema == ApiSchema.Anthropic);
+  }
+
+  /** Whether the pivot covers this endpoint: chat, from either client API. */
+  static boolean isTranslatable(ApiEndpoint endpoint) {
+    return endpoint == ApiEndpoint.CHAT_COMPLETIONS || endpoint == ApiEndpoint.ANTHROPIC_MESSAGES;
+  }
+
+  static InboundCodec codec(InboundApi api) {
+    return switch (api) {
+      case OpenAI -> new OpenAiInboundCodec();
+      case Anthropic -> new AnthropicInboundCodec();
+    };
+  }
+
+  static BackendTranslator translator(ResolvedBackend backend) {
+    String version = backend.backend().apiVersion();
+    return switch (backend.backend().schema()) {
+      case OpenAI -> new OpenAiToOpenAiChatTranslator();
+      case AzureOpenAI -> new OpenAiToAzureOpenAiChatTranslator(version);
+      case Anthropic -> new OpenAiToAnthropicChatTranslator(version != null ? version : UpstreamProxy.ANTHROPIC_VERSION);
+    };
+  }
+}

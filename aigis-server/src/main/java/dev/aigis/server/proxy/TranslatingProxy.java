@@ -1,0 +1,158 @@
+package dev.aigis.server.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.BackendCall;
+import dev.aigis.core.provider.BackendTranslator;
+import dev.aigis.core.provider.InboundCodec;
+import dev.aigis.core.provider.TranslationException;
+import dev.aigis.core.provider.UpstreamCall;
+import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.snapshot.ResolvedBackend;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends an exchange whose client API and backend schema differ: the client's request becomes the
+ * OpenAI pivot ({@link InboundCodec}), then the backend's request ({@link BackendTranslator}); the
+ * backend's answer (plain, or streamed in its own framing) comes back as pivot chunks and leaves in
+ * the client's format, event by event, with backpressure. Provider errors, including those sent
+ * inside an HTTP 200 stream, reach the client as errors in its own format.
+ */
+final class TranslatingProxy {
+
+  /** A non-streamed answer is read whole to translate it; this bounds it. */
+  private static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+  private final Vertx vertx;
+  private final UpstreamClients clients;
+  private final ExchangeCompletion completion;
+
+  TranslatingProxy(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion) {
+    this.vertx = vertx;
+    this.clients = clients;
+    this.completion = completion;
+  }
+
+  void forward(Exchange exchange, BackendEndpoint.Url url, RequestBody body, InboundCodec codec, BackendTranslator translator) {
+    ResolvedBackend backend = exchange.backend.backend();
+    UpstreamCall call;
+    try {
+      JsonNode clientRequest = Json.MAPPER.readTree(body.bytes());
+      ObjectNode pivot = codec.toPivot(clientRequest);
+      String override = backend.backend().modelNameOverride();
+      String model = override != null ? override : pivot.path("model").asText(null);
+      call = translator.chatRequest(pivot, new BackendCall(model, exchange.body.stream(), backend.apiKey(), url.basePath()));
+    } catch (TranslationException e) {
+      completion.fail(exchange, e.error());
+      return;
+    } catch (IOException e) {
+      completion.fail(exchange, new GatewayError.InvalidRequest("Request body must be a JSON object", null));
+      return;
+    }
+    var options = new RequestOptions()
+        .setMethod(HttpMethod.valueOf(call.method()))
+        .setURI(call.pathAndQuery())
+        .setIdleTimeout(backend.timeouts().idle().toMillis());
+    long headerTimeout = backend.timeouts().response().toMillis();
+    clients.client(UpstreamClients.EndpointKey.of(url, backend.timeouts().connect())).request(options).onComplete(ar -> {
+      if (exchange.finished()) {
+        if (ar.succeeded()) {
+          ar.result().reset();
+        }
+        return;
+      }
+      if (ar.failed()) {
+        completion.fail(exchange, new GatewayError.UpstreamUnreachable(exchange.backendName()));
+        return;
+      }
+      HttpClientRequest upstream = ar.result();
+      exchange.upstream = upstream;
+      MultiMap headers = upstream.headers();
+      headers.set(HttpHeaders.HOST, url.authority());
+      headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+      headers.set(HttpHeaders.ACCEPT_ENCODING, "identity");
+      headers.set("x-request-id", exchange.requestId);
+      for (Map.Entry<String, String> header : call.headers().entrySet()) {
+        headers.set(header.getKey(), header.getValue());
+      }
+      long timer = vertx.setTimer(headerTimeout, id -> {
+        if (!exchange.finished() && exchange.upstreamStatus == 0) {
+          completion.fail(exchange, new GatewayError.UpstreamTimeout(exchange.backendName(), headerTimeout));
+          upstream.reset();
+        }
+      });
+      upstream.send(Buffer.buffer(call.body())).onComplete(res -> {
+        vertx.cancelTimer(timer);
+        if (exchange.finished()) {
+          return;
+        }
+        if (res.failed()) {
+          completion.fail(exchange, res.cause() instanceof TimeoutException
+              ? new GatewayError.UpstreamTimeout(exchange.backendName(), headerTimeout)
+              : new GatewayError.UpstreamUnreachable(exchange.backendName()));
+          return;
+        }
+        answer(exchange, res.result(), codec, translator);
+      });
+    });
+  }
+
+  private void answer(Exchange exchange, HttpClientResponse upstream, InboundCodec codec, BackendTranslator translator) {
+    exchange.upstreamStatus = upstream.statusCode();
+    if (upstream.statusCode() / 100 != 2 || !exchange.body.stream()) {
+      readWhole(exchange, upstream, body -> {
+        if (upstream.statusCode() / 100 != 2) {
+          completion.fail(exchange, translator.upstreamError(upstream.statusCode(), body));
+          return;
+        }
+        try {
+          ObjectNode pivot = translator.chatResponse(body);
+          exchange.usage = translator.usage();
+          byte[] out = codec.fromPivot(pivot);
+          HttpServerResponse response = exchange.request.response();
+          response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader("x-request-id", exchange.requestId);
+          completion.decorate(exchange, response);
+          exchange.bytesOut += out.length;
+          response.end(Buffer.buffer(out));
+          completion.succeeded(exchange);
+        } catch (TranslationException e) {
+          completion.fail(exchange, e.error());
+        }
+      });
+      return;
+    }
+    new TranslatedStream(exchange, upstream, codec, translator, completion).start();
+  }
+
+  private void readWhole(Exchange exchange, HttpClientResponse upstream, java.util.function.Consumer<byte[]> then) {
+    Buffer collected = Buffer.buffer();
+    upstream.handler(chunk -> {
+      if (collected.length() + chunk.length() > MAX_ANSWER_BYTES) {
+        completion.fail(exchange, new GatewayError.UpstreamProtocolError(exchange.backendName(), "answer too large to translate"));
+        upstream.request().reset();
+        return;
+      }
+      collected.appendBuffer(chunk);
+    });
+    upstream.exceptionHandler(err -> completion.fail(exchange,
+        new GatewayError.UpstreamProtocolError(exchange.backendName(), "connection lost mid-body")));
+    upstream.endHandler(v -> {
+      if (!exchange.finished()) {
+        then.accept(collected.getBytes());
+      }
+    });
+  }
+}
