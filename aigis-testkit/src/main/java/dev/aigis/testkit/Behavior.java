@@ -2,6 +2,7 @@ package dev.aigis.testkit;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -25,6 +26,8 @@ import java.util.Objects;
  * @param completionTokens reported completion tokens; -1 reports the number of content chunks
  * @param fault what goes wrong, if anything
  * @param truncateAfter with {@link Fault#TRUNCATED_STREAM}: SSE events written before the reset
+ * @param toolCalls functions the assistant calls instead of replying (chat completions only);
+ *     empty for a text reply
  */
 public record Behavior(
     int status,
@@ -38,7 +41,8 @@ public record Behavior(
     int promptTokens,
     int completionTokens,
     Fault fault,
-    int truncateAfter) {
+    int truncateAfter,
+    List<ToolCall> toolCalls) {
 
   /** Failures the upstream can simulate. */
   public enum Fault {
@@ -53,9 +57,26 @@ public record Behavior(
     CLOSE_CONNECTION
   }
 
+  /**
+   * One function call of the assistant, as in {@code message.tool_calls}.
+   *
+   * @param id e.g. {@code call_1}; the client answers it with a {@code tool} message
+   * @param name the function's name
+   * @param argumentsJson the arguments as the model writes them: a JSON text, sent as a string
+   *     (not checked, so a test can send arguments that are not JSON)
+   */
+  public record ToolCall(String id, String name, String argumentsJson) {
+    public ToolCall {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(argumentsJson, "argumentsJson");
+    }
+  }
+
   private static final Behavior OK =
       new Behavior(
-          0, null, Map.of(), Duration.ZERO, Duration.ZERO, 0, 0, null, -1, -1, Fault.NONE, 0);
+          0, null, Map.of(), Duration.ZERO, Duration.ZERO, 0, 0, null, -1, -1, Fault.NONE, 0,
+          List.of());
 
   public Behavior {
     if (status != 0 && (status < 100 || status > 599)) {
@@ -80,6 +101,7 @@ public record Behavior(
     if (truncateAfter < 0) {
       throw new IllegalArgumentException("truncateAfter must be >= 0, got " + truncateAfter);
     }
+    toolCalls = List.copyOf(Objects.requireNonNull(toolCalls, "toolCalls"));
   }
 
   /** A normal, immediate OpenAI-like answer. */
@@ -95,7 +117,7 @@ public record Behavior(
   /** Answers {@code status} with exactly {@code body} (sent as application/json). */
   public Behavior withStatus(int status, String body) {
     return new Behavior(status, body, headers, headerDelay, timeToFirstToken, tokensPerSecond,
-        tokens, reply, promptTokens, completionTokens, fault, truncateAfter);
+        tokens, reply, promptTokens, completionTokens, fault, truncateAfter, toolCalls);
   }
 
   /** Adds a response header, e.g. {@code retry-after} next to a 429. */
@@ -103,38 +125,56 @@ public record Behavior(
     var merged = new LinkedHashMap<>(headers);
     merged.put(name, value);
     return new Behavior(status, body, merged, headerDelay, timeToFirstToken, tokensPerSecond,
-        tokens, reply, promptTokens, completionTokens, fault, truncateAfter);
+        tokens, reply, promptTokens, completionTokens, fault, truncateAfter, toolCalls);
   }
 
   public Behavior withHeaderDelay(Duration delay) {
     return new Behavior(status, body, headers, delay, timeToFirstToken, tokensPerSecond,
-        tokens, reply, promptTokens, completionTokens, fault, truncateAfter);
+        tokens, reply, promptTokens, completionTokens, fault, truncateAfter, toolCalls);
   }
 
   public Behavior withTimeToFirstToken(Duration ttft) {
     return new Behavior(status, body, headers, headerDelay, ttft, tokensPerSecond,
-        tokens, reply, promptTokens, completionTokens, fault, truncateAfter);
+        tokens, reply, promptTokens, completionTokens, fault, truncateAfter, toolCalls);
   }
 
   public Behavior withTokensPerSecond(double tps) {
     return new Behavior(status, body, headers, headerDelay, timeToFirstToken, tps,
-        tokens, reply, promptTokens, completionTokens, fault, truncateAfter);
+        tokens, reply, promptTokens, completionTokens, fault, truncateAfter, toolCalls);
   }
 
   /** Number of content chunks; an explicit reply is cut into this many similar pieces. */
   public Behavior withTokens(int n) {
     return new Behavior(status, body, headers, headerDelay, timeToFirstToken, tokensPerSecond,
-        n, reply, promptTokens, completionTokens, fault, truncateAfter);
+        n, reply, promptTokens, completionTokens, fault, truncateAfter, toolCalls);
   }
 
   public Behavior withReply(String text) {
     return new Behavior(status, body, headers, headerDelay, timeToFirstToken, tokensPerSecond,
-        tokens, text, promptTokens, completionTokens, fault, truncateAfter);
+        tokens, text, promptTokens, completionTokens, fault, truncateAfter, toolCalls);
   }
 
   public Behavior withUsage(int prompt, int completion) {
     return new Behavior(status, body, headers, headerDelay, timeToFirstToken, tokensPerSecond,
-        tokens, reply, prompt, completion, fault, truncateAfter);
+        tokens, reply, prompt, completion, fault, truncateAfter, toolCalls);
+  }
+
+  /**
+   * The assistant calls these functions instead of replying, as OpenAI answers a request with
+   * {@code tools}: {@code message.content} is null, {@code message.tool_calls} lists the calls and
+   * {@code finish_reason} is {@code tool_calls}. Streamed, each call (in order, as OpenAI sends
+   * parallel calls) gets a chunk with its index, id, type and name and empty arguments, then its
+   * arguments in up to three pieces. Only chat completions answer with tool calls; no calls
+   * means a text reply again. Completion tokens default to the number of tool-call chunks.
+   */
+  public Behavior withToolCalls(ToolCall... calls) {
+    return withToolCalls(List.of(calls));
+  }
+
+  /** As {@link #withToolCalls(ToolCall...)}. */
+  public Behavior withToolCalls(List<ToolCall> calls) {
+    return new Behavior(status, body, headers, headerDelay, timeToFirstToken, tokensPerSecond,
+        tokens, reply, promptTokens, completionTokens, fault, truncateAfter, calls);
   }
 
   public Behavior malformedStream() {
@@ -156,7 +196,7 @@ public record Behavior(
 
   private Behavior withFault(Fault f, int after) {
     return new Behavior(status, body, headers, headerDelay, timeToFirstToken, tokensPerSecond,
-        tokens, reply, promptTokens, completionTokens, f, after);
+        tokens, reply, promptTokens, completionTokens, f, after, toolCalls);
   }
 
   private static void requireNonNegative(Duration d, String name) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Reads the {@code x-fake-behavior} header; the keys are documented on {@link FakeOpenAiUpstream}. */
@@ -58,10 +60,11 @@ final class BehaviorHeader {
         case "truncateAfter" -> b.truncatedStream(integer(field));
         case "hang" -> v.asBoolean() ? b.hang() : b;
         case "close" -> v.asBoolean() ? b.closeConnection() : b;
+        case "toolCalls" -> b.withToolCalls(toolCalls(v));
         default -> throw new IllegalArgumentException(
             NAME + ": unknown key '" + field.getKey() + "'; known: status, body, headers,"
                 + " delayMs, ttftMs, tps, tokens, reply, promptTokens, completionTokens,"
-                + " malformed, truncateAfter, hang, close");
+                + " malformed, truncateAfter, hang, close, toolCalls");
       };
     }
     if (prompt >= 0 || completion >= 0) {
@@ -71,6 +74,36 @@ final class BehaviorHeader {
       b = b.withStatus(200, b.body());
     }
     return b;
+  }
+
+  /** {@code [{"id":…,"name":…,"arguments":…}]}; arguments as a JSON string or as JSON itself. */
+  private static List<Behavior.ToolCall> toolCalls(JsonNode v) {
+    if (!v.isArray()) {
+      throw new IllegalArgumentException(NAME + ": 'toolCalls' must be an array");
+    }
+    List<Behavior.ToolCall> calls = new ArrayList<>();
+    for (JsonNode call : v) {
+      if (!call.isObject()) {
+        throw new IllegalArgumentException(NAME + ": 'toolCalls' must hold objects");
+      }
+      for (Map.Entry<String, JsonNode> f : call.properties()) {
+        if (!List.of("id", "name", "arguments").contains(f.getKey())) {
+          throw new IllegalArgumentException(NAME + ": unknown key 'toolCalls[]." + f.getKey()
+              + "'; known: id, name, arguments");
+        }
+      }
+      JsonNode id = call.get("id");
+      JsonNode name = call.get("name");
+      if (id == null || !id.isTextual() || name == null || !name.isTextual()) {
+        throw new IllegalArgumentException(
+            NAME + ": each of 'toolCalls' needs string 'id' and 'name'");
+      }
+      JsonNode args = call.get("arguments");
+      String arguments = args == null || args.isNull() ? "{}"
+          : args.isTextual() ? args.asText() : args.toString();
+      calls.add(new Behavior.ToolCall(id.asText(), name.asText(), arguments));
+    }
+    return calls;
   }
 
   private static int integer(Map.Entry<String, JsonNode> field) {

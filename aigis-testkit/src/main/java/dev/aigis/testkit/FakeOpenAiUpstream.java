@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.LongAdder;
  * stream_options.include_usage} is true), {@code POST /v1/embeddings}, {@code GET /v1/models}.
  * Any other request gets 200 {@code {"method":…,"path":…}}. Bodies that are not JSON, and
  * requests OpenAI would refuse (no {@code model}, no {@code messages}/{@code prompt}/{@code
- * input}), get a 400 OpenAI error object. HTTP/1.1 and h2c (or h2 over TLS) with unlimited
+ * input}), get a 400 OpenAI error object, as do malformed tool use: a {@code tool} message that
+ * does not answer a {@code tool_calls} id of the assistant message before it, a {@code tools}
+ * entry that is not a named {@code function}, an unknown {@code tool_choice}, or an {@code
+ * image_url} part whose url is neither {@code data:} nor {@code http(s)}. HTTP/1.1 and h2c (or h2 over TLS) with unlimited
  * keep-alive.
  *
  * <p>Scripting: each request takes the behaviour at the head of the {@link #enqueue} queue, or
@@ -48,6 +51,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code promptTokens}, {@code completionTokens}: reported usage
  *   <li>{@code malformed: true}, {@code truncateAfter: n}: stream faults
  *   <li>{@code hang: true}: never answer; {@code close: true}: close the connection unanswered
+ *   <li>{@code toolCalls} (array of {@code {"id","name","arguments"}}, arguments a JSON string or
+ *       JSON): answer chat completions with these tool calls, as {@link Behavior#withToolCalls}
  * </ul>
  *
  * An unknown key or bad value gets a 400 naming it. Non-streamed completions wait the time the

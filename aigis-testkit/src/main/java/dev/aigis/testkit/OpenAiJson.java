@@ -41,6 +41,11 @@ final class OpenAiJson {
           + "\"usage\":");
   private static final byte[] CHAT_TAIL = utf8(
       ",\"service_tier\":\"default\",\"system_fingerprint\":\"" + FINGERPRINT + "\"}");
+  private static final byte[] CHAT_TOOL_MESSAGE = utf8("\",\"choices\":[{\"index\":0,\"message\":"
+      + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":");
+  private static final byte[] CHAT_TOOL_MESSAGE_END = utf8(
+      ",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}],"
+          + "\"usage\":");
   private static final byte[] TEXT_CHOICE = utf8("\",\"choices\":[{\"text\":\"");
   private static final byte[] TEXT_CHOICE_END =
       utf8("\",\"index\":0,\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":");
@@ -50,6 +55,11 @@ final class OpenAiJson {
   static final byte[] CHAT_ROLE_CHOICE = utf8(
       "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},"
           + "\"logprobs\":null,\"finish_reason\":null}");
+  static final byte[] CHAT_TOOL_ROLE_CHOICE = utf8(
+      "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"refusal\":null},"
+          + "\"logprobs\":null,\"finish_reason\":null}");
+  static final byte[] CHAT_TOOL_CALLS_CHOICE =
+      utf8("{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}");
   static final byte[] CHAT_DELTA_START = utf8("{\"index\":0,\"delta\":{\"content\":\"");
   static final byte[] CHAT_DELTA_END = utf8("\"},\"logprobs\":null,\"finish_reason\":null}");
   static final byte[] CHAT_STOP_CHOICE =
@@ -93,6 +103,11 @@ final class OpenAiJson {
   }
 
   static Buffer chatCompletion(long id, long created, byte[] model, Script s, byte[] usage) {
+    if (s.toolCallsJson != null) {
+      return head(CHAT_HEAD, CHAT_OBJECT, id, created, model, s.toolCallsJson.length + 400)
+          .appendBytes(CHAT_TOOL_MESSAGE).appendBytes(s.toolCallsJson)
+          .appendBytes(CHAT_TOOL_MESSAGE_END).appendBytes(usage).appendBytes(CHAT_TAIL);
+    }
     return head(CHAT_HEAD, CHAT_OBJECT, id, created, model, s.reply.length + 400)
         .appendBytes(CHAT_MESSAGE).appendBytes(s.reply).appendBytes(CHAT_MESSAGE_END)
         .appendBytes(usage).appendBytes(CHAT_TAIL);

@@ -105,7 +105,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
     long created = System.currentTimeMillis() / 1000;
     byte[] model = OpenAiJson.model(r.model());
     int prompt = promptTokens(script, r);
-    int completion = script.completionTokens;
+    int completion = script.completionTokens(chat);
     if (r.stream()) {
       byte[] usage = !r.includeUsage() ? null
           : chat ? OpenAiJson.chatUsage(prompt, completion)
@@ -125,7 +125,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
             OpenAiJson.chatUsage(prompt, completion))
         : OpenAiJson.textCompletion(id, created, model, script,
             OpenAiJson.textUsage(prompt, completion));
-    long generation = TimeUnit.NANOSECONDS.toMillis(script.generationNanos());
+    long generation = TimeUnit.NANOSECONDS.toMillis(script.generationNanos(chat));
     if (generation > 0) {
       vertx.setTimer(generation, t -> send(request, script, 200, answer));
     } else {

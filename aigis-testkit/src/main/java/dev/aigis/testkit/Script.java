@@ -18,12 +18,18 @@ final class Script {
   };
   private static final String DEFAULT_REPLY = "Hello! I am the fake OpenAI upstream of Aigis.";
 
+  /** Pieces a tool call's arguments are streamed in. */
+  static final int ARGUMENT_PIECES = 3;
+  private static final String TOOL_DELTA_START =
+      "{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":";
+  private static final String TOOL_DELTA_END =
+      "}}]},\"logprobs\":null,\"finish_reason\":null}";
+
   final Behavior behavior;
   /** The reply cut into content chunks, each JSON-escaped without quotes. */
   final byte[][] pieces;
   /** The whole reply, JSON-escaped without quotes. */
   final byte[] reply;
-  final int completionTokens;
   /** Body for a scripted status, or {@code null}. */
   final byte[] statusBody;
   final CharSequence[] headerNames;
@@ -32,6 +38,10 @@ final class Script {
   final long ttftNanos;
   /** Gap between content chunks; 0 writes them back to back. */
   final long intervalNanos;
+  /** {@code [{"id":…,"type":"function","function":{…}},…]}, or {@code null} without tool calls. */
+  final byte[] toolCallsJson;
+  /** The streamed tool calls: one whole choice object per content event, or {@code null}. */
+  final byte[][] toolChoices;
 
   private Script(Behavior b) {
     this.behavior = b;
@@ -39,7 +49,13 @@ final class Script {
     var encoder = JsonStringEncoder.getInstance();
     this.pieces = texts.stream().map(encoder::quoteAsUTF8).toArray(byte[][]::new);
     this.reply = encoder.quoteAsUTF8(String.join("", texts));
-    this.completionTokens = b.completionTokens() >= 0 ? b.completionTokens() : pieces.length;
+    if (b.toolCalls().isEmpty()) {
+      this.toolCallsJson = null;
+      this.toolChoices = null;
+    } else {
+      this.toolCallsJson = toolCallsJson(b.toolCalls());
+      this.toolChoices = toolChoices(b.toolCalls());
+    }
     this.statusBody = b.status() == 0 ? null
         : utf8(b.body() != null ? b.body() : OpenAiJson.errorForStatus(b.status()));
     this.headerNames = new CharSequence[b.headers().size()];
@@ -58,9 +74,58 @@ final class Script {
     return new Script(b);
   }
 
+  /** Whether a chat answer carries tool calls instead of text. */
+  boolean toolCalls(boolean chat) {
+    return chat && toolChoices != null;
+  }
+
+  /** Content events of a stream: reply pieces, or tool-call chunks for a chat with tool calls. */
+  int contentEvents(boolean chat) {
+    return toolCalls(chat) ? toolChoices.length : pieces.length;
+  }
+
+  /** Reported completion tokens: the scripted count, else one per content event. */
+  int completionTokens(boolean chat) {
+    return behavior.completionTokens() >= 0 ? behavior.completionTokens() : contentEvents(chat);
+  }
+
   /** Time a non-streamed answer takes to "generate": the stream's pacing, all at once. */
-  long generationNanos() {
-    return ttftNanos + intervalNanos * Math.max(0, pieces.length - 1);
+  long generationNanos(boolean chat) {
+    return ttftNanos + intervalNanos * Math.max(0, contentEvents(chat) - 1);
+  }
+
+  private static byte[] toolCallsJson(List<Behavior.ToolCall> calls) {
+    var out = new StringBuilder("[");
+    for (Behavior.ToolCall c : calls) {
+      out.append(out.length() == 1 ? "" : ",")
+          .append("{\"id\":\"").append(quote(c.id()))
+          .append("\",\"type\":\"function\",\"function\":{\"name\":\"").append(quote(c.name()))
+          .append("\",\"arguments\":\"").append(quote(c.argumentsJson())).append("\"}}");
+    }
+    return utf8(out.append(']').toString());
+  }
+
+  /**
+   * Per call, as OpenAI streams it: a chunk naming the call (empty arguments), then the arguments
+   * in up to {@link #ARGUMENT_PIECES} pieces.
+   */
+  private static byte[][] toolChoices(List<Behavior.ToolCall> calls) {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      Behavior.ToolCall c = calls.get(i);
+      out.add(utf8(TOOL_DELTA_START + i + ",\"id\":\"" + quote(c.id())
+          + "\",\"type\":\"function\",\"function\":{\"name\":\"" + quote(c.name())
+          + "\",\"arguments\":\"\"" + TOOL_DELTA_END));
+      for (String piece : split(c.argumentsJson(), ARGUMENT_PIECES)) {
+        out.add(utf8(TOOL_DELTA_START + i + ",\"function\":{\"arguments\":\"" + quote(piece)
+            + "\"" + TOOL_DELTA_END));
+      }
+    }
+    return out.toArray(byte[][]::new);
+  }
+
+  private static String quote(String s) {
+    return new String(JsonStringEncoder.getInstance().quoteAsString(s));
   }
 
   /**

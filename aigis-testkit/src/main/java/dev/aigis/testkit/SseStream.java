@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Writes one streamed completion, one SSE event per write, on the request's event loop.
  *
- * <p>Events: [chat role chunk], one chunk per reply piece, a finish chunk, [usage chunk when the
+ * <p>Events: [chat role chunk], one chunk per reply piece (or per tool-call piece), a finish chunk, [usage chunk when the
  * request asked for it], {@code data: [DONE]}. The first content chunk is due {@code ttft} after
  * the headers and chunk k {@code k * interval} later; due times are absolute, so a late timer or a
  * full write queue delays the stream without making it drift. Each step checks the write queue
@@ -32,6 +32,8 @@ final class SseStream {
   /** Index of the next event; content chunks are [firstContent, firstContent + pieces). */
   private int next;
   private final int firstContent;
+  private final int contentEvents;
+  private final boolean toolCalls;
   private final int total;
   private boolean finished;
   private long timer = -1;
@@ -48,8 +50,10 @@ final class SseStream {
     this.cancelled = cancelled;
     this.written = written;
     this.firstContent = chat ? 1 : 0;
+    this.contentEvents = script.contentEvents(chat);
+    this.toolCalls = script.toolCalls(chat);
     // content chunks + finish chunk + optional usage chunk + [DONE]
-    this.total = firstContent + script.pieces.length + 1 + (usage != null ? 1 : 0) + 1;
+    this.total = firstContent + contentEvents + 1 + (usage != null ? 1 : 0) + 1;
   }
 
   void start() {
@@ -115,7 +119,7 @@ final class SseStream {
   }
 
   private long dueNanos(int event) {
-    int content = Math.clamp(event - firstContent, 0, Math.max(0, script.pieces.length - 1));
+    int content = Math.clamp(event - firstContent, 0, Math.max(0, contentEvents - 1));
     return start + script.ttftNanos + content * script.intervalNanos;
   }
 
@@ -126,18 +130,23 @@ final class SseStream {
     int content = i - firstContent;
     byte[] end = usage != null ? OpenAiJson.CHUNK_END_NULL_USAGE : OpenAiJson.CHUNK_END;
     if (i < firstContent) {
-      return chunk(OpenAiJson.CHAT_ROLE_CHOICE, null, null, end);
+      return chunk(toolCalls ? OpenAiJson.CHAT_TOOL_ROLE_CHOICE : OpenAiJson.CHAT_ROLE_CHOICE,
+          null, null, end);
     }
-    if (content < script.pieces.length) {
+    if (content < contentEvents) {
+      if (toolCalls) {
+        return chunk(script.toolChoices[content], null, null, end);
+      }
       return chat
           ? chunk(OpenAiJson.CHAT_DELTA_START, script.pieces[content], OpenAiJson.CHAT_DELTA_END,
               end)
           : chunk(OpenAiJson.TEXT_DELTA_START, script.pieces[content], OpenAiJson.TEXT_DELTA_END,
               end);
     }
-    if (content == script.pieces.length) {
-      return chunk(chat ? OpenAiJson.CHAT_STOP_CHOICE : OpenAiJson.TEXT_STOP_CHOICE, null, null,
-          end);
+    if (content == contentEvents) {
+      byte[] finish = toolCalls ? OpenAiJson.CHAT_TOOL_CALLS_CHOICE
+          : chat ? OpenAiJson.CHAT_STOP_CHOICE : OpenAiJson.TEXT_STOP_CHOICE;
+      return chunk(finish, null, null, end);
     }
     return chunk(OpenAiJson.USAGE_CHUNK_USAGE, usage, null, OpenAiJson.EVENT_END);
   }
