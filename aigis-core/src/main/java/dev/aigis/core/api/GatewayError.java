@@ -85,6 +85,14 @@ public sealed interface GatewayError {
     public String code() { return "upstream_error"; }
   }
 
+  /**
+   * The upstream refused or failed with an error in its API's format: its status, type, code and
+   * message kept, re-rendered in the caller's shape. {@code provider} names the backend schema
+   * (e.g. {@code OpenAI}, {@code AzureOpenAI}), not a backend resource.
+   */
+  record ProviderError(int status, String type, String code, String message, String provider)
+      implements GatewayError {}
+
   record UpstreamTimeout(String backend, long timeoutMillis) implements GatewayError {
     public int status() { return 504; }
     public String message() { return "Upstream " + backend + " did not answer within " + timeoutMillis + " ms"; }
