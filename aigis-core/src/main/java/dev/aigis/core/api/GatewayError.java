@@ -85,6 +85,19 @@ public sealed interface GatewayError {
     public String code() { return "upstream_error"; }
   }
 
+  /**
+   * The upstream reported an error in its own format (an HTTP error body, or an error event inside
+   * a stream); its type and message are kept for the client, the shape is the caller's.
+   *
+   * @param status the HTTP status to answer (the upstream's, or one chosen for in-stream errors)
+   * @param type the provider's error type, e.g. Anthropic's {@code overloaded_error}
+   * @param message the provider's message, shown as is
+   * @param provider the provider's name, e.g. {@code anthropic}
+   */
+  record ProviderError(int status, String type, String message, String provider) implements GatewayError {
+    public String code() { return type; }
+  }
+
   record UpstreamTimeout(String backend, long timeoutMillis) implements GatewayError {
     public int status() { return 504; }
     public String message() { return "Upstream " + backend + " did not answer within " + timeoutMillis + " ms"; }
