@@ -100,6 +100,11 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
   }
 
   /** @param anthropicVersion the {@code anthropic-version} header, e.g. {@value #DEFAULT_VERSION} */
+  public OpenAiToAnthropicChatTranslator(String anthropicVersion) {
+    this(anthropicVersion, InstantSource.system());
+  }
+
+  /** @param clock gives {@code created}; fixed in tests */
   public OpenAiToAnthropicChatTranslator(String anthropicVersion, InstantSource clock) {
     this.version = Objects.requireNonNull(anthropicVersion, "anthropicVersion");
     this.clock = Objects.requireNonNull(clock, "clock");
