@@ -86,12 +86,23 @@ public sealed interface GatewayError {
   }
 
   /**
-   * The upstream refused or failed with an error in its API's format: its status, type, code and
-   * message kept, re-rendered in the caller's shape. {@code provider} names the backend schema
-   * (e.g. {@code OpenAI}, {@code AzureOpenAI}), not a backend resource.
+   * The upstream refused or failed with an error in its own API's format (an HTTP error body, or an
+   * error event inside a stream): its status, type, code and message are kept and re-rendered in
+   * the caller's shape.
+   *
+   * @param status the HTTP status to answer (the upstream's, or one chosen for in-stream errors)
+   * @param type the provider's error type, e.g. Anthropic's {@code overloaded_error}
+   * @param code the provider's error code (Anthropic has none and repeats the type)
+   * @param message the provider's message, shown as is
+   * @param provider the backend schema, e.g. {@code OpenAI}, {@code AzureOpenAI}, {@code anthropic}
    */
   record ProviderError(int status, String type, String code, String message, String provider)
-      implements GatewayError {}
+      implements GatewayError {
+    /** An error whose provider has types but no codes. */
+    public ProviderError(int status, String type, String message, String provider) {
+      this(status, type, type, message, provider);
+    }
+  }
 
   record UpstreamTimeout(String backend, long timeoutMillis) implements GatewayError {
     public int status() { return 504; }

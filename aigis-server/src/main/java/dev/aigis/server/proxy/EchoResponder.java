@@ -181,14 +181,16 @@ final class EchoResponder {
 
   /** {@code /v1/messages/count_tokens} answered by the gateway (o200k_base, an approximation of Anthropic's tokenizer). */
   void countTokens(Exchange exchange, byte[] body) {
-    JsonNode request;
+    byte[] out;
     try {
-      request = Json.MAPPER.readTree(body);
+      out = Json.MAPPER.writeValueAsBytes(AnthropicTokenCount.count(Json.MAPPER.readTree(body)));
+    } catch (TranslationException e) {
+      completion.fail(exchange, e.error());
+      return;
     } catch (IOException | RuntimeException e) {
       completion.fail(exchange, new GatewayError.InvalidRequest("Request body must be a JSON object", null));
       return;
     }
-    byte[] out = AnthropicTokenCount.response(request);
     exchange.bytesOut = out.length;
     HttpServerResponse response = exchange.request.response();
     response.putHeader("x-request-id", exchange.requestId).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
