@@ -115,6 +115,7 @@ class TransportTest {
     int total = 400_000; // about 80 MB of events, far more than socket buffers and write queues hold
     upstream.enqueue(Behavior.ok().withTokens(total));
     long before = upstream.eventsStreamed();
+    long cancelledBefore = upstream.cancelledStreams();
     String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
     try (Socket socket = new Socket()) {
       socket.setReceiveBufferSize(4096);
@@ -134,6 +135,12 @@ class TransportTest {
       assertThat(current).as("upstream stalled behind the slow client").isEqualTo(previous);
       assertThat(current).as("events the upstream could write before being paused").isLessThan(total / 4);
     }
+    // The slow client leaving cancels the stalled upstream stream too.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (upstream.cancelledStreams() == cancelledBefore && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(upstream.cancelledStreams()).isEqualTo(cancelledBefore + 1);
   }
 
   private static String indent(String pem) {

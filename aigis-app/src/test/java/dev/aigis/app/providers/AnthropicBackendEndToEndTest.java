@@ -1,0 +1,176 @@
+package dev.aigis.app.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.OpenAIException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionContentPart;
+import com.openai.models.chat.completions.ChatCompletionContentPartImage;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.FunctionDefinition;
+import dev.aigis.app.GatewayFixture;
+import dev.aigis.testkit.FakeAnthropicUpstream;
+import dev.aigis.testkit.RecordedRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The official OpenAI SDK through the gateway to an Anthropic-schema backend; the fake checks Anthropic's wire rules. */
+class AnthropicBackendEndToEndTest {
+
+  static FakeAnthropicUpstream anthropic;
+  static GatewayFixture gateway;
+  static OpenAIClient client;
+
+  @BeforeAll
+  static void start() {
+    anthropic = FakeAnthropicUpstream.start("sk-ant-upstream");
+    gateway = GatewayFixture.start("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          gatewayClassName: aigis
+          listeners: [{name: http, port: ${PORT}, protocol: HTTP}]
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: anthropic}
+        stringData: {apiKey: sk-ant-upstream}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: anthropic}
+        spec:
+          schema: Anthropic
+          endpoint: {url: "%s"}
+          credentials: {secretRef: {name: anthropic, key: apiKey}}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: claude}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: claude-sonnet-4-5}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: anthropic}]
+        """.formatted(anthropic.baseUrl()));
+    client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey("sk-client")
+        .maxRetries(0).timeout(Duration.ofSeconds(10)).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    gateway.close();
+    anthropic.close();
+  }
+
+  @BeforeEach
+  void clear() {
+    anthropic.reset();
+  }
+
+  @Test
+  void chatBecomesAMessagesCallWithAnthropicsHeaders() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("Hello from Claude").withUsage(15, 4));
+
+    ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("claude-sonnet-4-5").addSystemMessage("Be brief.").addUserMessage("hi").maxCompletionTokens(64).build());
+
+    assertThat(completion.choices().getFirst().message().content()).contains("Hello from Claude");
+    assertThat(completion.choices().getFirst().finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+    assertThat(completion.usage().orElseThrow().promptTokens()).isEqualTo(15);
+    assertThat(completion.usage().orElseThrow().completionTokens()).isEqualTo(4);
+    RecordedRequest seen = anthropic.lastRequest();
+    assertThat(seen.path()).isEqualTo("/v1/messages");
+    assertThat(seen.header("x-api-key")).isEqualTo("sk-ant-upstream");
+    assertThat(seen.header("anthropic-version")).isEqualTo("2023-06-01");
+    assertThat(seen.header("authorization")).isNull();
+    assertThat(seen.json().path("system").toString()).contains("Be brief.");
+    assertThat(seen.json().path("max_tokens").asInt()).isEqualTo(64);
+  }
+
+  @Test
+  void streamingTokensArriveInOrder() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("one two three"));
+    var text = new StringBuilder();
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+        ChatCompletionCreateParams.builder().model("claude-sonnet-4-5").addUserMessage("count").build())) {
+      stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
+    }
+    assertThat(text.toString()).isEqualTo("one two three");
+  }
+
+  @Test
+  void toolsAndToolCallsTranslateBothWays() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("").withToolCall("toolu_1", "get_weather", "{\"city\":\"Paris\"}"));
+    ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("claude-sonnet-4-5").addUserMessage("Weather in Paris?")
+        .addTool(ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
+            .description("Weather for a city").build()).build())
+        .build());
+
+    var call = completion.choices().getFirst().message().toolCalls().orElseThrow().getFirst().asFunction();
+    assertThat(call.id()).isEqualTo("toolu_1");
+    assertThat(call.function().name()).isEqualTo("get_weather");
+    assertThat(call.function().arguments()).isEqualTo("{\"city\":\"Paris\"}");
+    assertThat(completion.choices().getFirst().finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+    assertThat(anthropic.lastRequest().json().path("tools").get(0).path("name").asText()).isEqualTo("get_weather");
+  }
+
+  @Test
+  void imageInputBecomesAnAnthropicImageBlock() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("A red pixel."));
+    String dataUrl = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+    client.chat().completions().create(ChatCompletionCreateParams.builder().model("claude-sonnet-4-5")
+        .addUserMessageOfArrayOfContentParts(List.of(
+            ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder().text("What is this?").build()),
+            ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
+                .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder().url(dataUrl).build()).build())))
+        .build());
+
+    JsonNode image = anthropic.lastRequest().json().path("messages").get(0).path("content").get(1);
+    assertThat(image.path("type").asText()).isEqualTo("image");
+    assertThat(image.path("source").path("type").asText()).isEqualTo("base64");
+    assertThat(image.path("source").path("media_type").asText()).isEqualTo("image/png");
+    assertThat(image.path("source").path("data").asText()).startsWith("iVBORw0KGgo");
+  }
+
+  @Test
+  void anErrorEventInsideA200StreamReachesTheClientAsAnError() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("partial answer here").withErrorEvent(1, "overloaded_error", "Overloaded"));
+    assertThatThrownBy(() -> {
+      try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+          ChatCompletionCreateParams.builder().model("claude-sonnet-4-5").addUserMessage("hi").build())) {
+        stream.stream().forEach(chunk -> { });
+      }
+    }).isInstanceOf(OpenAIException.class).hasMessageContaining("Overloaded");
+    HttpResponse<String> raw = gateway.post("/v1/chat/completions", "{\"model\":\"claude-sonnet-4-5\",\"stream\":true,"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(raw.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anthropicHttpErrorsKeepStatusAndMessageInOpenAiFormat() {
+    anthropic.script(FakeAnthropicUpstream.Reply.httpError(529, "overloaded_error", "Overloaded"));
+    HttpResponse<String> raw = gateway.post("/v1/chat/completions",
+        "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(raw.statusCode()).isEqualTo(529);
+    assertThat(raw.body()).isEqualTo(
+        "{\"error\":{\"message\":\"Overloaded\",\"type\":\"overloaded_error\",\"param\":null,\"code\":\"overloaded_error\"}}");
+  }
+}
