@@ -1,0 +1,128 @@
+package dev.aigis.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.core.provider.BackendTranslator;
+import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
+import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
+import dev.aigis.core.provider.azure.OpenAiToAzureOpenAiChatTranslator;
+import dev.aigis.core.provider.openai.OpenAiToOpenAiChatTranslator;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Stream translation throughput: a 200-token answer in a backend's own streaming format, fed in
+ * 512-byte pieces, translated into OpenAI chunks (and, for {@code anthropic-inbound}, OpenAI
+ * chunks translated into Anthropic events). One operation is one whole stream.
+ * Run: {@code java -cp "aigis-bench/target/aigis-bench.jar:aigis-bench/target/lib/*"
+ * org.openjdk.jmh.Main TranslationBenchmark}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class TranslationBenchmark {
+
+  private static final int TOKENS = 200;
+  private static final int PIECE = 512;
+
+  @Param({"openai", "azure", "anthropic", "anthropic-inbound"})
+  public String provider;
+
+  private List<byte[]> pieces;
+  private List<ObjectNode> pivotChunks;
+
+  @Setup
+  public void setUp() throws Exception {
+    String stream = switch (provider) {
+      case "anthropic" -> anthropicStream();
+      default -> openAiStream(provider.equals("azure"));
+    };
+    pieces = split(stream.getBytes(StandardCharsets.UTF_8));
+    if (provider.equals("anthropic-inbound")) {
+      pivotChunks = new ArrayList<>();
+      BackendTranslator openai = new OpenAiToOpenAiChatTranslator();
+      for (byte[] piece : pieces) {
+        openai.streamBytes(piece, pivotChunks::add);
+      }
+      openai.streamEnd(pivotChunks::add);
+    }
+  }
+
+  @Benchmark
+  public void translateStream(Blackhole sink) throws Exception {
+    if (pivotChunks != null) {
+      var codec = new AnthropicInboundCodec();
+      for (ObjectNode chunk : pivotChunks) {
+        codec.pivotChunk(chunk, sink::consume);
+      }
+      codec.pivotEnd(sink::consume);
+      return;
+    }
+    BackendTranslator translator = switch (provider) {
+      case "azure" -> new OpenAiToAzureOpenAiChatTranslator("2024-10-21");
+      case "anthropic" -> new OpenAiToAnthropicChatTranslator();
+      default -> new OpenAiToOpenAiChatTranslator();
+    };
+    for (byte[] piece : pieces) {
+      translator.streamBytes(piece, sink::consume);
+    }
+    translator.streamEnd(sink::consume);
+  }
+
+  private static List<byte[]> split(byte[] stream) {
+    var out = new ArrayList<byte[]>();
+    for (int at = 0; at < stream.length; at += PIECE) {
+      out.add(java.util.Arrays.copyOfRange(stream, at, Math.min(stream.length, at + PIECE)));
+    }
+    return out;
+  }
+
+  private static String openAiStream(boolean azure) {
+    var sse = new StringBuilder();
+    if (azure) {
+      sse.append("data: {\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",\"prompt_filter_results\":[{\"prompt_index\":0,\"content_filter_results\":{}}]}\n\n");
+    }
+    String head = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":";
+    sse.append("data: ").append(head).append("{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+    for (int i = 0; i < TOKENS; i++) {
+      sse.append("data: ").append(head).append("{\"content\":\" token").append(i).append("\"},\"finish_reason\":null}]}\n\n");
+    }
+    sse.append("data: ").append(head).append("{},\"finish_reason\":\"stop\"}]}\n\n");
+    sse.append("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[],"
+        + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":200,\"total_tokens\":210}}\n\n");
+    sse.append("data: [DONE]\n\n");
+    return sse.toString();
+  }
+
+  private static String anthropicStream() {
+    var sse = new StringBuilder();
+    sse.append("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+        + "\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n\n");
+    sse.append("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+    for (int i = 0; i < TOKENS; i++) {
+      sse.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" token")
+          .append(i).append("\"}}\n\n");
+    }
+    sse.append("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+    sse.append("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+        + "\"usage\":{\"output_tokens\":200}}\n\n");
+    sse.append("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    return sse.toString();
+  }
+}
