@@ -173,4 +173,25 @@ class AnthropicBackendEndToEndTest {
     assertThat(raw.body()).isEqualTo(
         "{\"error\":{\"message\":\"Overloaded\",\"type\":\"overloaded_error\",\"param\":null,\"code\":\"overloaded_error\"}}");
   }
+
+  @Test
+  void anthropicClientsReachAnAnthropicBackendNativelyWithTheBackendsKey() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("native answer").withUsage(5, 2));
+    HttpResponse<String> raw = gateway.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
+        .header("content-type", "application/json")
+        .header("x-api-key", "sk-ant-client-key")
+        .header("anthropic-version", "2023-06-01")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":20,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+        .build());
+
+    assertThat(raw.statusCode()).isEqualTo(200);
+    assertThat(raw.body()).contains("\"type\":\"message\"").contains("native answer");
+    RecordedRequest seen = anthropic.lastRequest();
+    assertThat(seen.header("x-api-key")).isEqualTo("sk-ant-upstream");
+    // Native: fields the pivot would drop reach Anthropic untouched.
+    assertThat(seen.json().path("thinking").path("budget_tokens").asInt()).isEqualTo(1024);
+  }
 }
