@@ -37,6 +37,8 @@ final class SseStream {
   private final int total;
   private boolean finished;
   private long timer = -1;
+  /** Completes when the last event is on the wire; a truncation waits for it. */
+  private io.vertx.core.Future<Void> lastWrite = io.vertx.core.Future.succeededFuture();
 
   SseStream(Vertx vertx, io.vertx.core.http.HttpServerRequest request, Script script, boolean chat, byte[] prefix,
       byte[] usage, LongAdder cancelled, LongAdder written) {
@@ -113,7 +115,7 @@ final class SseStream {
       if (response.writeQueueFull()) {
         return; // the drain handler resumes
       }
-      response.write(event(next++));
+      lastWrite = response.write(event(next++));
       written.increment();
     }
   }
@@ -171,9 +173,9 @@ final class SseStream {
    */
   private void truncate() {
     if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
-      response.reset();
+      lastWrite.onComplete(v -> response.reset());
     } else {
-      request.connection().close();
+      lastWrite.onComplete(v -> request.connection().close());
     }
   }
 }

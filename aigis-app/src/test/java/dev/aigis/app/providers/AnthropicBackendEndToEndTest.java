@@ -194,4 +194,22 @@ class AnthropicBackendEndToEndTest {
     // Native: fields the pivot would drop reach Anthropic untouched.
     assertThat(seen.json().path("thinking").path("budget_tokens").asInt()).isEqualTo(1024);
   }
+
+  @Test
+  void endToEndHeadersSurviveTranslationButTheClientsCredentialsDoNot() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("ok"));
+    HttpResponse<String> raw = gateway.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+        .header("content-type", "application/json")
+        .header("authorization", "Bearer sk-client-secret")
+        .header("x-tenant", "blue")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+        .build());
+    assertThat(raw.statusCode()).isEqualTo(200);
+    RecordedRequest seen = anthropic.lastRequest();
+    assertThat(seen.header("x-tenant")).isEqualTo("blue");
+    assertThat(seen.header("authorization")).isNull();
+    assertThat(seen.header("x-api-key")).isEqualTo("sk-ant-upstream");
+  }
 }

@@ -81,6 +81,7 @@ final class TranslatingProxy {
       HttpClientRequest upstream = ar.result();
       exchange.upstream = upstream;
       MultiMap headers = upstream.headers();
+      forwardEndToEndHeaders(exchange, headers);
       headers.set(HttpHeaders.HOST, url.authority());
       headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
       headers.set(HttpHeaders.ACCEPT_ENCODING, "identity");
@@ -109,6 +110,27 @@ final class TranslatingProxy {
       });
     });
   }
+
+  /**
+   * The client's (or processors') own headers go on, so tracing and tenant headers survive
+   * translation; what describes the client API itself (its credentials, version and framing) does
+   * not, since the backend speaks another API and gets its own from the translator.
+   */
+  private static void forwardEndToEndHeaders(Exchange exchange, MultiMap out) {
+    Iterable<Map.Entry<String, String>> source =
+        exchange.processed != null ? exchange.processed.headers().entries() : exchange.request.headers();
+    for (Map.Entry<String, String> header : source) {
+      String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
+      if (HopByHop.is(name) || CLIENT_API_HEADERS.contains(name) || name.startsWith("anthropic-")
+          || name.startsWith("openai-") || name.startsWith("x-stainless-")) {
+        continue;
+      }
+      out.add(header.getKey(), header.getValue());
+    }
+  }
+
+  private static final java.util.Set<String> CLIENT_API_HEADERS = java.util.Set.of(
+      "host", "content-length", "content-type", "accept", "accept-encoding", "authorization", "x-api-key", "api-key");
 
   private void answer(Exchange exchange, HttpClientResponse upstream, InboundCodec codec, BackendTranslator translator) {
     exchange.upstreamStatus = upstream.statusCode();
