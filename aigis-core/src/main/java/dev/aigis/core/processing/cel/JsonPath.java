@@ -3,6 +3,7 @@ package dev.aigis.core.processing.cel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.model.processing.JsonPaths;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,66 +24,23 @@ final class JsonPath {
     this.segments = segments;
   }
 
-  /** @throws IllegalArgumentException with a message naming the offending position */
+  /**
+   * Parses with the configuration's own JSONPath grammar ({@link JsonPaths}), so what validation
+   * accepts and what the processor applies can never differ.
+   *
+   * @throws IllegalArgumentException with a message naming the offending position
+   */
   static JsonPath parse(String text) {
-    if (text == null || text.isEmpty() || text.charAt(0) != '$') {
-      throw new IllegalArgumentException("a JSONPath starts with $");
-    }
     List<Object> segments = new ArrayList<>();
-    int i = 1;
-    int n = text.length();
-    while (i < n) {
-      char c = text.charAt(i);
-      if (c == '.') {
-        int start = ++i;
-        while (i < n && text.charAt(i) != '.' && text.charAt(i) != '[') {
-          i++;
-        }
-        String name = text.substring(start, i);
-        if (name.isEmpty() || name.equals("*")) {
-          throw new IllegalArgumentException("expected a member name at position " + start);
-        }
-        segments.add(name);
-      } else if (c == '[') {
-        i++;
-        if (i < n && (text.charAt(i) == '\'' || text.charAt(i) == '"')) {
-          char quote = text.charAt(i++);
-          StringBuilder name = new StringBuilder();
-          while (i < n && text.charAt(i) != quote) {
-            char ch = text.charAt(i++);
-            if (ch == '\\' && i < n) {
-              ch = text.charAt(i++);
-            }
-            name.append(ch);
-          }
-          if (i >= n) {
-            throw new IllegalArgumentException("unterminated quoted name");
-          }
-          i++;
-          segments.add(name.toString());
-        } else {
-          int start = i;
-          while (i < n && Character.isDigit(text.charAt(i))) {
-            i++;
-          }
-          if (start == i || i - start > 9) {
-            throw new IllegalArgumentException("expected an array index or a quoted name at position " + start);
-          }
-          segments.add(Integer.parseInt(text, start, i, 10));
-        }
-        if (i >= n || text.charAt(i) != ']') {
-          throw new IllegalArgumentException("expected ] at position " + i);
-        }
-        i++;
-      } else {
-        throw new IllegalArgumentException("unexpected '" + c + "' at position " + i);
-      }
-    }
-    if (segments.isEmpty()) {
-      throw new IllegalArgumentException("the path must name a field, not the whole body");
+    for (JsonPaths.Segment segment : JsonPaths.parse(text)) {
+      segments.add(switch (segment) {
+        case JsonPaths.Segment.Field field -> field.name();
+        case JsonPaths.Segment.Index index -> index.index();
+      });
     }
     return new JsonPath(text, segments.toArray());
   }
+
 
   /**
    * Sets the value, creating missing intermediate objects (or arrays, before an index). An index may
