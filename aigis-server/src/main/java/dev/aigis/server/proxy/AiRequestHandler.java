@@ -55,7 +55,7 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
     this.proxy = new UpstreamProxy(vertx, clients, completion, chains);
     this.echo = new EchoResponder(completion, chains);
     this.processingFlow = new ProcessingFlow(chains, completion, this::dispatchBackend);
-    this.translating = new TranslatingProxy(vertx, clients, completion);
+    this.translating = new TranslatingProxy(vertx, clients, completion, chains);
   }
 
   @Override

@@ -27,9 +27,12 @@ final class TranslatedStream {
   private final BackendTranslator translator;
   private final ExchangeCompletion completion;
   private final HttpServerResponse response;
+  /** The response processors events go through, or null when none look at responses. */
+  private final ProcessedBodyWriter processors;
 
   TranslatedStream(Exchange exchange, HttpClientResponse upstream, InboundCodec codec, BackendTranslator translator,
-      ExchangeCompletion completion) {
+      ExchangeCompletion completion, ProcessedBodyWriter processors) {
+    this.processors = processors;
     this.exchange = exchange;
     this.upstream = upstream;
     this.codec = codec;
@@ -71,6 +74,10 @@ final class TranslatedStream {
       }
       exchange.usage = translator.usage();
       codec.pivotEnd(this::write);
+      if (processors != null) {
+        processors.finish();
+        return;
+      }
       response.end();
       completion.succeeded(exchange);
     });
@@ -97,6 +104,10 @@ final class TranslatedStream {
   }
 
   private void write(byte[] event) {
+    if (processors != null) {
+      processors.offer(event);
+      return;
+    }
     if (exchange.ttftNanos < 0) {
       exchange.ttftNanos = System.nanoTime() - exchange.startNanos;
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.processing.ChainOutcome;
+import dev.aigis.core.processing.ProcessedResponse;
 import dev.aigis.core.provider.BackendCall;
 import dev.aigis.core.provider.BackendTranslator;
 import dev.aigis.core.provider.InboundCodec;
@@ -11,6 +13,7 @@ import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.snapshot.ResolvedBackend;
+import dev.aigis.server.processing.VertxMutableHeaders;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -39,11 +42,13 @@ final class TranslatingProxy {
   private final Vertx vertx;
   private final UpstreamClients clients;
   private final ExchangeCompletion completion;
+  private final ChainRunner chains;
 
-  TranslatingProxy(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion) {
+  TranslatingProxy(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, ChainRunner chains) {
     this.vertx = vertx;
     this.clients = clients;
     this.completion = completion;
+    this.chains = chains;
   }
 
   void forward(Exchange exchange, BackendEndpoint.Url url, RequestBody body, InboundCodec codec, BackendTranslator translator) {
@@ -147,16 +152,67 @@ final class TranslatingProxy {
           HttpServerResponse response = exchange.request.response();
           response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader("x-request-id", exchange.requestId);
           completion.decorate(exchange, response);
-          exchange.bytesOut += out.length;
-          response.end(Buffer.buffer(out));
-          completion.succeeded(exchange);
+          withResponseProcessors(exchange, null, writer -> {
+            if (writer == null) {
+              exchange.bytesOut += out.length;
+              response.end(Buffer.buffer(out));
+              completion.succeeded(exchange);
+            } else {
+              writer.offer(out);
+              writer.finish();
+            }
+          });
         } catch (TranslationException e) {
           completion.fail(exchange, e.error());
         }
       });
       return;
     }
-    new TranslatedStream(exchange, upstream, codec, translator, completion).start();
+    upstream.pause();
+    withResponseProcessors(exchange, upstream, writer -> {
+      new TranslatedStream(exchange, upstream, codec, translator, completion, writer).start();
+      upstream.resume();
+    });
+  }
+
+  /**
+   * Runs the response-header stages of the exchange's processors (if any look at responses), then
+   * hands the body writer to {@code then}: null when no processor looks at responses, so the
+   * translated answer is written directly. {@code stream} is the upstream of a streamed answer
+   * (paused while processors work), or null for a whole answer.
+   */
+  private void withResponseProcessors(Exchange exchange, HttpClientResponse stream,
+      java.util.function.Consumer<ProcessedBodyWriter> then) {
+    boolean sse = stream != null;
+    ResponseProcessing processing = exchange.processed == null ? null : ResponseProcessing.of(exchange);
+    if (processing == null) {
+      then.accept(null);
+      return;
+    }
+    HttpServerResponse response = exchange.request.response();
+    response.putHeader(HttpHeaders.CONTENT_TYPE, sse ? "text/event-stream" : "application/json");
+    var processedResponse = new ProcessedResponse(exchange.upstreamStatus, new VertxMutableHeaders(response.headers()));
+    processedResponse.setUsage(exchange.usage);
+    processing.headers(exchange, processedResponse).whenComplete((outcome, failure) -> {
+      if (exchange.finished()) {
+        return;
+      }
+      switch (outcome) {
+        case ChainOutcome.Proceed p when failure == null -> {
+          response.setStatusCode(processedResponse.status()).setChunked(true);
+          then.accept(new ProcessedBodyWriter(exchange, processing, processedResponse, response, stream, completion, sse));
+        }
+        case ChainOutcome.Respond respond when failure == null -> {
+          if (exchange.upstream != null) {
+            exchange.upstream.reset();
+          }
+          response.headers().clear();
+          chains.immediate(exchange, respond.response());
+        }
+        case ChainOutcome.Fail fail when failure == null -> completion.fail(exchange, fail.error());
+        case null, default -> completion.fail(exchange, new GatewayError.Internal("Internal gateway error"));
+      }
+    });
   }
 
   private void readWhole(Exchange exchange, HttpClientResponse upstream, java.util.function.Consumer<byte[]> then) {
