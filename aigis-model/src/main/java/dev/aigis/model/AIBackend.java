@@ -9,7 +9,8 @@ import dev.aigis.model.backend.Credentials;
  * aigis.dev/v1alpha1 AIBackend: an AI service Aigis sends requests to. {@code credentials},
  * {@code modelNameOverride}, {@code timeouts} and {@code apiVersion} are nullable. {@code apiVersion}
  * is the schema's API version: Azure's {@code api-version} query parameter (required there) or the
- * {@code anthropic-version} header (default {@code 2023-06-01}).
+ * {@code anthropic-version} header (default {@code 2023-06-01}). {@code awsRegion} is
+ * {@code spec.aws.region}, the SigV4 signing region (required for {@code AWSBedrock}, else null).
  */
 public record AIBackend(
     ObjectMeta metadata,
@@ -20,13 +21,22 @@ public record AIBackend(
     String modelNameOverride,
     boolean forwardClientAuthorization,
     BackendTimeouts timeouts,
-    String apiVersion)
+    String apiVersion,
+    String awsRegion)
     implements Resource {
+
+  /** The constructor for schemas without an AWS region. */
+  public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
+      Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts,
+      String apiVersion) {
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts,
+        apiVersion, null);
+  }
 
   /** The constructor for schemas without an API version. */
   public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
       Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts) {
-    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts, null);
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts, null, null);
   }
 
   public static final String API_VERSION = "aigis.dev/v1alpha1";

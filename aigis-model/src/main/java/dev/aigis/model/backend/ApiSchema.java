@@ -4,6 +4,6 @@ package dev.aigis.model.backend;
  * The wire API a backend speaks. {@code OpenAI} covers OpenAI-compatible servers (vLLM, Ollama,
  * Groq, Mistral...); {@code AzureOpenAI} uses deployment paths, {@code api-version} and
  * {@code api-key}; {@code Anthropic} the Messages API with {@code x-api-key} and
- * {@code anthropic-version}.
+ * {@code anthropic-version}; {@code AWSBedrock} the Bedrock Converse API, signed with SigV4.
  */
-public enum ApiSchema { OpenAI, AzureOpenAI, Anthropic }
+public enum ApiSchema { OpenAI, AzureOpenAI, Anthropic, AWSBedrock }

@@ -21,20 +21,22 @@ final class AIBackendReader {
 
   static AIBackend read(Fields doc, ObjectMeta metadata, SourceRef source) {
     Fields spec = doc.requiredObject("spec",
-        "schema", "endpoint", "credentials", "modelNameOverride", "forwardClientAuthorization", "timeouts", "apiVersion");
+        "schema", "endpoint", "credentials", "modelNameOverride", "forwardClientAuthorization", "timeouts", "apiVersion", "aws");
     if (spec == null) {
       return null;
     }
     ApiSchema schema = spec.choice("schema", true, ApiSchema.values());
     BackendEndpoint endpoint = endpoint(spec.requiredObject("endpoint", "url", "host", "port", "tls", "builtin"));
-    Credentials credentials = credentials(spec.object("credentials", "secretRef", "env"));
+    Credentials credentials = credentials(spec.object("credentials", "secretRef", "env"), schema == ApiSchema.AWSBedrock);
     String modelNameOverride = spec.string("modelNameOverride");
     boolean forwardAuthorization = spec.bool("forwardClientAuthorization", false);
     Fields timeouts = spec.object("timeouts", "connect", "response", "idle");
+    Fields aws = spec.object("aws", "region");
+    String awsRegion = aws == null ? null : aws.requiredString("region");
     return new AIBackend(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardAuthorization,
         timeouts == null ? null
             : new BackendTimeouts(timeouts.duration("connect"), timeouts.duration("response"), timeouts.duration("idle")),
-        spec.string("apiVersion"));
+        spec.string("apiVersion"), awsRegion);
   }
 
   private static BackendEndpoint endpoint(Fields endpoint) {
@@ -106,7 +108,11 @@ final class AIBackendReader {
     return tls ? 443 : 80;
   }
 
-  private static Credentials credentials(Fields credentials) {
+  /**
+   * For AWSBedrock a secretRef names the Secret only: its keys are fixed ({@code accessKeyId},
+   * {@code secretAccessKey}, optional {@code sessionToken}) and {@code key} is not used.
+   */
+  private static Credentials credentials(Fields credentials, boolean aws) {
     if (credentials == null) {
       return null;
     }
@@ -120,6 +126,7 @@ final class AIBackendReader {
     }
     Fields ref = credentials.requiredObject("secretRef", "name", "key", "namespace");
     return ref == null ? null
-        : new Credentials.SecretKeyRef(ref.requiredString("name"), ref.string("namespace"), ref.requiredString("key"));
+        : new Credentials.SecretKeyRef(ref.requiredString("name"), ref.string("namespace"),
+            aws ? ref.string("key") : ref.requiredString("key"));
   }
 }

@@ -3,6 +3,7 @@ package dev.aigis.model.snapshot;
 import dev.aigis.model.AIBackend;
 import dev.aigis.model.Durations;
 import dev.aigis.model.Secret;
+import dev.aigis.model.backend.AwsCredentials;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.backend.Credentials;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,51 @@ final class BackendResolver {
         && backend.endpoint() instanceof dev.aigis.model.backend.BackendEndpoint.Builtin) {
       problems.at(backend, "spec.schema", "the builtin Echo endpoint speaks OpenAI; use schema OpenAI");
     }
+    if (backend.schema() == dev.aigis.model.backend.ApiSchema.AWSBedrock) {
+      if (backend.awsRegion() == null || backend.awsRegion().isBlank()) {
+        problems.at(backend, "spec.aws.region", "required for schema AWSBedrock (e.g. us-east-1)");
+      }
+      return new ResolvedBackend(backend, null, timeouts.withDefaults(), awsCredentials(backend));
+    }
+    if (backend.awsRegion() != null) {
+      problems.at(backend, "spec.aws", "only used by schema AWSBedrock");
+    }
     return new ResolvedBackend(backend, apiKey(backend), timeouts.withDefaults());
+  }
+
+  /** Bedrock signs every request, so credentials are required, from a Secret with fixed keys. */
+  private AwsCredentials awsCredentials(AIBackend backend) {
+    if (!(backend.credentials() instanceof Credentials.SecretKeyRef ref)) {
+      problems.at(backend, "spec.credentials.secretRef", "required for schema AWSBedrock: a Secret with keys "
+          + AwsCredentials.ACCESS_KEY_ID + ", " + AwsCredentials.SECRET_ACCESS_KEY + " and optionally "
+          + AwsCredentials.SESSION_TOKEN);
+      return null;
+    }
+    String namespace = ref.namespace() == null ? backend.metadata().namespace() : ref.namespace();
+    String qualified = namespace + "/" + ref.name();
+    Secret secret = index.secret(namespace, ref.name());
+    if (secret == null) {
+      problems.at(backend, "spec.credentials.secretRef.name", "Secret " + qualified + " not found");
+      return null;
+    }
+    String id = secretValue(secret, AwsCredentials.ACCESS_KEY_ID);
+    String key = secretValue(secret, AwsCredentials.SECRET_ACCESS_KEY);
+    String token = secretValue(secret, AwsCredentials.SESSION_TOKEN);
+    if (id == null || key == null) {
+      String missing = (id == null ? "\"" + AwsCredentials.ACCESS_KEY_ID + "\"" : "")
+          + (id == null && key == null ? " and " : "")
+          + (key == null ? "\"" + AwsCredentials.SECRET_ACCESS_KEY + "\"" : "");
+      problems.at(backend, "spec.credentials.secretRef.name",
+          "Secret " + qualified + " has no (or an empty) " + missing + " for schema AWSBedrock");
+      return null;
+    }
+    return new AwsCredentials(id, key, token);
+  }
+
+  private static String secretValue(Secret secret, String key) {
+    byte[] value = secret.data().get(key);
+    String text = value == null ? null : new String(value, StandardCharsets.UTF_8).trim();
+    return text == null || text.isEmpty() ? null : text;
   }
 
   private String apiKey(AIBackend backend) {

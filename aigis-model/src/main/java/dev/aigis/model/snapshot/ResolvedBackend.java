@@ -1,13 +1,19 @@
 package dev.aigis.model.snapshot;
 
 import dev.aigis.model.AIBackend;
+import dev.aigis.model.backend.AwsCredentials;
 import dev.aigis.model.backend.BackendTimeouts;
 
 /**
  * An AIBackend whose credentials have been read from their Secret or environment variable.
- * {@code apiKey} is null when the backend has no credentials. {@link #toString()} never prints the key.
+ * {@code apiKey} is null when the backend has no key (no credentials, or an AWSBedrock backend);
+ * {@code aws} is set for AWSBedrock backends only. {@link #toString()} never prints a secret.
  */
-public record ResolvedBackend(AIBackend backend, String apiKey, BackendTimeouts timeouts) {
+public record ResolvedBackend(AIBackend backend, String apiKey, BackendTimeouts timeouts, AwsCredentials aws) {
+
+  public ResolvedBackend(AIBackend backend, String apiKey, BackendTimeouts timeouts) {
+    this(backend, apiKey, timeouts, null);
+  }
 
   public String key() {
     return backend.metadata().qualifiedName();
@@ -15,6 +21,7 @@ public record ResolvedBackend(AIBackend backend, String apiKey, BackendTimeouts 
 
   @Override
   public String toString() {
-    return "ResolvedBackend[" + key() + ", apiKey=" + (apiKey == null ? "none" : "redacted") + "]";
+    return "ResolvedBackend[" + key() + ", apiKey=" + (apiKey == null ? "none" : "redacted")
+        + (aws == null ? "" : ", aws=" + aws) + "]";
   }
 }

@@ -112,6 +112,7 @@ final class ExchangeCompletion {
         case OpenAI -> "openai";
         case AzureOpenAI -> "azure.ai.openai";
         case Anthropic -> "anthropic";
+        case AWSBedrock -> "aws.bedrock";
       };
       metrics.recordModelCall(
           new GatewayMetrics.GenAiLabels(operation, provider, model), duration, exchange.ttftNanos, exchange.usage);

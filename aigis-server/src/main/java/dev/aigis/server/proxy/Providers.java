@@ -7,10 +7,13 @@ import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
 import dev.aigis.core.provider.azure.OpenAiToAzureOpenAiChatTranslator;
+import dev.aigis.core.provider.bedrock.OpenAiToBedrockConverseTranslator;
 import dev.aigis.core.provider.openai.OpenAiInboundCodec;
 import dev.aigis.core.provider.openai.OpenAiToOpenAiChatTranslator;
 import dev.aigis.model.backend.ApiSchema;
+import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.snapshot.ResolvedBackend;
+import java.time.InstantSource;
 
 /** Which client API and backend schema pairs are proxied natively, which are translated, and by what. */
 final class Providers {
@@ -35,12 +38,16 @@ final class Providers {
     };
   }
 
+  /** A new translator for one request; {@code backend}'s endpoint is a URL. */
   static BackendTranslator translator(ResolvedBackend backend) {
     String version = backend.backend().apiVersion();
     return switch (backend.backend().schema()) {
       case OpenAI -> new OpenAiToOpenAiChatTranslator();
       case AzureOpenAI -> new OpenAiToAzureOpenAiChatTranslator(version);
       case Anthropic -> new OpenAiToAnthropicChatTranslator(version != null ? version : UpstreamProxy.ANTHROPIC_VERSION);
+      // Signed per request: the Host header the proxy sends (the endpoint's authority) is covered.
+      case AWSBedrock -> new OpenAiToBedrockConverseTranslator(backend.aws(), backend.backend().awsRegion(),
+          ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), InstantSource.system());
     };
   }
 }

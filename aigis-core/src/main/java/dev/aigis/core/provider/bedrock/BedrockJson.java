@@ -1,0 +1,100 @@
+package dev.aigis.core.provider.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.TranslationException;
+import dev.aigis.core.usage.TokenUsage;
+import java.io.IOException;
+
+/** Shared pieces of the answer direction: parsing, Converse-to-OpenAI mappings, error statuses. */
+final class BedrockJson {
+
+  /** The provider name in errors and logs. */
+  static final String PROVIDER = "aws.bedrock";
+
+  private BedrockJson() {}
+
+  static ObjectNode object(byte[] body, String what) throws TranslationException {
+    try {
+      if (Json.MAPPER.readTree(body) instanceof ObjectNode object) {
+        return object;
+      }
+    } catch (IOException e) {
+      // reported below
+    }
+    throw invalid(what + " is not a JSON object");
+  }
+
+  static TranslationException invalid(String detail) {
+    return new TranslationException(new GatewayError.UpstreamProtocolError(PROVIDER, detail));
+  }
+
+  /** {@code stopReason} as OpenAI's {@code finish_reason}. */
+  static String finishReason(String stopReason) {
+    if (stopReason == null) {
+      return null;
+    }
+    return switch (stopReason) {
+      case "max_tokens", "model_context_window_exceeded" -> "length";
+      case "tool_use" -> "tool_calls";
+      case "content_filtered", "guardrail_intervened" -> "content_filter";
+      default -> "stop"; // end_turn, stop_sequence
+    };
+  }
+
+  /**
+   * Converse {@code usage}. Bedrock's {@code inputTokens} leaves out cache reads and writes; OpenAI
+   * counts them in the prompt, so they are added, with the reads as {@code cached_tokens}.
+   */
+  static TokenUsage usage(JsonNode usage) {
+    if (usage == null || !usage.isObject()) {
+      return null;
+    }
+    long cacheRead = usage.path("cacheReadInputTokens").asLong(0);
+    long input = usage.path("inputTokens").asLong(0) + cacheRead
+        + usage.path("cacheWriteInputTokens").asLong(0);
+    long output = usage.path("outputTokens").asLong(0);
+    return new TokenUsage(input, output, input + output, cacheRead, 0);
+  }
+
+  static ObjectNode usageNode(TokenUsage usage) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("prompt_tokens", usage.input());
+    node.put("completion_tokens", usage.output());
+    node.put("total_tokens", usage.total());
+    node.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedInput());
+    return node;
+  }
+
+  /**
+   * The status of an exception message inside a stream, which has no status of its own:
+   * throttling 429, service unavailable 503, validation 400, internal server 500, and anything else
+   * (modelStreamErrorException, newer types) 502, the upstream having failed.
+   */
+  static int streamExceptionStatus(String exceptionType) {
+    if (exceptionType == null) {
+      return 502;
+    }
+    return switch (exceptionType) {
+      case "throttlingException" -> 429;
+      case "serviceUnavailableException" -> 503;
+      case "validationException" -> 400;
+      case "internalServerException" -> 500;
+      case "modelTimeoutException" -> 504;
+      default -> 502;
+    };
+  }
+
+  /** OpenAI's error types by status. */
+  static String errorType(int status) {
+    return switch (status) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 404 -> "not_found_error";
+      case 429 -> "rate_limit_error";
+      default -> status >= 500 ? "server_error" : "invalid_request_error";
+    };
+  }
+}

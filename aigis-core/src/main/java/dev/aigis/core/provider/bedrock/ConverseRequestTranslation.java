@@ -1,0 +1,355 @@
+package dev.aigis.core.provider.bedrock;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.TranslationException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * An OpenAI chat request body as a Bedrock Converse request body. Stateless; the field-by-field
+ * contract is on {@link OpenAiToBedrockConverseTranslator}. Errors are 400s naming the OpenAI field,
+ * never quoting its content.
+ */
+final class ConverseRequestTranslation {
+
+  private static final Set<String> IMAGE_FORMATS = Set.of("png", "jpeg", "gif", "webp");
+
+  private final ObjectNode in;
+  private final ObjectNode out = Json.MAPPER.createObjectNode();
+  private final ArrayNode system = Json.MAPPER.createArrayNode();
+  private final ArrayNode messages = Json.MAPPER.createArrayNode();
+  private String lastRole;
+  private ArrayNode lastContent;
+
+  private ConverseRequestTranslation(ObjectNode in) {
+    this.in = in;
+  }
+
+  static ObjectNode translate(ObjectNode openAi) throws TranslationException {
+    return new ConverseRequestTranslation(openAi).run();
+  }
+
+  private ObjectNode run() throws TranslationException {
+    refuseInexpressible();
+    JsonNode inMessages = in.get("messages");
+    if (inMessages == null || !inMessages.isArray()) {
+      throw invalid("'messages' must be an array", "messages");
+    }
+    for (int i = 0; i < inMessages.size(); i++) {
+      message(inMessages.get(i), i);
+    }
+    if (messages.isEmpty()) {
+      throw invalid("'messages' must contain at least one user, assistant or tool message", "messages");
+    }
+    out.set("messages", messages);
+    if (!system.isEmpty()) {
+      out.set("system", system);
+    }
+    inferenceConfig();
+    toolConfig();
+    return out;
+  }
+
+  private void refuseInexpressible() throws TranslationException {
+    JsonNode n = in.get("n");
+    if (n != null && !n.isNull() && n.asInt(1) != 1) {
+      throw invalid("'n' greater than 1 is not supported by the Bedrock backend", "n");
+    }
+    if (in.hasNonNull("audio")) {
+      throw invalid("audio output is not supported by the Bedrock backend", "audio");
+    }
+    if (in.hasNonNull("functions") || in.hasNonNull("function_call")) {
+      throw invalid("the deprecated 'functions'/'function_call' are not supported by the Bedrock"
+          + " backend; use 'tools' and 'tool_choice'", "functions");
+    }
+    String format = text(in.path("response_format").get("type"));
+    if (format != null && !format.equals("text")) {
+      throw invalid("'response_format' " + format + " is not supported by the Bedrock backend",
+          "response_format");
+    }
+  }
+
+  // ---- messages ----
+
+  private void message(JsonNode message, int i) throws TranslationException {
+    String role = text(message.get("role"));
+    JsonNode content = message.get("content");
+    String where = "messages[" + i + "]";
+    switch (role == null ? "" : role) {
+      case "system", "developer" -> {
+        for (String text : texts(content, where + ".content")) {
+          system.addObject().put("text", text);
+        }
+      }
+      case "user" -> append("user", userBlocks(content, where + ".content"));
+      case "assistant" -> append("assistant", assistantBlocks(message, where));
+      case "tool" -> append("user", List.of(toolResult(message, where)));
+      default -> throw invalid("'" + where + ".role' must be system, developer, user, assistant or"
+          + " tool for the Bedrock backend", "messages");
+    }
+  }
+
+  /** Converse wants user and assistant alternating: same-role neighbours are merged. */
+  private void append(String role, List<ObjectNode> blocks) {
+    if (blocks.isEmpty()) {
+      return;
+    }
+    if (!role.equals(lastRole)) {
+      ObjectNode message = messages.addObject().put("role", role);
+      lastContent = message.putArray("content");
+      lastRole = role;
+    }
+    lastContent.addAll(blocks);
+  }
+
+  private List<ObjectNode> userBlocks(JsonNode content, String where) throws TranslationException {
+    if (content != null && content.isTextual()) {
+      return List.of(textBlock(content.asText()));
+    }
+    requireArray(content, where);
+    List<ObjectNode> blocks = new java.util.ArrayList<>();
+    for (int j = 0; j < content.size(); j++) {
+      JsonNode part = content.get(j);
+      String type = text(part.get("type"));
+      switch (type == null ? "" : type) {
+        case "text" -> blocks.add(textBlock(part.path("text").asText()));
+        case "image_url" -> blocks.add(image(part.path("image_url").path("url").asText(""),
+            where + "[" + j + "]"));
+        default -> throw invalid("content part type '" + type + "' in '" + where + "[" + j
+            + "]' is not supported by the Bedrock backend", "messages");
+      }
+    }
+    return blocks;
+  }
+
+  /** Bedrock cannot fetch URLs: only {@code data:image/<format>;base64,} images are accepted. */
+  private static ObjectNode image(String url, String where) throws TranslationException {
+    if (!url.startsWith("data:")) {
+      throw invalid("'" + where + ".image_url.url' must be a base64 data URL: the Bedrock backend"
+          + " cannot fetch images", "messages");
+    }
+    int comma = url.indexOf(',');
+    String meta = comma < 0 ? "" : url.substring(5, comma).toLowerCase(Locale.ROOT);
+    if (comma < 0 || !meta.startsWith("image/") || !meta.endsWith(";base64")) {
+      throw invalid("'" + where + ".image_url.url' must be data:image/<format>;base64,...", "messages");
+    }
+    String format = meta.substring(6, meta.length() - 7);
+    format = format.equals("jpg") ? "jpeg" : format;
+    if (!IMAGE_FORMATS.contains(format)) {
+      throw invalid("'" + where + ".image_url.url' image format must be png, jpeg, gif or webp for the"
+          + " Bedrock backend", "messages");
+    }
+    ObjectNode block = Json.MAPPER.createObjectNode();
+    ObjectNode image = block.putObject("image").put("format", format);
+    image.putObject("source").put("bytes", url.substring(comma + 1));
+    return block;
+  }
+
+  private static List<ObjectNode> assistantBlocks(JsonNode message, String where)
+      throws TranslationException {
+    List<ObjectNode> blocks = new java.util.ArrayList<>();
+    for (String text : texts(message.get("content"), where + ".content")) {
+      if (!text.isEmpty()) { // Converse refuses blank text blocks
+        blocks.add(textBlock(text));
+      }
+    }
+    JsonNode calls = message.get("tool_calls");
+    if (calls != null && !calls.isNull()) {
+      requireArray(calls, where + ".tool_calls");
+      for (int j = 0; j < calls.size(); j++) {
+        JsonNode call = calls.get(j);
+        String at = where + ".tool_calls[" + j + "]";
+        String id = text(call.get("id"));
+        String name = text(call.path("function").get("name"));
+        if (id == null || name == null) {
+          throw invalid("'" + at + "' needs an id and a function name", "messages");
+        }
+        ObjectNode block = Json.MAPPER.createObjectNode();
+        block.putObject("toolUse").put("toolUseId", id).put("name", name)
+            .set("input", arguments(call.path("function").get("arguments"), at));
+        blocks.add(block);
+      }
+    }
+    return blocks;
+  }
+
+  private static JsonNode arguments(JsonNode arguments, String where) throws TranslationException {
+    if (arguments == null || arguments.isNull() || arguments.asText().isBlank()) {
+      return Json.MAPPER.createObjectNode();
+    }
+    JsonNode parsed;
+    try {
+      parsed = Json.MAPPER.readTree(arguments.asText());
+    } catch (JsonProcessingException e) {
+      parsed = null;
+    }
+    if (parsed == null || !parsed.isObject()) {
+      throw invalid("'" + where + ".function.arguments' is not a JSON object", "messages");
+    }
+    return parsed;
+  }
+
+  private static ObjectNode toolResult(JsonNode message, String where) throws TranslationException {
+    String id = text(message.get("tool_call_id"));
+    if (id == null) {
+      throw invalid("'" + where + ".tool_call_id' is required for tool messages", "messages");
+    }
+    ObjectNode block = Json.MAPPER.createObjectNode();
+    ObjectNode result = block.putObject("toolResult").put("toolUseId", id);
+    ArrayNode content = result.putArray("content");
+    for (String text : texts(message.get("content"), where + ".content")) {
+      content.add(textBlock(text));
+    }
+    if (content.isEmpty()) {
+      content.add(textBlock(""));
+    }
+    return block;
+  }
+
+  private static List<String> texts(JsonNode content, String where) throws TranslationException {
+    if (content == null || content.isNull()) {
+      return List.of();
+    }
+    if (content.isTextual()) {
+      return List.of(content.asText());
+    }
+    requireArray(content, where);
+    List<String> texts = new java.util.ArrayList<>();
+    for (int j = 0; j < content.size(); j++) {
+      JsonNode part = content.get(j);
+      String type = text(part.get("type"));
+      if ("text".equals(type)) {
+        texts.add(part.path("text").asText());
+      } else if ("refusal".equals(type)) {
+        texts.add(part.path("refusal").asText());
+      } else {
+        throw invalid("content part type '" + type + "' in '" + where + "[" + j
+            + "]' is not supported here by the Bedrock backend", "messages");
+      }
+    }
+    return texts;
+  }
+
+  // ---- inference and tool configuration ----
+
+  private void inferenceConfig() throws TranslationException {
+    ObjectNode config = Json.MAPPER.createObjectNode();
+    for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
+      JsonNode value = in.get(field);
+      if (value != null && !value.isNull()) {
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
+          throw invalid("'" + field + "' must be a positive integer", field);
+        }
+        config.put("maxTokens", value.asInt());
+        break;
+      }
+    }
+    number("temperature", "temperature", config);
+    number("top_p", "topP", config);
+    JsonNode stop = in.get("stop");
+    if (stop != null && !stop.isNull()) {
+      ArrayNode sequences = Json.MAPPER.createArrayNode();
+      if (stop.isTextual()) {
+        sequences.add(stop.asText());
+      } else {
+        requireArray(stop, "stop");
+        for (JsonNode s : stop) {
+          if (!s.isTextual()) {
+            throw invalid("'stop' must be a string or an array of strings", "stop");
+          }
+          sequences.add(s.asText());
+        }
+      }
+      if (!sequences.isEmpty()) {
+        config.set("stopSequences", sequences);
+      }
+    }
+    if (!config.isEmpty()) {
+      out.set("inferenceConfig", config);
+    }
+  }
+
+  private void number(String field, String name, ObjectNode config) throws TranslationException {
+    JsonNode value = in.get(field);
+    if (value != null && !value.isNull()) {
+      if (!value.isNumber()) {
+        throw invalid("'" + field + "' must be a number", field);
+      }
+      config.set(name, value);
+    }
+  }
+
+  /** {@code tool_choice: none} has no Converse form: the tools are left out instead. */
+  private void toolConfig() throws TranslationException {
+    JsonNode tools = in.get("tools");
+    JsonNode choice = in.get("tool_choice");
+    if (tools == null || tools.isNull() || (choice != null && "none".equals(choice.asText(null)))) {
+      return;
+    }
+    requireArray(tools, "tools");
+    if (tools.isEmpty()) {
+      return;
+    }
+    ObjectNode config = out.putObject("toolConfig");
+    ArrayNode outTools = config.putArray("tools");
+    for (int i = 0; i < tools.size(); i++) {
+      JsonNode tool = tools.get(i);
+      JsonNode function = tool.path("function");
+      String name = text(function.get("name"));
+      if (!"function".equals(text(tool.get("type"))) || name == null) {
+        throw invalid("'tools[" + i + "]' must be a function tool with a name", "tools");
+      }
+      ObjectNode spec = outTools.addObject().putObject("toolSpec").put("name", name);
+      String description = text(function.get("description"));
+      if (description != null) {
+        spec.put("description", description);
+      }
+      JsonNode schema = function.get("parameters");
+      spec.putObject("inputSchema").set("json", schema != null && schema.isObject() ? schema
+          : Json.MAPPER.createObjectNode().put("type", "object"));
+    }
+    if (choice == null || choice.isNull()) {
+      return;
+    }
+    ObjectNode outChoice = config.putObject("toolChoice");
+    if (choice.isTextual()) {
+      switch (choice.asText()) {
+        case "auto" -> outChoice.putObject("auto");
+        case "required" -> outChoice.putObject("any");
+        default -> throw invalid("'tool_choice' must be auto, required, none or a function", "tool_choice");
+      }
+    } else {
+      String name = text(choice.path("function").get("name"));
+      if (!"function".equals(text(choice.get("type"))) || name == null) {
+        throw invalid("'tool_choice' must be auto, required, none or a function", "tool_choice");
+      }
+      outChoice.putObject("tool").put("name", name);
+    }
+  }
+
+  // ---- helpers ----
+
+  private static ObjectNode textBlock(String text) {
+    return Json.MAPPER.createObjectNode().put("text", text);
+  }
+
+  private static String text(JsonNode node) {
+    return node != null && node.isTextual() ? node.asText() : null;
+  }
+
+  private static void requireArray(JsonNode node, String where) throws TranslationException {
+    if (node == null || !node.isArray()) {
+      throw invalid("'" + where + "' must be an array", where.split("[\\[.]")[0]);
+    }
+  }
+
+  static TranslationException invalid(String message, String param) {
+    return new TranslationException(new GatewayError.InvalidRequest(message, param));
+  }
+}
