@@ -4,12 +4,14 @@ import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.backend.Credentials;
+import dev.aigis.model.backend.VertexConfig;
 
 /**
  * aigis.dev/v1alpha1 AIBackend: an AI service Aigis sends requests to. {@code credentials},
  * {@code modelNameOverride}, {@code timeouts} and {@code apiVersion} are nullable. {@code apiVersion}
  * is the schema's API version: Azure's {@code api-version} query parameter (required there) or the
- * {@code anthropic-version} header (default {@code 2023-06-01}).
+ * {@code anthropic-version} header (default {@code 2023-06-01}). {@code vertex} (schema GCPVertexAI
+ * only, else null) names the Google Cloud project and location.
  */
 public record AIBackend(
     ObjectMeta metadata,
@@ -20,8 +22,17 @@ public record AIBackend(
     String modelNameOverride,
     boolean forwardClientAuthorization,
     BackendTimeouts timeouts,
-    String apiVersion)
+    String apiVersion,
+    VertexConfig vertex)
     implements Resource {
+
+  /** The constructor for schemas other than GCPVertexAI. */
+  public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
+      Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts,
+      String apiVersion) {
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts,
+        apiVersion, null);
+  }
 
   /** The constructor for schemas without an API version. */
   public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,

@@ -4,6 +4,8 @@ package dev.aigis.model.backend;
  * The wire API a backend speaks. {@code OpenAI} covers OpenAI-compatible servers (vLLM, Ollama,
  * Groq, Mistral...); {@code AzureOpenAI} uses deployment paths, {@code api-version} and
  * {@code api-key}; {@code Anthropic} the Messages API with {@code x-api-key} and
- * {@code anthropic-version}.
+ * {@code anthropic-version}; {@code Gemini} Google AI's {@code generateContent} with
+ * {@code x-goog-api-key}; {@code GCPVertexAI} the same API on Vertex AI's project/location paths,
+ * authorised by a service account's OAuth access token (see {@link VertexConfig}).
  */
-public enum ApiSchema { OpenAI, AzureOpenAI, Anthropic }
+public enum ApiSchema { OpenAI, AzureOpenAI, Anthropic, Gemini, GCPVertexAI }

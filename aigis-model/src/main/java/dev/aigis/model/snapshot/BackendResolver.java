@@ -3,7 +3,10 @@ package dev.aigis.model.snapshot;
 import dev.aigis.model.AIBackend;
 import dev.aigis.model.Durations;
 import dev.aigis.model.Secret;
+import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.backend.ServiceAccountKey;
+import dev.aigis.model.backend.VertexConfig;
 import dev.aigis.model.backend.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,7 +41,43 @@ final class BackendResolver {
         && backend.endpoint() instanceof dev.aigis.model.backend.BackendEndpoint.Builtin) {
       problems.at(backend, "spec.schema", "the builtin Echo endpoint speaks OpenAI; use schema OpenAI");
     }
-    return new ResolvedBackend(backend, apiKey(backend), timeouts.withDefaults());
+    if (backend.vertex() != null && backend.schema() != ApiSchema.GCPVertexAI) {
+      problems.at(backend, "spec.vertex", "only for schema GCPVertexAI");
+    }
+    String credential = apiKey(backend);
+    if (backend.schema() != ApiSchema.GCPVertexAI) {
+      return new ResolvedBackend(backend, credential, timeouts.withDefaults());
+    }
+    return new ResolvedBackend(backend, null, timeouts.withDefaults(), serviceAccount(backend, credential));
+  }
+
+  /** Vertex needs its project, location and a service-account key; the key is checked here, not at the first request. */
+  private ServiceAccountKey serviceAccount(AIBackend backend, String json) {
+    VertexConfig vertex = backend.vertex();
+    if (vertex == null) {
+      problems.at(backend, "spec.vertex", "required for schema GCPVertexAI (project and location)");
+    } else {
+      if (vertex.project() == null || vertex.project().isBlank()) {
+        problems.at(backend, "spec.vertex.project", "required for schema GCPVertexAI");
+      }
+      if (vertex.location() == null || vertex.location().isBlank()) {
+        problems.at(backend, "spec.vertex.location", "required for schema GCPVertexAI (e.g. us-central1)");
+      }
+    }
+    if (backend.credentials() == null) {
+      problems.at(backend, "spec.credentials", "required for schema GCPVertexAI: a service account key JSON");
+      return null;
+    }
+    if (json == null) {
+      return null; // already reported
+    }
+    try {
+      return ServiceAccountKey.parse(json);
+    } catch (IllegalArgumentException e) {
+      String field = backend.credentials() instanceof Credentials.EnvVar ? "spec.credentials.env" : "spec.credentials.secretRef.key";
+      problems.at(backend, field, "the credential " + e.getMessage());
+      return null;
+    }
   }
 
   private String apiKey(AIBackend backend) {

@@ -112,6 +112,8 @@ final class ExchangeCompletion {
         case OpenAI -> "openai";
         case AzureOpenAI -> "azure.ai.openai";
         case Anthropic -> "anthropic";
+        case Gemini -> "gcp.gemini";
+        case GCPVertexAI -> "gcp.vertex_ai";
       };
       metrics.recordModelCall(
           new GatewayMetrics.GenAiLabels(operation, provider, model), duration, exchange.ttftNanos, exchange.usage);

@@ -6,6 +6,7 @@ import dev.aigis.core.provider.InboundApi;
 import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
+import dev.aigis.core.provider.gemini.OpenAiToGeminiChatTranslator;
 import dev.aigis.core.provider.azure.OpenAiToAzureOpenAiChatTranslator;
 import dev.aigis.core.provider.openai.OpenAiInboundCodec;
 import dev.aigis.core.provider.openai.OpenAiToOpenAiChatTranslator;
@@ -41,6 +42,9 @@ final class Providers {
       case OpenAI -> new OpenAiToOpenAiChatTranslator();
       case AzureOpenAI -> new OpenAiToAzureOpenAiChatTranslator(version);
       case Anthropic -> new OpenAiToAnthropicChatTranslator(version != null ? version : UpstreamProxy.ANTHROPIC_VERSION);
+      case Gemini -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi());
+      case GCPVertexAI -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.Vertex(
+          backend.backend().vertex().project(), backend.backend().vertex().location()));
     };
   }
 }
