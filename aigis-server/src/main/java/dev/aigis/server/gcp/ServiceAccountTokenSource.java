@@ -60,7 +60,7 @@ public final class ServiceAccountTokenSource implements TokenSource {
   private Future<Token> inFlight;
 
   /**
-   * @param client sends the token requests (shared; TLS for https URLs)
+   * @param client sends the token requests (shared; TLS for https URLs; keep-alive off, see {@link VertexTokens})
    * @param tokenUrl an absolute http(s) URL
    * @throws IllegalArgumentException when the private key is not an RSA PKCS#8 PEM key
    */

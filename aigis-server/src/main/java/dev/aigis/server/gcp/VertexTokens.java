@@ -43,7 +43,9 @@ public final class VertexTokens {
     if (c == null) {
       synchronized (this) {
         if (client == null) {
-          client = vertx.createHttpClient(new HttpClientOptions());
+          // One request an hour per account: a fresh connection each time, never a pooled one gone stale
+          // (a reused keep-alive connection was seen to hang a token request in tests).
+          client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
         }
         c = client;
       }

@@ -50,7 +50,7 @@ class ServiceAccountTokenSourceTest {
     account = TestServiceAccount.generate();
     google = FakeGeminiUpstream.startVertex(account);
     vertx = Vertx.vertx();
-    client = vertx.createHttpClient();
+    client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
   }
 
   @AfterAll
@@ -72,7 +72,7 @@ class ServiceAccountTokenSourceTest {
   }
 
   static String await(Future<String> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   @Test
