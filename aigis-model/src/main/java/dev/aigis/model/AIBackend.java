@@ -4,6 +4,7 @@ import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.backend.Credentials;
+import dev.aigis.model.backend.VertexConfig;
 
 /**
  * aigis.dev/v1alpha1 AIBackend: an AI service Aigis sends requests to. {@code credentials},
@@ -11,6 +12,7 @@ import dev.aigis.model.backend.Credentials;
  * is the schema's API version: Azure's {@code api-version} query parameter (required there) or the
  * {@code anthropic-version} header (default {@code 2023-06-01}). {@code awsRegion} is
  * {@code spec.aws.region}, the SigV4 signing region (required for {@code AWSBedrock}, else null).
+ * {@code vertex} (schema GCPVertexAI only, else null) names the Google Cloud project and location.
  */
 public record AIBackend(
     ObjectMeta metadata,
@@ -22,21 +24,22 @@ public record AIBackend(
     boolean forwardClientAuthorization,
     BackendTimeouts timeouts,
     String apiVersion,
-    String awsRegion)
+    String awsRegion,
+    VertexConfig vertex)
     implements Resource {
 
-  /** The constructor for schemas without an AWS region. */
+  /** The constructor for schemas without provider-specific blocks. */
   public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
       Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts,
       String apiVersion) {
     this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts,
-        apiVersion, null);
+        apiVersion, null, null);
   }
 
   /** The constructor for schemas without an API version. */
   public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
       Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts) {
-    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts, null, null);
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts, null, null, null);
   }
 
   public static final String API_VERSION = "aigis.dev/v1alpha1";

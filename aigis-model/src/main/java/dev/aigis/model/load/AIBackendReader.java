@@ -7,6 +7,7 @@ import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.backend.Credentials;
+import dev.aigis.model.backend.VertexConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -17,16 +18,27 @@ import java.util.Locale;
  */
 final class AIBackendReader {
 
+  /** Google AI's Gemini API host, the endpoint of schema Gemini when none is given. */
+  static final String GEMINI_HOST = "generativelanguage.googleapis.com";
+
   private AIBackendReader() {}
 
   static AIBackend read(Fields doc, ObjectMeta metadata, SourceRef source) {
     Fields spec = doc.requiredObject("spec",
-        "schema", "endpoint", "credentials", "modelNameOverride", "forwardClientAuthorization", "timeouts", "apiVersion", "aws");
+        "schema", "endpoint", "credentials", "modelNameOverride", "forwardClientAuthorization", "timeouts", "apiVersion", "aws",
+        "vertex");
     if (spec == null) {
       return null;
     }
     ApiSchema schema = spec.choice("schema", true, ApiSchema.values());
-    BackendEndpoint endpoint = endpoint(spec.requiredObject("endpoint", "url", "host", "port", "tls", "builtin"));
+    Fields vertexFields = spec.object("vertex", "project", "location", "tokenUrl");
+    VertexConfig vertex = vertexFields == null ? null : new VertexConfig(vertexFields.requiredString("project"),
+        vertexFields.requiredString("location"), vertexFields.string("tokenUrl"));
+    // Google's schemas have well-known hosts: the endpoint may be left out.
+    boolean google = schema == ApiSchema.Gemini || (schema == ApiSchema.GCPVertexAI && vertex != null && vertex.location() != null);
+    BackendEndpoint endpoint = google && !spec.has("endpoint")
+        ? new BackendEndpoint.Url(true, schema == ApiSchema.Gemini ? GEMINI_HOST : vertex.defaultHost(), 443, "")
+        : endpoint(spec.requiredObject("endpoint", "url", "host", "port", "tls", "builtin"));
     Credentials credentials = credentials(spec.object("credentials", "secretRef", "env"), schema == ApiSchema.AWSBedrock);
     String modelNameOverride = spec.string("modelNameOverride");
     boolean forwardAuthorization = spec.bool("forwardClientAuthorization", false);
@@ -36,7 +48,7 @@ final class AIBackendReader {
     return new AIBackend(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardAuthorization,
         timeouts == null ? null
             : new BackendTimeouts(timeouts.duration("connect"), timeouts.duration("response"), timeouts.duration("idle")),
-        spec.string("apiVersion"), awsRegion);
+        spec.string("apiVersion"), awsRegion, vertex);
   }
 
   private static BackendEndpoint endpoint(Fields endpoint) {

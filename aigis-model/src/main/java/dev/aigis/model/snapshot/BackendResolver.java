@@ -4,7 +4,10 @@ import dev.aigis.model.AIBackend;
 import dev.aigis.model.Durations;
 import dev.aigis.model.Secret;
 import dev.aigis.model.backend.AwsCredentials;
+import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.backend.ServiceAccountKey;
+import dev.aigis.model.backend.VertexConfig;
 import dev.aigis.model.backend.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,12 +46,48 @@ final class BackendResolver {
       if (backend.awsRegion() == null || backend.awsRegion().isBlank()) {
         problems.at(backend, "spec.aws.region", "required for schema AWSBedrock (e.g. us-east-1)");
       }
-      return new ResolvedBackend(backend, null, timeouts.withDefaults(), awsCredentials(backend));
+      return new ResolvedBackend(backend, null, timeouts.withDefaults(), awsCredentials(backend), null);
     }
     if (backend.awsRegion() != null) {
       problems.at(backend, "spec.aws", "only used by schema AWSBedrock");
     }
-    return new ResolvedBackend(backend, apiKey(backend), timeouts.withDefaults());
+    if (backend.vertex() != null && backend.schema() != ApiSchema.GCPVertexAI) {
+      problems.at(backend, "spec.vertex", "only for schema GCPVertexAI");
+    }
+    String credential = apiKey(backend);
+    if (backend.schema() != ApiSchema.GCPVertexAI) {
+      return new ResolvedBackend(backend, credential, timeouts.withDefaults());
+    }
+    return new ResolvedBackend(backend, null, timeouts.withDefaults(), null, serviceAccount(backend, credential));
+  }
+
+  /** Vertex needs its project, location and a service-account key; the key is checked here, not at the first request. */
+  private ServiceAccountKey serviceAccount(AIBackend backend, String json) {
+    VertexConfig vertex = backend.vertex();
+    if (vertex == null) {
+      problems.at(backend, "spec.vertex", "required for schema GCPVertexAI (project and location)");
+    } else {
+      if (vertex.project() == null || vertex.project().isBlank()) {
+        problems.at(backend, "spec.vertex.project", "required for schema GCPVertexAI");
+      }
+      if (vertex.location() == null || vertex.location().isBlank()) {
+        problems.at(backend, "spec.vertex.location", "required for schema GCPVertexAI (e.g. us-central1)");
+      }
+    }
+    if (backend.credentials() == null) {
+      problems.at(backend, "spec.credentials", "required for schema GCPVertexAI: a service account key JSON");
+      return null;
+    }
+    if (json == null) {
+      return null; // already reported
+    }
+    try {
+      return ServiceAccountKey.parse(json);
+    } catch (IllegalArgumentException e) {
+      String field = backend.credentials() instanceof Credentials.EnvVar ? "spec.credentials.env" : "spec.credentials.secretRef.key";
+      problems.at(backend, field, "the credential " + e.getMessage());
+      return null;
+    }
   }
 
   /** Bedrock signs every request, so credentials are required, from a Secret with fixed keys. */

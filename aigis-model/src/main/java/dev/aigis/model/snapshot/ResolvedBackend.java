@@ -3,16 +3,20 @@ package dev.aigis.model.snapshot;
 import dev.aigis.model.AIBackend;
 import dev.aigis.model.backend.AwsCredentials;
 import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.backend.ServiceAccountKey;
 
 /**
  * An AIBackend whose credentials have been read from their Secret or environment variable.
- * {@code apiKey} is null when the backend has no key (no credentials, or an AWSBedrock backend);
- * {@code aws} is set for AWSBedrock backends only. {@link #toString()} never prints a secret.
+ * {@code apiKey} is null when the backend has no key (no credentials, an AWSBedrock backend, or a
+ * GCPVertexAI backend); {@code aws} is set for AWSBedrock backends only; {@code serviceAccount} is
+ * the parsed service-account key of GCPVertexAI backends only. {@link #toString()} never prints a
+ * secret.
  */
-public record ResolvedBackend(AIBackend backend, String apiKey, BackendTimeouts timeouts, AwsCredentials aws) {
+public record ResolvedBackend(
+    AIBackend backend, String apiKey, BackendTimeouts timeouts, AwsCredentials aws, ServiceAccountKey serviceAccount) {
 
   public ResolvedBackend(AIBackend backend, String apiKey, BackendTimeouts timeouts) {
-    this(backend, apiKey, timeouts, null);
+    this(backend, apiKey, timeouts, null, null);
   }
 
   public String key() {
@@ -22,6 +26,7 @@ public record ResolvedBackend(AIBackend backend, String apiKey, BackendTimeouts 
   @Override
   public String toString() {
     return "ResolvedBackend[" + key() + ", apiKey=" + (apiKey == null ? "none" : "redacted")
-        + (aws == null ? "" : ", aws=" + aws) + "]";
+        + (aws == null ? "" : ", aws=" + aws)
+        + (serviceAccount == null ? "" : ", serviceAccount=redacted") + "]";
   }
 }

@@ -203,7 +203,7 @@ class ConfigLoaderTest {
             "bad.yaml:4: AIBackend/a: spec.endpoint.url: URL scheme must be http or https",
             "bad.yaml:12: AIBackend/b: spec.endpoint.url: URL must not have user info, a query or a fragment;"
                 + " put credentials in spec.credentials",
-            "bad.yaml:17: AIBackend/c: spec.schema: must be one of OpenAI, AzureOpenAI, Anthropic, AWSBedrock (got \"Bedrock\")",
+            "bad.yaml:17: AIBackend/c: spec.schema: must be one of OpenAI, AzureOpenAI, Anthropic, AWSBedrock, Gemini, GCPVertexAI (got \"Bedrock\")",
             "bad.yaml:17: AIBackend/c: spec.endpoint.port: port 0 is out of range 1..65535");
   }
 

@@ -325,6 +325,65 @@ class SnapshotCompilerTest {
   }
 
   @Test
+  void vertexBackendsNeedProjectLocationAndAServiceAccountKey() {
+    List<String> errors = errors("""
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: sa}
+        stringData:
+          notJson: "-----BEGIN PRIVATE KEY----- secret-material"
+          noKey: '{"client_email": "a@b.iam.gserviceaccount.com"}'
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: v1}
+        spec:
+          schema: GCPVertexAI
+          vertex: {project: p, location: europe-west4}
+          credentials: {secretRef: {name: sa, key: notJson}}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: v2}
+        spec:
+          schema: GCPVertexAI
+          vertex: {project: p, location: us-central1}
+          credentials: {secretRef: {name: sa, key: noKey}}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: v3}
+        spec:
+          schema: GCPVertexAI
+          endpoint: {url: "https://example.com"}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: g}
+        spec:
+          schema: Gemini
+          vertex: {project: p, location: l}
+        """ + BASE);
+    assertThat(errors("""
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: v0}
+        spec:
+          schema: GCPVertexAI
+          vertex: {project: p}
+        """ + BASE)).anySatisfy(e -> assertThat(e).contains("AIBackend/v0: spec.vertex.location: required"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains(
+        "AIBackend/v1: spec.credentials.secretRef.key: the credential is not a service account key: not valid JSON"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains(
+        "AIBackend/v2: spec.credentials.secretRef.key: the credential is not a service account key:"
+            + " client_email and private_key are required"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains("AIBackend/v3: spec.vertex: required for schema GCPVertexAI"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains("AIBackend/v3: spec.credentials: required for schema GCPVertexAI"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains("AIBackend/g: spec.vertex: only for schema GCPVertexAI"));
+    assertThat(errors).noneSatisfy(e -> assertThat(e).contains("secret-material"));
+  }
+
+  @Test
   void listenerProblems() {
     assertThat(errors("""
         apiVersion: gateway.networking.k8s.io/v1

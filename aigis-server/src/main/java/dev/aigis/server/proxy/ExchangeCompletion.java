@@ -113,6 +113,8 @@ final class ExchangeCompletion {
         case AzureOpenAI -> "azure.ai.openai";
         case Anthropic -> "anthropic";
         case AWSBedrock -> "aws.bedrock";
+        case Gemini -> "gcp.gemini";
+        case GCPVertexAI -> "gcp.vertex_ai";
       };
       metrics.recordModelCall(
           new GatewayMetrics.GenAiLabels(operation, provider, model), duration, exchange.ttftNanos, exchange.usage);

@@ -6,6 +6,7 @@ import dev.aigis.core.provider.InboundApi;
 import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
+import dev.aigis.core.provider.gemini.OpenAiToGeminiChatTranslator;
 import dev.aigis.core.provider.azure.OpenAiToAzureOpenAiChatTranslator;
 import dev.aigis.core.provider.bedrock.OpenAiToBedrockConverseTranslator;
 import dev.aigis.core.provider.openai.OpenAiInboundCodec;
@@ -48,6 +49,9 @@ final class Providers {
       // Signed per request: the Host header the proxy sends (the endpoint's authority) is covered.
       case AWSBedrock -> new OpenAiToBedrockConverseTranslator(backend.aws(), backend.backend().awsRegion(),
           ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), InstantSource.system());
+      case Gemini -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi());
+      case GCPVertexAI -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.Vertex(
+          backend.backend().vertex().project(), backend.backend().vertex().location()));
     };
   }
 }

@@ -14,6 +14,10 @@ import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.snapshot.ResolvedBackend;
 import dev.aigis.server.processing.VertxMutableHeaders;
+import dev.aigis.model.backend.ApiSchema;
+import dev.aigis.server.gcp.VertexTokens;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +28,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -43,15 +48,61 @@ final class TranslatingProxy {
   private final UpstreamClients clients;
   private final ExchangeCompletion completion;
   private final ChainRunner chains;
+  private final VertexTokens vertexTokens;
 
   TranslatingProxy(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, ChainRunner chains) {
     this.vertx = vertx;
     this.clients = clients;
     this.completion = completion;
     this.chains = chains;
+    this.vertexTokens = new VertexTokens(vertx, InstantSource.system());
   }
 
+  /**
+   * Obtains the backend's credential (its key, or for GCPVertexAI an OAuth access token, usually
+   * cached), then translates and sends. The token may arrive on another thread: the rest runs back
+   * on the exchange's context.
+   */
   void forward(Exchange exchange, BackendEndpoint.Url url, RequestBody body, InboundCodec codec, BackendTranslator translator) {
+    ResolvedBackend backend = exchange.backend.backend();
+    if (backend.backend().schema() != ApiSchema.GCPVertexAI) {
+      send(exchange, url, body, codec, translator, backend.apiKey());
+      return;
+    }
+    Context context = vertx.getOrCreateContext();
+    Future<String> token;
+    try {
+      token = vertexTokens.source(backend).token();
+    } catch (RuntimeException e) { // a key that parsed as JSON but is no RSA key
+      completion.fail(exchange, tokenError(exchange, e.getMessage()));
+      return;
+    }
+    token.onComplete(ar -> {
+      Runnable next = () -> {
+        if (exchange.finished()) {
+          return;
+        }
+        if (ar.failed()) {
+          completion.fail(exchange, tokenError(exchange, ar.cause().getMessage()));
+        } else {
+          send(exchange, url, body, codec, translator, ar.result());
+        }
+      };
+      if (Vertx.currentContext() == context) {
+        next.run();
+      } else {
+        context.runOnContext(v -> next.run());
+      }
+    });
+  }
+
+  private static GatewayError tokenError(Exchange exchange, String detail) {
+    return new GatewayError.ProviderError(502, "authentication_error", "token_unavailable",
+        "Cannot obtain a Vertex AI access token for backend " + exchange.backendName() + ": " + detail, "gcp.vertex_ai");
+  }
+
+  private void send(Exchange exchange, BackendEndpoint.Url url, RequestBody body, InboundCodec codec,
+      BackendTranslator translator, String credential) {
     ResolvedBackend backend = exchange.backend.backend();
     UpstreamCall call;
     try {
@@ -59,7 +110,7 @@ final class TranslatingProxy {
       ObjectNode pivot = codec.toPivot(clientRequest);
       String override = backend.backend().modelNameOverride();
       String model = override != null ? override : pivot.path("model").asText(null);
-      call = translator.chatRequest(pivot, new BackendCall(model, exchange.body.stream(), backend.apiKey(), url.basePath()));
+      call = translator.chatRequest(pivot, new BackendCall(model, exchange.body.stream(), credential, url.basePath()));
     } catch (TranslationException e) {
       completion.fail(exchange, e.error());
       return;

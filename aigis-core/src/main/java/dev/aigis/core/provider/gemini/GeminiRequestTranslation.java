@@ -1,0 +1,426 @@
+package dev.aigis.core.provider.gemini;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.TranslationException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An OpenAI chat request body as a Gemini {@code GenerateContentRequest}. Stateless apart from one
+ * request's bookkeeping; the contract is on {@link OpenAiToGeminiChatTranslator}. Errors are 400s
+ * naming the OpenAI field, never quoting content.
+ */
+final class GeminiRequestTranslation {
+
+  /** JSON Schema keywords Gemini's OpenAPI-subset {@code Schema} refuses; removed at every depth. */
+  static final Set<String> UNSUPPORTED_SCHEMA_KEYS = Set.of("$schema", "additionalProperties", "$id", "strict");
+
+  private final ObjectNode in;
+  private final ObjectNode out = Json.MAPPER.createObjectNode();
+  private final ArrayNode contents = Json.MAPPER.createArrayNode();
+  private final ArrayNode system = Json.MAPPER.createArrayNode();
+  /** OpenAI tool-call id to function name: Gemini's functionResponse names the function, not the call. */
+  private final Map<String, String> callNames = new HashMap<>();
+  private String lastRole;
+  private ArrayNode lastParts;
+
+  private GeminiRequestTranslation(ObjectNode in) {
+    this.in = in;
+  }
+
+  static ObjectNode translate(ObjectNode openAi) throws TranslationException {
+    return new GeminiRequestTranslation(openAi).run();
+  }
+
+  private ObjectNode run() throws TranslationException {
+    refuseInexpressible();
+    JsonNode messages = in.get("messages");
+    if (messages == null || !messages.isArray()) {
+      throw invalid("'messages' must be an array", "messages");
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      message(messages.get(i), "messages[" + i + "]");
+    }
+    if (contents.isEmpty()) {
+      throw invalid("'messages' must contain at least one user, assistant or tool message", "messages");
+    }
+    out.set("contents", contents);
+    if (!system.isEmpty()) {
+      out.putObject("systemInstruction").set("parts", system);
+    }
+    tools();
+    ObjectNode config = generationConfig();
+    if (!config.isEmpty()) {
+      out.set("generationConfig", config);
+    }
+    return out;
+  }
+
+  private void refuseInexpressible() throws TranslationException {
+    JsonNode n = in.get("n");
+    if (n != null && !n.isNull() && n.asInt(1) != 1) {
+      throw invalid("'n' greater than 1 is not supported by the Gemini backend", "n");
+    }
+    if (in.hasNonNull("audio")) {
+      throw invalid("audio output is not supported by the Gemini backend", "audio");
+    }
+    JsonNode modalities = in.get("modalities");
+    if (modalities != null && modalities.isArray()) {
+      for (JsonNode m : modalities) {
+        if (!"text".equals(m.asText())) {
+          throw invalid("only the 'text' modality is supported by the Gemini backend", "modalities");
+        }
+      }
+    }
+    if (in.hasNonNull("functions") || in.hasNonNull("function_call")) {
+      throw invalid("the deprecated 'functions'/'function_call' are not supported by the Gemini backend;"
+          + " use 'tools' and 'tool_choice'", "functions");
+    }
+  }
+
+  // ---- messages ----
+
+  private void message(JsonNode message, String where) throws TranslationException {
+    String role = text(message.get("role"));
+    JsonNode content = message.get("content");
+    switch (role == null ? "" : role) {
+      case "system", "developer" -> {
+        for (String text : texts(content, where + ".content")) {
+          system.addObject().put("text", text);
+        }
+      }
+      case "user" -> append("user", userParts(content, where + ".content"));
+      case "assistant" -> append("model", assistantParts(message, where));
+      case "tool" -> append("user", List.of(functionResponse(message, where)));
+      default -> throw invalid("'" + where + ".role' must be system, developer, user, assistant or tool"
+          + " for the Gemini backend", "messages");
+    }
+  }
+
+  /** Same-role neighbours become one turn, so parallel tool results answer their calls in one user turn. */
+  private void append(String role, List<ObjectNode> parts) {
+    if (parts.isEmpty()) {
+      return;
+    }
+    if (!role.equals(lastRole)) {
+      ObjectNode turn = contents.addObject().put("role", role);
+      lastParts = turn.putArray("parts");
+      lastRole = role;
+    }
+    lastParts.addAll(parts);
+  }
+
+  private List<ObjectNode> userParts(JsonNode content, String where) throws TranslationException {
+    if (content == null || content.isNull()) {
+      throw invalid("'" + where + "' is required for user messages", "messages");
+    }
+    if (content.isTextual()) {
+      return List.of(textPart(content.asText()));
+    }
+    requireArray(content, where);
+    var parts = new java.util.ArrayList<ObjectNode>();
+    for (int j = 0; j < content.size(); j++) {
+      JsonNode part = content.get(j);
+      String type = text(part.get("type"));
+      switch (type == null ? "" : type) {
+        case "text" -> parts.add(textPart(part.path("text").asText()));
+        case "image_url" -> parts.add(image(part.get("image_url"), where + "[" + j + "]"));
+        default -> throw invalid("content part type '" + type + "' in '" + where + "[" + j
+            + "]' is not supported by the Gemini backend", "messages");
+      }
+    }
+    return parts;
+  }
+
+  /** Data URLs become {@code inlineData}; http(s) URLs {@code fileData} with a type guessed from the extension. */
+  private static ObjectNode image(JsonNode imageUrl, String where) throws TranslationException {
+    String url = imageUrl == null ? null : imageUrl.isTextual() ? imageUrl.asText() : text(imageUrl.get("url"));
+    if (url == null) {
+      throw invalid("'" + where + ".image_url.url' is required", "messages");
+    }
+    ObjectNode part = Json.MAPPER.createObjectNode();
+    if (url.startsWith("data:")) {
+      int comma = url.indexOf(',');
+      String meta = comma < 0 ? "" : url.substring("data:".length(), comma);
+      if (!meta.endsWith(";base64") || meta.length() == ";base64".length()) {
+        throw invalid("'" + where + ".image_url.url' must be a base64 data URL"
+            + " (data:<media type>;base64,...) or an http(s) URL", "messages");
+      }
+      part.putObject("inlineData").put("mimeType", meta.substring(0, meta.length() - ";base64".length()))
+          .put("data", url.substring(comma + 1));
+    } else if (url.startsWith("https://") || url.startsWith("http://")) {
+      part.putObject("fileData").put("mimeType", guessImageType(url)).put("fileUri", url);
+    } else {
+      throw invalid("'" + where + ".image_url.url' must be a base64 data URL or an http(s) URL", "messages");
+    }
+    return part;
+  }
+
+  static String guessImageType(String url) {
+    String path = url.replaceFirst("[?#].*$", "").toLowerCase(Locale.ROOT);
+    String ext = path.substring(path.lastIndexOf('.') + 1);
+    return switch (ext) {
+      case "png" -> "image/png";
+      case "webp" -> "image/webp";
+      case "gif" -> "image/gif";
+      case "heic" -> "image/heic";
+      case "heif" -> "image/heif";
+      default -> "image/jpeg";
+    };
+  }
+
+  private List<ObjectNode> assistantParts(JsonNode message, String where) throws TranslationException {
+    var parts = new java.util.ArrayList<ObjectNode>();
+    for (String text : texts(message.get("content"), where + ".content")) {
+      if (!text.isEmpty()) { // Gemini refuses empty parts; "" often sits beside tool_calls
+        parts.add(textPart(text));
+      }
+    }
+    JsonNode calls = message.get("tool_calls");
+    if (calls == null || calls.isNull()) {
+      return parts;
+    }
+    requireArray(calls, where + ".tool_calls");
+    for (int j = 0; j < calls.size(); j++) {
+      JsonNode call = calls.get(j);
+      String at = where + ".tool_calls[" + j + "]";
+      JsonNode function = call.path("function");
+      String id = text(call.get("id"));
+      String name = text(function.get("name"));
+      if (id == null || name == null) {
+        throw invalid("'" + at + "' needs an 'id' and a 'function.name'", "messages");
+      }
+      callNames.put(id, name);
+      ObjectNode part = Json.MAPPER.createObjectNode();
+      ObjectNode functionCall = part.putObject("functionCall").put("name", name);
+      functionCall.set("args", arguments(function.get("arguments"), at));
+      parts.add(part);
+    }
+    return parts;
+  }
+
+  private static JsonNode arguments(JsonNode arguments, String where) throws TranslationException {
+    String text = arguments == null || arguments.isNull() ? "" : arguments.asText();
+    if (text.isBlank()) {
+      return Json.MAPPER.createObjectNode();
+    }
+    JsonNode parsed;
+    try {
+      parsed = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      parsed = null;
+    }
+    if (parsed == null || !parsed.isObject()) {
+      throw invalid("'" + where + ".function.arguments' is not a JSON object", "messages");
+    }
+    return parsed;
+  }
+
+  private ObjectNode functionResponse(JsonNode message, String where) throws TranslationException {
+    String id = text(message.get("tool_call_id"));
+    if (id == null) {
+      throw invalid("'" + where + ".tool_call_id' is required for tool messages", "messages");
+    }
+    String name = callNames.get(id);
+    if (name == null) {
+      throw invalid("'" + where + ".tool_call_id' does not match a tool call of an earlier assistant message",
+          "messages");
+    }
+    ObjectNode part = Json.MAPPER.createObjectNode();
+    ObjectNode response = part.putObject("functionResponse").put("name", name).putObject("response");
+    response.put("content", String.join("", texts(message.get("content"), where + ".content")));
+    return part;
+  }
+
+  private static List<String> texts(JsonNode content, String where) throws TranslationException {
+    if (content == null || content.isNull()) {
+      return List.of();
+    }
+    if (content.isTextual()) {
+      return List.of(content.asText());
+    }
+    requireArray(content, where);
+    var texts = new java.util.ArrayList<String>();
+    for (int j = 0; j < content.size(); j++) {
+      JsonNode part = content.get(j);
+      String type = text(part.get("type"));
+      if ("text".equals(type)) {
+        texts.add(part.path("text").asText());
+      } else if ("refusal".equals(type)) {
+        texts.add(part.path("refusal").asText());
+      } else {
+        throw invalid("content part type '" + type + "' in '" + where + "[" + j
+            + "]' is not supported here by the Gemini backend", "messages");
+      }
+    }
+    return texts;
+  }
+
+  // ---- tools and generation config ----
+
+  private void tools() throws TranslationException {
+    JsonNode tools = in.get("tools");
+    if (tools != null && !tools.isNull()) {
+      requireArray(tools, "tools");
+      ArrayNode declarations = Json.MAPPER.createArrayNode();
+      for (int i = 0; i < tools.size(); i++) {
+        JsonNode tool = tools.get(i);
+        JsonNode function = tool.path("function");
+        String name = text(function.get("name"));
+        if (!"function".equals(text(tool.get("type"))) || name == null) {
+          throw invalid("'tools[" + i + "]' must be a function tool with a name", "tools");
+        }
+        ObjectNode declaration = declarations.addObject().put("name", name);
+        String description = text(function.get("description"));
+        if (description != null) {
+          declaration.put("description", description);
+        }
+        JsonNode parameters = function.get("parameters");
+        if (parameters != null && parameters.isObject() && !parameters.isEmpty()) {
+          declaration.set("parameters", schema(parameters));
+        }
+      }
+      if (!declarations.isEmpty()) {
+        out.putArray("tools").addObject().set("functionDeclarations", declarations);
+      }
+    }
+    JsonNode choice = in.get("tool_choice");
+    ObjectNode config = null;
+    if (choice != null && choice.isTextual()) {
+      config = Json.MAPPER.createObjectNode().put("mode", switch (choice.asText()) {
+        case "auto" -> "AUTO";
+        case "required" -> "ANY";
+        case "none" -> "NONE";
+        default -> throw invalid("'tool_choice' must be auto, required, none or a function", "tool_choice");
+      });
+    } else if (choice != null && choice.isObject()) {
+      String name = text(choice.path("function").get("name"));
+      if (!"function".equals(text(choice.get("type"))) || name == null) {
+        throw invalid("'tool_choice' must be auto, required, none or a function", "tool_choice");
+      }
+      config = Json.MAPPER.createObjectNode().put("mode", "ANY");
+      config.putArray("allowedFunctionNames").add(name);
+    }
+    if (config != null) {
+      out.putObject("toolConfig").set("functionCallingConfig", config);
+    }
+  }
+
+  private ObjectNode generationConfig() throws TranslationException {
+    ObjectNode config = Json.MAPPER.createObjectNode();
+    for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
+      JsonNode value = in.get(field);
+      if (value != null && !value.isNull()) {
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
+          throw invalid("'" + field + "' must be a positive integer", field);
+        }
+        config.put("maxOutputTokens", value.asInt());
+        break;
+      }
+    }
+    copyNumber("temperature", "temperature", config);
+    copyNumber("top_p", "topP", config);
+    copyNumber("presence_penalty", "presencePenalty", config);
+    copyNumber("frequency_penalty", "frequencyPenalty", config);
+    copyNumber("seed", "seed", config);
+    JsonNode stop = in.get("stop");
+    if (stop != null && !stop.isNull()) {
+      ArrayNode sequences = config.putArray("stopSequences");
+      if (stop.isTextual()) {
+        sequences.add(stop.asText());
+      } else {
+        requireArray(stop, "stop");
+        for (JsonNode s : stop) {
+          if (!s.isTextual()) {
+            throw invalid("'stop' must be a string or an array of strings", "stop");
+          }
+          sequences.add(s.asText());
+        }
+      }
+    }
+    JsonNode format = in.get("response_format");
+    if (format != null && !format.isNull()) {
+      switch (String.valueOf(text(format.get("type")))) {
+        case "text" -> { }
+        case "json_object" -> config.put("responseMimeType", "application/json");
+        case "json_schema" -> {
+          JsonNode schema = format.path("json_schema").get("schema");
+          if (schema == null || !schema.isObject()) {
+            throw invalid("'response_format.json_schema.schema' must be an object", "response_format");
+          }
+          config.put("responseMimeType", "application/json");
+          config.set("responseSchema", schema(schema));
+        }
+        default -> throw invalid("'response_format.type' must be text, json_object or json_schema",
+            "response_format");
+      }
+    }
+    return config;
+  }
+
+  /** A copy of a JSON Schema without the keywords Gemini's Schema object refuses. */
+  static JsonNode schema(JsonNode schema) {
+    JsonNode copy = schema.deepCopy();
+    strip(copy);
+    return copy;
+  }
+
+  private static void strip(JsonNode node) {
+    if (node.isObject()) {
+      for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+        if (UNSUPPORTED_SCHEMA_KEYS.contains(names.next())) {
+          names.remove();
+        }
+      }
+      for (var field : node.properties()) {
+        if (field.getKey().equals("properties") && field.getValue().isObject()) {
+          field.getValue().forEach(GeminiRequestTranslation::strip); // property names are data, not keywords
+        } else {
+          strip(field.getValue());
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(GeminiRequestTranslation::strip);
+    }
+  }
+
+  private void copyNumber(String field, String to, ObjectNode config) throws TranslationException {
+    JsonNode value = in.get(field);
+    if (value == null || value.isNull()) {
+      return;
+    }
+    if (!value.isNumber()) {
+      throw invalid("'" + field + "' must be a number", field);
+    }
+    config.set(to, value);
+  }
+
+  // ---- helpers ----
+
+  private static ObjectNode textPart(String text) {
+    return Json.MAPPER.createObjectNode().put("text", text);
+  }
+
+  private static String text(JsonNode node) {
+    return node != null && node.isTextual() ? node.asText() : null;
+  }
+
+  private static void requireArray(JsonNode node, String where) throws TranslationException {
+    if (!node.isArray()) {
+      throw invalid("'" + where + "' must be an array", where.split("[\\[.]")[0]);
+    }
+  }
+
+  private static TranslationException invalid(String message, String param) {
+    return new TranslationException(new GatewayError.InvalidRequest(message, param));
+  }
+}
