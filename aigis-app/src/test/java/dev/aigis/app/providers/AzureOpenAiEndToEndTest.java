@@ -133,4 +133,23 @@ class AzureOpenAiEndToEndTest {
         .isInstanceOfSatisfying(RateLimitException.class,
             e -> assertThat(e.getMessage()).contains("have exceeded the rate limit"));
   }
+
+  @Test
+  void imageInputReachesAzureAsAnImageUrlPart() {
+    azure.enqueue(AzureReply.text("A red pixel."));
+    String dataUrl = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+    ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o")
+        .addUserMessageOfArrayOfContentParts(java.util.List.of(
+            com.openai.models.chat.completions.ChatCompletionContentPart.ofText(
+                com.openai.models.chat.completions.ChatCompletionContentPartText.builder().text("What is this?").build()),
+            com.openai.models.chat.completions.ChatCompletionContentPart.ofImageUrl(
+                com.openai.models.chat.completions.ChatCompletionContentPartImage.builder()
+                    .imageUrl(com.openai.models.chat.completions.ChatCompletionContentPartImage.ImageUrl.builder()
+                        .url(dataUrl).build()).build())))
+        .build());
+    assertThat(completion.choices().getFirst().message().content()).contains("A red pixel.");
+    var part = azure.lastRequest().json().path("messages").get(0).path("content").get(1);
+    assertThat(part.path("type").asText()).isEqualTo("image_url");
+    assertThat(part.path("image_url").path("url").asText()).isEqualTo(dataUrl);
+  }
 }
