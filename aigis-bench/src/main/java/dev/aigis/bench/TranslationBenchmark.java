@@ -5,6 +5,9 @@ import dev.aigis.core.provider.BackendTranslator;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
 import dev.aigis.core.provider.azure.OpenAiToAzureOpenAiChatTranslator;
+import dev.aigis.core.provider.bedrock.OpenAiToBedrockConverseTranslator;
+import dev.aigis.core.provider.gemini.OpenAiToGeminiChatTranslator;
+import dev.aigis.model.backend.AwsCredentials;
 import dev.aigis.core.provider.openai.OpenAiToOpenAiChatTranslator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Stream translation throughput: a 200-token answer in a backend's own streaming format, fed in
+ * Stream translation throughput: a 200-token answer in a backend's own streaming format (SSE, or
+ * AWS event-stream frames for Bedrock), fed in
  * 512-byte pieces, translated into OpenAI chunks (and, for {@code anthropic-inbound}, OpenAI
  * chunks translated into Anthropic events). One operation is one whole stream.
  * Run: {@code java -cp "aigis-bench/target/aigis-bench.jar:aigis-bench/target/lib/*"
@@ -41,7 +45,7 @@ public class TranslationBenchmark {
   private static final int TOKENS = 200;
   private static final int PIECE = 512;
 
-  @Param({"openai", "azure", "anthropic", "anthropic-inbound"})
+  @Param({"openai", "azure", "anthropic", "bedrock", "gemini", "anthropic-inbound"})
   public String provider;
 
   private List<byte[]> pieces;
@@ -49,11 +53,13 @@ public class TranslationBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    String stream = switch (provider) {
-      case "anthropic" -> anthropicStream();
-      default -> openAiStream(provider.equals("azure"));
+    byte[] stream = switch (provider) {
+      case "anthropic" -> anthropicStream().getBytes(StandardCharsets.UTF_8);
+      case "gemini" -> geminiStream().getBytes(StandardCharsets.UTF_8);
+      case "bedrock" -> bedrockStream();
+      default -> openAiStream(provider.equals("azure")).getBytes(StandardCharsets.UTF_8);
     };
-    pieces = split(stream.getBytes(StandardCharsets.UTF_8));
+    pieces = split(stream);
     if (provider.equals("anthropic-inbound")) {
       pivotChunks = new ArrayList<>();
       BackendTranslator openai = new OpenAiToOpenAiChatTranslator();
@@ -77,6 +83,9 @@ public class TranslationBenchmark {
     BackendTranslator translator = switch (provider) {
       case "azure" -> new OpenAiToAzureOpenAiChatTranslator("2024-10-21");
       case "anthropic" -> new OpenAiToAnthropicChatTranslator();
+      case "gemini" -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi());
+      case "bedrock" -> new OpenAiToBedrockConverseTranslator(
+          new AwsCredentials("AKIDEXAMPLE", "secret", null), "us-east-1", "bedrock.local", java.time.InstantSource.system());
       default -> new OpenAiToOpenAiChatTranslator();
     };
     for (byte[] piece : pieces) {
@@ -108,6 +117,40 @@ public class TranslationBenchmark {
         + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":200,\"total_tokens\":210}}\n\n");
     sse.append("data: [DONE]\n\n");
     return sse.toString();
+  }
+
+  private static String geminiStream() {
+    var sse = new StringBuilder();
+    for (int i = 0; i < TOKENS; i++) {
+      sse.append("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\" token").append(i)
+          .append("\"}]}}],\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"r1\"}\r\n\r\n");
+    }
+    sse.append("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"\"}]},\"finishReason\":\"STOP\"}],"
+        + "\"usageMetadata\":{\"promptTokenCount\":10,\"candidatesTokenCount\":200,\"totalTokenCount\":210},\"responseId\":\"r1\"}\r\n\r\n");
+    return sse.toString();
+  }
+
+  /** ConverseStream's AWS event-stream frames, encoded with the same library the gateway decodes with. */
+  private static byte[] bedrockStream() {
+    var out = new java.io.ByteArrayOutputStream();
+    java.util.function.BiConsumer<String, String> event = (type, json) -> {
+      var headers = new java.util.LinkedHashMap<String, software.amazon.eventstream.HeaderValue>();
+      headers.put(":event-type", software.amazon.eventstream.HeaderValue.fromString(type));
+      headers.put(":content-type", software.amazon.eventstream.HeaderValue.fromString("application/json"));
+      headers.put(":message-type", software.amazon.eventstream.HeaderValue.fromString("event"));
+      java.nio.ByteBuffer frame = new software.amazon.eventstream.Message(headers, json.getBytes(StandardCharsets.UTF_8)).toByteBuffer();
+      byte[] bytes = new byte[frame.remaining()];
+      frame.get(bytes);
+      out.writeBytes(bytes);
+    };
+    event.accept("messageStart", "{\"role\":\"assistant\"}");
+    for (int i = 0; i < TOKENS; i++) {
+      event.accept("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\" token" + i + "\"}}");
+    }
+    event.accept("contentBlockStop", "{\"contentBlockIndex\":0}");
+    event.accept("messageStop", "{\"stopReason\":\"end_turn\"}");
+    event.accept("metadata", "{\"usage\":{\"inputTokens\":10,\"outputTokens\":200,\"totalTokens\":210},\"metrics\":{\"latencyMs\":1}}");
+    return out.toByteArray();
   }
 
   private static String anthropicStream() {
