@@ -60,7 +60,7 @@ public final class FakeAzureOpenAiUpstream implements AutoCloseable {
       + "deployment for this resource does not exist. If you created the deployment within the "
       + "last 5 minutes, please wait a moment and try again.");
 
-  private static final Pattern PATH = Pattern.compile("/openai/deployments/([^/]+)/chat/completions");
+  private static final Pattern PATH = Pattern.compile("/openai/deployments/([^/]+)/(chat/completions|embeddings)");
   private static final Duration LIFECYCLE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
@@ -186,6 +186,10 @@ public final class FakeAzureOpenAiUpstream implements AutoCloseable {
       send(response, 400, errorBody("BadRequest", "The request body is not a JSON object."));
       return;
     }
+    if (path.group(2).equals("embeddings")) {
+      embeddings(response, json, model);
+      return;
+    }
     if (!json.path("messages").isArray()) {
       send(response, 400, "{\"error\":{\"message\":\"'messages' is a required property\","
           + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
@@ -206,6 +210,41 @@ public final class FakeAzureOpenAiUpstream implements AutoCloseable {
       response.setStatusCode(200).putHeader("content-type", "application/json");
       response.end(answer.completion().toString());
     }
+  }
+
+  /** Azure's embeddings answer (OpenAI's shape): {@link FakeEmbeddings} vectors, float or base64. */
+  private static void embeddings(HttpServerResponse response, JsonNode json, String model) {
+    JsonNode input = json.path("input");
+    List<String> texts = new ArrayList<>();
+    if (input.isTextual()) {
+      texts.add(input.asText());
+    } else if (input.isArray()) {
+      input.forEach(item -> texts.add(item.asText()));
+    }
+    if (texts.isEmpty() || json.has("model")) {
+      send(response, 400, "{\"error\":{\"message\":\"" + (texts.isEmpty() ? "'input' is a required property"
+          : "the deployment selects the model; 'model' is not expected") + "\",\"type\":\"invalid_request_error\","
+          + "\"param\":null,\"code\":null}}");
+      return;
+    }
+    boolean base64 = "base64".equals(json.path("encoding_format").asText());
+    ObjectNode out = JSON.createObjectNode().put("object", "list");
+    ArrayNode data = out.putArray("data");
+    int tokens = 0;
+    for (int i = 0; i < texts.size(); i++) {
+      ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+      if (base64) {
+        var bytes = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        FakeEmbeddings.vector(texts.get(i)).forEach(bytes::putFloat);
+        item.put("embedding", java.util.Base64.getEncoder().encodeToString(bytes.array()));
+      } else {
+        item.set("embedding", FakeEmbeddings.values(texts.get(i)));
+      }
+      tokens += FakeEmbeddings.tokens(texts.get(i));
+    }
+    out.put("model", model);
+    out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+    response.setStatusCode(200).putHeader("content-type", "application/json").end(out.toString());
   }
 
   private static int promptTokens(AzureReply reply, JsonNode request) {

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  */
 public final class FakeBedrockUpstream implements AutoCloseable {
 
-  private static final Pattern PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream)");
+  private static final Pattern PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream|invoke)");
 
   /** One scripted tool use; {@code inputJson} must be a JSON object. */
   public record ToolCall(String id, String name, JsonNode input) {
@@ -218,6 +218,10 @@ public final class FakeBedrockUpstream implements AutoCloseable {
       error(response, 404, "UnknownOperationException", null);
       return;
     }
+    if (path.group(2).equals("invoke")) {
+      invokeEmbedding(response, body);
+      return;
+    }
     JsonNode json;
     try {
       json = BedrockEvents.JSON.readTree(body);
@@ -249,6 +253,25 @@ public final class FakeBedrockUpstream implements AutoCloseable {
     } else {
       send(response, 200, BedrockEvents.converse(reply, json));
     }
+  }
+
+  /** Titan text embeddings: {@code {"inputText"}} in, {@code {"embedding","inputTextTokenCount"}} out ({@link FakeEmbeddings}). */
+  private static void invokeEmbedding(HttpServerResponse response, byte[] body) {
+    JsonNode json;
+    try {
+      json = BedrockEvents.JSON.readTree(body);
+    } catch (IOException e) {
+      json = null;
+    }
+    if (json == null || !json.path("inputText").isTextual()) {
+      error(response, 400, "ValidationException", "Malformed input request: required key [inputText] not found");
+      return;
+    }
+    String text = json.get("inputText").asText();
+    var out = BedrockEvents.JSON.createObjectNode();
+    out.set("embedding", FakeEmbeddings.values(text));
+    out.put("inputTextTokenCount", FakeEmbeddings.tokens(text));
+    send(response, 200, out);
   }
 
   private static void error(HttpServerResponse response, int status, String type, String message) {

@@ -55,9 +55,9 @@ import java.util.regex.Pattern;
 public final class FakeGeminiUpstream implements AutoCloseable {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Pattern GEMINI_PATH = Pattern.compile("/v1beta/models/([^/:]+):(generateContent|streamGenerateContent)");
+  static final Pattern GEMINI_PATH = Pattern.compile("/v1beta/models/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)");
   static final Pattern VERTEX_PATH = Pattern.compile(
-      "/v1/projects/([^/]+)/locations/([^/]+)/publishers/google/models/([^/:]+):(generateContent|streamGenerateContent)");
+      "/v1/projects/([^/]+)/locations/([^/]+)/publishers/google/models/([^/:]+):(generateContent|streamGenerateContent|predict)");
 
   /** A scripted function call; {@code argsJson} is a JSON object. */
   public record FunctionCall(String name, String argsJson) {}
@@ -264,6 +264,11 @@ public final class FakeGeminiUpstream implements AutoCloseable {
       } catch (IOException e) {
         throw Rejected.invalid("Invalid JSON payload received.");
       }
+      String operation = m.group(m.groupCount());
+      if (operation.equals("batchEmbedContents") || operation.equals("predict")) {
+        send(request.response(), 200, embeddings(json, account == null ? m.group(1) : m.group(3), operation));
+        return;
+      }
       check(json);
       Reply reply = queue.poll();
       reply = reply != null ? reply : defaultReply;
@@ -369,6 +374,48 @@ public final class FakeGeminiUpstream implements AutoCloseable {
     } catch (IOException | IllegalArgumentException | java.security.GeneralSecurityException e) {
       return "Invalid JWT";
     }
+  }
+
+  /**
+   * {@code batchEmbedContents} (Google AI: each request's model must be {@code models/<path model>},
+   * its content one text part) or {@code predict} (Vertex AI: {@code instances[].content}), answered
+   * with {@link FakeEmbeddings} vectors; Vertex also reports {@code statistics.token_count}.
+   */
+  static ObjectNode embeddings(JsonNode json, String model, String operation) {
+    ObjectNode out = JSON.createObjectNode();
+    if (operation.equals("batchEmbedContents")) {
+      JsonNode requests = json.path("requests");
+      if (!requests.isArray() || requests.isEmpty()) {
+        throw Rejected.invalid("* BatchEmbedContentsRequest.requests: requests is not specified");
+      }
+      var embeddings = out.putArray("embeddings");
+      for (JsonNode one : requests) {
+        if (!("models/" + model).equals(one.path("model").asText())) {
+          throw Rejected.invalid("Model names should be in the form models/" + model + "; got " + one.path("model"));
+        }
+        JsonNode text = one.path("content").path("parts").path(0).path("text");
+        if (!text.isTextual()) {
+          throw Rejected.invalid("* BatchEmbedContentsRequest.requests[].content: content is not specified");
+        }
+        embeddings.addObject().set("values", FakeEmbeddings.values(text.asText()));
+      }
+    } else {
+      JsonNode instances = json.path("instances");
+      if (!instances.isArray() || instances.isEmpty()) {
+        throw Rejected.invalid("instances is required");
+      }
+      var predictions = out.putArray("predictions");
+      for (JsonNode instance : instances) {
+        JsonNode text = instance.path("content");
+        if (!text.isTextual()) {
+          throw Rejected.invalid("instances[].content is required");
+        }
+        ObjectNode embeddings = predictions.addObject().putObject("embeddings");
+        embeddings.set("values", FakeEmbeddings.values(text.asText()));
+        embeddings.putObject("statistics").put("token_count", FakeEmbeddings.tokens(text.asText())).put("truncated", false);
+      }
+    }
+    return out;
   }
 
   /** The shape rules Gemini enforces on a GenerateContentRequest. */

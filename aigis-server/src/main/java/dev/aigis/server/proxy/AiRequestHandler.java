@@ -2,6 +2,7 @@ package dev.aigis.server.proxy;
 
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.api.ApiEndpoint;
+import dev.aigis.core.provider.EmbeddingsTranslator;
 import dev.aigis.core.openai.OpenAiRequestInspector;
 import dev.aigis.core.openai.RequestRejected;
 import dev.aigis.core.routing.RequestHead;
@@ -233,8 +234,11 @@ public final class AiRequestHandler implements Handler<HttpServerRequest> {
       case BackendEndpoint.Url url when exchange.endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS ->
           echo.countTokens(exchange, body == null ? null : body.bytes());
       case BackendEndpoint.Url url when Providers.isTranslatable(exchange.endpoint) && body != null ->
-          translating.forward(exchange, url, body, Providers.codec(exchange.endpoint.api()),
+          translating.forward(exchange, url, body, Providers.codec(exchange.endpoint),
               Providers.translator(exchange.backend.backend()));
+      case BackendEndpoint.Url url when exchange.endpoint == ApiEndpoint.EMBEDDINGS && body != null
+          && Providers.embeddings(exchange.backend.backend()) instanceof EmbeddingsTranslator embeddings ->
+          translating.forwardEmbeddings(exchange, url, body, embeddings);
       case BackendEndpoint.Url url -> completion.fail(exchange, new GatewayError.InvalidRequest(
           exchange.request.path() + " is not available on " + schema + " backends", null));
     }

@@ -2,6 +2,11 @@ package dev.aigis.server.proxy;
 
 import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.provider.BackendTranslator;
+import dev.aigis.core.provider.EmbeddingsTranslator;
+import dev.aigis.core.provider.azure.AzureOpenAiEmbeddingsTranslator;
+import dev.aigis.core.provider.bedrock.BedrockTitanEmbeddingsTranslator;
+import dev.aigis.core.provider.gemini.GeminiEmbeddingsTranslator;
+import dev.aigis.core.provider.openai.OpenAiCompletionsInboundCodec;
 import dev.aigis.core.provider.InboundApi;
 import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
@@ -27,15 +32,35 @@ final class Providers {
         || (endpoint.api() == InboundApi.Anthropic && schema == ApiSchema.Anthropic);
   }
 
-  /** Whether the pivot covers this endpoint: chat, from either client API. */
+  /** Whether the chat pivot covers this endpoint: chat from either client API, and OpenAI's legacy completions. */
   static boolean isTranslatable(ApiEndpoint endpoint) {
-    return endpoint == ApiEndpoint.CHAT_COMPLETIONS || endpoint == ApiEndpoint.ANTHROPIC_MESSAGES;
+    return endpoint == ApiEndpoint.CHAT_COMPLETIONS || endpoint == ApiEndpoint.ANTHROPIC_MESSAGES
+        || endpoint == ApiEndpoint.COMPLETIONS;
   }
 
-  static InboundCodec codec(InboundApi api) {
-    return switch (api) {
+  static InboundCodec codec(ApiEndpoint endpoint) {
+    if (endpoint == ApiEndpoint.COMPLETIONS) {
+      return new OpenAiCompletionsInboundCodec();
+    }
+    return switch (endpoint.api()) {
       case OpenAI -> new OpenAiInboundCodec();
       case Anthropic -> new AnthropicInboundCodec();
+    };
+  }
+
+  /**
+   * A new embeddings translator for one {@code /v1/embeddings} request to a non-OpenAI backend, or
+   * null when the schema has no embeddings API (Anthropic).
+   */
+  static EmbeddingsTranslator embeddings(ResolvedBackend backend) {
+    return switch (backend.backend().schema()) {
+      case OpenAI, Anthropic -> null;
+      case AzureOpenAI -> new AzureOpenAiEmbeddingsTranslator(backend.backend().apiVersion());
+      case AWSBedrock -> new BedrockTitanEmbeddingsTranslator(backend.aws(), backend.backend().awsRegion(),
+          ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), InstantSource.system());
+      case Gemini -> new GeminiEmbeddingsTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi());
+      case GCPVertexAI -> new GeminiEmbeddingsTranslator(new OpenAiToGeminiChatTranslator.Target.Vertex(
+          backend.backend().vertex().project(), backend.backend().vertex().location()));
     };
   }
 

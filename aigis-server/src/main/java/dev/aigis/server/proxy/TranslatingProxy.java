@@ -8,6 +8,7 @@ import dev.aigis.core.processing.ChainOutcome;
 import dev.aigis.core.processing.ProcessedResponse;
 import dev.aigis.core.provider.BackendCall;
 import dev.aigis.core.provider.BackendTranslator;
+import dev.aigis.core.provider.EmbeddingsTranslator;
 import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
@@ -29,6 +30,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -64,9 +67,22 @@ final class TranslatingProxy {
    * on the exchange's context.
    */
   void forward(Exchange exchange, BackendEndpoint.Url url, RequestBody body, InboundCodec codec, BackendTranslator translator) {
+    withCredential(exchange, credential -> send(exchange, url, body, codec, translator, credential));
+  }
+
+  /**
+   * An OpenAI embeddings request to a backend with another embeddings API: translated, sent (as
+   * one call, or several in order when the backend embeds one text per call), the answers read
+   * whole and returned as one OpenAI {@code list}.
+   */
+  void forwardEmbeddings(Exchange exchange, BackendEndpoint.Url url, RequestBody body, EmbeddingsTranslator translator) {
+    withCredential(exchange, credential -> sendEmbeddings(exchange, url, body, translator, credential));
+  }
+
+  private void withCredential(Exchange exchange, java.util.function.Consumer<String> then) {
     ResolvedBackend backend = exchange.backend.backend();
     if (backend.backend().schema() != ApiSchema.GCPVertexAI) {
-      send(exchange, url, body, codec, translator, backend.apiKey());
+      then.accept(backend.apiKey());
       return;
     }
     Context context = vertx.getOrCreateContext();
@@ -85,7 +101,7 @@ final class TranslatingProxy {
         if (ar.failed()) {
           completion.fail(exchange, tokenError(exchange, ar.cause().getMessage()));
         } else {
-          send(exchange, url, body, codec, translator, ar.result());
+          then.accept(ar.result());
         }
       };
       if (Vertx.currentContext() == context) {
@@ -118,6 +134,14 @@ final class TranslatingProxy {
       completion.fail(exchange, new GatewayError.InvalidRequest("Request body must be a JSON object", null));
       return;
     }
+    call(exchange, url, call, upstream -> answer(exchange, upstream, codec, translator));
+  }
+
+  /** Sends one upstream call with the exchange's end-to-end headers and the call's own; {@code then} gets the answer's head. */
+  private void call(Exchange exchange, BackendEndpoint.Url url, UpstreamCall call,
+      java.util.function.Consumer<HttpClientResponse> then) {
+    ResolvedBackend backend = exchange.backend.backend();
+    exchange.upstreamStatus = 0;
     var options = new RequestOptions()
         .setMethod(HttpMethod.valueOf(call.method()))
         .setURI(call.pathAndQuery())
@@ -162,8 +186,74 @@ final class TranslatingProxy {
               : new GatewayError.UpstreamUnreachable(exchange.backendName()));
           return;
         }
-        answer(exchange, res.result(), codec, translator);
+        then.accept(res.result());
       });
+    });
+  }
+
+  private void sendEmbeddings(Exchange exchange, BackendEndpoint.Url url, RequestBody body,
+      EmbeddingsTranslator translator, String credential) {
+    ResolvedBackend backend = exchange.backend.backend();
+    List<UpstreamCall> calls;
+    try {
+      if (!(Json.MAPPER.readTree(body.bytes()) instanceof ObjectNode request)) {
+        throw new IOException("not an object");
+      }
+      String override = backend.backend().modelNameOverride();
+      String model = override != null ? override : request.path("model").asText(null);
+      calls = translator.request(request, new BackendCall(model, false, credential, url.basePath()));
+    } catch (TranslationException e) {
+      completion.fail(exchange, e.error());
+      return;
+    } catch (IOException e) {
+      completion.fail(exchange, new GatewayError.InvalidRequest("Request body must be a JSON object", null));
+      return;
+    }
+    embedNext(exchange, url, translator, calls, new ArrayList<>());
+  }
+
+  /** Sends the next embeddings call, or, all answered, translates the answers and responds. */
+  private void embedNext(Exchange exchange, BackendEndpoint.Url url, EmbeddingsTranslator translator,
+      List<UpstreamCall> calls, List<byte[]> answers) {
+    if (answers.size() == calls.size()) {
+      try {
+        ObjectNode list = translator.response(answers);
+        exchange.usage = translator.usage();
+        writeWhole(exchange, Json.MAPPER.writeValueAsBytes(list));
+      } catch (TranslationException e) {
+        completion.fail(exchange, e.error());
+      } catch (IOException e) {
+        completion.fail(exchange, new GatewayError.Internal("Internal gateway error"));
+      }
+      return;
+    }
+    call(exchange, url, calls.get(answers.size()), upstream -> {
+      exchange.upstreamStatus = upstream.statusCode();
+      readWhole(exchange, upstream, bytes -> {
+        if (upstream.statusCode() / 100 != 2) {
+          completion.fail(exchange, translator.upstreamError(upstream.statusCode(), bytes));
+          return;
+        }
+        answers.add(bytes);
+        embedNext(exchange, url, translator, calls, answers);
+      });
+    });
+  }
+
+  /** A whole translated JSON answer, through the response processors when any look at responses. */
+  private void writeWhole(Exchange exchange, byte[] out) {
+    HttpServerResponse response = exchange.request.response();
+    response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader("x-request-id", exchange.requestId);
+    completion.decorate(exchange, response);
+    withResponseProcessors(exchange, null, writer -> {
+      if (writer == null) {
+        exchange.bytesOut += out.length;
+        response.end(Buffer.buffer(out));
+        completion.succeeded(exchange);
+      } else {
+        writer.offer(out);
+        writer.finish();
+      }
     });
   }
 
@@ -199,20 +289,7 @@ final class TranslatingProxy {
         try {
           ObjectNode pivot = translator.chatResponse(body);
           exchange.usage = translator.usage();
-          byte[] out = codec.fromPivot(pivot);
-          HttpServerResponse response = exchange.request.response();
-          response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader("x-request-id", exchange.requestId);
-          completion.decorate(exchange, response);
-          withResponseProcessors(exchange, null, writer -> {
-            if (writer == null) {
-              exchange.bytesOut += out.length;
-              response.end(Buffer.buffer(out));
-              completion.succeeded(exchange);
-            } else {
-              writer.offer(out);
-              writer.finish();
-            }
-          });
+          writeWhole(exchange, codec.fromPivot(pivot));
         } catch (TranslationException e) {
           completion.fail(exchange, e.error());
         }

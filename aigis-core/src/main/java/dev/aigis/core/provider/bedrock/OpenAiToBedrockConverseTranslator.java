@@ -181,6 +181,11 @@ public final class OpenAiToBedrockConverseTranslator implements BackendTranslato
   /** Bedrock's error body is {@code {"message": ...}} (the type is in a header the proxy keeps). */
   @Override
   public GatewayError upstreamError(int status, byte[] body) {
+    return errorOf(status, body);
+  }
+
+  /** Bedrock's {@code {"message"}} error body, for Converse and InvokeModel alike. */
+  static GatewayError errorOf(int status, byte[] body) {
     try {
       JsonNode tree = Json.MAPPER.readTree(body);
       JsonNode message = tree == null ? null : tree.has("message") ? tree.get("message") : tree.get("Message");
