@@ -159,9 +159,14 @@ class AnthropicBackendEndToEndTest {
         stream.stream().forEach(chunk -> { });
       }
     }).isInstanceOf(OpenAIException.class).hasMessageContaining("Overloaded");
-    HttpResponse<String> raw = gateway.post("/v1/chat/completions", "{\"model\":\"claude-sonnet-4-5\",\"stream\":true,"
-        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-    assertThat(raw.statusCode()).isEqualTo(200);
+    // The client saw a 200 head, but the exchange failed: metrics count the failure, not a success.
+    // (Recorded just after the last byte is written, so poll briefly rather than race it.)
+    String failed = "aigis_requests_total{backend=\"default/anthropic\",model=\"claude-sonnet-4-5\",route=\"default/claude\",status=\"503\"} 1.0";
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (!gateway.admin("/metrics").body().contains(failed) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(gateway.admin("/metrics").body()).contains(failed);
   }
 
   @Test

@@ -55,7 +55,9 @@ final class ExchangeCompletion {
         exchange.bytesOut += event.length;
         response.end(Buffer.buffer(event));
       }
-      done(exchange, response.getStatusCode());
+      // The client saw a 200 head, but the exchange failed: metrics and the access log count the
+      // failure's status, so errors inside streams are not hidden among successes.
+      done(exchange, error.status());
       return;
     }
     byte[] body = exchange.errors.body(error);
