@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.PivotRequests;
 import dev.aigis.core.provider.TranslationException;
 import java.util.List;
 import java.util.Locale;
@@ -57,23 +57,14 @@ final class ConverseRequestTranslation {
   }
 
   private void refuseInexpressible() throws TranslationException {
-    JsonNode n = in.get("n");
-    if (n != null && !n.isNull() && n.asInt(1) != 1) {
-      throw invalid("'n' greater than 1 is not supported by the Bedrock backend", "n");
-    }
-    if (in.hasNonNull("audio")) {
-      throw invalid("audio output is not supported by the Bedrock backend", "audio");
-    }
-    if (in.hasNonNull("functions") || in.hasNonNull("function_call")) {
-      throw invalid("the deprecated 'functions'/'function_call' are not supported by the Bedrock"
-          + " backend; use 'tools' and 'tool_choice'", "functions");
-    }
+    PivotRequests.refuseInexpressible(in, "Bedrock");
     String format = text(in.path("response_format").get("type"));
     if (format != null && !format.equals("text")) {
       throw invalid("'response_format' " + format + " is not supported by the Bedrock backend",
           "response_format");
     }
   }
+
 
   // ---- messages ----
 
@@ -350,6 +341,6 @@ final class ConverseRequestTranslation {
   }
 
   static TranslationException invalid(String message, String param) {
-    return new TranslationException(new GatewayError.InvalidRequest(message, param));
+    return PivotRequests.invalid(message, param);
   }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.PivotRequests;
 import dev.aigis.core.provider.TranslationException;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -66,26 +66,9 @@ final class GeminiRequestTranslation {
   }
 
   private void refuseInexpressible() throws TranslationException {
-    JsonNode n = in.get("n");
-    if (n != null && !n.isNull() && n.asInt(1) != 1) {
-      throw invalid("'n' greater than 1 is not supported by the Gemini backend", "n");
-    }
-    if (in.hasNonNull("audio")) {
-      throw invalid("audio output is not supported by the Gemini backend", "audio");
-    }
-    JsonNode modalities = in.get("modalities");
-    if (modalities != null && modalities.isArray()) {
-      for (JsonNode m : modalities) {
-        if (!"text".equals(m.asText())) {
-          throw invalid("only the 'text' modality is supported by the Gemini backend", "modalities");
-        }
-      }
-    }
-    if (in.hasNonNull("functions") || in.hasNonNull("function_call")) {
-      throw invalid("the deprecated 'functions'/'function_call' are not supported by the Gemini backend;"
-          + " use 'tools' and 'tool_choice'", "functions");
-    }
+    PivotRequests.refuseInexpressible(in, "Gemini");
   }
+
 
   // ---- messages ----
 
@@ -421,6 +404,6 @@ final class GeminiRequestTranslation {
   }
 
   private static TranslationException invalid(String message, String param) {
-    return new TranslationException(new GatewayError.InvalidRequest(message, param));
+    return PivotRequests.invalid(message, param);
   }
 }
