@@ -1,7 +1,11 @@
 package dev.aigis.core.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.json.Json;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Checks every translating backend makes on an OpenAI chat request before building its own: the
@@ -43,5 +47,63 @@ public final class PivotRequests {
   /** A 400 in the client's format naming the offending parameter. */
   public static TranslationException invalid(String message, String param) {
     return new TranslationException(new GatewayError.InvalidRequest(message, param));
+  }
+
+  /**
+   * A tool call's arguments as the JSON object they encode (OpenAI carries them as a string; the
+   * other APIs want the object). Blank arguments are an empty object; anything that is not a JSON
+   * object is a 400 naming {@code where}.
+   */
+  public static JsonNode toolArguments(JsonNode arguments, String where) throws TranslationException {
+    String text = arguments == null || arguments.isNull() ? "" : arguments.asText();
+    if (text.isBlank()) {
+      return Json.MAPPER.createObjectNode();
+    }
+    JsonNode parsed;
+    try {
+      parsed = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      parsed = null;
+    }
+    if (parsed == null || !parsed.isObject()) {
+      throw invalid("'" + where + ".function.arguments' is not a JSON object", "messages");
+    }
+    return parsed;
+  }
+
+  /**
+   * The text of message content that is a string or an array of text parts (assistant refusal
+   * parts count as text); any other part type is a 400 naming where it is.
+   */
+  public static List<String> textParts(JsonNode content, String where, String backend) throws TranslationException {
+    if (content == null || content.isNull()) {
+      return List.of();
+    }
+    if (content.isTextual()) {
+      return List.of(content.asText());
+    }
+    requireArray(content, where);
+    List<String> texts = new ArrayList<>();
+    for (int j = 0; j < content.size(); j++) {
+      JsonNode part = content.get(j);
+      JsonNode typeNode = part.get("type");
+      String type = typeNode == null || typeNode.isNull() ? null : typeNode.asText();
+      if ("text".equals(type)) {
+        texts.add(part.path("text").asText());
+      } else if ("refusal".equals(type)) {
+        texts.add(part.path("refusal").asText());
+      } else {
+        throw invalid("content part type '" + type + "' in '" + where + "[" + j
+            + "]' is not supported here by the " + backend + " backend", "messages");
+      }
+    }
+    return texts;
+  }
+
+  /** A 400 unless {@code node} is an array; the parameter named is the path's first segment. */
+  public static void requireArray(JsonNode node, String where) throws TranslationException {
+    if (node == null || !node.isArray()) {
+      throw invalid("'" + where + "' must be an array", where.split("[\\[.]")[0]);
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.aigis.core.provider.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -207,23 +206,10 @@ final class ChatRequestTranslation {
     return blocks;
   }
 
-  /** OpenAI carries arguments as a JSON string; Anthropic wants the object itself. */
   private static JsonNode arguments(JsonNode arguments, String where) throws TranslationException {
-    String text = arguments == null || arguments.isNull() ? "" : arguments.asText();
-    if (text.isBlank()) {
-      return Json.MAPPER.createObjectNode();
-    }
-    JsonNode parsed;
-    try {
-      parsed = Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      parsed = null;
-    }
-    if (parsed == null || !parsed.isObject()) {
-      throw invalid("'" + where + ".function.arguments' is not a JSON object", "messages");
-    }
-    return parsed;
+    return PivotRequests.toolArguments(arguments, where);
   }
+
 
   private static ObjectNode toolResult(JsonNode message, String where) throws TranslationException {
     String id = text(message.get("tool_call_id"));
@@ -242,30 +228,10 @@ final class ChatRequestTranslation {
     return block;
   }
 
-  /** Text of a string or an array of text parts (assistant refusal parts count as text). */
   private static List<String> texts(JsonNode content, String where) throws TranslationException {
-    if (content == null || content.isNull()) {
-      return List.of();
-    }
-    if (content.isTextual()) {
-      return List.of(content.asText());
-    }
-    requireArray(content, where);
-    List<String> texts = new ArrayList<>();
-    for (int j = 0; j < content.size(); j++) {
-      JsonNode part = content.get(j);
-      String type = text(part.get("type"));
-      if ("text".equals(type)) {
-        texts.add(part.path("text").asText());
-      } else if ("refusal".equals(type)) {
-        texts.add(part.path("refusal").asText());
-      } else {
-        throw invalid("content part type '" + type + "' in '" + where + "[" + j
-            + "]' is not supported here by the Anthropic backend", "messages");
-      }
-    }
-    return texts;
+    return PivotRequests.textParts(content, where, "Anthropic");
   }
+
 
   // ---- tools, response format, sampling ----
 
@@ -387,10 +353,9 @@ final class ChatRequestTranslation {
   }
 
   private static void requireArray(JsonNode node, String where) throws TranslationException {
-    if (!node.isArray()) {
-      throw invalid("'" + where + "' must be an array", where.split("[\\[.]")[0]);
-    }
+    PivotRequests.requireArray(node, where);
   }
+
 
   private static TranslationException invalid(String message, String param) {
     return PivotRequests.invalid(message, param);

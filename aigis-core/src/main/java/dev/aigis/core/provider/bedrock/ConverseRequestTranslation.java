@@ -1,6 +1,5 @@
 package dev.aigis.core.provider.bedrock;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -171,20 +170,9 @@ final class ConverseRequestTranslation {
   }
 
   private static JsonNode arguments(JsonNode arguments, String where) throws TranslationException {
-    if (arguments == null || arguments.isNull() || arguments.asText().isBlank()) {
-      return Json.MAPPER.createObjectNode();
-    }
-    JsonNode parsed;
-    try {
-      parsed = Json.MAPPER.readTree(arguments.asText());
-    } catch (JsonProcessingException e) {
-      parsed = null;
-    }
-    if (parsed == null || !parsed.isObject()) {
-      throw invalid("'" + where + ".function.arguments' is not a JSON object", "messages");
-    }
-    return parsed;
+    return PivotRequests.toolArguments(arguments, where);
   }
+
 
   private static ObjectNode toolResult(JsonNode message, String where) throws TranslationException {
     String id = text(message.get("tool_call_id"));
@@ -204,28 +192,9 @@ final class ConverseRequestTranslation {
   }
 
   private static List<String> texts(JsonNode content, String where) throws TranslationException {
-    if (content == null || content.isNull()) {
-      return List.of();
-    }
-    if (content.isTextual()) {
-      return List.of(content.asText());
-    }
-    requireArray(content, where);
-    List<String> texts = new java.util.ArrayList<>();
-    for (int j = 0; j < content.size(); j++) {
-      JsonNode part = content.get(j);
-      String type = text(part.get("type"));
-      if ("text".equals(type)) {
-        texts.add(part.path("text").asText());
-      } else if ("refusal".equals(type)) {
-        texts.add(part.path("refusal").asText());
-      } else {
-        throw invalid("content part type '" + type + "' in '" + where + "[" + j
-            + "]' is not supported here by the Bedrock backend", "messages");
-      }
-    }
-    return texts;
+    return PivotRequests.textParts(content, where, "Bedrock");
   }
+
 
   // ---- inference and tool configuration ----
 
@@ -335,10 +304,9 @@ final class ConverseRequestTranslation {
   }
 
   private static void requireArray(JsonNode node, String where) throws TranslationException {
-    if (node == null || !node.isArray()) {
-      throw invalid("'" + where + "' must be an array", where.split("[\\[.]")[0]);
-    }
+    PivotRequests.requireArray(node, where);
   }
+
 
   static TranslationException invalid(String message, String param) {
     return PivotRequests.invalid(message, param);

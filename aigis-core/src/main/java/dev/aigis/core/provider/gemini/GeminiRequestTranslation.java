@@ -1,6 +1,5 @@
 package dev.aigis.core.provider.gemini;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -192,21 +191,9 @@ final class GeminiRequestTranslation {
   }
 
   private static JsonNode arguments(JsonNode arguments, String where) throws TranslationException {
-    String text = arguments == null || arguments.isNull() ? "" : arguments.asText();
-    if (text.isBlank()) {
-      return Json.MAPPER.createObjectNode();
-    }
-    JsonNode parsed;
-    try {
-      parsed = Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      parsed = null;
-    }
-    if (parsed == null || !parsed.isObject()) {
-      throw invalid("'" + where + ".function.arguments' is not a JSON object", "messages");
-    }
-    return parsed;
+    return PivotRequests.toolArguments(arguments, where);
   }
+
 
   private ObjectNode functionResponse(JsonNode message, String where) throws TranslationException {
     String id = text(message.get("tool_call_id"));
@@ -225,28 +212,9 @@ final class GeminiRequestTranslation {
   }
 
   private static List<String> texts(JsonNode content, String where) throws TranslationException {
-    if (content == null || content.isNull()) {
-      return List.of();
-    }
-    if (content.isTextual()) {
-      return List.of(content.asText());
-    }
-    requireArray(content, where);
-    var texts = new java.util.ArrayList<String>();
-    for (int j = 0; j < content.size(); j++) {
-      JsonNode part = content.get(j);
-      String type = text(part.get("type"));
-      if ("text".equals(type)) {
-        texts.add(part.path("text").asText());
-      } else if ("refusal".equals(type)) {
-        texts.add(part.path("refusal").asText());
-      } else {
-        throw invalid("content part type '" + type + "' in '" + where + "[" + j
-            + "]' is not supported here by the Gemini backend", "messages");
-      }
-    }
-    return texts;
+    return PivotRequests.textParts(content, where, "Gemini");
   }
+
 
   // ---- tools and generation config ----
 
@@ -398,10 +366,9 @@ final class GeminiRequestTranslation {
   }
 
   private static void requireArray(JsonNode node, String where) throws TranslationException {
-    if (!node.isArray()) {
-      throw invalid("'" + where + "' must be an array", where.split("[\\[.]")[0]);
-    }
+    PivotRequests.requireArray(node, where);
   }
+
 
   private static TranslationException invalid(String message, String param) {
     return PivotRequests.invalid(message, param);
