@@ -6,6 +6,8 @@ import dev.aigis.model.ConfigException;
 import dev.aigis.model.load.ConfigPipeline;
 import dev.aigis.model.snapshot.ConfigSnapshot;
 import dev.aigis.server.extproc.ExtProcServer;
+import dev.aigis.server.proxy.RuntimeConfig;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.aigis.server.processing.CompiledProcessing;
 import dev.aigis.server.processing.ProcessingCompiler;
 import java.io.IOException;
@@ -64,17 +66,27 @@ final class ExtProcCommand implements Callable<Integer> {
     if (!processing.gatewayPreRouting().containsKey(key) && !processing.gatewayPostRouting().containsKey(key)) {
       LOG.warn("no PayloadProcessor targets Gateway {}; every exchange passes through unchanged", key);
     }
+    var current = new AtomicReference<>(RuntimeConfig.compile(snapshot, processing));
     ExtProcServer server;
     try {
-      server = ExtProcServer.builder(processing, key).port(port).build().start();
+      server = ExtProcServer.builder(current::get, key).port(port).build().start();
     } catch (IOException | RuntimeException e) {
       System.err.println("aigis: cannot start the ext_proc server on port " + port + ": " + e.getMessage());
       channels.close();
       return 1;
     }
+    String gatewayKey = key;
+    // Watched like `aigis run -f`: a valid change applies to new streams, a refused one keeps the old.
+    ConfigWatcher watcher = ConfigWatcher.start(files, changed -> {
+      ExtProcServer.gatewayKey(changed, gatewayKey); // the Gateway must still exist
+      current.set(RuntimeConfig.compile(changed, new ProcessingCompiler(channels).compile(changed)));
+    });
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down");
+      if (watcher != null) {
+        watcher.close();
+      }
       server.close();
       channels.close();
       stopped.countDown();

@@ -8,7 +8,8 @@ import dev.aigis.model.snapshot.ResolvedBackend;
 import dev.aigis.server.admin.AdminServer;
 import dev.aigis.server.metrics.GatewayMetrics;
 import dev.aigis.server.processing.ProcessingCompiler;
-import dev.aigis.server.proxy.AiRequestHandler;
+import dev.aigis.server.proxy.HttpFrontDoor;
+import dev.aigis.core.exchange.BoundedWorkers;
 import dev.aigis.server.proxy.RuntimeConfig;
 import dev.aigis.server.proxy.UpstreamClients;
 import io.vertx.core.Vertx;
@@ -36,6 +37,9 @@ public final class GatewayServer implements AutoCloseable {
   private final ExtProcChannels extProcChannels = new ExtProcChannels();
   private final ProcessingCompiler processingCompiler = new ProcessingCompiler(extProcChannels);
   private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
+  /** CPU-heavy processor work runs here, never on an event loop; bounded so saturation fails fast. */
+  private final BoundedWorkers workers =
+      new BoundedWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()), 1024);
   private final ListenerManager listeners;
   private final AdminServer admin;
   private volatile boolean ready;
@@ -47,7 +51,7 @@ public final class GatewayServer implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
     this.clients = new UpstreamClients(vertx);
     this.listeners = new ListenerManager(vertx, options, loops,
-        port -> new AiRequestHandler(port, current::get, options, clients, metrics, vertx));
+        port -> new HttpFrontDoor(port, current::get, options, clients, metrics, vertx, workers));
     this.admin = new AdminServer(vertx, metrics, () -> ready);
   }
 
@@ -125,6 +129,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     clients.close();
     extProcChannels.close();
+    workers.close();
     await(vertx.close());
   }
 

@@ -1,7 +1,7 @@
 package dev.aigis.core.processing;
 
 import dev.aigis.core.api.GatewayError;
-import dev.aigis.core.api.OpenAiErrorRenderer;
+import dev.aigis.core.api.ErrorRenderer;
 import dev.aigis.core.processing.ProcessingObserver.Outcome;
 import dev.aigis.core.processing.ProcessingObserver.Stage;
 import java.io.ByteArrayOutputStream;
@@ -111,7 +111,7 @@ public final class ChainExchange implements AutoCloseable {
    * chunk is emitted by the time the stream ends.
    *
    * <p>{@code End} (from a processor, or a {@code FailClosed} failure, whose error is rendered as an
-   * OpenAI error event for SSE streams and an error body otherwise) stops the stream: chunks still
+   * error event in the caller's format for SSE streams and an error body otherwise) stops the stream: chunks still
    * held are discarded and later calls write nothing.
    */
   public CompletionStage<ChunkOutcome> responseChunk(ProcessedRequest request, ProcessedResponse response,
@@ -396,7 +396,7 @@ public final class ChainExchange implements AutoCloseable {
           observer.processed(chain.name(), p.name(), stage, Outcome.CONTINUED, nanos);
           yield true;
         }
-        case Verdict.ImmediateResponse r -> {
+        case Verdict.Immediate r -> {
           observer.processed(chain.name(), p.name(), stage, Outcome.RESPONDED, nanos);
           result.complete(new ChainOutcome.Respond(r));
           yield false;
@@ -561,7 +561,9 @@ public final class ChainExchange implements AutoCloseable {
         }
         return true;
       }
-      endWith(input.sseEvent() ? OpenAiErrorRenderer.INSTANCE.streamEvent(error) : OpenAiErrorRenderer.INSTANCE.body(error));
+      // In the caller's format: the context knows the client API (an Anthropic client gets an Anthropic error event).
+      ErrorRenderer errors = request.context().errors();
+      endWith(input.sseEvent() ? errors.streamEvent(error) : errors.body(error), error);
       return false;
     }
 
@@ -610,6 +612,10 @@ public final class ChainExchange implements AutoCloseable {
     }
 
     private void endWith(byte[] finalBytes) {
+      endWith(finalBytes, null);
+    }
+
+    private void endWith(byte[] finalBytes, GatewayError error) {
       streamEnded = true;
       for (int i = 0; i < queues.length; i++) {
         if (queues[i] != null) {
@@ -626,7 +632,7 @@ public final class ChainExchange implements AutoCloseable {
         bytes.writeBytes(finalBytes);
         all = bytes.toByteArray();
       }
-      result.complete(new ChunkOutcome.End(all));
+      result.complete(new ChunkOutcome.End(all, error));
     }
   }
 }

@@ -13,7 +13,7 @@ public sealed interface ChainOutcome {
 
   record Proceed() implements ChainOutcome {}
 
-  record Respond(Verdict.ImmediateResponse response) implements ChainOutcome {}
+  record Respond(Verdict.Immediate response) implements ChainOutcome {}
 
   record Fail(GatewayError error) implements ChainOutcome {}
 }

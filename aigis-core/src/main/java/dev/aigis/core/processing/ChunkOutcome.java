@@ -12,5 +12,10 @@ public sealed interface ChunkOutcome {
 
   record Write(List<byte[]> chunks) implements ChunkOutcome {}
 
-  record End(byte[] finalBytes) implements ChunkOutcome {}
+  /** {@code error} is set when a FailClosed failure ended it, so a front door that has not written the head yet can answer with the error's status instead. */
+  record End(byte[] finalBytes, dev.aigis.core.api.GatewayError error) implements ChunkOutcome {
+    public End(byte[] finalBytes) {
+      this(finalBytes, null);
+    }
+  }
 }

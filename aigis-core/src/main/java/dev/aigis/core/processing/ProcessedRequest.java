@@ -1,6 +1,7 @@
 package dev.aigis.core.processing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigis.core.exchange.ExchangeContext;
 import dev.aigis.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,13 +20,27 @@ public final class ProcessedRequest {
   private JsonNode json;
   private boolean bodyChanged;
   private String model;
+  private final ExchangeContext context;
 
+  /** A request outside any front door (tests, benchmarks): its context renders errors as OpenAI does. */
   public ProcessedRequest(String method, String path, MutableHeaders headers, byte[] body, String model) {
+    this(new ExchangeContext("-", dev.aigis.core.api.ApiEndpoint.PASSTHROUGH, null), method, path, headers, body, model);
+  }
+
+  public ProcessedRequest(ExchangeContext context, String method, String path, MutableHeaders headers, byte[] body,
+      String model) {
+    this.context = context;
+    context.attach(this);
     this.method = method;
     this.path = path;
     this.headers = headers;
     this.body = body;
     this.model = model;
+  }
+
+  /** The exchange this request belongs to: client API, route, attributes, pivot view, workers. */
+  public ExchangeContext context() {
+    return context;
   }
 
   public String method() {
@@ -59,6 +74,7 @@ public final class ProcessedRequest {
     this.body = body;
     this.json = null;
     this.bodyChanged = true;
+    context.bodyReplaced();
   }
 
   public boolean bodyChanged() {

@@ -17,9 +17,21 @@ public sealed interface Verdict {
 
   record Continue() implements Verdict {}
 
+  /** Verdicts that answer the client and stop the chain. */
+  sealed interface Immediate extends Verdict {
+    String detail();
+  }
+
   /**
    * ext_proc's ImmediateResponse: the client gets this status, headers and body; no later
    * processor runs and, before routing, no route is matched. {@code detail} is for logs and metrics.
    */
-  record ImmediateResponse(int status, Map<String, List<String>> headers, byte[] body, String detail) implements Verdict {}
+  record ImmediateResponse(int status, Map<String, List<String>> headers, byte[] body, String detail) implements Immediate {}
+
+  /**
+   * A structured answer (an OpenAI {@code chat.completion}, usage included) that the front door
+   * renders in the client's format, plain or as a well-formed stream when the client asked for
+   * one: what a cache hit or a canned guard answer needs without knowing the client's API.
+   */
+  record Answer(com.fasterxml.jackson.databind.node.ObjectNode completion, String detail) implements Immediate {}
 }

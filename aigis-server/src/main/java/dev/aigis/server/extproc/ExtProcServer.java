@@ -4,7 +4,10 @@ import dev.aigis.core.processing.ProcessingChain;
 import dev.aigis.core.processing.ProcessingObserver;
 import dev.aigis.model.Gateway;
 import dev.aigis.model.snapshot.ConfigSnapshot;
-import dev.aigis.server.processing.CompiledProcessing;
+import dev.aigis.core.exchange.BoundedWorkers;
+import dev.aigis.core.processing.Scheduler;
+import dev.aigis.server.proxy.RuntimeConfig;
+import java.util.function.Supplier;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -41,40 +44,61 @@ public final class ExtProcServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ExtProcServer.class.getName());
 
   /**
-   * @param maxRequestBodyBytes the most body bytes collected for a chain that needs the whole body
-   *     (413 above it for requests; a larger response passes through unprocessed)
+   * @param maxRequestBodyBytes the most request body bytes collected (413 above it)
+   * @param maxResponseBodyBytes the most response body bytes collected for a chain that needs the
+   *     whole body (above it the client gets a 502, as from the data plane: a guard is never bypassed)
    * @param maxEventBytes the largest SSE event handed to processors
    */
-  public record Limits(long maxRequestBodyBytes, int maxEventBytes) {
-    public static final Limits DEFAULT = new Limits(2 * 1024 * 1024, 1024 * 1024);
+  public record Limits(long maxRequestBodyBytes, long maxResponseBodyBytes, int maxEventBytes) {
+    public static final Limits DEFAULT = new Limits(2 * 1024 * 1024, 8 * 1024 * 1024, 1024 * 1024);
   }
 
   private final int requestedPort;
-  private final GatewayChains chains;
+  private final Supplier<ExtProcTarget> target;
   private final ProcessingObserver observer;
+  private final Scheduler scheduler;
   private final Limits limits;
   private final Duration shutdownGrace;
+  private final BoundedWorkers workers = new BoundedWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()), 1024);
   private Server server;
   private ExecutorService pool;
   private ScheduledThreadPoolExecutor timers;
 
   private ExtProcServer(Builder builder) {
     this.requestedPort = builder.port;
-    this.chains = new GatewayChains(builder.preRouting, builder.postRouting);
+    this.target = builder.target;
+    this.scheduler = builder.scheduler;
     this.observer = builder.observer;
     this.limits = builder.limits;
     this.shutdownGrace = builder.shutdownGrace;
   }
 
-  /** A server for the Gateway {@code namespace/name}'s chains (see {@link #gatewayKey}). */
-  public static Builder builder(CompiledProcessing processing, String gatewayKey) {
+  /**
+   * A server for the Gateway {@code namespace/name} (see {@link #gatewayKey}) of the configuration
+   * {@code config} supplies: each new stream runs on the configuration current when it starts, so a
+   * reload (swap what the supplier returns) applies without a restart. Routes are matched as in the
+   * data plane, so route filters, ExtensionRefs and route-level PostRouting chains run here too.
+   */
+  public static Builder builder(Supplier<RuntimeConfig> config, String gatewayKey) {
     Objects.requireNonNull(gatewayKey, "gatewayKey");
-    return new Builder(processing.gatewayPreRouting().get(gatewayKey), processing.gatewayPostRouting().get(gatewayKey));
+    var cache = new java.util.concurrent.atomic.AtomicReference<ExtProcTarget>();
+    var source = new java.util.concurrent.atomic.AtomicReference<RuntimeConfig>();
+    return new Builder(() -> {
+      RuntimeConfig current = config.get();
+      ExtProcTarget known = cache.get();
+      if (known == null || source.get() != current) {
+        known = ExtProcTarget.of(current, gatewayKey);
+        cache.set(known);
+        source.set(current);
+      }
+      return known;
+    });
   }
 
-  /** A server for the given chains; either may be null. */
+  /** A server for the given chains, without routes (route-level stages never run); either may be null. */
   public static Builder builder(ProcessingChain preRouting, ProcessingChain postRouting) {
-    return new Builder(preRouting, postRouting);
+    ExtProcTarget target = ExtProcTarget.ofChains(preRouting, postRouting);
+    return new Builder(() -> target);
   }
 
   /**
@@ -115,7 +139,8 @@ public final class ExtProcServer implements AutoCloseable {
     pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("aigis-extproc-"));
     timers = new ScheduledThreadPoolExecutor(1, daemon("aigis-extproc-timer-"));
     timers.setRemoveOnCancelPolicy(true);
-    var service = new ExtProcService(chains, pool, new ExecutorScheduler(timers), observer, limits);
+    var service = new ExtProcService(target, pool, scheduler != null ? scheduler : new ExecutorScheduler(timers), observer,
+        workers, limits);
     try {
       server = Grpc.newServerBuilderForPort(requestedPort, InsecureServerCredentials.create())
           .executor(pool)
@@ -128,7 +153,7 @@ public final class ExtProcServer implements AutoCloseable {
       server = null;
       throw e;
     }
-    LOG.log(System.Logger.Level.INFO, "ext_proc server on port {0} for chains {1}", Integer.toString(port()), chains);
+    LOG.log(System.Logger.Level.INFO, "ext_proc server on port {0}", Integer.toString(port()));
     return this;
   }
 
@@ -164,6 +189,7 @@ public final class ExtProcServer implements AutoCloseable {
     } finally {
       pool.shutdownNow();
       timers.shutdownNow();
+      workers.close();
     }
   }
 
@@ -178,16 +204,21 @@ public final class ExtProcServer implements AutoCloseable {
 
   /** Settings; every one has a default except the chains. */
   public static final class Builder {
-    private final ProcessingChain preRouting;
-    private final ProcessingChain postRouting;
+    private final Supplier<ExtProcTarget> target;
+    private Scheduler scheduler;
     private int port;
     private ProcessingObserver observer = ProcessingObserver.NONE;
     private Limits limits = Limits.DEFAULT;
     private Duration shutdownGrace = Duration.ofSeconds(5);
 
-    private Builder(ProcessingChain preRouting, ProcessingChain postRouting) {
-      this.preRouting = preRouting;
-      this.postRouting = postRouting;
+    private Builder(Supplier<ExtProcTarget> target) {
+      this.target = target;
+    }
+
+    /** Times processor timeouts; a shared timer thread by default, a manual one in tests. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = scheduler;
+      return this;
     }
 
     /** The port to listen on (all interfaces); 0, the default, picks a free one. */
@@ -206,7 +237,7 @@ public final class ExtProcServer implements AutoCloseable {
     }
 
     public Builder limits(Limits limits) {
-      if (limits.maxRequestBodyBytes() <= 0 || limits.maxEventBytes() <= 0) {
+      if (limits.maxRequestBodyBytes() <= 0 || limits.maxResponseBodyBytes() <= 0 || limits.maxEventBytes() <= 0) {
         throw new IllegalArgumentException("limits must be positive: " + limits);
       }
       this.limits = limits;

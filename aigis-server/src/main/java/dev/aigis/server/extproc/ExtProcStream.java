@@ -2,7 +2,26 @@ package dev.aigis.server.extproc;
 
 import com.google.protobuf.ByteString;
 import dev.aigis.core.api.GatewayError;
-import dev.aigis.core.api.OpenAiErrorRenderer;
+import dev.aigis.core.api.ApiEndpoint;
+import dev.aigis.core.backend.EventSink;
+import dev.aigis.core.backend.ResponseDecoder;
+import dev.aigis.core.backend.UsageDecoders;
+import dev.aigis.core.exchange.ExchangeContext;
+import dev.aigis.core.exchange.ExchangeSummary;
+import dev.aigis.core.exchange.PipelineRun;
+import dev.aigis.core.exchange.StructuredAnswers;
+import dev.aigis.core.exchange.Workers;
+import dev.aigis.core.openai.OpenAiRequest;
+import dev.aigis.core.openai.OpenAiRequestInspector;
+import dev.aigis.core.openai.RequestRejected;
+import dev.aigis.core.processing.ProcessingObserver;
+import dev.aigis.core.processing.Scheduler;
+import dev.aigis.core.processing.Verdict;
+import dev.aigis.core.provider.InboundCodecs;
+import dev.aigis.core.provider.TranslationException;
+import dev.aigis.core.usage.TokenUsage;
+import java.time.Duration;
+import java.util.SplittableRandom;
 import dev.aigis.core.processing.BodyMode;
 import dev.aigis.core.processing.ChainOutcome;
 import dev.aigis.core.processing.ChunkOutcome;
@@ -42,8 +61,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One ext_proc stream, which Envoy opens per HTTP exchange: maps its messages onto a
- * {@link GatewayExchange} and answers each in order.
+ * One ext_proc stream, which Envoy opens per HTTP exchange: a thin adapter that maps its messages
+ * onto a {@link PipelineRun} of the Gateway's exchange pipeline (the same stages the data plane
+ * runs: the model-header step, PreRouting, the routing barrier, route filters and ExtensionRefs,
+ * PostRouting) and answers each message in order.
  *
  * <p>Request: the chain runs once, on the whole request. Without a body to wait for (the chain
  * needs none, or {@code end_of_stream} on the headers) it runs at {@code request_headers}.
@@ -77,11 +98,14 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
 
   private enum RequestState { HEADERS, BODY, DONE }
 
-  private final GatewayChains chains;
+  private final ExtProcTarget target;
   private final ServerCallStreamObserver<ProcessingResponse> out;
   private final SerialExecutor executor;
-  private final GatewayExchange exchange;
+  private final Scheduler scheduler;
+  private final ProcessingObserver observer;
+  private final Workers workers;
   private final ExtProcServer.Limits limits;
+  private final long startNanos = System.nanoTime();
 
   // Everything below is touched only by tasks on the serial executor.
   private final ArrayDeque<ProcessingRequest> inbox = new ArrayDeque<>(2);
@@ -90,13 +114,18 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
   private boolean finished;
   private boolean observability;
   private boolean immediateSent;
+  private int finalStatus;
+  private String errorCode;
 
   private RequestState requestState = RequestState.HEADERS;
   private String method = "";
   private String originalPath = "";
   private String query = "";
+  private String authority;
   private HeaderList requestHeaders = new HeaderList();
   private Map<String, List<String>> requestBefore = Map.of();
+  private ExchangeContext context;
+  private PipelineRun run;
   private ProcessedRequest request;
   private ByteArrayOutputStream body;
   /** Body messages (request or response) collected but not answered yet. */
@@ -105,17 +134,19 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
   private ProcessedResponse response;
   private boolean sse;
   private SseDecoder decoder;
+  private ResponseDecoder usageTap;
   private final List<byte[]> decoded = new ArrayList<>(4);
   private byte[] sseTail = EMPTY;
   private boolean responseEnded;
-  private boolean responsePassThrough;
 
-  ExtProcStream(GatewayChains chains, ServerCallStreamObserver<ProcessingResponse> out, SerialExecutor executor,
-      GatewayExchange exchange, ExtProcServer.Limits limits) {
-    this.chains = chains;
+  ExtProcStream(ExtProcTarget target, ServerCallStreamObserver<ProcessingResponse> out, SerialExecutor executor,
+      Scheduler scheduler, ProcessingObserver observer, Workers workers, ExtProcServer.Limits limits) {
+    this.target = target;
     this.out = out;
     this.executor = executor;
-    this.exchange = exchange;
+    this.scheduler = scheduler;
+    this.observer = observer;
+    this.workers = workers;
     this.limits = limits;
     // Also makes onNext after a cancellation a no-op instead of an exception.
     out.setOnCancelHandler(() -> executor.execute(this::cancelled));
@@ -154,7 +185,7 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
       if (next == null) {
         if (halfClosed) {
           finished = true;
-          exchange.close();
+          end();
           out.onCompleted();
         }
         return;
@@ -190,7 +221,11 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     if (!finished) {
       finished = true;
       inbox.clear();
-      exchange.close();
+      if (finalStatus == 0) {
+        finalStatus = 499;
+        errorCode = "client_closed";
+      }
+      end();
     }
   }
 
@@ -202,8 +237,24 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     LOG.log(System.Logger.Level.ERROR, "ext_proc stream failed", e);
     finished = true;
     inbox.clear();
-    exchange.close();
+    finalStatus = 500;
+    errorCode = "internal_error";
+    end();
     out.onError(Status.INTERNAL.withDescription("aigis ext_proc: " + e.getClass().getSimpleName()).asRuntimeException());
+  }
+
+  /** Closes the chains' states and tells the completion hooks, once. */
+  private void end() {
+    if (run != null) {
+      run.close();
+    }
+    if (context != null && !context.completed()) {
+      TokenUsage usage = usageTap == null ? null : usageTap.usage();
+      context.complete(new ExchangeSummary(context.requestId(), finalStatus == 0 ? 200 : finalStatus,
+          usage == null ? TokenUsage.NONE : usage, context.model(), context.route() == null ? null : context.routeName(),
+          context.backend() == null ? null : context.backendName(), errorCode, Duration.ofNanos(System.nanoTime() - startNanos),
+          null, context.attributes().snapshot()));
+    }
   }
 
   private void send(ProcessingResponse.Builder response) {
@@ -236,7 +287,6 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
 
   private CompletionStage<Void> requestHeaders(HttpHeaders message) {
     String path = "/";
-    String authority = null;
     requestHeaders = new HeaderList();
     for (HeaderValue header : message.getHeaders().getHeadersList()) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
@@ -259,7 +309,12 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     originalPath = q < 0 ? path : path.substring(0, q);
     query = q < 0 ? "" : path.substring(q);
     requestBefore = HeaderDiff.snapshot(requestHeaders);
-    if (chains.requestBodyBuffered() && !message.getEndOfStream()) {
+    String requestId = requestHeaders.get("x-request-id");
+    ApiEndpoint endpoint = ApiEndpoint.of(originalPath);
+    context = new ExchangeContext(requestId != null ? requestId : "extproc-" + Long.toHexString(startNanos), endpoint, workers);
+    // The model routes the request: a model endpoint's body is read as the data plane reads it.
+    boolean needBody = target.needs().requestBodyBuffered() || endpoint.requiresModel();
+    if (needBody && !message.getEndOfStream()) {
       requestState = RequestState.BODY;
       body = new ByteArrayOutputStream();
       send(ProcessingResponse.newBuilder()
@@ -268,14 +323,7 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
       return DONE;
     }
     requestState = RequestState.DONE;
-    request = new ProcessedRequest(method, originalPath, requestHeaders, null, null);
-    return exchange.request(request).thenAccept(outcome -> {
-      if (outcome instanceof ChainOutcome.Proceed) {
-        send(ProcessingResponse.newBuilder().setRequestHeaders(HeadersResponse.newBuilder().setResponse(requestMutations())));
-      } else {
-        immediate(outcome);
-      }
-    });
+    return runRequest(null, 0, true);
   }
 
   /**
@@ -283,13 +331,14 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
    * BUFFERED, the response as the chains need it, no trailers.
    */
   private ProcessingMode modeOverride() {
-    boolean responseHeaders = chains.responseHeaders() || chains.responseBody() != BodyMode.NONE;
+    ExtProcTarget.Needs needs = target.needs();
+    boolean responseHeaders = needs.responseHeaders() || needs.responseBody() != BodyMode.NONE;
     return ProcessingMode.newBuilder()
         .setRequestHeaderMode(HeaderSendMode.SEND)
         .setRequestBodyMode(BodySendMode.BUFFERED)
         .setRequestTrailerMode(HeaderSendMode.SKIP)
         .setResponseHeaderMode(responseHeaders ? HeaderSendMode.SEND : HeaderSendMode.SKIP)
-        .setResponseBodyMode(switch (chains.responseBody()) {
+        .setResponseBodyMode(switch (needs.responseBody()) {
           case NONE -> BodySendMode.NONE;
           case BUFFERED -> BodySendMode.BUFFERED;
           case STREAMED -> BodySendMode.STREAMED;
@@ -326,27 +375,58 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     });
   }
 
-  /** Runs the chain on the collected body and answers the held body messages, the mutations with the last. */
+  /** Runs the pipeline on the collected body and answers the held body messages, the mutations with the last. */
   private CompletionStage<Void> finishRequest() {
     requestState = RequestState.DONE;
-    byte[] bytes = body.toByteArray();
-    body = null;
     int held = heldMessages;
+    // No body message came (Envoy went on to the response): the request had no body to read.
+    byte[] bytes = held == 0 && body.size() == 0 ? null : body.toByteArray();
+    body = null;
     heldMessages = 0;
-    request = new ProcessedRequest(method, originalPath, requestHeaders, bytes, null);
-    request.setModel(request.json().path("model").textValue());
-    return exchange.request(request).thenAccept(outcome -> {
+    return runRequest(bytes, held, false);
+  }
+
+  /**
+   * Reads the body as the data plane does (malformed JSON or a model endpoint without a model is
+   * a 400 in the caller's format), runs the pipeline, and answers: on the request headers when
+   * {@code onHeaders}, otherwise on the {@code held} body messages (none when Envoy sent no body
+   * and went on to the response: the headers were already answered).
+   */
+  private CompletionStage<Void> runRequest(byte[] bytes, int held, boolean onHeaders) {
+    OpenAiRequest inspected = OpenAiRequest.EMPTY;
+    ApiEndpoint endpoint = context.endpoint();
+    if (bytes != null && bytes.length > 0 && (endpoint.requiresModel() || isJson(requestHeaders.get("content-type")))) {
+      try {
+        inspected = OpenAiRequestInspector.inspect(bytes);
+      } catch (RequestRejected rejected) {
+        immediate(new ChainOutcome.Fail(rejected.error()));
+        return DONE;
+      }
+    }
+    if (endpoint.requiresModel() && bytes != null && inspected.model() == null) {
+      immediate(new ChainOutcome.Fail(new GatewayError.InvalidRequest("You must provide a model parameter", "model")));
+      return DONE;
+    }
+    request = new ProcessedRequest(context, method, originalPath, requestHeaders, bytes, inspected.model());
+    run = target.pipeline().start(context, executor, scheduler, observer);
+    var barrier = target.barrier(context, authority != null ? authority : requestHeaders.get("host"),
+        query.isEmpty() ? null : query.substring(1), new SplittableRandom());
+    return run.request(request, barrier).thenAccept(outcome -> {
       if (!(outcome instanceof ChainOutcome.Proceed)) {
         immediate(outcome);
+        return;
+      }
+      if (onHeaders) {
+        send(ProcessingResponse.newBuilder().setRequestHeaders(HeadersResponse.newBuilder().setResponse(requestMutations())));
+        return;
+      }
+      if (held == 0) {
+        LOG.log(System.Logger.Level.DEBUG, "request ended without a body message; mutations have no message to ride on");
         return;
       }
       boolean replace = request.bodyChanged();
       for (int i = 0; i < held - 1; i++) {
         send(ProcessingResponse.newBuilder().setRequestBody(replace ? clearBody() : BodyResponse.getDefaultInstance()));
-      }
-      if (held == 0) {
-        LOG.log(System.Logger.Level.DEBUG, "request ended without a body message; mutations have no message to ride on");
-        return;
       }
       CommonResponse.Builder common = requestMutations();
       if (replace) {
@@ -362,12 +442,21 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     });
   }
 
-  /** Header and path changes the chain made; any of them clears the route cache (routing may read them). */
+  private static boolean isJson(String contentType) {
+    return contentType != null && contentType.regionMatches(true, 0, "application/json", 0, 16);
+  }
+
+  /** Header and path changes the pipeline made; any of them clears the route cache (routing may read them). */
   private CommonResponse.Builder requestMutations() {
     HeaderMutation.Builder mutation = HeaderMutation.newBuilder();
     boolean changed = HeaderDiff.diff(requestBefore, HeaderDiff.snapshot(request.headers()), REQUEST_OWNED, mutation);
     if (!request.path().equals(originalPath)) {
       mutation.addSetHeaders(HeaderDiff.overwrite(":path", request.path() + query));
+      changed = true;
+    }
+    String host = context.hostOverride();
+    if (host != null) {
+      mutation.addSetHeaders(HeaderDiff.overwrite(":authority", host));
       changed = true;
     }
     CommonResponse.Builder common = CommonResponse.newBuilder();
@@ -387,7 +476,11 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
       late = finishRequest();
     } else if (request == null) {
       // request_header_mode SKIP: the request stages never ran.
-      request = new ProcessedRequest(method, originalPath, requestHeaders, null, null);
+      if (context == null) {
+        context = new ExchangeContext("extproc-" + Long.toHexString(startNanos), ApiEndpoint.PASSTHROUGH, workers);
+      }
+      request = new ProcessedRequest(context, method, originalPath, requestHeaders, null, null);
+      run = target.pipeline().start(context, executor, scheduler, observer);
     }
     return late.thenCompose(v -> immediateSent ? DONE : runResponseHeaders(message));
   }
@@ -406,21 +499,26 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     Map<String, List<String>> before = HeaderDiff.snapshot(headers);
     String contentType = headers.get("content-type");
     sse = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    if (status / 100 == 2 && context.endpoint().operationName() != null) {
+      usageTap = dev.aigis.core.backend.UsageDecoders.forClient(context.endpoint(), contentType, "upstream");
+    }
     boolean hasBody = !message.getEndOfStream();
     int originalStatus = status;
+    finalStatus = status;
     response = new ProcessedResponse(status, headers);
-    return exchange.responseHeaders(request, response).thenAccept(outcome -> {
+    return run.responseHeaders(response).thenAccept(outcome -> {
       if (!(outcome instanceof ChainOutcome.Proceed)) {
         immediate(outcome);
         return;
       }
+      finalStatus = response.status();
       HeaderMutation.Builder mutation = HeaderMutation.newBuilder();
       boolean changed = HeaderDiff.diff(before, HeaderDiff.snapshot(headers), RESPONSE_OWNED, mutation);
       if (response.status() != originalStatus) {
         mutation.addSetHeaders(HeaderDiff.overwrite(":status", Integer.toString(response.status())));
         changed = true;
       }
-      if (hasBody && chains.responseBody() != BodyMode.NONE && headers.get("content-length") != null) {
+      if (hasBody && run.responseBody() != BodyMode.NONE && headers.get("content-length") != null) {
         // Processors may change the length; a whole body sent in one message gets it back (below).
         mutation.addRemoveHeaders("content-length");
         changed = true;
@@ -441,36 +539,53 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     }
   }
 
+  /** Reads usage from the answer as it passes (the data plane's reader for the client's API); a tap, never a filter. */
+  private void tapUsage(byte[] bytes, boolean eos) {
+    if (usageTap == null) {
+      return;
+    }
+    EventSink ignore = (b, p) -> { };
+    try {
+      usageTap.bytes(bytes, ignore);
+      if (eos) {
+        usageTap.end(ignore);
+      }
+    } catch (TranslationException | RuntimeException e) {
+      // A broken answer: usage stays what was read so far; the chains see the bytes as they are.
+    }
+    TokenUsage usage = usageTap.usage();
+    if (usage != null && response != null) {
+      response.setUsage(usage);
+    }
+  }
+
   private CompletionStage<Void> responseBody(HttpBody message) {
     if (responseEnded) {
       send(ProcessingResponse.newBuilder().setResponseBody(clearBody()));
       return DONE;
     }
-    if (chains.responseBody() == BodyMode.NONE || response == null || responsePassThrough) {
+    byte[] bytes = message.getBody().toByteArray();
+    boolean eos = message.getEndOfStream();
+    tapUsage(bytes, eos);
+    if (run == null || response == null || run.responseBody() == BodyMode.NONE) {
       send(ProcessingResponse.newBuilder().setResponseBody(BodyResponse.getDefaultInstance()));
       return DONE;
     }
-    byte[] bytes = message.getBody().toByteArray();
-    boolean eos = message.getEndOfStream();
     if (sse) {
       return sseBody(bytes, eos);
     }
-    if (chains.responseBody() == BodyMode.BUFFERED) {
+    if (run.responseBody() == BodyMode.BUFFERED) {
       if (body == null) {
         body = new ByteArrayOutputStream();
       }
       body.writeBytes(bytes);
       heldMessages++;
-      if (body.size() > limits.maxRequestBodyBytes()) {
-        // Too large to hand over whole: let it through untouched rather than hold it all.
-        LOG.log(System.Logger.Level.WARNING, "response body over {0} bytes passed through unprocessed",
-            limits.maxRequestBodyBytes());
-        responsePassThrough = true;
-        for (int i = 0; i < heldMessages; i++) {
-          send(ProcessingResponse.newBuilder().setResponseBody(BodyResponse.getDefaultInstance()));
-        }
-        heldMessages = 0;
+      if (body.size() > limits.maxResponseBodyBytes()) {
+        // Too large to hand over whole: fail as the data plane does, never let it bypass the chains.
         body = null;
+        heldMessages = 0;
+        immediate(new ChainOutcome.Fail(new GatewayError.UpstreamProtocolError("upstream",
+            "response body exceeds the " + limits.maxResponseBodyBytes() + " bytes response processors can buffer")));
         return DONE;
       }
       if (!eos) {
@@ -495,7 +610,7 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     } catch (SseException e) {
       GatewayError error = new GatewayError.UpstreamProtocolError("upstream", e.getMessage());
       responseEnded = true;
-      answerChunks(OpenAiErrorRenderer.INSTANCE.streamEvent(error), 1, bytes, false);
+      answerChunks(context.errors().streamEvent(error), 1, bytes, false);
       return DONE;
     }
     // The decoder holds the unfinished event; keep its bytes too, to pass on if the stream ends mid-event.
@@ -520,27 +635,32 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     return runChunks(chunks, 1, bytes);
   }
 
-  /** Passes {@code chunks} through the chains one after the other and answers the {@code held} messages. */
+  /** Passes {@code chunks} through the pipeline one after the other and answers the {@code held} messages. */
   private CompletionStage<Void> runChunks(List<ResponseChunk> chunks, int held, byte[] original) {
     var emitted = new ByteArrayOutputStream(original.length);
-    CompletionStage<Boolean> ended = CompletableFuture.completedFuture(false);
+    CompletionStage<ChunkOutcome.End> ended = CompletableFuture.completedFuture(null);
     for (ResponseChunk chunk : chunks) {
-      ended = ended.thenCompose(stop -> stop ? CompletableFuture.completedFuture(true)
-          : exchange.responseChunk(request, response, chunk).thenApply(outcome -> switch (outcome) {
+      ended = ended.thenCompose(stop -> stop != null ? CompletableFuture.completedFuture(stop)
+          : run.responseChunk(response, chunk).thenApply(outcome -> switch (outcome) {
             case ChunkOutcome.Write write -> {
               write.chunks().forEach(emitted::writeBytes);
-              yield false;
+              yield null;
             }
-            case ChunkOutcome.End end -> {
-              emitted.writeBytes(end.finalBytes());
-              yield true;
-            }
+            case ChunkOutcome.End end -> end;
           }));
     }
     return ended.thenAccept(stop -> {
-      responseEnded |= stop;
+      if (stop != null && stop.error() != null && !sse) {
+        // A buffered answer failed in the chains: the client gets the error's status, as in the data plane.
+        immediate(new ChainOutcome.Fail(stop.error()));
+        return;
+      }
+      if (stop != null) {
+        emitted.writeBytes(stop.finalBytes());
+        responseEnded = true;
+      }
       boolean whole = held == 1 && chunks.size() == 1 && chunks.getFirst().endOfStream() && !chunks.getFirst().sseEvent()
-          && chains.responseBody() == BodyMode.BUFFERED;
+          && run.responseBody() == BodyMode.BUFFERED;
       answerChunks(emitted.toByteArray(), held, original, whole);
     });
   }
@@ -581,22 +701,40 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
 
   // ---- immediate responses ----
 
+  /** Answers the client now, in its own API's format: a processor's answer or the pipeline's error. */
   private void immediate(ChainOutcome outcome) {
     ImmediateResponse.Builder reply = ImmediateResponse.newBuilder();
     switch (outcome) {
-      case ChainOutcome.Respond(var r) -> {
+      case ChainOutcome.Respond(Verdict.ImmediateResponse r) -> {
         reply.setStatus(HttpStatus.newBuilder().setCodeValue(r.status()))
             .setHeaders(HeaderDiff.immediate(r.headers()))
             .setDetails(details(r.detail() == null ? "aigis_processor_response" : r.detail()));
         if (r.body() != null) {
           reply.setBody(ByteString.copyFrom(r.body()));
         }
+        finalStatus = r.status();
+        errorCode = "processor_response";
       }
-      case ChainOutcome.Fail(var error) -> reply
-          .setStatus(HttpStatus.newBuilder().setCodeValue(error.status()))
-          .setHeaders(HeaderDiff.immediate(Map.of("content-type", List.of(OpenAiErrorRenderer.INSTANCE.contentType()))))
-          .setBody(ByteString.copyFrom(OpenAiErrorRenderer.INSTANCE.body(error)))
-          .setDetails(details("aigis_" + error.code()));
+      case ChainOutcome.Respond(Verdict.Answer answer) -> {
+        boolean stream = request != null && request.json().path("stream").asBoolean(false);
+        var rendered = StructuredAnswers.render(InboundCodecs.of(context.endpoint()), answer.completion(), stream,
+            request != null && request.json().path("stream_options").path("include_usage").asBoolean(false));
+        reply.setStatus(HttpStatus.newBuilder().setCodeValue(200))
+            .setHeaders(HeaderDiff.immediate(Map.of("content-type", List.of(rendered.contentType()))))
+            .setBody(ByteString.copyFrom(rendered.body()))
+            .setDetails(details(answer.detail() == null ? "aigis_processor_answer" : answer.detail()));
+        finalStatus = 200;
+        errorCode = "processor_response";
+      }
+      case ChainOutcome.Fail(var error) -> {
+        var errors = context != null ? context.errors() : ExchangeContext.errorsFor(ApiEndpoint.of(originalPath));
+        reply.setStatus(HttpStatus.newBuilder().setCodeValue(error.status()))
+            .setHeaders(HeaderDiff.immediate(Map.of("content-type", List.of(errors.contentType()))))
+            .setBody(ByteString.copyFrom(errors.body(error)))
+            .setDetails(details("aigis_" + error.code()));
+        finalStatus = error.status();
+        errorCode = error.code();
+      }
       case ChainOutcome.Proceed p -> throw new IllegalArgumentException("not an immediate response");
     }
     immediateSent = true;

@@ -1,15 +1,17 @@
 package dev.aigis.server.proxy;
 
 import dev.aigis.core.api.GatewayError;
-import dev.aigis.model.route.RouteFilter;
+import dev.aigis.core.exchange.ExchangeSummary;
+import dev.aigis.core.usage.TokenUsage;
+import java.time.Duration;
 import dev.aigis.server.metrics.GatewayMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * The one place an exchange ends: it renders gateway errors, applies the route's response header
- * filters, and records metrics and the access-log line exactly once per request.
+ * The one place an exchange ends: it renders gateway errors in the caller's format, records metrics
+ * and the access-log line, and calls the exchange's completion hooks, exactly once per request.
  */
 final class ExchangeCompletion {
 
@@ -24,20 +26,20 @@ final class ExchangeCompletion {
   }
 
   /**
-   * What every response head gets from the gateway: the route's response header filters and, when
-   * enabled, the debug headers naming the route, the backend and the processors that ran.
+   * What every response head gets from the gateway: when enabled, the debug headers naming the
+   * route, the backend and the processors that ran. (The route's response header filters are
+   * built-in processors of the exchange's pipeline.)
    */
   void decorate(Exchange exchange, HttpServerResponse response) {
-    applyResponseFilters(exchange, response);
     if (debugHeaders) {
-      if (exchange.match != null) {
+      if (exchange.match() != null) {
         response.headers().set("x-aigis-route", exchange.routeName());
       }
-      if (exchange.backend != null) {
+      if (exchange.backend() != null) {
         response.headers().set("x-aigis-backend", exchange.backendName());
       }
-      if (!exchange.chains.isEmpty()) {
-        response.headers().set("x-aigis-processors", exchange.processorsThatRan());
+      if (exchange.run != null && exchange.run.ranConfiguredChains()) {
+        response.headers().set("x-aigis-processors", exchange.run.processorsThatRan());
       }
     }
   }
@@ -51,7 +53,7 @@ final class ExchangeCompletion {
     HttpServerResponse response = exchange.request.response();
     if (response.headWritten()) {
       if (!response.ended() && !response.closed()) {
-        byte[] event = exchange.errors.streamEvent(error);
+        byte[] event = exchange.errors().streamEvent(error);
         exchange.bytesOut += event.length;
         response.end(Buffer.buffer(event));
       }
@@ -60,10 +62,10 @@ final class ExchangeCompletion {
       done(exchange, error.status());
       return;
     }
-    byte[] body = exchange.errors.body(error);
+    byte[] body = exchange.errors().body(error);
     exchange.bytesOut += body.length;
     response.setStatusCode(error.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, exchange.errors.contentType())
+        .putHeader(HttpHeaders.CONTENT_TYPE, exchange.errors().contentType())
         .putHeader("x-request-id", exchange.requestId);
     decorate(exchange, response);
     response.end(Buffer.buffer(body));
@@ -88,29 +90,22 @@ final class ExchangeCompletion {
     done(exchange, exchange.request.response().getStatusCode());
   }
 
-  static void applyResponseFilters(Exchange exchange, HttpServerResponse response) {
-    if (exchange.match == null) {
-      return;
-    }
-    for (RouteFilter filter : exchange.match.rule().filters()) {
-      if (filter instanceof RouteFilter.ResponseHeaderModifier m) {
-        HeaderFilters.apply(m.modifier(), response.headers());
-      }
-    }
-  }
-
   private void done(Exchange exchange, int status) {
     if (!exchange.markFinished()) {
       return;
     }
-    exchange.closeChains();
+    if (exchange.run != null) {
+      exchange.run.close();
+    }
     long duration = System.nanoTime() - exchange.startNanos;
-    String model = exchange.routedModel == null ? "" : exchange.routedModel;
+    String routedModel = exchange.match() == null ? null : exchange.context.model();
+    String model = routedModel == null ? "" : routedModel;
     metrics.recordRequest(
         new GatewayMetrics.RequestLabels(exchange.routeName(), exchange.backendName(), model, status), duration);
     String operation = exchange.endpoint.operationName();
-    if (operation != null && exchange.backend != null && status < 400 && exchange.errorCode == null) {
-      String provider = switch (exchange.backend.backend().backend().schema()) { // gen_ai.provider.name values
+    if (operation != null && exchange.backend() != null && exchange.backend().resolved() && status < 400
+        && exchange.errorCode == null) {
+      String provider = switch (exchange.backend().backend().backend().schema()) { // gen_ai.provider.name values
         case OpenAI -> "openai";
         case AzureOpenAI -> "azure.ai.openai";
         case Anthropic -> "anthropic";
@@ -124,10 +119,15 @@ final class ExchangeCompletion {
     if (accessLog) {
       AccessLog.write(new ExchangeRecord(
           exchange.startEpochMillis, exchange.requestId, exchange.request.method().name(), exchange.request.path(),
-          status, duration, exchange.ttftNanos, exchange.match == null ? null : exchange.routeName(),
-          exchange.backend == null ? null : exchange.backendName(), exchange.routedModel, operation,
+          status, duration, exchange.ttftNanos, exchange.match() == null ? null : exchange.routeName(),
+          exchange.backend() == null ? null : exchange.backendName(), routedModel, operation,
           exchange.body.stream(), exchange.upstreamStatus, exchange.usage, exchange.bytesIn, exchange.bytesOut,
           exchange.errorCode));
     }
+    exchange.context.complete(new ExchangeSummary(exchange.requestId, status,
+        exchange.usage == null ? TokenUsage.NONE : exchange.usage, routedModel,
+        exchange.match() == null ? null : exchange.routeName(), exchange.backend() == null ? null : exchange.backendName(),
+        exchange.errorCode, Duration.ofNanos(duration), exchange.ttftNanos < 0 ? null : Duration.ofNanos(exchange.ttftNanos),
+        exchange.context.attributes().snapshot()));
   }
 }

@@ -13,10 +13,10 @@ import java.util.Optional;
  * Every listener bound to one port (Gateway API lets several listeners share a port when their
  * hostnames differ), ordered most specific hostname first, each with its compiled router.
  */
-final class PortRoutes {
+public final class PortRoutes {
 
   /** A listener, the Gateway it belongs to ({@code namespace/name}) and its compiled router. */
-  record ListenerRouter(String gateway, Listener listener, Router router) {}
+  public record ListenerRouter(String gateway, Listener listener, Router router) {}
 
   private final List<ListenerRouter> listeners;
   private final List<String> models;
@@ -24,6 +24,10 @@ final class PortRoutes {
   PortRoutes(List<ListenerRouter> listeners, List<String> models) {
     this.listeners = listeners.stream().sorted(Comparator.comparingInt(PortRoutes::specificity).reversed()).toList();
     this.models = List.copyOf(models);
+  }
+
+  List<ListenerRouter> listeners() {
+    return listeners;
   }
 
   /** Models the routes on this port serve, for {@code GET /v1/models}. */
@@ -69,7 +73,7 @@ final class PortRoutes {
     return host.equals(pattern);
   }
 
-  static String normalise(String host) {
+  public static String normalise(String host) {
     if (host == null) {
       return null;
     }

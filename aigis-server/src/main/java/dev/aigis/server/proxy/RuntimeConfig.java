@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import dev.aigis.core.exchange.ExchangePipeline;
 
 /**
  * A configuration snapshot compiled for the data plane: routers per port. Immutable; the handler
@@ -23,25 +25,40 @@ public final class RuntimeConfig {
   private final ConfigSnapshot snapshot;
   private final Map<Integer, PortRoutes> ports;
   private final CompiledProcessing processing;
-  private final boolean processingNeedsBody;
+  private final boolean requestBodyNeeded;
+  /** One pipeline per Gateway ({@code namespace/name}), built on first use. */
+  private final Map<String, ExchangePipeline> pipelines = new ConcurrentHashMap<>();
 
   private RuntimeConfig(ConfigSnapshot snapshot, Map<Integer, PortRoutes> ports, CompiledProcessing processing) {
     this.snapshot = snapshot;
     this.ports = Map.copyOf(ports);
     this.processing = processing;
-    this.processingNeedsBody = processing.needsRequestBody();
+    this.requestBodyNeeded = processing.needsRequestBody();
   }
 
   public static RuntimeConfig compile(ConfigSnapshot snapshot) {
     return compile(snapshot, CompiledProcessing.NONE);
   }
 
-  CompiledProcessing processing() {
+  public CompiledProcessing processing() {
     return processing;
   }
 
-  boolean processingNeedsBody() {
-    return processingNeedsBody;
+  /** Whether some chain reads request bodies (then every request with a body has it buffered). */
+  boolean requestBodyNeeded() {
+    return requestBodyNeeded;
+  }
+
+  /** The exchange pipeline of a Gateway ({@code namespace/name}): its chains, built-ins and route stages. */
+  public ExchangePipeline pipeline(String gateway) {
+    return pipelines.computeIfAbsent(gateway, key -> pipelineOf(processing, key));
+  }
+
+  /** A Gateway's pipeline over compiled processing (shared with the ext_proc server). */
+  public static ExchangePipeline pipelineOf(CompiledProcessing processing, String gateway) {
+    return new ExchangePipeline(new ExchangePipeline.Chains(
+        processing.gatewayPreRouting().get(gateway), processing.gatewayPostRouting().get(gateway),
+        processing.routePostRouting(), processing.byName()));
   }
 
   public static RuntimeConfig compile(ConfigSnapshot snapshot, CompiledProcessing processing) {
@@ -59,6 +76,11 @@ public final class RuntimeConfig {
 
   public ConfigSnapshot snapshot() {
     return snapshot;
+  }
+
+  /** Every listener's router, for front doors that match routes themselves (the ext_proc server). */
+  public java.util.List<PortRoutes.ListenerRouter> listeners() {
+    return ports.values().stream().flatMap(p -> p.listeners().stream()).toList();
   }
 
   PortRoutes port(int port) {

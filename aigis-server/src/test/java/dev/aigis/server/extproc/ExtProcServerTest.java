@@ -38,6 +38,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import dev.aigis.server.proxy.RuntimeConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,8 +73,16 @@ class ExtProcServerTest {
   }
 
   static CompiledProcessing compile(String processorsYaml) throws Exception {
-    ConfigSnapshot snapshot = ConfigPipeline.compileText("test.yaml", GATEWAY + processorsYaml, name -> null);
-    return new ProcessingCompiler(new ExtProcChannels()).compile(snapshot);
+    return new ProcessingCompiler(new ExtProcChannels()).compile(snapshot(processorsYaml));
+  }
+
+  static ConfigSnapshot snapshot(String processorsYaml) throws Exception {
+    return ConfigPipeline.compileText("test.yaml", GATEWAY + processorsYaml, name -> null);
+  }
+
+  static RuntimeConfig runtime(String processorsYaml) throws Exception {
+    ConfigSnapshot snapshot = snapshot(processorsYaml);
+    return RuntimeConfig.compile(snapshot, new ProcessingCompiler(new ExtProcChannels()).compile(snapshot));
   }
 
   private FakeEnvoy.Stream open(ExtProcServer.Builder builder) throws Exception {
@@ -82,7 +92,8 @@ class ExtProcServerTest {
   }
 
   private FakeEnvoy.Stream open(String processorsYaml) throws Exception {
-    return open(ExtProcServer.builder(compile(processorsYaml), "default/aigis"));
+    RuntimeConfig runtime = runtime(processorsYaml);
+    return open(ExtProcServer.builder(() -> runtime, "default/aigis"));
   }
 
   private static String preRouting(String processors) {
@@ -324,10 +335,14 @@ class ExtProcServerTest {
     List<ProcessingObserver.Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     var chain = new ProcessingChain("default/pre",
         List.of(new ConfiguredProcessor("slow", FailureMode.FailClosed, Duration.ofMillis(50), slow)));
-    var stream = open(ExtProcServer.builder(chain, null)
+    var timers = new QueuedScheduler();
+    var stream = open(ExtProcServer.builder(chain, null).scheduler(timers)
         .observer((c, p, stage, outcome, nanos) -> outcomes.add(outcome)));
 
     stream.send(requestHeaders(true, ":method", "GET", ":path", "/", ":authority", "x"));
+    QueuedScheduler.Timer timeout = timers.next();
+    assertThat(timeout.delay()).isEqualTo(Duration.ofMillis(50));
+    timeout.fire(); // the processor's timeout, without waiting for it
 
     assertThat(stream.next().getImmediateResponse().getStatus().getCodeValue()).isEqualTo(504);
     assertThat(outcomes).containsExactly(ProcessingObserver.Outcome.TIMED_OUT_CLOSED);
@@ -371,12 +386,16 @@ class ExtProcServerTest {
   void clientCancelWhileAStageIsPendingClosesTheChainExchange() throws Exception {
     var hanging = new TestProcessor(ProcessorNeeds.REQUEST_HEADERS_ONLY);
     var pending = new CompletableFuture<Verdict>();
-    hanging.requestHeaders = request -> pending;
+    var started = new CountDownLatch(1);
+    hanging.requestHeaders = request -> {
+      started.countDown();
+      return pending;
+    };
     var chain = new ProcessingChain("default/pre", List.of(new ConfiguredProcessor("hanging", null, null, hanging)));
     var stream = open(ExtProcServer.builder(chain, null));
 
     stream.send(requestHeaders(true, ":method", "GET", ":path", "/", ":authority", "x"));
-    Thread.sleep(100); // let the stage start
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
     stream.cancel();
 
     assertThat(hanging.stateClosed.await(5, TimeUnit.SECONDS)).isTrue();

@@ -1,0 +1,92 @@
+package dev.aigis.core.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.TranslationException;
+import dev.aigis.core.sse.SseDecoder;
+import dev.aigis.core.sse.SseEvent;
+import dev.aigis.core.sse.SseException;
+import dev.aigis.core.usage.AnthropicUsage;
+import dev.aigis.core.usage.TokenUsage;
+import java.io.IOException;
+
+/**
+ * A native Anthropic Messages stream, event by event: each event passes as received (so response
+ * processors see whole events, not network chunks). Usage comes from {@code message_start}
+ * (input, cache) and {@code message_delta} (cumulative output); only those two events are parsed.
+ */
+final class AnthropicEventDecoder implements ResponseDecoder {
+
+  private final String backend;
+  private final SseDecoder decoder;
+  private EventSink sink;
+  private long input;
+  private long cachedInput;
+  private long output;
+  private boolean sawUsage;
+
+  AnthropicEventDecoder(String backend) {
+    this.backend = backend;
+    this.decoder = new SseDecoder(this::onEvent, OpenAiEventDecoder.MAX_EVENT_BYTES);
+  }
+
+  @Override
+  public void bytes(byte[] chunk, EventSink out) throws TranslationException {
+    sink = out;
+    try {
+      decoder.feed(chunk);
+    } catch (SseException e) {
+      throw new TranslationException(new GatewayError.UpstreamProtocolError(backend, e.getMessage()));
+    }
+  }
+
+  private void onEvent(SseEvent event) {
+    String type = event.event();
+    if (event.data() != null && ("message_start".equals(type) || "message_delta".equals(type))) {
+      readUsage(type, event.data());
+    }
+    sink.emit(event.raw(), null);
+  }
+
+  private void readUsage(String type, String data) {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(data);
+    } catch (IOException e) {
+      return; // passed on as received; the client's SDK reports it
+    }
+    JsonNode usage = "message_start".equals(type) ? node.path("message").path("usage") : node.path("usage");
+    TokenUsage read = AnthropicUsage.from(usage);
+    if (read == null) {
+      return;
+    }
+    sawUsage = true;
+    if ("message_start".equals(type) || usage.has("input_tokens")) {
+      input = read.input();
+      cachedInput = read.cachedInput();
+    }
+    if (usage.has("output_tokens")) {
+      output = read.output(); // cumulative in message_delta
+    }
+  }
+
+  @Override
+  public void end(EventSink out) {
+  }
+
+  @Override
+  public TokenUsage usage() {
+    return sawUsage ? new TokenUsage(input, output, input + output, cachedInput, 0) : null;
+  }
+
+  @Override
+  public boolean events() {
+    return true;
+  }
+
+  @Override
+  public String contentType() {
+    return null;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.aigis.core.backend;
+
+import dev.aigis.model.snapshot.ResolvedBackend;
+import java.util.Map;
+
+/**
+ * How a backend authenticates, one strategy per schema. Header strategies are applied here;
+ * {@link SigV4} is applied by the Bedrock translator (the signature covers the translated body and
+ * path), and {@link GcpOAuth}'s access token is obtained asynchronously by the server's token
+ * source and then sent as a bearer token.
+ */
+public sealed interface BackendAuth {
+
+  /** Adds the credential's headers; {@code credential} is the key or token for this attempt. */
+  void apply(String credential, Map<String, String> headers);
+
+  /** Whether the credential must be fetched (an OAuth exchange) before each attempt, usually from a cache. */
+  default boolean fetchesToken() {
+    return false;
+  }
+
+  record Bearer() implements BackendAuth {
+    @Override
+    public void apply(String credential, Map<String, String> headers) {
+      if (credential != null) {
+        headers.put("Authorization", "Bearer " + credential);
+      }
+    }
+  }
+
+  /** A key in a header of its own: Anthropic's {@code x-api-key}, Azure's {@code api-key}. */
+  record ApiKeyHeader(String header) implements BackendAuth {
+    @Override
+    public void apply(String credential, Map<String, String> headers) {
+      if (credential != null) {
+        headers.put(header, credential);
+      }
+    }
+  }
+
+  /** AWS Signature V4, computed by the translator over the final request. */
+  record SigV4() implements BackendAuth {
+    @Override
+    public void apply(String credential, Map<String, String> headers) {
+    }
+  }
+
+  /** A Google service-account key exchanged for OAuth access tokens (cached, refreshed). */
+  record GcpOAuth() implements BackendAuth {
+    @Override
+    public void apply(String credential, Map<String, String> headers) {
+      if (credential != null) {
+        headers.put("Authorization", "Bearer " + credential);
+      }
+    }
+
+    @Override
+    public boolean fetchesToken() {
+      return true;
+    }
+  }
+
+  static BackendAuth of(ResolvedBackend backend) {
+    return switch (backend.backend().schema()) {
+      case OpenAI, Gemini -> new Bearer();
+      case AzureOpenAI -> new ApiKeyHeader("api-key");
+      case Anthropic -> new ApiKeyHeader("x-api-key");
+      case AWSBedrock -> new SigV4();
+      case GCPVertexAI -> new GcpOAuth();
+    };
+  }
+}

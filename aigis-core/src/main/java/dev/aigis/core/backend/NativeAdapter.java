@@ -1,0 +1,116 @@
+package dev.aigis.core.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.core.api.ApiEndpoint;
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.json.Json;
+import dev.aigis.core.openai.OpenAiRequest;
+import dev.aigis.core.openai.OpenAiRequestRewriter;
+import dev.aigis.core.processing.ProcessedRequest;
+import dev.aigis.core.provider.TranslationException;
+import dev.aigis.core.provider.UpstreamCall;
+import dev.aigis.core.usage.AnthropicUsage;
+import dev.aigis.core.usage.OpenAiUsage;
+import dev.aigis.core.usage.TokenUsage;
+import dev.aigis.model.backend.ApiSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Native passthrough: the client and the backend speak the same API (OpenAI to OpenAI, Anthropic
+ * to Anthropic), so the body goes as the processors left it, rewritten only when needed (the
+ * backend's {@code modelNameOverride}; {@code stream_options.include_usage} so the gateway can
+ * count a streamed OpenAI answer's tokens), and the answer comes back as received, event by
+ * event, with the provider's own usage reader.
+ */
+final class NativeAdapter implements BackendAdapter {
+
+  /** The Messages API version sent when neither the client nor the backend names one. */
+  static final String ANTHROPIC_VERSION = "2023-06-01";
+
+  private final ApiEndpoint endpoint;
+  private final ApiSchema schema;
+  private final OpenAiRequest inspected;
+  private final String backendName;
+  private boolean injectedUsage;
+
+  NativeAdapter(ApiEndpoint endpoint, ApiSchema schema, OpenAiRequest inspected, String backendName) {
+    this.endpoint = endpoint;
+    this.schema = schema;
+    this.inspected = inspected;
+    this.backendName = backendName;
+  }
+
+  @Override
+  public UpstreamCall prepare(ProcessedRequest request, BackendTarget target) throws TranslationException {
+    byte[] body = request.body();
+    ObjectNode edited = request.context().pivot().editedOrNull();
+    if (edited != null && schema == ApiSchema.OpenAI) {
+      body = serialise(edited); // the pivot is OpenAI chat: it is the request
+    }
+    boolean askForUsage = inspected.stream() && endpoint.openAiStreamUsage() && schema == ApiSchema.OpenAI;
+    String override = target.backend().backend().modelNameOverride();
+    if (body != null && OpenAiRequestRewriter.needed(inspected, override, askForUsage)) {
+      body = OpenAiRequestRewriter.rewrite(body, override, askForUsage);
+    }
+    injectedUsage = askForUsage && !inspected.clientAskedForUsage();
+    Map<String, String> headers = new HashMap<>(4);
+    BackendAuth.of(target.backend()).apply(target.credential(), headers);
+    if (schema == ApiSchema.Anthropic && request.headers().get("anthropic-version") == null) {
+      String version = target.backend().backend().apiVersion();
+      headers.put("anthropic-version", version != null ? version : ANTHROPIC_VERSION);
+    }
+    String query = target.rawQuery();
+    String path = target.basePath() + request.path() + (query == null ? "" : "?" + query);
+    return new UpstreamCall(request.method(), path, headers, body);
+  }
+
+  private static byte[] serialise(JsonNode tree) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(tree);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public boolean nativeApi() {
+    return true;
+  }
+
+  @Override
+  public boolean streams() {
+    return inspected.stream();
+  }
+
+  @Override
+  public ResponseDecoder decoder(String contentType) {
+    boolean sse = contentType != null && contentType.startsWith("text/event-stream");
+    if (sse && schema == ApiSchema.Anthropic && endpoint == ApiEndpoint.ANTHROPIC_MESSAGES) {
+      return new AnthropicEventDecoder(backendName);
+    }
+    if (sse && endpoint.openAiStreamUsage()) {
+      return new OpenAiEventDecoder(backendName, injectedUsage);
+    }
+    Function<JsonNode, TokenUsage> usage = endpoint.operationName() == null || sse ? null
+        : schema == ApiSchema.Anthropic ? AnthropicUsage::from : OpenAiUsage::from;
+    return new PassthroughBodyDecoder(usage);
+  }
+
+  @Override
+  public GatewayError upstreamError(int status, String contentType, byte[] body) {
+    // A JSON error is already in the client's format; anything else (an HTML page from a load
+    // balancer, plain text from a proxy) would break the client's SDK and is replaced.
+    boolean json = contentType != null && contentType.regionMatches(true, 0, "application/json", 0, 16);
+    return json ? null : new GatewayError.UpstreamStatus(backendName, status);
+  }
+
+  @Override
+  public boolean translatesErrors() {
+    return false;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.aigis.core.backend;
+
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.openai.OpenAiResponseInspector;
+import dev.aigis.core.openai.StreamChunk;
+import dev.aigis.core.provider.TranslationException;
+import dev.aigis.core.sse.SseDecoder;
+import dev.aigis.core.sse.SseEvent;
+import dev.aigis.core.sse.SseException;
+import dev.aigis.core.usage.TokenUsage;
+import java.io.IOException;
+
+/**
+ * A native OpenAI stream, event by event: each event passes as received; usage is read from the
+ * chunks (with a streaming parser, no tree); the usage-only chunk is dropped when the gateway, not
+ * the client, asked for it; a malformed chunk or a stream without {@code [DONE]} is broken.
+ */
+final class OpenAiEventDecoder implements ResponseDecoder {
+
+  /** One event larger than this is not a chat chunk; refusing it bounds memory per stream. */
+  static final int MAX_EVENT_BYTES = 1024 * 1024;
+
+  private final String backend;
+  private final boolean injectedUsage;
+  private final SseDecoder decoder;
+  private EventSink sink;
+  private TranslationException broken;
+  private TokenUsage usage;
+  private boolean sawDone;
+
+  OpenAiEventDecoder(String backend, boolean injectedUsage) {
+    this.backend = backend;
+    this.injectedUsage = injectedUsage;
+    this.decoder = new SseDecoder(this::onEvent, MAX_EVENT_BYTES);
+  }
+
+  @Override
+  public void bytes(byte[] chunk, EventSink out) throws TranslationException {
+    sink = out;
+    try {
+      decoder.feed(chunk);
+    } catch (SseException e) {
+      throw protocol(e.getMessage());
+    }
+    if (broken != null) {
+      throw broken;
+    }
+  }
+
+  private void onEvent(SseEvent event) {
+    if (broken != null) {
+      return;
+    }
+    if (event.data() == null || event.isDone()) {
+      sawDone |= event.isDone();
+      sink.emit(event.raw(), null);
+      return;
+    }
+    StreamChunk chunk;
+    try {
+      chunk = OpenAiResponseInspector.chunk(event.data());
+    } catch (IOException e) {
+      broken = protocol("malformed stream chunk");
+      return;
+    }
+    if (chunk.usage() != null) {
+      usage = chunk.usage();
+    }
+    if (chunk.usageOnly() && injectedUsage) {
+      return; // the client did not ask for this chunk; the gateway did, to count tokens
+    }
+    sink.emit(event.raw(), null);
+  }
+
+  @Override
+  public void end(EventSink out) throws TranslationException {
+    if (!sawDone) {
+      throw protocol("stream ended before [DONE]");
+    }
+  }
+
+  private TranslationException protocol(String detail) {
+    return new TranslationException(new GatewayError.UpstreamProtocolError(backend, detail));
+  }
+
+  @Override
+  public TokenUsage usage() {
+    return usage;
+  }
+
+  @Override
+  public boolean events() {
+    return true;
+  }
+
+  @Override
+  public String contentType() {
+    return null;
+  }
+}

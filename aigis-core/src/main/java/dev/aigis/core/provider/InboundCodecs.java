@@ -1,0 +1,28 @@
+package dev.aigis.core.provider;
+
+import dev.aigis.core.api.ApiEndpoint;
+import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
+import dev.aigis.core.provider.openai.OpenAiCompletionsInboundCodec;
+import dev.aigis.core.provider.openai.OpenAiInboundCodec;
+
+/** The inbound codec of each client endpoint the chat pivot covers. */
+public final class InboundCodecs {
+
+  private InboundCodecs() {}
+
+  /** Whether the chat pivot covers this endpoint: chat from either client API, and OpenAI's legacy completions. */
+  public static boolean covers(ApiEndpoint endpoint) {
+    return endpoint == ApiEndpoint.CHAT_COMPLETIONS || endpoint == ApiEndpoint.ANTHROPIC_MESSAGES
+        || endpoint == ApiEndpoint.COMPLETIONS;
+  }
+
+  /** A new codec for one request (codecs hold stream state); null when the pivot does not cover the endpoint. */
+  public static InboundCodec of(ApiEndpoint endpoint) {
+    return switch (endpoint) {
+      case CHAT_COMPLETIONS -> new OpenAiInboundCodec();
+      case COMPLETIONS -> new OpenAiCompletionsInboundCodec();
+      case ANTHROPIC_MESSAGES -> new AnthropicInboundCodec();
+      default -> null;
+    };
+  }
+}

@@ -1,0 +1,254 @@
+package dev.aigis.server.proxy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.backend.BackendAdapter;
+import dev.aigis.core.backend.ResponseDecoder;
+import dev.aigis.core.processing.BodyMode;
+import dev.aigis.core.provider.TranslationException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Relays one upstream answer to the client, for every adapter: the adapter's decoder turns the
+ * upstream bytes into events (or body chunks) in the client's format, and the {@link
+ * ResponseWriter} writes them, through the response processors when some look, with backpressure
+ * back to the upstream. Errors the upstream reports are translated into the client's format or,
+ * when they already are in it, passed on.
+ */
+final class EventRelay {
+
+  /** Bounds an answer read whole (for translation of errors, or for processors that need it whole). */
+  static final int MAX_WHOLE_BYTES = 8 * 1024 * 1024;
+
+  private final ExchangeCompletion completion;
+  private final ResponseHead head;
+
+  EventRelay(ExchangeCompletion completion, ResponseHead head) {
+    this.completion = completion;
+    this.head = head;
+  }
+
+  void relay(Exchange exchange, BackendAdapter adapter, HttpClientResponse upstream) {
+    int status = upstream.statusCode();
+    String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+    HttpServerResponse response = exchange.request.response();
+    if (status / 100 != 2) {
+      if (adapter.translatesErrors()) {
+        readWhole(exchange, upstream, body -> completion.fail(exchange, adapter.upstreamError(status, contentType, body)));
+        return;
+      }
+      GatewayError replaced = adapter.upstreamError(status, contentType, null);
+      if (replaced != null) {
+        upstream.handler(chunk -> { }); // discard, bounded by the connection's idle timeout
+        upstream.endHandler(v -> completion.fail(exchange, replaced));
+        upstream.exceptionHandler(err -> completion.fail(exchange, replaced));
+        return;
+      }
+    }
+    ResponseDecoder decoder = status / 100 == 2 ? adapter.decoder(contentType) : PassThrough.RAW;
+    boolean sse = decoder.events();
+    if (decoder.contentType() == null) {
+      HopByHop.copy(upstream.headers(), response.headers());
+    } else {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, decoder.contentType());
+    }
+    if (sse) {
+      response.headers().remove(HttpHeaders.CONTENT_LENGTH);
+      if (decoder.contentType() != null) {
+        response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      }
+    }
+    upstream.pause();
+    if (!sse && wantsWholeBody(exchange, status)) {
+      collectThenWrite(exchange, upstream, decoder, status);
+      return;
+    }
+    head.open(exchange, status, sse, writer -> {
+      writer.pausing(upstream);
+      stream(exchange, upstream, decoder, writer, sse);
+      upstream.resume();
+    });
+  }
+
+  /**
+   * A non-streamed answer is read whole first when its processors need it so: a chain asked for
+   * the body BUFFERED, or header stages want the answer's usage (it is in the body).
+   */
+  private static boolean wantsWholeBody(Exchange exchange, int status) {
+    if (exchange.run == null) {
+      return false;
+    }
+    return exchange.run.responseBody() == BodyMode.BUFFERED
+        || (exchange.run.wantsResponseHeaders() && exchange.endpoint.requiresModel() && status / 100 == 2
+            && exchange.run.ranConfiguredChains());
+  }
+
+  private void stream(Exchange exchange, HttpClientResponse upstream, ResponseDecoder decoder, ResponseWriter writer,
+      boolean sse) {
+    upstream.handler(chunk -> {
+      if (exchange.finished()) {
+        return;
+      }
+      try {
+        decoder.bytes(chunk.getBytes(), writer::offer);
+      } catch (TranslationException e) {
+        broken(exchange, e.error());
+        return;
+      }
+      if (writer.processes()) {
+        exchange.usage = decoder.usage();
+      }
+    });
+    upstream.endHandler(v -> {
+      if (exchange.finished()) {
+        return;
+      }
+      try {
+        decoder.end(writer::offer);
+      } catch (TranslationException e) {
+        broken(exchange, e.error());
+        return;
+      }
+      exchange.usage = decoder.usage();
+      writer.finish();
+    });
+    upstream.exceptionHandler(err -> {
+      if (exchange.finished()) {
+        return;
+      }
+      GatewayError error = err instanceof TimeoutException
+          ? new GatewayError.UpstreamTimeout(exchange.backendName(), exchange.backend().backend().timeouts().idle().toMillis())
+          : new GatewayError.UpstreamProtocolError(exchange.backendName(), sse ? "connection lost mid-stream" : "connection lost mid-body");
+      if (!sse && exchange.request.response().headWritten()) {
+        // A partly written body cannot be turned into an error; cut it so the client sees the failure.
+        exchange.errorCode = error.code();
+        completion.abort(exchange, 502, error.code());
+      } else {
+        completion.fail(exchange, error);
+      }
+    });
+  }
+
+  /** Collects and decodes the whole answer, then opens the head (usage known) and writes it as one chunk. */
+  private void collectThenWrite(Exchange exchange, HttpClientResponse upstream, ResponseDecoder decoder, int status) {
+    List<byte[]> parts = new ArrayList<>();
+    ObjectNode[] pivot = new ObjectNode[1];
+    int[] size = new int[1];
+    upstream.handler(chunk -> {
+      if (exchange.finished()) {
+        return;
+      }
+      try {
+        decoder.bytes(chunk.getBytes(), (bytes, p) -> {
+          parts.add(bytes);
+          pivot[0] = p;
+          size[0] += bytes.length;
+        });
+      } catch (TranslationException e) {
+        broken(exchange, e.error());
+        return;
+      }
+      if (size[0] > MAX_WHOLE_BYTES) {
+        broken(exchange, new GatewayError.UpstreamProtocolError(exchange.backendName(),
+            "response body exceeds the " + MAX_WHOLE_BYTES + " bytes response processors can buffer"));
+      }
+    });
+    upstream.exceptionHandler(err -> completion.fail(exchange, err instanceof TimeoutException
+        ? new GatewayError.UpstreamTimeout(exchange.backendName(), exchange.backend().backend().timeouts().idle().toMillis())
+        : new GatewayError.UpstreamProtocolError(exchange.backendName(), "connection lost mid-body")));
+    upstream.endHandler(v -> {
+      if (exchange.finished()) {
+        return;
+      }
+      try {
+        decoder.end((bytes, p) -> {
+          parts.add(bytes);
+          pivot[0] = p;
+        });
+      } catch (TranslationException e) {
+        broken(exchange, e.error());
+        return;
+      }
+      exchange.usage = decoder.usage();
+      byte[] whole = concat(parts);
+      head.open(exchange, status, false, writer -> {
+        writer.offerWhole(whole, parts.size() == 1 ? pivot[0] : null);
+      });
+    });
+    upstream.resume();
+  }
+
+  private static byte[] concat(List<byte[]> parts) {
+    if (parts.size() == 1) {
+      return parts.getFirst();
+    }
+    var out = new ByteArrayOutputStream();
+    parts.forEach(out::writeBytes);
+    return out.toByteArray();
+  }
+
+  /** Reads a whole (error) body, capped. */
+  void readWhole(Exchange exchange, HttpClientResponse upstream, java.util.function.Consumer<byte[]> then) {
+    Buffer collected = Buffer.buffer();
+    upstream.handler(chunk -> {
+      if (exchange.finished()) {
+        return;
+      }
+      if (collected.length() + chunk.length() > MAX_WHOLE_BYTES) {
+        broken(exchange, new GatewayError.UpstreamProtocolError(exchange.backendName(), "answer too large to translate"));
+        return;
+      }
+      collected.appendBuffer(chunk);
+    });
+    upstream.exceptionHandler(err -> completion.fail(exchange, err instanceof TimeoutException
+        ? new GatewayError.UpstreamTimeout(exchange.backendName(), exchange.backend().backend().timeouts().idle().toMillis())
+        : new GatewayError.UpstreamProtocolError(exchange.backendName(), "connection lost mid-body")));
+    upstream.endHandler(v -> {
+      if (!exchange.finished()) {
+        then.accept(collected.getBytes());
+      }
+    });
+  }
+
+  /** Error first, then reset: the reset calls the exception handler, which must find the exchange done. */
+  private void broken(Exchange exchange, GatewayError error) {
+    completion.fail(exchange, error);
+    exchange.resetUpstream();
+  }
+
+  /** An error body already in the client's format, relayed as received. */
+  private static final class PassThrough implements ResponseDecoder {
+    static final PassThrough RAW = new PassThrough();
+
+    @Override
+    public void bytes(byte[] chunk, dev.aigis.core.backend.EventSink out) {
+      out.emit(chunk, null);
+    }
+
+    @Override
+    public void end(dev.aigis.core.backend.EventSink out) {
+    }
+
+    @Override
+    public dev.aigis.core.usage.TokenUsage usage() {
+      return null;
+    }
+
+    @Override
+    public boolean events() {
+      return false;
+    }
+
+    @Override
+    public String contentType() {
+      return null;
+    }
+  }
+}

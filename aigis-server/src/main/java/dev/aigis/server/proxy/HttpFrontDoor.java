@@ -1,0 +1,302 @@
+package dev.aigis.server.proxy;
+
+import dev.aigis.core.api.ApiEndpoint;
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.backend.BackendAdapters;
+import dev.aigis.core.backend.Route;
+import dev.aigis.core.exchange.ExchangeContext;
+import dev.aigis.core.exchange.ExchangePipeline;
+import dev.aigis.core.exchange.RoutingBarrier;
+import dev.aigis.core.exchange.Workers;
+import dev.aigis.core.exchange.builtin.ModelHeaderStep;
+import dev.aigis.core.openai.OpenAiRequestInspector;
+import dev.aigis.core.openai.RequestRejected;
+import dev.aigis.core.processing.ChainOutcome;
+import dev.aigis.core.processing.ProcessedRequest;
+import dev.aigis.core.processing.ProcessingObserver;
+import dev.aigis.core.processing.Scheduler;
+import dev.aigis.core.routing.RequestHead;
+import dev.aigis.core.routing.RouteMatchResult;
+import dev.aigis.core.routing.WeightedBackend;
+import dev.aigis.server.ServerOptions;
+import dev.aigis.server.metrics.GatewayMetrics;
+import dev.aigis.server.processing.CopyOnWriteHeaders;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP data plane's front door for one port, a thin adapter over the exchange pipeline: it
+ * reads the body when something needs it, builds the exchange's context and the request processors
+ * see, runs the Gateway's {@link ExchangePipeline} (model-header step, PreRouting, the routing
+ * barrier, route filters, PostRouting), and hands what proceeds to the backend's adapter on the
+ * one upstream leg. Every refusal is rendered in the caller's API format.
+ *
+ * <p>Runs on the event loop of the downstream connection and never blocks.
+ */
+public final class HttpFrontDoor implements Handler<HttpServerRequest> {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpFrontDoor.class);
+
+  private final int port;
+  private final Supplier<RuntimeConfig> config;
+  private final ServerOptions options;
+  private final Workers workers;
+  private final ExchangeCompletion completion;
+  private final ImmediateAnswers immediate;
+  private final EchoResponder echo;
+  private final UpstreamLeg leg;
+  private final EventRelay relay;
+  private final EmbeddingsCalls embeddings;
+  private final Scheduler timers;
+  private final ProcessingObserver observer;
+  /** Weighted picks need a fast, not a secure, source; one per event-loop thread. */
+  private final ThreadLocal<SplittableRandom> random = ThreadLocal.withInitial(SplittableRandom::new);
+
+  public HttpFrontDoor(int port, Supplier<RuntimeConfig> config, ServerOptions options, UpstreamClients clients,
+      GatewayMetrics metrics, Vertx vertx, Workers workers) {
+    this.port = port;
+    this.config = config;
+    this.options = options;
+    this.workers = workers;
+    this.completion = new ExchangeCompletion(metrics, options.accessLog(), options.debugHeaders());
+    this.immediate = new ImmediateAnswers(completion);
+    ResponseHead head = new ResponseHead(completion, immediate);
+    this.timers = (delay, task) -> {
+      long id = vertx.setTimer(Math.max(1, delay.toMillis()), t -> task.run());
+      return () -> vertx.cancelTimer(id);
+    };
+    this.echo = new EchoResponder(completion, head);
+    this.leg = new UpstreamLeg(vertx, clients, completion, timers);
+    this.relay = new EventRelay(completion, head);
+    this.embeddings = new EmbeddingsCalls(leg, relay, head, completion);
+    this.observer = (chain, processor, stage, outcome, nanos) -> metrics.recordProcessor(
+        new GatewayMetrics.ProcessorLabels(chain, processor, stage.name(), outcome.name()), nanos);
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    String requestId = request.getHeader("x-request-id");
+    requestId = requestId != null ? requestId : RequestIds.next();
+    var exchange = new Exchange(request, requestId, new ExchangeContext(requestId, ApiEndpoint.of(request.path()), workers));
+    request.response().closeHandler(v -> onClientGone(exchange));
+    try {
+      dispatch(exchange);
+    } catch (RuntimeException e) {
+      internalError(exchange, e);
+    }
+  }
+
+  /** A bug, not a client or upstream fault: logged with its stack, answered with a generic 500. */
+  private void internalError(Exchange exchange, Throwable e) {
+    LOG.error("request {} failed inside the gateway", exchange.requestId, e);
+    completion.fail(exchange, new GatewayError.Internal("Internal gateway error; request id " + exchange.requestId));
+  }
+
+  private void dispatch(Exchange exchange) {
+    HttpServerRequest request = exchange.request;
+    exchange.runtime = config.get();
+    if (exchange.endpoint == ApiEndpoint.MODELS && request.method() == HttpMethod.GET) {
+      ModelsResponder.respond(exchange, exchange.runtime.port(port), completion);
+      return;
+    }
+    if (!needsBody(request, exchange.endpoint, exchange.runtime.requestBodyNeeded())) {
+      request.pause(); // the upstream request pipes the body through untouched
+      start(exchange, null);
+      return;
+    }
+    readBody(exchange);
+  }
+
+  private static boolean needsBody(HttpServerRequest request, ApiEndpoint endpoint, boolean processorsReadBodies) {
+    HttpMethod method = request.method();
+    if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
+      return false;
+    }
+    return endpoint.requiresModel() || processorsReadBodies || isJson(request);
+  }
+
+  private static boolean isJson(HttpServerRequest request) {
+    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    return contentType != null && contentType.regionMatches(true, 0, "application/json", 0, 16);
+  }
+
+  private void readBody(Exchange exchange) {
+    HttpServerRequest request = exchange.request;
+    long limit = options.maxRequestBodyBytes();
+    long declaredLength = parseLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+    if (declaredLength > limit) {
+      rejectOversize(exchange, limit);
+      return;
+    }
+    Buffer body = Buffer.buffer(declaredLength > 0 ? (int) declaredLength : 1024);
+    request.handler(chunk -> {
+      if (exchange.finished()) {
+        return;
+      }
+      if (body.length() + chunk.length() > limit) {
+        rejectOversize(exchange, limit);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.endHandler(v -> {
+      if (!exchange.finished()) {
+        exchange.bytesIn = body.length();
+        try {
+          onBody(exchange, body.getBytes());
+        } catch (RuntimeException e) {
+          internalError(exchange, e);
+        }
+      }
+    });
+    request.exceptionHandler(err -> completion.abort(exchange, 400, "client_body_error"));
+  }
+
+  private void rejectOversize(Exchange exchange, long limit) {
+    // Closing after the answer stops the client from streaming the rest of a body we will not read.
+    exchange.request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    completion.fail(exchange, new GatewayError.BodyTooLarge(limit));
+  }
+
+  private void onBody(Exchange exchange, byte[] bytes) {
+    try {
+      if (exchange.endpoint.requiresModel() || (bytes.length > 0 && isJson(exchange.request))) {
+        exchange.body = OpenAiRequestInspector.inspect(bytes);
+      }
+    } catch (RequestRejected rejected) {
+      completion.fail(exchange, rejected.error());
+      return;
+    }
+    if (exchange.endpoint.requiresModel() && exchange.body.model() == null) {
+      completion.fail(exchange, new GatewayError.InvalidRequest("You must provide a model parameter", "model"));
+      return;
+    }
+    start(exchange, bytes);
+  }
+
+  /** Runs the Gateway's pipeline on the request; what proceeds goes to its backend. */
+  private void start(Exchange exchange, byte[] body) {
+    HttpServerRequest request = exchange.request;
+    String host = host(request);
+    PortRoutes routes = exchange.runtime.port(port);
+    PortRoutes.ListenerRouter listener = routes == null ? null : routes.listenerFor(host);
+    if (listener == null) {
+      completion.fail(exchange, notFound(exchange.body.model(), request.method().name(), request.path()));
+      return;
+    }
+    exchange.processed = new ProcessedRequest(exchange.context, request.method().name(), request.path(),
+        new CopyOnWriteHeaders(request.headers()), body, exchange.body.model());
+    ExchangePipeline pipeline = exchange.runtime.pipeline(listener.gateway());
+    exchange.run = pipeline.start(exchange.context, executorOf(Vertx.currentContext()), timers, observer);
+    SplittableRandom picks = random.get();
+    RoutingBarrier barrier = processed -> route(exchange, listener, host, processed, picks);
+    var outcome = exchange.run.request(exchange.processed, barrier);
+    outcome.whenComplete((result, failure) -> {
+      if (exchange.finished()) {
+        return;
+      }
+      if (failure != null) {
+        internalError(exchange, failure);
+        return;
+      }
+      try {
+        switch (result) {
+          case ChainOutcome.Proceed p -> toBackend(exchange);
+          case ChainOutcome.Respond respond -> immediate.send(exchange, respond.response());
+          case ChainOutcome.Fail fail -> completion.fail(exchange, fail.error());
+        }
+      } catch (RuntimeException e) {
+        internalError(exchange, e);
+      }
+    });
+  }
+
+  /** The routing barrier: matches the processed request once and picks a weighted backend. */
+  private static GatewayError route(Exchange exchange, PortRoutes.ListenerRouter listener, String host,
+      ProcessedRequest processed, SplittableRandom random) {
+    var head = new RequestHead(processed.method(), host, processed.path(), exchange.request.query(), processed.headers());
+    Optional<RouteMatchResult> matched = listener.router().match(head);
+    String model = processed.headers().get(ModelHeaderStep.MODEL_HEADER);
+    if (matched.isEmpty()) {
+      return notFound(model, processed.method(), processed.path());
+    }
+    Optional<WeightedBackend> picked = matched.get().backends().pick(random);
+    exchange.context.routed(matched.get(), picked.orElse(null), model);
+    if (picked.isEmpty()) {
+      return new GatewayError.NoBackend(exchange.routeName());
+    }
+    return null;
+  }
+
+  private static GatewayError notFound(String model, String method, String path) {
+    return model != null ? new GatewayError.ModelNotFound(model) : new GatewayError.RouteNotFound(method, path);
+  }
+
+  /** Sends what the processors left to the picked backend, through its adapter. */
+  private void toBackend(Exchange exchange) {
+    ProcessedRequest processed = exchange.processed;
+    if (processed.bodyChanged()) {
+      try {
+        exchange.body = OpenAiRequestInspector.inspect(processed.body());
+      } catch (RequestRejected rejected) {
+        completion.fail(exchange, new GatewayError.Internal("A processor produced a request body that is not a JSON object"));
+        return;
+      }
+    }
+    WeightedBackend backend = exchange.backend();
+    Route route = BackendAdapters.route(exchange.endpoint, backend.backend(), exchange.body, processed.hasBody(),
+        InstantSource.system());
+    switch (route) {
+      case Route.Echo e -> echo.respond(exchange);
+      case Route.CountTokens c -> echo.countTokens(exchange);
+      case Route.Refused refused -> completion.fail(exchange, refused.error());
+      case Route.Embeddings e -> embeddings.send(exchange, e.translator());
+      case Route.Upstream upstream -> leg.send(exchange, new UpstreamLeg.Attempt(backend, upstream.adapter(), 1),
+          response -> relay.relay(exchange, upstream.adapter(), response));
+    }
+  }
+
+  private void onClientGone(Exchange exchange) {
+    if (exchange.finished()) {
+      return;
+    }
+    exchange.resetUpstream();
+    completion.abort(exchange, 499, "client_closed");
+  }
+
+  /** An executor that runs on {@code context}, inline when already there. */
+  static Executor executorOf(Context context) {
+    return command -> {
+      if (Vertx.currentContext() == context) {
+        command.run();
+      } else {
+        context.runOnContext(v -> command.run());
+      }
+    };
+  }
+
+  private static String host(HttpServerRequest request) {
+    return request.authority() == null ? request.getHeader("host") : request.authority().toString();
+  }
+
+  private static long parseLength(String value) {
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package dev.aigis.server.proxy;
+
+import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.backend.BackendAdapter;
+import dev.aigis.core.backend.BackendTarget;
+import dev.aigis.core.processing.Scheduler;
+import dev.aigis.core.provider.TranslationException;
+import dev.aigis.core.provider.UpstreamCall;
+import dev.aigis.core.routing.WeightedBackend;
+import dev.aigis.model.backend.ApiSchema;
+import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.route.RouteTimeouts;
+import dev.aigis.model.snapshot.ResolvedBackend;
+import dev.aigis.server.gcp.VertexTokens;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The one upstream leg of the data plane, for every backend adapter: credentials (through the
+ * backend's auth strategy), the header policy, pooled clients, the route's and the backend's
+ * timeouts, and the mapping of connection failures to gateway errors.
+ *
+ * <p>An {@link Attempt} is a value: until the response head has been written to the client it can
+ * be sent again, to the same backend or another (the seam retries and failover decorate). The
+ * request body is a byte array whenever it was buffered, so re-sending it is safe; a body that
+ * streams through unbuffered (non-JSON uploads) can be sent once.
+ */
+final class UpstreamLeg {
+
+  /** One try of an exchange against one backend. */
+  record Attempt(WeightedBackend backend, BackendAdapter adapter, int number) {}
+
+  /** Headers that describe the client's own API: a translated request gets the backend's from the adapter. */
+  private static final Set<String> CLIENT_API_HEADERS = Set.of(
+      "host", "content-length", "content-type", "accept", "accept-encoding", "authorization", "x-api-key", "api-key");
+
+  private final Vertx vertx;
+  private final UpstreamClients clients;
+  private final ExchangeCompletion completion;
+  private final Scheduler timers;
+  private final VertexTokens vertexTokens;
+
+  UpstreamLeg(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, Scheduler timers) {
+    this.vertx = vertx;
+    this.clients = clients;
+    this.completion = completion;
+    this.timers = timers;
+    this.vertexTokens = new VertexTokens(vertx, InstantSource.system());
+  }
+
+  /** Prepares and sends one attempt; {@code answer} gets the upstream's response head. */
+  void send(Exchange exchange, Attempt attempt, Consumer<HttpClientResponse> answer) {
+    startRequestDeadline(exchange);
+    ResolvedBackend backend = attempt.backend().backend();
+    BackendEndpoint.Url url = (BackendEndpoint.Url) backend.backend().endpoint();
+    withCredential(exchange, backend, credential -> {
+      UpstreamCall call;
+      try {
+        call = attempt.adapter().prepare(exchange.processed,
+            new BackendTarget(backend, url.basePath(), url.authority(), credential, exchange.request.query()));
+      } catch (TranslationException e) {
+        completion.fail(exchange, e.error());
+        return;
+      }
+      call(exchange, backend, attempt.adapter().nativeApi(), call, answer);
+    });
+  }
+
+  /** The credential for this attempt: the backend's key, or for GCP service accounts an OAuth token (usually cached). */
+  void withCredential(Exchange exchange, ResolvedBackend backend, Consumer<String> then) {
+    if (backend.backend().schema() != ApiSchema.GCPVertexAI) {
+      then.accept(backend.apiKey());
+      return;
+    }
+    Context context = vertx.getOrCreateContext();
+    Future<String> token;
+    try {
+      token = vertexTokens.source(backend).token();
+    } catch (RuntimeException e) { // a key that parsed as JSON but is no RSA key
+      completion.fail(exchange, tokenError(exchange, e.getMessage()));
+      return;
+    }
+    token.onComplete(ar -> {
+      Runnable next = () -> {
+        if (exchange.finished()) {
+          return;
+        }
+        if (ar.failed()) {
+          completion.fail(exchange, tokenError(exchange, ar.cause().getMessage()));
+        } else {
+          then.accept(ar.result());
+        }
+      };
+      if (Vertx.currentContext() == context) {
+        next.run();
+      } else {
+        context.runOnContext(v -> next.run());
+      }
+    });
+  }
+
+  private static GatewayError tokenError(Exchange exchange, String detail) {
+    return new GatewayError.ProviderError(502, "authentication_error", "token_unavailable",
+        "Cannot obtain a Vertex AI access token for backend " + exchange.backendName() + ": " + detail, "gcp.vertex_ai");
+  }
+
+  /** Sends one upstream call; {@code then} gets the answer's head, on the exchange's event loop. */
+  void call(Exchange exchange, ResolvedBackend backend, boolean nativeApi, UpstreamCall call,
+      Consumer<HttpClientResponse> then) {
+    BackendEndpoint.Url url = (BackendEndpoint.Url) backend.backend().endpoint();
+    BackendTimeouts timeouts = backend.timeouts();
+    exchange.upstreamStatus = 0;
+    var options = new RequestOptions()
+        .setMethod(HttpMethod.valueOf(call.method()))
+        .setURI(call.pathAndQuery())
+        .setIdleTimeout(timeouts.idle().toMillis());
+    long headerTimeout = headerTimeoutMillis(timeouts, exchange.match().rule().timeouts());
+    clients.client(UpstreamClients.EndpointKey.of(url, timeouts.connect())).request(options).onComplete(ar -> {
+      if (exchange.finished()) {
+        if (ar.succeeded()) {
+          ar.result().reset();
+        }
+        return;
+      }
+      if (ar.failed()) {
+        completion.fail(exchange, connectError(exchange, ar.cause(), timeouts.connect()));
+        return;
+      }
+      HttpClientRequest upstream = ar.result();
+      exchange.upstream = upstream;
+      headers(exchange, backend, url, nativeApi, call, upstream.headers());
+      Scheduler.Cancellable timer = timers.schedule(Duration.ofMillis(headerTimeout), () -> {
+        if (!exchange.finished() && exchange.upstreamStatus == 0) {
+          // Fail before resetting: the reset fails the response future, which must find the exchange done.
+          completion.fail(exchange, new GatewayError.UpstreamTimeout(exchange.backendName(), headerTimeout));
+          upstream.reset();
+        }
+      });
+      var response = call.body() != null ? upstream.send(Buffer.buffer(call.body())) : upstream.send(exchange.request);
+      response.onComplete(res -> {
+        timer.cancel();
+        if (exchange.finished()) {
+          return;
+        }
+        if (res.failed()) {
+          completion.fail(exchange, connectError(exchange, res.cause(), Duration.ofMillis(headerTimeout)));
+          return;
+        }
+        exchange.upstreamStatus = res.result().statusCode();
+        then.accept(res.result());
+      });
+    });
+  }
+
+  /**
+   * The headers the upstream sees, one policy for every adapter: the request's end-to-end headers
+   * as the processors and route filters left them, minus what the gateway owns (hop-by-hop, Host,
+   * the body length when the body is sent from a buffer, the client's credentials unless the
+   * backend forwards them) and, when the backend speaks another API, the headers that describe the
+   * client's; then Host (a URLRewrite's, else the endpoint's), the request id, and the adapter's own
+   * (credentials, API version, content type).
+   */
+  private static void headers(Exchange exchange, ResolvedBackend backend, BackendEndpoint.Url url, boolean nativeApi,
+      UpstreamCall call, MultiMap out) {
+    boolean forwardAuthorization = nativeApi && backend.backend().forwardClientAuthorization();
+    boolean buffered = call.body() != null;
+    for (Map.Entry<String, String> header : exchange.processed.headers().entries()) {
+      String name = header.getKey();
+      if (HopByHop.is(name) || name.equalsIgnoreCase("host")
+          || (buffered && name.equalsIgnoreCase("content-length")) // Vert.x sets it from the buffer sent
+          || (!forwardAuthorization && name.equalsIgnoreCase("authorization"))
+          || (!nativeApi && describesClientApi(name))) {
+        continue;
+      }
+      out.add(name, header.getValue());
+    }
+    String host = exchange.context.hostOverride();
+    out.set(HttpHeaders.HOST, host != null ? host : url.authority());
+    out.set("x-request-id", exchange.requestId);
+    if (exchange.endpoint.requiresModel() || !nativeApi) {
+      out.set(HttpHeaders.ACCEPT_ENCODING, "identity"); // usage is read from the body, so no compression
+    }
+    if (!nativeApi) {
+      out.set(HttpHeaders.CONTENT_TYPE, "application/json");
+    }
+    for (Map.Entry<String, String> header : call.headers().entrySet()) {
+      out.set(header.getKey(), header.getValue());
+    }
+  }
+
+  private static boolean describesClientApi(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return CLIENT_API_HEADERS.contains(lower) || lower.startsWith("anthropic-") || lower.startsWith("openai-")
+        || lower.startsWith("x-stainless-");
+  }
+
+  private static GatewayError connectError(Exchange exchange, Throwable cause, Duration timeout) {
+    if (cause instanceof TimeoutException
+        || cause instanceof io.netty.channel.ConnectTimeoutException
+        || (cause.getMessage() != null && cause.getMessage().contains("timed out"))) {
+      return new GatewayError.UpstreamTimeout(exchange.backendName(), timeout.toMillis());
+    }
+    return new GatewayError.UpstreamUnreachable(exchange.backendName());
+  }
+
+  /**
+   * How long to wait for response headers: the backend's {@code response} timeout, shortened by the
+   * route's {@code backendRequest} (Gateway API: one request to the backend). Zero means "no
+   * timeout" in Gateway API and leaves the backend's value in force.
+   */
+  static long headerTimeoutMillis(BackendTimeouts backend, RouteTimeouts route) {
+    long millis = backend.response().toMillis();
+    if (route != null && route.backendRequest() != null && !route.backendRequest().isZero()) {
+      millis = Math.min(millis, route.backendRequest().toMillis());
+    }
+    return Math.max(1, millis);
+  }
+
+  /**
+   * The route's {@code request} timeout bounds the whole exchange, from the first request byte to
+   * the last response byte, as Gateway API defines it, whichever adapter serves it. Before the
+   * response starts the client gets a 504; a stream already under way ends with an error event.
+   * Started once per exchange, however many attempts it makes.
+   */
+  private void startRequestDeadline(Exchange exchange) {
+    RouteTimeouts route = exchange.match().rule().timeouts();
+    if (exchange.deadlineStarted || route == null || route.request() == null || route.request().isZero()) {
+      return;
+    }
+    exchange.deadlineStarted = true;
+    long elapsedMillis = (System.nanoTime() - exchange.startNanos) / 1_000_000;
+    long limit = route.request().toMillis();
+    timers.schedule(Duration.ofMillis(Math.max(1, limit - elapsedMillis)), () -> {
+      if (!exchange.finished()) {
+        completion.fail(exchange, new GatewayError.UpstreamTimeout(exchange.backendName(), limit));
+        exchange.resetUpstream();
+      }
+    });
+  }
+}
