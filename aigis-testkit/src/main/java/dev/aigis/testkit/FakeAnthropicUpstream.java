@@ -66,8 +66,10 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
    * What one request gets. Token counts below zero are estimated from the request and reply;
    * {@code stopReason} null means tool_use with tool calls, else end_turn. Faults: an {@code
    * error} event after {@code errorAfterDeltas} content deltas (stream only), the stream ended
-   * after {@code truncateAfterEvents} events without message_stop, or an HTTP {@code httpStatus}
-   * with an Anthropic error body (any request).
+   * after {@code truncateAfterEvents} events without message_stop, an HTTP {@code httpStatus}
+   * with an Anthropic error body (any request), or {@code hang}: no answer at all (the client, or
+   * {@link #close()}, ends it). {@code streamWriteBytes} above zero writes a stream in pieces of
+   * that many bytes, cutting events anywhere as a network may; otherwise one event per write.
    */
   public record Reply(
       String text,
@@ -81,55 +83,79 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
       String errorType,
       String errorMessage,
       int truncateAfterEvents,
-      int httpStatus) {
+      int httpStatus,
+      boolean hang,
+      int streamWriteBytes) {
 
     public Reply {
       toolCalls = List.copyOf(toolCalls);
     }
 
     public static Reply text(String text) {
-      return new Reply(text, List.of(), -1, -1, 0, 0, null, -1, null, null, -1, 0);
+      return new Reply(text, List.of(), -1, -1, 0, 0, null, -1, null, null, -1, 0, false, 0);
     }
 
     /** An HTTP error answer: {@code {"type":"error","error":{"type":type,"message":message}}}. */
     public static Reply httpError(int status, String type, String message) {
-      return new Reply("", List.of(), -1, -1, 0, 0, null, -1, type, message, -1, status);
+      return new Reply("", List.of(), -1, -1, 0, 0, null, -1, type, message, -1, status, false, 0);
+    }
+
+    /** Never answers: no status, no headers (an upstream that stalls). */
+    public static Reply hanging() {
+      return new Reply("", List.of(), -1, -1, 0, 0, null, -1, null, null, -1, 0, true, 0);
     }
 
     public Reply withToolCall(String id, String name, String inputJson) {
       List<ToolCall> calls = new ArrayList<>(toolCalls);
       calls.add(new ToolCall(id, name, inputJson));
       return new Reply(text, calls, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens,
-          stopReason, errorAfterDeltas, errorType, errorMessage, truncateAfterEvents, httpStatus);
+          stopReason, errorAfterDeltas, errorType, errorMessage, truncateAfterEvents, httpStatus,
+          hang, streamWriteBytes);
     }
 
     public Reply withUsage(int input, int output) {
       return new Reply(text, toolCalls, input, output, cacheReadTokens, cacheCreationTokens,
-          stopReason, errorAfterDeltas, errorType, errorMessage, truncateAfterEvents, httpStatus);
+          stopReason, errorAfterDeltas, errorType, errorMessage, truncateAfterEvents, httpStatus,
+          hang, streamWriteBytes);
     }
 
     public Reply withCacheTokens(int read, int creation) {
       return new Reply(text, toolCalls, inputTokens, outputTokens, read, creation,
-          stopReason, errorAfterDeltas, errorType, errorMessage, truncateAfterEvents, httpStatus);
+          stopReason, errorAfterDeltas, errorType, errorMessage, truncateAfterEvents, httpStatus,
+          hang, streamWriteBytes);
     }
 
     public Reply withStopReason(String reason) {
       return new Reply(text, toolCalls, inputTokens, outputTokens, cacheReadTokens,
           cacheCreationTokens, reason, errorAfterDeltas, errorType, errorMessage,
-          truncateAfterEvents, httpStatus);
+          truncateAfterEvents, httpStatus, hang, streamWriteBytes);
     }
 
     /** Streams only: an {@code error} event after {@code deltas} content deltas, then the end. */
     public Reply withErrorEvent(int deltas, String type, String message) {
       return new Reply(text, toolCalls, inputTokens, outputTokens, cacheReadTokens,
-          cacheCreationTokens, stopReason, deltas, type, message, truncateAfterEvents, httpStatus);
+          cacheCreationTokens, stopReason, deltas, type, message, truncateAfterEvents, httpStatus,
+          hang, streamWriteBytes);
     }
 
     /** Streams only: the response ends cleanly after {@code events} events, without message_stop. */
     public Reply withTruncationAfter(int events) {
       return new Reply(text, toolCalls, inputTokens, outputTokens, cacheReadTokens,
           cacheCreationTokens, stopReason, errorAfterDeltas, errorType, errorMessage, events,
-          httpStatus);
+          httpStatus, hang, streamWriteBytes);
+    }
+
+    /**
+     * Streams only: the events are written in pieces of {@code bytes} bytes regardless of where
+     * events end, so a reader gets network chunks that split and join events.
+     */
+    public Reply withStreamWrites(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("bytes must be >= 1, got " + bytes);
+      }
+      return new Reply(text, toolCalls, inputTokens, outputTokens, cacheReadTokens,
+          cacheCreationTokens, stopReason, errorAfterDeltas, errorType, errorMessage,
+          truncateAfterEvents, httpStatus, hang, bytes);
     }
   }
 
@@ -242,6 +268,9 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
       }
       Reply reply = queue.poll();
       reply = reply != null ? reply : defaultReply;
+      if (reply.hang()) {
+        return; // the client, or close(), ends it
+      }
       if (reply.httpStatus() > 0) {
         throw new Rejected(reply.httpStatus(), reply.errorType(), reply.errorMessage());
       }
@@ -251,7 +280,7 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
       }
       var events = new AnthropicEvents(reply, json, "msg_fake_" + ids.incrementAndGet());
       if (json.path("stream").asBoolean(false)) {
-        stream(request.response(), events.stream());
+        stream(request.response(), events.stream(), reply.streamWriteBytes());
       } else {
         send(request.response(), 200, events.message());
       }
@@ -260,10 +289,17 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
     }
   }
 
-  private static void stream(HttpServerResponse response, List<String> events) {
+  private static void stream(HttpServerResponse response, List<String> events, int writeBytes) {
     response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
-    for (String event : events) {
-      response.write(event);
+    if (writeBytes <= 0) {
+      for (String event : events) {
+        response.write(event);
+      }
+    } else {
+      Buffer all = Buffer.buffer(String.join("", events));
+      for (int from = 0; from < all.length(); from += writeBytes) {
+        response.write(all.getBuffer(from, Math.min(all.length(), from + writeBytes)));
+      }
     }
     response.end();
   }

@@ -121,6 +121,17 @@ public final class FakeExtProcServer implements AutoCloseable {
               immediate(status, "{\"error\":\"stopped by test script\"}", "stopped after " + chunks + " chunks")).build()
           : common(request, CommonResponse.getDefaultInstance());
     }
+
+    /**
+     * CONTINUE, except that the {@code chunks}-th response_body message is answered with a
+     * request_headers answer: a protocol error, which the client must treat as a failure of the
+     * processor (its failure mode then applies).
+     */
+    static Script failingResponseAfter(int chunks) {
+      return (request, seen) -> request.hasResponseBody() && seen == chunks
+          ? ProcessingResponse.newBuilder().setRequestHeaders(HeadersResponse.getDefaultInstance()).build()
+          : common(request, CommonResponse.getDefaultInstance());
+    }
   }
 
   private final Server server;

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/completions} (both also
  * streamed with {@code "stream": true}, with a usage chunk only when {@code
  * stream_options.include_usage} is true), {@code POST /v1/embeddings}, {@code GET /v1/models}.
- * Any other request gets 200 {@code {"method":…,"path":…}}. Bodies that are not JSON, and
+ * With {@link FakeOptions#pathPrefix()} set, the same endpoints are also served under it. Any
+ * other request gets 200 {@code {"method":…,"path":…}}. Bodies that are not JSON, and
  * requests OpenAI would refuse (no {@code model}, no {@code messages}/{@code prompt}/{@code
  * input}), get a 400 OpenAI error object, as do malformed tool use: a {@code tool} message that
  * does not answer a {@code tool_calls} id of the assistant message before it, a {@code tools}
@@ -205,6 +206,12 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
   }
 
   // ---- package-private hooks for RequestHandler ----
+
+  /** The endpoint a request path names: the path without {@link FakeOptions#pathPrefix()}, if it has it. */
+  String endpointPath(String path) {
+    String prefix = options.pathPrefix();
+    return !prefix.isEmpty() && path.startsWith(prefix + "/") ? path.substring(prefix.length()) : path;
+  }
 
   void connectionOpened() {
     openConnections.incrementAndGet();

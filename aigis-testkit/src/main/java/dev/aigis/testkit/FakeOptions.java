@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param tlsPrivateKeyPem PEM private key (PKCS#8) for {@code tlsCertificatePem}
  * @param recordRequests keep every request for {@link FakeOpenAiUpstream#requests()}; a benchmark
  *     turns this off so memory stays flat
+ * @param pathPrefix a prefix the endpoints are also served under ({@code /custom} serves {@code POST
+ *     /custom/v1/chat/completions} as a chat completion), as behind a gateway that rewrites paths;
+ *     {@code ""} (the default) for none. Recorded requests keep the path as received.
  */
 public record FakeOptions(
     String host,
@@ -21,9 +24,14 @@ public record FakeOptions(
     int eventLoopThreads,
     String tlsCertificatePem,
     String tlsPrivateKeyPem,
-    boolean recordRequests) {
+    boolean recordRequests,
+    String pathPrefix) {
 
   public FakeOptions {
+    Objects.requireNonNull(pathPrefix, "pathPrefix");
+    if (!pathPrefix.isEmpty() && (!pathPrefix.startsWith("/") || pathPrefix.endsWith("/"))) {
+      throw new IllegalArgumentException("pathPrefix must start with '/' and not end with it, got " + pathPrefix);
+    }
     Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -37,7 +45,7 @@ public record FakeOptions(
   }
 
   public static FakeOptions defaults() {
-    return new FakeOptions("127.0.0.1", 0, 1, null, null, true);
+    return new FakeOptions("127.0.0.1", 0, 1, null, null, true, "");
   }
 
   public boolean tls() {
@@ -46,23 +54,23 @@ public record FakeOptions(
 
   public FakeOptions withHost(String host) {
     return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
-        recordRequests);
+        recordRequests, pathPrefix);
   }
 
   public FakeOptions withPort(int port) {
     return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
-        recordRequests);
+        recordRequests, pathPrefix);
   }
 
   public FakeOptions withEventLoopThreads(int threads) {
     return new FakeOptions(host, port, threads, tlsCertificatePem, tlsPrivateKeyPem,
-        recordRequests);
+        recordRequests, pathPrefix);
   }
 
   public FakeOptions withTls(String certificatePem, String privateKeyPem) {
     return new FakeOptions(host, port, eventLoopThreads,
         Objects.requireNonNull(certificatePem, "certificatePem"),
-        Objects.requireNonNull(privateKeyPem, "privateKeyPem"), recordRequests);
+        Objects.requireNonNull(privateKeyPem, "privateKeyPem"), recordRequests, pathPrefix);
   }
 
   public FakeOptions withTls(TestCertificates.SelfSigned certificate) {
@@ -71,6 +79,11 @@ public record FakeOptions(
 
   public FakeOptions withRecordRequests(boolean record) {
     return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
-        record);
+        record, pathPrefix);
+  }
+
+  public FakeOptions withPathPrefix(String prefix) {
+    return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
+        recordRequests, prefix);
   }
 }

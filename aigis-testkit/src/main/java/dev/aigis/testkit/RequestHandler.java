@@ -77,7 +77,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
       send(request, script, script.behavior.status(), Buffer.buffer(script.statusBody));
       return;
     }
-    String path = request.path();
+    String path = upstream.endpointPath(request.path());
     HttpMethod method = request.method();
     if (method == HttpMethod.POST && path.equals("/v1/chat/completions")) {
       completion(request, body, script, true);
