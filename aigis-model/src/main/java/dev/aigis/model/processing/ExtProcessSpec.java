@@ -1,7 +1,8 @@
 package dev.aigis.model.processing;
 
 /**
- * An external processor reached over Envoy's ext_proc v3 gRPC protocol.
+ * The {@code extProcess} block of a {@code type: ExtProcess} processor: an external processor
+ * reached over Envoy's ext_proc v3 gRPC protocol.
  *
  * @param host gRPC server host
  * @param port gRPC server port
@@ -9,7 +10,8 @@ package dev.aigis.model.processing;
  * @param processingMode what is sent to the processor; null fields take Envoy's defaults
  *     (request and response headers SEND, bodies NONE)
  */
-public record ExtProcessSpec(String host, int port, boolean tls, ProcessingModeSpec processingMode) {
+public record ExtProcessSpec(String host, int port, boolean tls, ProcessingModeSpec processingMode)
+    implements ProcessorConfig {
 
   public enum HeaderSendMode { SEND, SKIP }
 

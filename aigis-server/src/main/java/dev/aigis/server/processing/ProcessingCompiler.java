@@ -9,6 +9,8 @@ import dev.aigis.extproc.ExtProcChannels;
 import dev.aigis.model.ConfigError;
 import dev.aigis.model.ConfigException;
 import dev.aigis.model.PayloadProcessor;
+import dev.aigis.model.processing.ExtProcessSpec;
+import dev.aigis.model.processing.InProcessSpec;
 import dev.aigis.model.processing.ProcessorFieldPaths;
 import dev.aigis.model.processing.ProcessorPhase;
 import dev.aigis.model.processing.ProcessorSpec;
@@ -76,15 +78,15 @@ public final class ProcessingCompiler {
     List<ConfiguredProcessor> processors = new ArrayList<>();
     for (int i = 0; i < resource.processors().size(); i++) {
       ProcessorSpec spec = resource.processors().get(i);
-      Processor processor = switch (spec.type()) {
-        case InProcess -> {
-          CelProcessorFactory.Compilation compilation = cel.compile(spec.inProcess());
+      Processor processor = switch (spec.config()) {
+        case InProcessSpec inProcess -> {
+          CelProcessorFactory.Compilation compilation = cel.compile(inProcess);
           for (CelProcessorFactory.CompileError error : compilation.errors()) {
             errors.add(ConfigError.at(resource, ProcessorFieldPaths.processor(i) + "." + error.fieldPath(), error.message()));
           }
           yield compilation.ok() ? compilation.processor() : null;
         }
-        case ExtProcess -> channels.processor(spec.name(), spec.extProcess());
+        case ExtProcessSpec extProcess -> channels.processor(spec.name(), extProcess);
       };
       FailureMode mode = spec.failureMode() == ProcessorSpec.FailureModeSpec.FailOpen ? FailureMode.FailOpen : FailureMode.FailClosed;
       processors.add(new ConfiguredProcessor(spec.name(), mode, spec.timeout(), processor));
