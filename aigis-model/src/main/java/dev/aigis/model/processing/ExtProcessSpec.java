@@ -8,7 +8,8 @@ package dev.aigis.model.processing;
  * @param port gRPC server port
  * @param tls whether to use TLS (system trust)
  * @param processingMode what is sent to the processor; null fields take Envoy's defaults
- *     (request and response headers SEND, bodies NONE)
+ *     (request and response headers SEND, bodies NONE). A {@code requestBodyMode} of
+ *     {@code STREAMED} is refused by validation: the chain delivers request bodies whole.
  */
 public record ExtProcessSpec(String host, int port, boolean tls, ProcessingModeSpec processingMode)
     implements ProcessorConfig {

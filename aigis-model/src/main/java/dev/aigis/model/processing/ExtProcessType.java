@@ -54,5 +54,11 @@ final class ExtProcessType implements ProcessorType<ExtProcessSpec> {
     if (spec.port() < 1 || spec.port() > 65535) {
       errors.at(block() + ".port", "port " + spec.port() + " is out of range 1..65535");
     }
+    // The chain hands a processor the request body whole (Processor.onRequestBody) and never calls
+    // onRequestBodyChunk, so a STREAMED processor would silently see no body at all.
+    if (spec.processingMode() != null && spec.processingMode().requestBodyMode() == BodySendMode.STREAMED) {
+      errors.at(block() + ".processingMode.requestBodyMode", "STREAMED is not supported; use BUFFERED"
+          + " (processors receive the request body whole, in one request_body message)");
+    }
   }
 }

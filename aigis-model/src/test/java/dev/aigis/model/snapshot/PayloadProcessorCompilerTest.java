@@ -305,6 +305,28 @@ class PayloadProcessorCompilerTest {
   }
 
   @Test
+  void aStreamedRequestBodyIsRefusedBecauseTheChainDeliversRequestBodiesWhole() {
+    assertThat(errors("""
+        apiVersion: aigis.dev/v1alpha1
+        kind: PayloadProcessor
+        metadata: {name: p}
+        spec:
+          processors:
+          - name: guard
+            type: ExtProcess
+            extProcess:
+              host: guard.internal
+              port: 9002
+              processingMode:
+                requestBodyMode: STREAMED
+                responseBodyMode: STREAMED
+        """ + BASE))
+        .containsExactly("bad.yaml:12: PayloadProcessor/p: spec.processors[0].extProcess.processingMode.requestBodyMode:"
+            + " STREAMED is not supported; use BUFFERED"
+            + " (processors receive the request body whole, in one request_body message)");
+  }
+
+  @Test
   void processorContents() {
     assertThat(errors("""
         apiVersion: aigis.dev/v1alpha1
