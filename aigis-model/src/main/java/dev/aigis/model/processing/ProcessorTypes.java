@@ -21,14 +21,18 @@ public final class ProcessorTypes {
   /** Every built-in type, in the order error messages list them. */
   public static final ProcessorTypes BUILT_IN = new ProcessorTypes(List.of(new InProcessType(), new ExtProcessType()));
 
-  private final Map<String, ProcessorType<?>> byName = new LinkedHashMap<>();
-  private final Map<Class<?>, ProcessorType<?>> byConfig = new LinkedHashMap<>();
+  private final List<ProcessorType<?>> all;
+  private final List<String> names;
+  private final Map<String, ProcessorType<?>> byName;
+  private final Map<Class<?>, ProcessorType<?>> byConfig;
 
   /**
    * @throws IllegalArgumentException when two types share a name, a block or a config record, when
    *     a block reuses a common key, or when a permitted {@link ProcessorConfig} record has no type
    */
-  public ProcessorTypes(List<? extends ProcessorType<?>> types) {
+  ProcessorTypes(List<? extends ProcessorType<?>> types) {
+    Map<String, ProcessorType<?>> byName = new LinkedHashMap<>();
+    Map<Class<?>, ProcessorType<?>> byConfig = new LinkedHashMap<>();
     Set<String> blocks = new HashSet<>(COMMON_FIELDS);
     for (ProcessorType<?> type : types) {
       Objects.requireNonNull(type.name(), "type name");
@@ -53,16 +57,20 @@ public final class ProcessorTypes {
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("no processor type reads " + String.join(", ", missing));
     }
+    this.all = List.copyOf(byName.values());
+    this.names = List.copyOf(byName.keySet());
+    this.byName = Map.copyOf(byName);
+    this.byConfig = Map.copyOf(byConfig);
   }
 
   /** In registration order. */
   public List<ProcessorType<?>> all() {
-    return List.copyOf(byName.values());
+    return all;
   }
 
   /** The {@code type} values, in registration order. */
   public List<String> names() {
-    return List.copyOf(byName.keySet());
+    return names;
   }
 
   /** The type selected by {@code type: name}, or null when there is none. */
