@@ -32,7 +32,11 @@ public interface Processor {
     return CompletableFuture.completedFuture(Verdict.CONTINUE);
   }
 
-  /** A streamed request body chunk; returns the bytes to send on in its place. */
+  /**
+   * A streamed request body chunk; returns the bytes to send on in its place. {@link ChainExchange}
+   * does not call it yet: request bodies reach processors only {@code BUFFERED}, and configuration
+   * that asks for a streamed request body is refused when it loads.
+   */
   default CompletionStage<byte[]> onRequestBodyChunk(ProcessedRequest request, byte[] chunk, boolean endOfStream,
       ExchangeState state) {
     return CompletableFuture.completedFuture(chunk);

@@ -7,7 +7,9 @@
  * mutates a {@link dev.aigis.core.processing.ProcessedRequest} or
  * {@link dev.aigis.core.processing.ProcessedResponse} and answers with a
  * {@link dev.aigis.core.processing.Verdict}. {@link dev.aigis.core.processing.ProcessingChain} runs
- * a list of them in order and applies failure modes and timeouts.
+ * a list of them in order and applies failure modes and timeouts. A
+ * {@link dev.aigis.core.processing.ProcessorFactory} per processor type builds processors from their
+ * configuration when it loads.
  *
  * <p>Threading: an exchange is processed by one thread at a time. Processors may complete their
  * stages on other threads (a gRPC callback, a worker pool); the chain hops back to the exchange's

@@ -10,15 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * A strict reader over one YAML mapping: fields outside the declared set are reported, as are wrong
  * types and missing required fields. Readers return null (or a neutral value) after reporting, so a
  * binder carries on and collects every error in the document; a document with errors is discarded.
  * A field written as {@code null} counts as absent, as in Kubernetes.
+ *
+ * <p>Public so that each processor type reads its own block
+ * ({@link dev.aigis.model.processing.ProcessorType#read}); only the loader creates one, and every
+ * error it reports carries the file, the line of the field, the resource and the field path.
  */
-final class Fields {
+public final class Fields {
 
   private final JsonNode node;
   private final String path;
@@ -46,11 +49,11 @@ final class Fields {
     return new Fields(json, path, issues);
   }
 
-  String path() {
+  public String path() {
     return path;
   }
 
-  String path(String field) {
+  public String path(String field) {
     return FieldPaths.field(path, field);
   }
 
@@ -58,11 +61,11 @@ final class Fields {
     return issues;
   }
 
-  void error(String field, String message) {
+  public void error(String field, String message) {
     issues.add(path(field), message);
   }
 
-  boolean has(String field) {
+  public boolean has(String field) {
     JsonNode value = node.get(field);
     return value != null && !value.isNull();
   }
@@ -77,11 +80,11 @@ final class Fields {
     return null;
   }
 
-  String string(String field) {
+  public String string(String field) {
     return string(field, false);
   }
 
-  String requiredString(String field) {
+  public String requiredString(String field) {
     return string(field, true);
   }
 
@@ -100,12 +103,12 @@ final class Fields {
     return value.textValue();
   }
 
-  Integer integer(String field) {
+  public Integer integer(String field) {
     return integer(field, false);
   }
 
   /** 0 when missing or mistyped, after reporting. */
-  int requiredInt(String field) {
+  public int requiredInt(String field) {
     Integer value = integer(field, true);
     return value == null ? 0 : value;
   }
@@ -126,7 +129,7 @@ final class Fields {
     return value.intValue();
   }
 
-  boolean bool(String field, boolean absent) {
+  public boolean bool(String field, boolean absent) {
     JsonNode value = value(field, false);
     if (value == null) {
       return absent;
@@ -138,7 +141,7 @@ final class Fields {
     return value.booleanValue();
   }
 
-  Duration duration(String field) {
+  public Duration duration(String field) {
     String text = string(field);
     if (text == null) {
       return null;
@@ -153,26 +156,30 @@ final class Fields {
 
   /** One of {@code allowed} by its exact name; messages list the accepted names. */
   @SafeVarargs
-  final <E extends Enum<E>> E choice(String field, boolean required, E... allowed) {
+  public final <E extends Enum<E>> E choice(String field, boolean required, E... allowed) {
+    String text = choice(field, required, Arrays.stream(allowed).map(Enum::name).toList());
+    return text == null ? null
+        : Arrays.stream(allowed).filter(candidate -> candidate.name().equals(text)).findFirst().orElseThrow();
+  }
+
+  /** One of {@code allowed}, exactly; the message lists them in order. */
+  public String choice(String field, boolean required, List<String> allowed) {
     String text = string(field, required);
     if (text == null) {
       return null;
     }
-    for (E candidate : allowed) {
-      if (candidate.name().equals(text)) {
-        return candidate;
-      }
+    if (allowed.contains(text)) {
+      return text;
     }
-    String names = Arrays.stream(allowed).map(Enum::name).collect(Collectors.joining(", "));
-    error(field, "must be one of " + names + " (got \"" + text + "\")");
+    error(field, "must be one of " + String.join(", ", allowed) + " (got \"" + text + "\")");
     return null;
   }
 
-  Fields object(String field, String... allowed) {
+  public Fields object(String field, String... allowed) {
     return object(field, false, allowed);
   }
 
-  Fields requiredObject(String field, String... allowed) {
+  public Fields requiredObject(String field, String... allowed) {
     return object(field, true, allowed);
   }
 
@@ -182,14 +189,14 @@ final class Fields {
   }
 
   /** A list of mappings; elements that fail to read are left out (their errors are reported). */
-  <T> List<T> objects(String field, boolean required, List<String> allowed, Function<Fields, T> element) {
+  public <T> List<T> objects(String field, boolean required, List<String> allowed, Function<Fields, T> element) {
     return list(field, required, (json, elementPath) -> {
       Fields fields = of(json, elementPath, issues, allowed.toArray(String[]::new));
       return fields == null ? null : element.apply(fields);
     });
   }
 
-  List<String> strings(String field) {
+  public List<String> strings(String field) {
     return list(field, false, (json, elementPath) -> {
       if (json.isTextual()) {
         return json.textValue();
@@ -222,7 +229,7 @@ final class Fields {
    * A mapping of strings to strings, in file order. Values are never echoed: the same reader serves
    * Secret data.
    */
-  Map<String, String> stringMap(String field) {
+  public Map<String, String> stringMap(String field) {
     JsonNode value = value(field, false);
     if (value == null) {
       return null;

@@ -3,25 +3,28 @@ package dev.aigis.model.load;
 import dev.aigis.model.ObjectMeta;
 import dev.aigis.model.PayloadProcessor;
 import dev.aigis.model.SourceRef;
-import dev.aigis.model.processing.ExtProcessSpec;
-import dev.aigis.model.processing.ExtProcessSpec.BodySendMode;
-import dev.aigis.model.processing.ExtProcessSpec.HeaderSendMode;
-import dev.aigis.model.processing.InProcessSpec;
+import dev.aigis.model.processing.ProcessorConfig;
 import dev.aigis.model.processing.ProcessorPhase;
 import dev.aigis.model.processing.ProcessorSpec;
+import dev.aigis.model.processing.ProcessorType;
+import dev.aigis.model.processing.ProcessorTypes;
 import dev.aigis.model.processing.TargetRef;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads the spec of an aigis.dev/v1alpha1 PayloadProcessor: structure, types and enum names only.
- * Rules that hold for resources from the cluster too (counts, names, the type/block pairing, JSONPath
- * syntax, references, conflicts) are the snapshot compiler's, so they are checked in one place.
+ * Each processor entry's {@code type} is looked up in {@link ProcessorTypes#BUILT_IN}, whose type
+ * reads its own block; this class knows no type by name. The type/block pairing is checked here,
+ * since a {@link ProcessorSpec} holds one config and cannot express a mismatch. Rules that hold for
+ * resources from the cluster too (counts, names, the types' own rules, references, conflicts) are
+ * the snapshot compiler's, so they are checked in one place.
  */
 final class PayloadProcessorReader {
 
-  private static final List<String> PROCESSOR =
-      List.of("name", "type", "failureMode", "timeout", "inProcess", "extProcess");
-  private static final String[] MUTATIONS = {"setHeaders", "removeHeaders", "setBodyFields", "removeBodyFields"};
+  private static final ProcessorTypes TYPES = ProcessorTypes.BUILT_IN;
+  private static final List<String> ENTRY = entryFields();
 
   private PayloadProcessorReader() {}
 
@@ -34,48 +37,54 @@ final class PayloadProcessorReader {
     TargetRef targetRef = target == null ? null
         : new TargetRef(target.string("group"), target.requiredString("kind"), target.requiredString("name"));
     ProcessorPhase phase = spec.choice("phase", false, ProcessorPhase.values());
-    List<ProcessorSpec> processors = spec.objects("processors", true, PROCESSOR, PayloadProcessorReader::processor);
+    List<ProcessorSpec> processors = spec.objects("processors", true, ENTRY, PayloadProcessorReader::processor);
     return new PayloadProcessor(metadata, source, targetRef, phase, processors);
   }
 
-  private static ProcessorSpec processor(Fields processor) {
-    Fields inProcess = processor.object("inProcess", "request", "response");
-    Fields extProcess = processor.object("extProcess", "host", "port", "tls", "processingMode");
-    return new ProcessorSpec(
-        processor.requiredString("name"),
-        processor.choice("type", true, ProcessorSpec.ProcessorType.values()),
-        processor.choice("failureMode", false, ProcessorSpec.FailureModeSpec.values()),
-        processor.duration("timeout"),
-        inProcess == null ? null : new InProcessSpec(
-            mutations(inProcess.object("request", MUTATIONS)), mutations(inProcess.object("response", MUTATIONS))),
-        extProcess == null ? null : extProcess(extProcess));
+  /** Null when the entry has no usable type or block (after reporting why). */
+  private static ProcessorSpec processor(Fields entry) {
+    String name = entry.requiredString("name");
+    String typeName = entry.choice("type", true, TYPES.names());
+    ProcessorType<?> type = typeName == null ? null : TYPES.byName(typeName);
+    ProcessorSpec.FailureModeSpec failureMode = entry.choice("failureMode", false, ProcessorSpec.FailureModeSpec.values());
+    Duration timeout = entry.duration("timeout");
+    ProcessorConfig config = config(entry, type);
+    return config == null ? null : new ProcessorSpec(name, failureMode, timeout, config);
   }
 
-  /** YAML writes {@code {name, value}} for headers and {@code {path, value}} for body fields. */
-  private static InProcessSpec.Mutations mutations(Fields mutations) {
-    if (mutations == null) {
+  /**
+   * The block of {@code type}; another type's block is an error. Without a usable type every block
+   * present is still read, so its errors are reported in the same run.
+   */
+  private static ProcessorConfig config(Fields entry, ProcessorType<?> type) {
+    for (ProcessorType<?> other : TYPES.all()) {
+      if (other == type || !entry.has(other.block())) {
+        continue;
+      }
+      if (type == null) {
+        block(entry, other);
+      } else {
+        entry.error(other.block(), "must not be set when type is " + type.name());
+      }
+    }
+    if (type == null) {
       return null;
     }
-    return new InProcessSpec.Mutations(
-        mutations.objects("setHeaders", false, List.of("name", "value"),
-            set -> new InProcessSpec.Assignment(set.requiredString("name"), set.requiredString("value"))),
-        mutations.strings("removeHeaders"),
-        mutations.objects("setBodyFields", false, List.of("path", "value"),
-            set -> new InProcessSpec.Assignment(set.requiredString("path"), set.requiredString("value"))),
-        mutations.strings("removeBodyFields"));
+    if (!entry.has(type.block())) {
+      entry.error(type.block(), "required when type is " + type.name());
+      return null;
+    }
+    return block(entry, type);
   }
 
-  private static ExtProcessSpec extProcess(Fields extProcess) {
-    String host = extProcess.requiredString("host");
-    int port = extProcess.requiredInt("port");
-    boolean tls = extProcess.bool("tls", false);
-    Fields mode = extProcess.object("processingMode",
-        "requestHeaderMode", "requestBodyMode", "responseHeaderMode", "responseBodyMode");
-    return new ExtProcessSpec(host, port, tls,
-        mode == null ? ExtProcessSpec.ProcessingModeSpec.DEFAULT : new ExtProcessSpec.ProcessingModeSpec(
-            mode.choice("requestHeaderMode", false, HeaderSendMode.values()),
-            mode.choice("requestBodyMode", false, BodySendMode.values()),
-            mode.choice("responseHeaderMode", false, HeaderSendMode.values()),
-            mode.choice("responseBodyMode", false, BodySendMode.values())));
+  private static ProcessorConfig block(Fields entry, ProcessorType<?> type) {
+    Fields block = entry.object(type.block(), type.fields().toArray(String[]::new));
+    return block == null ? null : type.read(block);
+  }
+
+  private static List<String> entryFields() {
+    List<String> fields = new ArrayList<>(ProcessorTypes.COMMON_FIELDS);
+    TYPES.all().forEach(type -> fields.add(type.block()));
+    return List.copyOf(fields);
   }
 }

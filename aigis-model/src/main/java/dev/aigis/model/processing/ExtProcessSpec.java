@@ -1,15 +1,18 @@
 package dev.aigis.model.processing;
 
 /**
- * An external processor reached over Envoy's ext_proc v3 gRPC protocol.
+ * The {@code extProcess} block of a {@code type: ExtProcess} processor: an external processor
+ * reached over Envoy's ext_proc v3 gRPC protocol.
  *
  * @param host gRPC server host
  * @param port gRPC server port
  * @param tls whether to use TLS (system trust)
  * @param processingMode what is sent to the processor; null fields take Envoy's defaults
- *     (request and response headers SEND, bodies NONE)
+ *     (request and response headers SEND, bodies NONE). A {@code requestBodyMode} of
+ *     {@code STREAMED} is refused by validation: the chain delivers request bodies whole.
  */
-public record ExtProcessSpec(String host, int port, boolean tls, ProcessingModeSpec processingMode) {
+public record ExtProcessSpec(String host, int port, boolean tls, ProcessingModeSpec processingMode)
+    implements ProcessorConfig {
 
   public enum HeaderSendMode { SEND, SKIP }
 

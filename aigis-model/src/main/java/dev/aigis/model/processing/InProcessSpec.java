@@ -3,10 +3,11 @@ package dev.aigis.model.processing;
 import java.util.List;
 
 /**
- * A CEL processor: mutations of the request and of the response. Values are CEL expressions,
- * compiled when configuration loads. Either side may be null.
+ * The {@code inProcess} block of a {@code type: InProcess} processor: mutations of the request and
+ * of the response. Values are CEL expressions, compiled when configuration loads. Either side may be
+ * null.
  */
-public record InProcessSpec(Mutations request, Mutations response) {
+public record InProcessSpec(Mutations request, Mutations response) implements ProcessorConfig {
 
   /**
    * @param setHeaders header name and a CEL expression producing its value (a string)

@@ -6,14 +6,11 @@ import dev.aigis.model.HttpRoute;
 import dev.aigis.model.Names;
 import dev.aigis.model.PayloadProcessor;
 import dev.aigis.model.Resource;
-import dev.aigis.model.processing.ExtProcessSpec;
-import dev.aigis.model.processing.InProcessSpec;
-import dev.aigis.model.processing.JsonPaths;
 import dev.aigis.model.processing.ProcessorFieldPaths;
-import dev.aigis.model.processing.ProcessorFieldPaths.Side;
 import dev.aigis.model.processing.ProcessorPhase;
 import dev.aigis.model.processing.ProcessorSpec;
-import dev.aigis.model.processing.ProcessorSpec.ProcessorType;
+import dev.aigis.model.processing.ProcessorType;
+import dev.aigis.model.processing.ProcessorTypes;
 import dev.aigis.model.processing.TargetRef;
 import java.time.Duration;
 import java.util.HashSet;
@@ -22,9 +19,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Checks one PayloadProcessor: its target resolves, and each processor is well formed (name, the
- * block matching its type, timeout, header names, JSONPath syntax, ext_proc address). CEL expressions
- * are compiled elsewhere (aigis-core), reporting on {@link ProcessorFieldPaths}.
+ * Checks one PayloadProcessor: its target resolves, and each processor is well formed: the common
+ * fields (name, timeout) here, the type's own settings by its {@link ProcessorType#validate} through
+ * {@link ProcessorTypes}. CEL expressions are compiled elsewhere (aigis-core), reporting on
+ * {@link ProcessorFieldPaths}.
  */
 final class PayloadProcessorValidator {
 
@@ -96,74 +94,7 @@ final class PayloadProcessorValidator {
     if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
       problems.at(resource, path + ".timeout", "must be positive (got " + Durations.format(timeout) + ")");
     }
-    if (processor.type() == null) {
-      problems.at(resource, path + ".type", "required field is missing");
-      return;
-    }
-    boolean inProcess = processor.type() == ProcessorType.InProcess;
-    String member = inProcess ? "inProcess" : "extProcess";
-    String other = inProcess ? "extProcess" : "inProcess";
-    if (inProcess ? processor.extProcess() != null : processor.inProcess() != null) {
-      problems.at(resource, path + "." + other, "must not be set when type is " + processor.type());
-    }
-    if (inProcess ? processor.inProcess() == null : processor.extProcess() == null) {
-      problems.at(resource, path + "." + member, "required when type is " + processor.type());
-    } else if (inProcess) {
-      inProcess(resource, processor.inProcess(), i);
-    } else {
-      extProcess(resource, processor.extProcess(), path + ".extProcess");
-    }
-  }
-
-  private void inProcess(PayloadProcessor resource, InProcessSpec spec, int i) {
-    int mutations = 0;
-    for (Side side : Side.values()) {
-      InProcessSpec.Mutations on = ProcessorFieldPaths.of(spec, side);
-      if (on == null) {
-        continue;
-      }
-      String path = ProcessorFieldPaths.mutations(i, side);
-      mutations += on.setHeaders().size() + on.removeHeaders().size() + on.setBodyFields().size()
-          + on.removeBodyFields().size();
-      for (int j = 0; j < on.setHeaders().size(); j++) {
-        headerName(resource, on.setHeaders().get(j).target(), path + ".setHeaders[" + j + "].name");
-      }
-      for (int j = 0; j < on.removeHeaders().size(); j++) {
-        headerName(resource, on.removeHeaders().get(j), path + ".removeHeaders[" + j + "]");
-      }
-      for (int j = 0; j < on.setBodyFields().size(); j++) {
-        jsonPath(resource, on.setBodyFields().get(j).target(), path + ".setBodyFields[" + j + "].path");
-      }
-      for (int j = 0; j < on.removeBodyFields().size(); j++) {
-        jsonPath(resource, on.removeBodyFields().get(j), path + ".removeBodyFields[" + j + "]");
-      }
-    }
-    if (mutations == 0) {
-      problems.at(resource, ProcessorFieldPaths.processor(i) + ".inProcess", "at least one mutation is required"
-          + " (setHeaders, removeHeaders, setBodyFields or removeBodyFields under request or response)");
-    }
-  }
-
-  private void extProcess(PayloadProcessor resource, ExtProcessSpec spec, String path) {
-    if (spec.host() == null || spec.host().isBlank()) {
-      problems.at(resource, path + ".host", "must not be empty");
-    }
-    if (spec.port() < 1 || spec.port() > 65535) {
-      problems.at(resource, path + ".port", "port " + spec.port() + " is out of range 1..65535");
-    }
-  }
-
-  private void headerName(PayloadProcessor resource, String name, String path) {
-    if (!Names.isHeaderName(name)) {
-      problems.at(resource, path, "invalid header name \"" + name + "\"");
-    }
-  }
-
-  private void jsonPath(PayloadProcessor resource, String jsonPath, String path) {
-    try {
-      JsonPaths.parse(jsonPath);
-    } catch (IllegalArgumentException e) {
-      problems.at(resource, path, e.getMessage());
-    }
+    ProcessorTypes.BUILT_IN.validate(processor.config(),
+        (field, message) -> problems.at(resource, path + "." + field, message));
   }
 }

@@ -18,7 +18,6 @@ import dev.aigis.model.processing.ProcessorFieldPaths;
 import dev.aigis.model.processing.ProcessorPhase;
 import dev.aigis.model.processing.ProcessorSpec;
 import dev.aigis.model.processing.ProcessorSpec.FailureModeSpec;
-import dev.aigis.model.processing.ProcessorSpec.ProcessorType;
 import dev.aigis.model.processing.TargetRef;
 import dev.aigis.model.route.RouteFilter;
 import java.time.Duration;
@@ -121,7 +120,7 @@ class PayloadProcessorCompilerTest {
     assertThat(model.targetRef()).isEqualTo(new TargetRef("gateway.networking.k8s.io", "Gateway", "aigis"));
     assertThat(model.phase()).isEqualTo(ProcessorPhase.PreRouting);
     assertThat(model.processors()).containsExactly(
-        new ProcessorSpec("set-model-header", ProcessorType.InProcess, FailureModeSpec.FailClosed, Duration.ofMillis(100),
+        new ProcessorSpec("set-model-header", FailureModeSpec.FailClosed, Duration.ofMillis(100),
             new InProcessSpec(
                 new InProcessSpec.Mutations(
                     List.of(new Assignment("X-Gateway-Model-Name", "json(request.body).model")),
@@ -129,9 +128,8 @@ class PayloadProcessorCompilerTest {
                     List.of(new Assignment("$.metadata.team", "request.headers['x-team']")),
                     List.of("$.user")),
                 new InProcessSpec.Mutations(
-                    List.of(new Assignment("x-tokens", "string(response.usage.total)")), List.of("server"), null, null)),
-            null),
-        new ProcessorSpec("guard", ProcessorType.ExtProcess, FailureModeSpec.FailClosed, null, null,
+                    List.of(new Assignment("x-tokens", "string(response.usage.total)")), List.of("server"), null, null))),
+        new ProcessorSpec("guard", FailureModeSpec.FailClosed, null,
             new ExtProcessSpec("127.0.0.1", 9002, false, new ExtProcessSpec.ProcessingModeSpec(
                 HeaderSendMode.SEND, BodySendMode.BUFFERED, HeaderSendMode.SKIP, BodySendMode.STREAMED))));
 
@@ -139,10 +137,12 @@ class PayloadProcessorCompilerTest {
     assertThat(redact.targetRef()).isNull();
     assertThat(redact.phase()).isNull();
     assertThat(redact.processors().getFirst().failureMode()).isEqualTo(FailureModeSpec.FailOpen);
-    assertThat(redact.processors().getFirst().inProcess().response()).isNull();
-    assertThat(redact.processors().getFirst().inProcess().request().touchesBody()).isTrue();
+    assertThat(redact.processors().getFirst().config()).isInstanceOfSatisfying(InProcessSpec.class, dropUser -> {
+      assertThat(dropUser.response()).isNull();
+      assertThat(dropUser.request().touchesBody()).isTrue();
+    });
     // Without processingMode: Envoy's defaults.
-    assertThat(redact.processors().get(1).extProcess())
+    assertThat(redact.processors().get(1).config())
         .isEqualTo(new ExtProcessSpec("audit.internal", 9443, true, ExtProcessSpec.ProcessingModeSpec.DEFAULT));
 
     assertThat(snapshot.routes().getFirst().rules().getFirst().filters())
@@ -275,6 +275,55 @@ class PayloadProcessorCompilerTest {
             "bad.yaml:6: PayloadProcessor/p: spec.processors[0].inProcess: required when type is InProcess",
             "bad.yaml:11: PayloadProcessor/p: spec.processors[1].inProcess: must not be set when type is ExtProcess",
             "bad.yaml:13: PayloadProcessor/p: spec.processors[2].extProcess: required when type is ExtProcess");
+  }
+
+  @Test
+  void anUnknownTypeIsRefusedWithTheKnownOnesAndItsBlocksAreStillChecked() {
+    assertThat(errors("""
+        apiVersion: aigis.dev/v1alpha1
+        kind: PayloadProcessor
+        metadata: {name: p}
+        spec:
+          processors:
+          - name: wasm
+            type: Wasm
+            wasm: {module: filter.wasm}
+          - name: untyped
+            extProcess: {host: h, port: "9002"}
+          - name: empty-type
+            type: ""
+            inProcess: {request: {removeHeader: [x]}}
+        """ + BASE))
+        .containsExactly(
+            "bad.yaml:8: PayloadProcessor/p: spec.processors[0].wasm: unknown field",
+            "bad.yaml:7: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess (got \"Wasm\")",
+            "bad.yaml:9: PayloadProcessor/p: spec.processors[1].type: required field is missing",
+            "bad.yaml:10: PayloadProcessor/p: spec.processors[1].extProcess.port: expected an integer, got a string",
+            "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must not be empty",
+            "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must be one of InProcess, ExtProcess (got \"\")",
+            "bad.yaml:13: PayloadProcessor/p: spec.processors[2].inProcess.request.removeHeader: unknown field");
+  }
+
+  @Test
+  void aStreamedRequestBodyIsRefusedBecauseTheChainDeliversRequestBodiesWhole() {
+    assertThat(errors("""
+        apiVersion: aigis.dev/v1alpha1
+        kind: PayloadProcessor
+        metadata: {name: p}
+        spec:
+          processors:
+          - name: guard
+            type: ExtProcess
+            extProcess:
+              host: guard.internal
+              port: 9002
+              processingMode:
+                requestBodyMode: STREAMED
+                responseBodyMode: STREAMED
+        """ + BASE))
+        .containsExactly("bad.yaml:12: PayloadProcessor/p: spec.processors[0].extProcess.processingMode.requestBodyMode:"
+            + " STREAMED is not supported; use BUFFERED"
+            + " (processors receive the request body whole, in one request_body message)");
   }
 
   @Test

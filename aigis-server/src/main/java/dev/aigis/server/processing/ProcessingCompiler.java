@@ -4,7 +4,7 @@ import dev.aigis.core.processing.ConfiguredProcessor;
 import dev.aigis.core.processing.FailureMode;
 import dev.aigis.core.processing.ProcessingChain;
 import dev.aigis.core.processing.Processor;
-import dev.aigis.core.processing.cel.CelProcessorFactory;
+import dev.aigis.core.processing.ProcessorFactory;
 import dev.aigis.extproc.ExtProcChannels;
 import dev.aigis.model.ConfigError;
 import dev.aigis.model.ConfigException;
@@ -19,22 +19,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the snapshot's PayloadProcessors into chains: CEL expressions are compiled here, once per
- * configuration, and their errors reported like any other configuration error (file, line,
- * resource, field path). ext_proc processors share one gRPC channel per endpoint.
+ * Turns the snapshot's PayloadProcessors into chains, once per configuration: each entry is compiled
+ * by the factory {@link ProcessorFactories} registers for its config record (CEL expressions are
+ * compiled there; ext_proc processors share one gRPC channel per endpoint), and compile errors are
+ * reported like any other configuration error (file, line, resource, field path).
  */
 public final class ProcessingCompiler {
 
   private static final String GATEWAY = "Gateway";
 
-  private final CelProcessorFactory cel = new CelProcessorFactory();
-  private final ExtProcChannels channels;
+  private final ProcessorFactories factories;
 
+  /** @param channels the ext_proc channels ExtProcess processors share, owned by the caller */
   public ProcessingCompiler(ExtProcChannels channels) {
-    this.channels = channels;
+    this(ProcessorFactories.builtIn(channels));
   }
 
-  /** @throws ConfigException listing every expression that does not compile */
+  ProcessingCompiler(ProcessorFactories factories) {
+    this.factories = factories;
+  }
+
+  /** @throws ConfigException listing every entry that does not compile (such as a CEL expression) */
   public CompiledProcessing compile(ConfigSnapshot snapshot) throws ConfigException {
     if (snapshot.payloadProcessors().isEmpty()) {
       return CompiledProcessing.NONE;
@@ -70,25 +75,32 @@ public final class ProcessingCompiler {
     return new CompiledProcessing(byName, pre, postGateway, postRoute);
   }
 
-  /** The resource's chain, or null (with its errors added) when an expression does not compile. */
+  /** The resource's chain, or null (with its errors added) when an entry does not compile. */
   private ProcessingChain chain(PayloadProcessor resource, List<ConfigError> errors) {
     int errorsBefore = errors.size();
     List<ConfiguredProcessor> processors = new ArrayList<>();
     for (int i = 0; i < resource.processors().size(); i++) {
       ProcessorSpec spec = resource.processors().get(i);
-      Processor processor = switch (spec.type()) {
-        case InProcess -> {
-          CelProcessorFactory.Compilation compilation = cel.compile(spec.inProcess());
-          for (CelProcessorFactory.CompileError error : compilation.errors()) {
-            errors.add(ConfigError.at(resource, ProcessorFieldPaths.processor(i) + "." + error.fieldPath(), error.message()));
-          }
-          yield compilation.ok() ? compilation.processor() : null;
+      int entryErrors = errors.size();
+      Processor processor = factories.compile(spec.config(), new Entry(resource, i, spec.name(), errors));
+      if (processor == null) {
+        if (errors.size() == entryErrors) { // a factory broke its contract; still refuse, never drop the entry
+          errors.add(ConfigError.at(resource, ProcessorFieldPaths.processor(i), "could not be compiled"));
         }
-        case ExtProcess -> channels.processor(spec.name(), spec.extProcess());
-      };
+        continue;
+      }
       FailureMode mode = spec.failureMode() == ProcessorSpec.FailureModeSpec.FailOpen ? FailureMode.FailOpen : FailureMode.FailClosed;
       processors.add(new ConfiguredProcessor(spec.name(), mode, spec.timeout(), processor));
     }
     return errors.size() > errorsBefore ? null : new ProcessingChain(resource.metadata().qualifiedName(), processors);
+  }
+
+  /** Entry {@code index} of {@code resource}; its errors are located like every configuration error. */
+  private record Entry(PayloadProcessor resource, int index, String name, List<ConfigError> errors)
+      implements ProcessorFactory.Entry {
+    @Override
+    public void error(String field, String message) {
+      errors.add(ConfigError.at(resource, ProcessorFieldPaths.processor(index) + "." + field, message));
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.aigis.core.processing.cel;
 
 import dev.aigis.core.processing.Processor;
+import dev.aigis.core.processing.ProcessorFactory;
 import dev.aigis.model.processing.InProcessSpec;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
@@ -22,7 +23,7 @@ import java.util.Set;
 
 /**
  * Compiles an {@link InProcessSpec} into a CEL {@link Processor} when configuration loads; nothing
- * is parsed or type-checked per request. Errors name the field relative to the processor entry
+ * is parsed or type-checked per request. The {@link ProcessorFactory} of {@code type: InProcess}. Errors name the field relative to the processor entry
  * ({@code inProcess.request.setHeaders[0].value}) so the config layer can point at file and line.
  * The variables and functions expressions may use are listed in {@link CelDeclarations}.
  *
@@ -32,7 +33,7 @@ import java.util.Set;
  *
  * <p>Thread-safe; build one and reuse it, since building the CEL environments is not cheap.
  */
-public final class CelProcessorFactory {
+public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec> {
 
   /**
    * @param maxComprehensionIterations iterations allowed across all comprehensions ({@code map},
@@ -91,6 +92,14 @@ public final class CelProcessorFactory {
       return new Compilation(null, List.copyOf(errors));
     }
     return new Compilation(new CelProcessor(request, response), List.of());
+  }
+
+  /** As the InProcess {@link ProcessorFactory}: each compile error is reported on its field of the entry. */
+  @Override
+  public Processor compile(InProcessSpec spec, Entry entry) {
+    Compilation compilation = compile(spec);
+    compilation.errors().forEach(error -> entry.error(error.fieldPath(), error.message()));
+    return compilation.processor();
   }
 
   private CelProcessor.Side compileSide(String prefix, InProcessSpec.Mutations mutations, CelCompiler compiler,

@@ -1,0 +1,37 @@
+package dev.aigis.core.processing;
+
+import dev.aigis.model.processing.ProcessorConfig;
+
+/**
+ * Compiles one processor type's config into a {@link Processor} when configuration loads (CEL
+ * expressions are compiled, ext_proc channels looked up), never per request. Each factory is
+ * registered with the config record it compiles in the data plane's one factory registry
+ * ({@code dev.aigis.server.processing.ProcessorFactories}); the model reads and validates the config
+ * first ({@link dev.aigis.model.processing.ProcessorTypes}), so a factory reports only what needs
+ * compiling to find. Implementations are thread-safe.
+ *
+ * @param <C> the config record, one of {@link ProcessorConfig}'s permitted records
+ */
+@FunctionalInterface
+public interface ProcessorFactory<C extends ProcessorConfig> {
+
+  /**
+   * The processor for {@code config}, or null after reporting at least one error through
+   * {@code entry}. Any reported error refuses the configuration, at start and on reload.
+   */
+  Processor compile(C config, Entry entry);
+
+  /** The processor entry being compiled: its name, and where its errors go. */
+  interface Entry {
+
+    /** The entry's {@code name}, unique within its PayloadProcessor. */
+    String name();
+
+    /**
+     * Reports a configuration error at {@code field}, relative to the entry (such as
+     * {@code inProcess.request.setHeaders[0].value}); the user sees it with file, line, resource and
+     * the whole field path, like any other configuration error.
+     */
+    void error(String field, String message);
+  }
+}

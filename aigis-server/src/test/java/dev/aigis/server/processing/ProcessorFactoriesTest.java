@@ -1,0 +1,114 @@
+package dev.aigis.server.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aigis.core.processing.Processor;
+import dev.aigis.core.processing.ProcessorFactory;
+import dev.aigis.core.processing.ProcessorNeeds;
+import dev.aigis.extproc.ExtProcChannels;
+import dev.aigis.extproc.ExtProcProcessor;
+import dev.aigis.model.ConfigError;
+import dev.aigis.model.ConfigException;
+import dev.aigis.model.load.ConfigPipeline;
+import dev.aigis.model.processing.ExtProcessSpec;
+import dev.aigis.model.processing.InProcessSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The compile-side registry: one factory per config record, dispatch, and located errors. */
+class ProcessorFactoriesTest {
+
+  private static final Processor NOTHING = () -> ProcessorNeeds.REQUEST_HEADERS_ONLY;
+
+  private static final String CONFIG = """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: gw}
+      spec:
+        gatewayClassName: aigis
+        listeners: [{name: http, port: 8080, protocol: HTTP}]
+      ---
+      apiVersion: aigis.dev/v1alpha1
+      kind: PayloadProcessor
+      metadata: {name: pre}
+      spec:
+        targetRef: {kind: Gateway, name: gw}
+        phase: PreRouting
+        processors:
+        - name: cel
+          type: InProcess
+          inProcess: {request: {removeHeaders: [x-debug]}}
+        - name: remote
+          type: ExtProcess
+          extProcess: {host: 127.0.0.1, port: 9002}
+      """;
+
+  @Test
+  void builtInFactoriesCompileEachConfigWithItsOwnFactory() {
+    try (var channels = new ExtProcChannels()) {
+      ProcessorFactories factories = ProcessorFactories.builtIn(channels);
+      Entry entry = new Entry("remote");
+
+      assertThat(factories.compile(new ExtProcessSpec("127.0.0.1", 9002, false, null), entry))
+          .isInstanceOfSatisfying(ExtProcProcessor.class, p -> assertThat(p.name()).isEqualTo("remote"));
+      assertThat(factories.compile(new InProcessSpec(
+          new InProcessSpec.Mutations(null, List.of("x-debug"), null, null), null), entry)).isNotNull();
+      assertThat(factories.compile(new InProcessSpec(new InProcessSpec.Mutations(
+          List.of(new InProcessSpec.Assignment("x", "nope")), null, null, null), null), entry)).isNull();
+      assertThat(entry.errors).singleElement().asString()
+          .startsWith("inProcess.request.setHeaders[0].value: ").contains("undeclared reference to 'nope'");
+    }
+  }
+
+  @Test
+  void everyPermittedConfigRecordNeedsExactlyOneFactory() {
+    assertThatThrownBy(() -> new ProcessorFactories.Builder().add(InProcessSpec.class, (spec, entry) -> NOTHING).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no processor factory compiles ExtProcessSpec");
+    assertThatThrownBy(() -> new ProcessorFactories.Builder()
+            .add(InProcessSpec.class, (spec, entry) -> NOTHING)
+            .add(InProcessSpec.class, (spec, entry) -> NOTHING))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("InProcessSpec has two processor factories");
+  }
+
+  @Test
+  void factoryErrorsAreLocatedAndAnEntryThatYieldsNothingIsStillRefused() {
+    ProcessorFactories factories = new ProcessorFactories.Builder()
+        .add(InProcessSpec.class, (spec, entry) -> {
+          entry.error("inProcess.request.removeHeaders[0]", "refused by " + entry.name());
+          return null;
+        })
+        .add(ExtProcessSpec.class, (spec, entry) -> null)
+        .build();
+
+    assertThatThrownBy(() -> new ProcessingCompiler(factories)
+            .compile(ConfigPipeline.compileText("p.yaml", CONFIG, Map.<String, String>of()::get)))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::format)
+            .containsExactly(
+                "p.yaml:17: PayloadProcessor/pre: spec.processors[0].inProcess.request.removeHeaders[0]: refused by cel",
+                "p.yaml:18: PayloadProcessor/pre: spec.processors[1]: could not be compiled"));
+  }
+
+  private static final class Entry implements ProcessorFactory.Entry {
+    private final String name;
+    private final List<String> errors = new ArrayList<>();
+
+    Entry(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public void error(String field, String message) {
+      errors.add(field + ": " + message);
+    }
+  }
+}
