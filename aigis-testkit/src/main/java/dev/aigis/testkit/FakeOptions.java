@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param tlsPrivateKeyPem PEM private key (PKCS#8) for {@code tlsCertificatePem}
  * @param recordRequests keep every request for {@link FakeOpenAiUpstream#requests()}; a benchmark
  *     turns this off so memory stays flat
+ * @param scheduler time and timers for scripted delays and stream pacing: {@link
+ *     Scheduler#system()} by default; a {@link ManualScheduler} in tests of pacing
  */
 public record FakeOptions(
     String host,
@@ -21,10 +23,12 @@ public record FakeOptions(
     int eventLoopThreads,
     String tlsCertificatePem,
     String tlsPrivateKeyPem,
-    boolean recordRequests) {
+    boolean recordRequests,
+    Scheduler scheduler) {
 
   public FakeOptions {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(scheduler, "scheduler");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
@@ -37,7 +41,7 @@ public record FakeOptions(
   }
 
   public static FakeOptions defaults() {
-    return new FakeOptions("127.0.0.1", 0, 1, null, null, true);
+    return new FakeOptions("127.0.0.1", 0, 1, null, null, true, Scheduler.system());
   }
 
   public boolean tls() {
@@ -46,23 +50,23 @@ public record FakeOptions(
 
   public FakeOptions withHost(String host) {
     return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
-        recordRequests);
+        recordRequests, scheduler);
   }
 
   public FakeOptions withPort(int port) {
     return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
-        recordRequests);
+        recordRequests, scheduler);
   }
 
   public FakeOptions withEventLoopThreads(int threads) {
     return new FakeOptions(host, port, threads, tlsCertificatePem, tlsPrivateKeyPem,
-        recordRequests);
+        recordRequests, scheduler);
   }
 
   public FakeOptions withTls(String certificatePem, String privateKeyPem) {
     return new FakeOptions(host, port, eventLoopThreads,
         Objects.requireNonNull(certificatePem, "certificatePem"),
-        Objects.requireNonNull(privateKeyPem, "privateKeyPem"), recordRequests);
+        Objects.requireNonNull(privateKeyPem, "privateKeyPem"), recordRequests, scheduler);
   }
 
   public FakeOptions withTls(TestCertificates.SelfSigned certificate) {
@@ -71,6 +75,12 @@ public record FakeOptions(
 
   public FakeOptions withRecordRequests(boolean record) {
     return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
-        record);
+        record, scheduler);
+  }
+
+  /** Takes time and timers from {@code scheduler}, e.g. a {@link ManualScheduler} in a test. */
+  public FakeOptions withScheduler(Scheduler scheduler) {
+    return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
+        recordRequests, scheduler);
   }
 }
