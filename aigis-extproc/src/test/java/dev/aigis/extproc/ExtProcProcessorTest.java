@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -308,9 +307,9 @@ class ExtProcProcessorTest {
 
     var stage = processor.onRequestHeaders(chatRequest(), state).toCompletableFuture();
 
-    assertThatThrownBy(() -> stage.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
     var stream = hanging.stream(before);
     assertThat(stream.next().getRequestCase()).isEqualTo(RequestCase.REQUEST_HEADERS);
+    assertThat(stage).as("the server has the message and will never answer it").isNotDone();
     assertThat(stream.end).isNotDone();
 
     state.close();
