@@ -9,6 +9,8 @@ import dev.aigis.server.GatewayServer;
 import dev.aigis.server.ServerOptions;
 import dev.aigis.testkit.Behavior;
 import dev.aigis.testkit.FakeOpenAiUpstream;
+import dev.aigis.testkit.FakeOptions;
+import dev.aigis.testkit.ManualScheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,13 +37,14 @@ class HotReloadTest {
   ConfigWatcher watcher;
   Path file;
   int port;
-  final AtomicInteger applied = new AtomicInteger();
+  final ManualScheduler time = new ManualScheduler();
+  final LinkedBlockingQueue<ConfigSnapshot> applied = new LinkedBlockingQueue<>();
   final LinkedBlockingQueue<List<ConfigError>> refusals = new LinkedBlockingQueue<>();
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws Exception {
-    upstream = FakeOpenAiUpstream.start();
+    upstream = FakeOpenAiUpstream.start(FakeOptions.defaults().withScheduler(time));
     port = GatewayFixture.freePort();
     file = dir.resolve("aigis.yaml");
     Files.writeString(file, config(port, "model-a"));
@@ -52,7 +54,7 @@ class HotReloadTest {
       @Override
       public void apply(ConfigSnapshot next) throws dev.aigis.model.ConfigException {
         server.apply(next);
-        applied.incrementAndGet();
+        applied.add(next);
       }
 
       @Override
@@ -90,7 +92,7 @@ class HotReloadTest {
         .startsWith(file.toAbsolutePath() + ":")
         .contains("HTTPRoute/chat")
         .contains("spec.rules[0].backendRefs[0].weight");
-    assertThat(applied).hasValue(0);
+    assertThat(applied).isEmpty();
     assertThat(chat(port, "model-a").statusCode()).isEqualTo(200);
   }
 
@@ -108,10 +110,13 @@ class HotReloadTest {
         .withTimeToFirstToken(Duration.ofMillis(100)).withTokensPerSecond(8));
     CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
         chatRequest(port, "model-a", true), HttpResponse.BodyHandlers.ofString());
-    upstream.awaitRequest(Duration.ofSeconds(5));
+    // The upstream holds the stream at its first token until the test moves its clock.
+    assertThat(time.awaitDelay(Duration.ofSeconds(10))).isEqualTo(Duration.ofMillis(100));
 
     Files.writeString(file, config(port, "model-b"));
     awaitApplied(1);
+    assertThat(inFlight).as("still streaming when the reload is applied").isNotDone();
+    time.advance(Duration.ofSeconds(1)); // past the last token: the rest of the stream is sent at once
 
     HttpResponse<String> response = inFlight.get(10, TimeUnit.SECONDS);
     assertThat(response.statusCode()).isEqualTo(200);
@@ -139,11 +144,9 @@ class HotReloadTest {
   }
 
   private void awaitApplied(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (applied.get() < count && System.nanoTime() < deadline) {
-      Thread.sleep(20);
+    for (int i = 0; i < count; i++) {
+      assertThat(applied.poll(10, TimeUnit.SECONDS)).as("reload %d applied", i + 1).isNotNull();
     }
-    assertThat(applied.get()).as("reloads applied").isGreaterThanOrEqualTo(count);
     assertThat(refusals).isEmpty();
   }
 

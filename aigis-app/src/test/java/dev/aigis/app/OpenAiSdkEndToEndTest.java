@@ -18,10 +18,15 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.aigis.testkit.Behavior;
 import dev.aigis.testkit.FakeOpenAiUpstream;
+import dev.aigis.testkit.FakeOptions;
+import dev.aigis.testkit.ManualScheduler;
 import dev.aigis.testkit.RecordedRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,13 +35,17 @@ import org.junit.jupiter.api.Test;
 /** The official OpenAI Java SDK, pointed at a real gateway in front of the fake upstream. */
 class OpenAiSdkEndToEndTest {
 
+  /** The upstream's clock: only paced behaviours wait for it. */
+  static final ManualScheduler time = new ManualScheduler();
+  static final Duration WAIT = Duration.ofSeconds(10);
+
   static FakeOpenAiUpstream upstream;
   static GatewayFixture gateway;
   static OpenAIClient client;
 
   @BeforeAll
   static void start() {
-    upstream = FakeOpenAiUpstream.start();
+    upstream = FakeOpenAiUpstream.start(FakeOptions.defaults().withScheduler(time));
     gateway = GatewayFixture.start(Configs.openAiUpstream(upstream.port()));
     client = OpenAIOkHttpClient.builder()
         .baseUrl(gateway.baseUrl() + "/v1")
@@ -78,32 +87,62 @@ class OpenAiSdkEndToEndTest {
   }
 
   @Test
-  void streamingChunksArriveInOrderAndIncrementally() {
-    upstream.enqueue(Behavior.ok().withReply("one two three four five six").withTokens(6)
+  void streamingChunksArriveInOrderAndIncrementally() throws Exception {
+    upstream.enqueue(Behavior.ok().withReply("one two three four five six") // one chunk per word
         .withTimeToFirstToken(Duration.ofMillis(50)).withTokensPerSecond(10));
-    var arrivals = new ArrayList<Long>();
+    var chunks = new LinkedBlockingQueue<ChatCompletionChunk>();
     var text = new StringBuilder();
     var usageChunks = new ArrayList<ChatCompletionChunk>();
+    var reading = new CompletableFuture<Void>();
+    Thread.ofVirtual().start(() -> {
+      try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+          ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage("count").build())) {
+        stream.stream().forEach(chunks::add);
+        reading.complete(null);
+      } catch (RuntimeException e) {
+        reading.completeExceptionally(e);
+      }
+    });
 
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-        ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage("count").build())) {
-      stream.stream().forEach(chunk -> {
-        arrivals.add(System.nanoTime());
-        chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append));
-        if (chunk.choices().isEmpty()) {
-          usageChunks.add(chunk);
-        }
-      });
+    // The upstream sends each word only when its time comes; each must reach the client before
+    // the next is released, which a gateway that buffered the stream could not do.
+    List<String> words = List.of("one", " two", " three", " four", " five", " six");
+    for (int i = 0; i < words.size(); i++) {
+      assertThat(time.awaitDelay(WAIT)).isEqualTo(Duration.ofMillis(i == 0 ? 50 : 100));
+      time.advance(Duration.ofMillis(i == 0 ? 50 : 100));
+      assertThat(nextContent(chunks, text, usageChunks)).as("word %d reaches the client", i + 1).isEqualTo(words.get(i));
     }
+    reading.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    chunks.forEach(chunk -> collect(chunk, text, usageChunks));
 
     assertThat(text.toString()).isEqualTo("one two three four five six");
     // The client did not ask for usage, so the chunk the gateway asked for is not delivered...
     assertThat(usageChunks).isEmpty();
     // ...but upstream was asked for it, so the gateway can count tokens.
     assertThat(upstream.lastRequest().json().path("stream_options").path("include_usage").asBoolean()).isTrue();
-    // Six tokens at ten per second take ~500 ms upstream; incremental delivery spreads the arrivals.
-    long spreadMillis = (arrivals.getLast() - arrivals.getFirst()) / 1_000_000;
-    assertThat(spreadMillis).isGreaterThan(250);
+  }
+
+  /** Takes chunks until one with content, which it returns; the role chunk's is empty. */
+  private static String nextContent(LinkedBlockingQueue<ChatCompletionChunk> chunks, StringBuilder text,
+      List<ChatCompletionChunk> usageChunks) throws InterruptedException {
+    while (true) {
+      ChatCompletionChunk chunk = chunks.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      if (chunk == null) {
+        return null;
+      }
+      int before = text.length();
+      collect(chunk, text, usageChunks);
+      if (text.length() > before) {
+        return text.substring(before);
+      }
+    }
+  }
+
+  private static void collect(ChatCompletionChunk chunk, StringBuilder text, List<ChatCompletionChunk> usageChunks) {
+    chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append));
+    if (chunk.choices().isEmpty()) {
+      usageChunks.add(chunk);
+    }
   }
 
   @Test

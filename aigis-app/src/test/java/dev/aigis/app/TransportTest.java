@@ -103,10 +103,7 @@ class TransportTest {
       byte[] first = new byte[256];
       assertThat(in.read(first)).isPositive(); // the stream has started
     } // the client goes away ten seconds before the stream would end
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (upstream.cancelledStreams() == cancelledBefore && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    assertThat(upstream.awaitCancelledStreams(cancelledBefore + 1, Duration.ofSeconds(10))).isTrue();
     assertThat(upstream.cancelledStreams()).isEqualTo(cancelledBefore + 1);
   }
 
@@ -136,10 +133,7 @@ class TransportTest {
       assertThat(current).as("events the upstream could write before being paused").isLessThan(total / 4);
     }
     // The slow client leaving cancels the stalled upstream stream too.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (upstream.cancelledStreams() == cancelledBefore && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    assertThat(upstream.awaitCancelledStreams(cancelledBefore + 1, Duration.ofSeconds(10))).isTrue();
     assertThat(upstream.cancelledStreams()).isEqualTo(cancelledBefore + 1);
   }
 

@@ -31,18 +31,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 /**
  * A real Envoy ext_proc v3 server (grpc-java over grpc-netty-shaded, on a free 127.0.0.1 port)
  * whose answers a {@link Script} decides, for end-to-end tests of ExtProcess processors.
  *
- * <p>It counts streams opened and cancelled by the client (a stream counts as cancelled once,
- * whether the cancel arrives as RST_STREAM or as a CANCELLED error) and records every
- * {@link ProcessingRequest} received, across streams, in arrival order. A stream the client
- * half-closes is completed by the server. For an endpoint that is down, use {@link #downPort()}.
+ * <p>It counts streams opened, cancelled by the client (a stream counts as cancelled once,
+ * whether the cancel arrives as RST_STREAM or as a CANCELLED error) and ended (half-closed by the
+ * client, cancelled or failed), and records every {@link ProcessingRequest} received, across
+ * streams, in arrival order. A stream the client half-closes is completed by the server. For an
+ * endpoint that is down, use {@link #downPort()}.
  *
- * <p>Thread-safe: counters and records may be read from any thread while serving.
+ * <p>Thread-safe: counters and records may be read from any thread while serving; the {@code
+ * await…} methods return as soon as the count is reached (their timeout only bounds a broken
+ * test).
  */
 public final class FakeExtProcServer implements AutoCloseable {
 
@@ -137,18 +141,30 @@ public final class FakeExtProcServer implements AutoCloseable {
   private final Server server;
   private final AtomicInteger streamsOpened = new AtomicInteger();
   private final AtomicInteger streamsCancelled = new AtomicInteger();
+  private final AtomicInteger streamsEnded = new AtomicInteger();
   private final List<ProcessingRequest> received = new CopyOnWriteArrayList<>();
+  /** Notified whenever a count above changes or a message is received. */
+  private final Object changes = new Object();
 
   private FakeExtProcServer(Script script) {
     var service = new ExternalProcessorGrpc.ExternalProcessorImplBase() {
       @Override
       public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> out) {
         streamsOpened.incrementAndGet();
+        signalChange();
         var cancelled = new AtomicBoolean();
+        var ended = new AtomicBoolean();
+        Runnable onEnd = () -> {
+          if (ended.compareAndSet(false, true)) {
+            streamsEnded.incrementAndGet();
+            signalChange();
+          }
+        };
         Runnable onCancel = () -> {
           if (cancelled.compareAndSet(false, true)) {
             streamsCancelled.incrementAndGet();
           }
+          onEnd.run();
         };
         ((ServerCallStreamObserver<ProcessingResponse>) out).setOnCancelHandler(onCancel);
         Map<ProcessingRequest.RequestCase, Integer> seen = new EnumMap<>(ProcessingRequest.RequestCase.class);
@@ -156,6 +172,7 @@ public final class FakeExtProcServer implements AutoCloseable {
           @Override
           public void onNext(ProcessingRequest request) {
             received.add(request);
+            signalChange();
             int count = seen.merge(request.getRequestCase(), 1, Integer::sum); // messages of one stream are serial
             ProcessingResponse answer = script.answer(request, count);
             if (answer != null) {
@@ -167,12 +184,15 @@ public final class FakeExtProcServer implements AutoCloseable {
           public void onError(Throwable t) {
             if (io.grpc.Status.fromThrowable(t).getCode() == io.grpc.Status.Code.CANCELLED) {
               onCancel.run();
+            } else {
+              onEnd.run();
             }
           }
 
           @Override
           public void onCompleted() {
             out.onCompleted();
+            onEnd.run();
           }
         };
       }
@@ -213,6 +233,14 @@ public final class FakeExtProcServer implements AutoCloseable {
     return streamsCancelled.get();
   }
 
+  /**
+   * Streams that have ended: half-closed by the client (and completed by the server), cancelled, or
+   * failed.
+   */
+  public int streamsEnded() {
+    return streamsEnded.get();
+  }
+
   public int messagesReceived() {
     return received.size();
   }
@@ -224,13 +252,38 @@ public final class FakeExtProcServer implements AutoCloseable {
 
   /** Waits until at least {@code count} streams were cancelled; fails after {@code within}. */
   public void awaitStreamsCancelled(int count, Duration within) throws InterruptedException {
+    await(() -> streamsCancelled() >= count, within, "cancelled streams", count);
+  }
+
+  /** Waits until at least {@code count} streams have ended ({@link #streamsEnded()}); fails after {@code within}. */
+  public void awaitStreamsEnded(int count, Duration within) throws InterruptedException {
+    await(() -> streamsEnded() >= count, within, "ended streams", count);
+  }
+
+  /** Waits until at least {@code count} messages were received; fails after {@code within}. */
+  public void awaitMessagesReceived(int count, Duration within) throws InterruptedException {
+    await(() -> messagesReceived() >= count, within, "messages", count);
+  }
+
+  private void signalChange() {
+    synchronized (changes) {
+      changes.notifyAll();
+    }
+  }
+
+  private void await(BooleanSupplier reached, Duration within, String what, int count)
+      throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
-    while (streamsCancelled() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + count + " cancelled streams within " + within + ", saw "
-            + streamsCancelled() + " of " + streamsOpened() + " opened");
+    synchronized (changes) {
+      while (!reached.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("expected " + count + " " + what + " within " + within + "; streams: "
+              + streamsOpened() + " opened, " + streamsEnded() + " ended, " + streamsCancelled()
+              + " cancelled; " + messagesReceived() + " messages");
+        }
+        TimeUnit.NANOSECONDS.timedWait(changes, left);
       }
-      Thread.sleep(10);
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 /**
  * A real HTTP server that answers like the OpenAI API and can be scripted, for end-to-end tests
@@ -59,6 +60,9 @@ import java.util.concurrent.atomic.LongAdder;
  * An unknown key or bad value gets a 400 naming it. Non-streamed completions wait the time the
  * stream would have taken ({@code ttft + (tokens - 1) / tps}).
  *
+ * <p>Time: delays and pacing use {@link FakeOptions#scheduler()}, real time by default; a test
+ * of pacing passes a {@link ManualScheduler} and moves time itself.
+ *
  * <p>Cost: behaviours are compiled to byte fragments when scripted (header values are cached), so
  * the default path parses the request with a streaming parser, concatenates arrays, and logs
  * nothing. Turn {@link FakeOptions#recordRequests()} off in benchmarks.
@@ -80,6 +84,8 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
   private final AtomicInteger openConnections = new AtomicInteger();
   private final LongAdder cancelledStreams = new LongAdder();
   private final LongAdder eventsStreamed = new LongAdder();
+  /** Notified when a connection opens or closes or a stream is cancelled (not per event). */
+  private final Object changes = new Object();
   private int port;
 
   private FakeOpenAiUpstream(Vertx vertx, FakeOptions options) {
@@ -103,7 +109,7 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
         .setInternalBlockingPoolSize(1));
     try {
       var upstream = new FakeOpenAiUpstream(vertx, options);
-      var handler = new RequestHandler(vertx, upstream);
+      var handler = new RequestHandler(upstream, options.scheduler());
       // Vert.x shares a bound port among servers listening on the same positive port, or on the
       // same negative one (meaning: one random port for all); port 0 would bind N random ports.
       int listenPort = options.port() == 0 ? -1 : options.port();
@@ -186,9 +192,25 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
     return openConnections.get();
   }
 
+  /**
+   * Waits until {@link #openConnections()} is {@code count}; false when it was not within {@code
+   * within} (a bound for a broken test: the wait ends as soon as the count is reached).
+   */
+  public boolean awaitOpenConnections(int count, Duration within) throws InterruptedException {
+    return awaitChange(() -> openConnections.get() == count, within);
+  }
+
   /** Streams the client abandoned (closed or reset) before the server finished writing them. */
   public long cancelledStreams() {
     return cancelledStreams.sum();
+  }
+
+  /**
+   * Waits until {@link #cancelledStreams()} is at least {@code count}; false when it was not
+   * within {@code within}.
+   */
+  public boolean awaitCancelledStreams(long count, Duration within) throws InterruptedException {
+    return awaitChange(() -> cancelledStreams.sum() >= count, within);
   }
 
   /**
@@ -215,14 +237,17 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
 
   void connectionOpened() {
     openConnections.incrementAndGet();
+    signalChange();
   }
 
   void connectionClosed() {
     openConnections.decrementAndGet();
+    signalChange();
   }
 
-  LongAdder cancelledCounter() {
-    return cancelledStreams;
+  void streamCancelled() {
+    cancelledStreams.increment();
+    signalChange();
   }
 
   LongAdder eventsCounter() {
@@ -257,6 +282,27 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
       }
     }
     return cached;
+  }
+
+  private void signalChange() {
+    synchronized (changes) {
+      changes.notifyAll();
+    }
+  }
+
+  private boolean awaitChange(BooleanSupplier condition, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    synchronized (changes) {
+      while (!condition.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(changes, left);
+      }
+      return true;
+    }
   }
 
   private static <T> T await(Future<T> future) {

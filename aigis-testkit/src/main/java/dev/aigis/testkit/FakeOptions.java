@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param pathPrefix a prefix the endpoints are also served under ({@code /custom} serves {@code POST
  *     /custom/v1/chat/completions} as a chat completion), as behind a gateway that rewrites paths;
  *     {@code ""} (the default) for none. Recorded requests keep the path as received.
+ * @param scheduler time and timers for scripted delays and stream pacing: {@link
+ *     Scheduler#system()} by default; a {@link ManualScheduler} in tests of pacing
  */
 public record FakeOptions(
     String host,
@@ -25,7 +27,8 @@ public record FakeOptions(
     String tlsCertificatePem,
     String tlsPrivateKeyPem,
     boolean recordRequests,
-    String pathPrefix) {
+    String pathPrefix,
+    Scheduler scheduler) {
 
   public FakeOptions {
     Objects.requireNonNull(pathPrefix, "pathPrefix");
@@ -33,6 +36,7 @@ public record FakeOptions(
       throw new IllegalArgumentException("pathPrefix must start with '/' and not end with it, got " + pathPrefix);
     }
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(scheduler, "scheduler");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
@@ -45,7 +49,7 @@ public record FakeOptions(
   }
 
   public static FakeOptions defaults() {
-    return new FakeOptions("127.0.0.1", 0, 1, null, null, true, "");
+    return new FakeOptions("127.0.0.1", 0, 1, null, null, true, "", Scheduler.system());
   }
 
   public boolean tls() {
@@ -54,23 +58,23 @@ public record FakeOptions(
 
   public FakeOptions withHost(String host) {
     return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
-        recordRequests, pathPrefix);
+        recordRequests, pathPrefix, scheduler);
   }
 
   public FakeOptions withPort(int port) {
     return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
-        recordRequests, pathPrefix);
+        recordRequests, pathPrefix, scheduler);
   }
 
   public FakeOptions withEventLoopThreads(int threads) {
     return new FakeOptions(host, port, threads, tlsCertificatePem, tlsPrivateKeyPem,
-        recordRequests, pathPrefix);
+        recordRequests, pathPrefix, scheduler);
   }
 
   public FakeOptions withTls(String certificatePem, String privateKeyPem) {
     return new FakeOptions(host, port, eventLoopThreads,
         Objects.requireNonNull(certificatePem, "certificatePem"),
-        Objects.requireNonNull(privateKeyPem, "privateKeyPem"), recordRequests, pathPrefix);
+        Objects.requireNonNull(privateKeyPem, "privateKeyPem"), recordRequests, pathPrefix, scheduler);
   }
 
   public FakeOptions withTls(TestCertificates.SelfSigned certificate) {
@@ -79,11 +83,17 @@ public record FakeOptions(
 
   public FakeOptions withRecordRequests(boolean record) {
     return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
-        record, pathPrefix);
+        record, pathPrefix, scheduler);
   }
 
   public FakeOptions withPathPrefix(String prefix) {
     return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
-        recordRequests, prefix);
+        recordRequests, prefix, scheduler);
+  }
+
+  /** Takes time and timers from {@code scheduler}, e.g. a {@link ManualScheduler} in a test. */
+  public FakeOptions withScheduler(Scheduler scheduler) {
+    return new FakeOptions(host, port, eventLoopThreads, tlsCertificatePem, tlsPrivateKeyPem,
+        recordRequests, pathPrefix, scheduler);
   }
 }

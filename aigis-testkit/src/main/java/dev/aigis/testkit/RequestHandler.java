@@ -1,20 +1,19 @@
 package dev.aigis.testkit;
 
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,13 +27,13 @@ final class RequestHandler implements Handler<HttpServerRequest> {
   private static final CharSequence SSE =
       HttpHeaders.createOptimized("text/event-stream; charset=utf-8");
 
-  private final Vertx vertx;
   private final FakeOpenAiUpstream upstream;
+  private final Scheduler scheduler;
   private final AtomicLong ids = new AtomicLong();
 
-  RequestHandler(Vertx vertx, FakeOpenAiUpstream upstream) {
-    this.vertx = vertx;
+  RequestHandler(FakeOpenAiUpstream upstream, Scheduler scheduler) {
     this.upstream = upstream;
+    this.scheduler = scheduler;
   }
 
   void onConnection(HttpConnection connection) {
@@ -52,8 +51,8 @@ final class RequestHandler implements Handler<HttpServerRequest> {
     if (upstream.recorder().enabled()) {
       upstream.recorder().add(record(request, body));
     }
-    if (script.headerDelayMs > 0) {
-      vertx.setTimer(script.headerDelayMs, id -> respond(request, body, script));
+    if (script.headerDelayNanos > 0) {
+      scheduler.schedule(Duration.ofNanos(script.headerDelayNanos), () -> respond(request, body, script));
     } else {
       respond(request, body, script);
     }
@@ -116,7 +115,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
       HttpServerResponse response = request.response().setChunked(true);
       headers(response, script).putHeader(HttpHeaders.CONTENT_TYPE, SSE);
       response.writeHead();
-      new SseStream(vertx, request, script, chat, prefix, usage, upstream.cancelledCounter(), upstream.eventsCounter())
+      new SseStream(scheduler, request, script, chat, prefix, usage, upstream::streamCancelled, upstream.eventsCounter())
           .start();
       return;
     }
@@ -125,9 +124,9 @@ final class RequestHandler implements Handler<HttpServerRequest> {
             OpenAiJson.chatUsage(prompt, completion))
         : OpenAiJson.textCompletion(id, created, model, script,
             OpenAiJson.textUsage(prompt, completion));
-    long generation = TimeUnit.NANOSECONDS.toMillis(script.generationNanos(chat));
+    long generation = script.generationNanos(chat);
     if (generation > 0) {
-      vertx.setTimer(generation, t -> send(request, script, 200, answer));
+      scheduler.schedule(Duration.ofNanos(generation), () -> send(request, script, 200, answer));
     } else {
       send(request, script, 200, answer);
     }

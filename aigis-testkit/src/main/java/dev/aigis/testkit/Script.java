@@ -34,7 +34,7 @@ final class Script {
   final byte[] statusBody;
   final CharSequence[] headerNames;
   final CharSequence[] headerValues;
-  final long headerDelayMs;
+  final long headerDelayNanos;
   final long ttftNanos;
   /** Gap between content chunks; 0 writes them back to back. */
   final long intervalNanos;
@@ -65,7 +65,7 @@ final class Script {
       headerNames[i] = HttpHeaders.createOptimized(h.getKey());
       headerValues[i++] = HttpHeaders.createOptimized(h.getValue());
     }
-    this.headerDelayMs = b.headerDelay().toMillis();
+    this.headerDelayNanos = b.headerDelay().toNanos();
     this.ttftNanos = b.timeToFirstToken().toNanos();
     this.intervalNanos = b.tokensPerSecond() > 0 ? (long) (1e9 / b.tokensPerSecond()) : 0;
   }

@@ -1,9 +1,8 @@
 package dev.aigis.testkit;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -19,16 +18,17 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class SseStream {
 
-  private final Vertx vertx;
+  private final Scheduler scheduler;
   private final io.vertx.core.http.HttpServerRequest request;
   private final HttpServerResponse response;
   private final Script script;
   private final boolean chat;
   private final byte[] prefix;
   private final byte[] usage;
-  private final LongAdder cancelled;
+  /** Called once if the client leaves before the stream ends. */
+  private final Runnable cancelled;
   private final LongAdder written;
-  private final long start = System.nanoTime();
+  private final long start;
   /** Index of the next event; content chunks are [firstContent, firstContent + pieces). */
   private int next;
   private final int firstContent;
@@ -36,13 +36,15 @@ final class SseStream {
   private final boolean toolCalls;
   private final int total;
   private boolean finished;
-  private long timer = -1;
+  /** The pending pacing timer, or {@code null}. */
+  private Scheduler.Cancellable timer;
   /** Completes when the last event is on the wire; a truncation waits for it. */
   private io.vertx.core.Future<Void> lastWrite = io.vertx.core.Future.succeededFuture();
 
-  SseStream(Vertx vertx, io.vertx.core.http.HttpServerRequest request, Script script, boolean chat, byte[] prefix,
-      byte[] usage, LongAdder cancelled, LongAdder written) {
-    this.vertx = vertx;
+  SseStream(Scheduler scheduler, io.vertx.core.http.HttpServerRequest request, Script script, boolean chat, byte[] prefix,
+      byte[] usage, Runnable cancelled, LongAdder written) {
+    this.scheduler = scheduler;
+    this.start = scheduler.nanoTime();
     this.request = request;
     this.response = request.response();
     this.script = script;
@@ -63,7 +65,7 @@ final class SseStream {
     response.exceptionHandler(e -> onClientGone());
     // A drain while a pacing timer is pending must not start a second pump: the timer resumes.
     response.drainHandler(v -> {
-      if (timer < 0) {
+      if (timer == null) {
         pump();
       }
     });
@@ -73,10 +75,10 @@ final class SseStream {
   private void onClientGone() {
     if (!finished) {
       finished = true;
-      cancelled.increment();
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
+      if (timer != null) {
+        timer.cancel();
       }
+      cancelled.run(); // last: a test waiting for the count sees the stream fully stopped
     }
   }
 
@@ -104,10 +106,10 @@ final class SseStream {
         response.end();
         return;
       }
-      long wait = dueNanos(next) - System.nanoTime();
+      long wait = dueNanos(next) - scheduler.nanoTime();
       if (wait > 0) {
-        timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> {
-          timer = -1;
+        timer = scheduler.schedule(Duration.ofNanos(wait), () -> {
+          timer = null;
           pump();
         });
         return;

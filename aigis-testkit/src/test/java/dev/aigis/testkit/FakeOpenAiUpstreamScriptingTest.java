@@ -20,13 +20,13 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Test;
 
 /** Behaviours scripted through the queue and the x-fake-behavior header. */
 class FakeOpenAiUpstreamScriptingTest {
+
+  /** A bound for a broken test; nothing here waits for time to pass. */
+  static final Duration WAIT = Duration.ofSeconds(10);
 
   static FakeOpenAiUpstream upstream;
 
@@ -118,38 +121,96 @@ class FakeOpenAiUpstreamScriptingTest {
   }
 
   @Test
-  void headerDelayHoldsTheResponse() {
-    long start = System.nanoTime();
-    HttpResponse<String> response = post(upstream, "/v1/chat/completions", CHAT,
-        "x-fake-behavior", "{\"delayMs\":200}");
+  void headerDelayHoldsTheResponseUntilItHasPassed() throws Exception {
+    var time = new ManualScheduler();
+    try (var paced = FakeOpenAiUpstream.start(FakeOptions.defaults().withScheduler(time))) {
+      CompletableFuture<HttpResponse<String>> response = Http.CLIENT.sendAsync(
+          chatRequest(paced, CHAT, "x-fake-behavior", "{\"delayMs\":200}"),
+          HttpResponse.BodyHandlers.ofString());
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(elapsedMillis(start)).isGreaterThanOrEqualTo(150);
+      assertThat(time.awaitDelay(WAIT)).isEqualTo(Duration.ofMillis(200));
+      assertThat(response).as("nothing is sent before the delay has passed").isNotDone();
+      time.advance(Duration.ofMillis(200));
+
+      assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(time.delays()).containsExactly(Duration.ofMillis(200));
+    }
   }
 
   @Test
   void streamIsPacedByTimeToFirstTokenAndTokensPerSecond() throws Exception {
-    upstream.enqueue(Behavior.ok().withTimeToFirstToken(Duration.ofMillis(300))
-        .withTokensPerSecond(20).withTokens(5));
-    long start = System.nanoTime();
-    HttpResponse<java.util.stream.Stream<String>> response = Http.CLIENT.send(
-        chatRequest(CHAT_STREAM), HttpResponse.BodyHandlers.ofLines());
-    Iterator<String> lines = response.body().iterator();
+    var time = new ManualScheduler();
+    try (var paced = FakeOpenAiUpstream.start(FakeOptions.defaults().withScheduler(time))) {
+      paced.enqueue(Behavior.ok().withTimeToFirstToken(Duration.ofMillis(300))
+          .withTokensPerSecond(20).withTokens(5));
+      Iterator<String> lines = Http.CLIENT.send(chatRequest(paced, CHAT_STREAM),
+          HttpResponse.BodyHandlers.ofLines()).body().iterator();
 
-    String first = nextData(lines);
-    long firstAt = elapsedMillis(start);
-    String last = first;
-    while (lines.hasNext()) {
-      String line = lines.next();
-      last = line.isEmpty() ? last : line;
+      // The head is sent at once; the first chunk waits for the time to first token.
+      assertThat(time.awaitDelay(WAIT)).isEqualTo(Duration.ofMillis(300));
+      assertThat(paced.eventsStreamed()).isZero();
+      time.advance(Duration.ofMillis(300));
+      assertThat(nextData(lines)).contains("\"role\":\"assistant\"");
+      assertThat(nextData(lines)).contains("\"content\":\"Hello\"");
+
+      // Then one content chunk per 1/20 s: four 50 ms gaps between five chunks. The fake counts an
+      // event before it schedules the next one, so the count is exact once the delay is seen.
+      List<String> words = List.of(" from", " the", " fake", " OpenAI");
+      for (int i = 0; i < words.size(); i++) {
+        assertThat(time.awaitDelay(WAIT)).isEqualTo(Duration.ofMillis(50));
+        assertThat(paced.eventsStreamed()).as("events before gap %d has passed", i + 1).isEqualTo(2 + i);
+        time.advance(Duration.ofMillis(50));
+        assertThat(nextData(lines)).contains("\"content\":\"" + words.get(i) + "\"");
+      }
+
+      // The finish chunk and [DONE] follow the last content chunk without a wait.
+      assertThat(nextData(lines)).contains("\"finish_reason\":\"stop\"");
+      assertThat(nextData(lines)).isEqualTo("data: [DONE]");
+      List<String> rest = new ArrayList<>();
+      lines.forEachRemaining(rest::add);
+      assertThat(rest).as("the stream ends after [DONE]").allMatch(String::isEmpty);
+      assertThat(time.delays()).containsExactly(Duration.ofMillis(300), Duration.ofMillis(50),
+          Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50));
+      assertThat(paced.eventsStreamed()).isEqualTo(1 + 5 + 1 + 1);
     }
-    long lastAt = elapsedMillis(start);
+  }
 
-    assertThat(first).contains("\"role\":\"assistant\"");
-    assertThat(firstAt).isGreaterThanOrEqualTo(250);
-    // Four 50 ms gaps between five content chunks.
-    assertThat(lastAt - firstAt).isGreaterThanOrEqualTo(150);
-    assertThat(last).isEqualTo("data: [DONE]");
+  @Test
+  void nonStreamedAnswerWaitsAsLongAsTheStreamWouldHaveTaken() throws Exception {
+    var time = new ManualScheduler();
+    try (var paced = FakeOpenAiUpstream.start(FakeOptions.defaults().withScheduler(time))) {
+      paced.enqueue(Behavior.ok().withTimeToFirstToken(Duration.ofMillis(300))
+          .withTokensPerSecond(20).withTokens(5));
+      CompletableFuture<HttpResponse<String>> response = Http.CLIENT.sendAsync(
+          chatRequest(paced, CHAT), HttpResponse.BodyHandlers.ofString());
+
+      // ttft + (tokens - 1) / tps
+      assertThat(time.awaitDelay(WAIT)).isEqualTo(Duration.ofMillis(500));
+      assertThat(response).isNotDone();
+      time.advance(Duration.ofMillis(500));
+
+      assertThat(json(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).body())
+          .get("choices").get(0).get("message").get("content").asText())
+          .isEqualTo("Hello from the fake OpenAI");
+    }
+  }
+
+  @Test
+  void aClientLeavingBeforeTheNextChunkCancelsItsTimer() throws Exception {
+    var time = new ManualScheduler();
+    try (var paced = FakeOpenAiUpstream.start(FakeOptions.defaults().withScheduler(time));
+        Socket socket = new Socket("127.0.0.1", paced.port())) {
+      sendRaw(socket, CHAT_STREAM, "{\"ttftMs\":1000}");
+      assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+          .isEqualTo("HTTP/1.1 200");
+      assertThat(time.awaitDelay(WAIT)).isEqualTo(Duration.ofSeconds(1));
+
+      socket.close();
+
+      assertThat(paced.awaitCancelledStreams(1, WAIT)).isTrue();
+      assertThat(time.pending()).as("the pacing timer is cancelled with the stream").isZero();
+      assertThat(paced.eventsStreamed()).isZero();
+    }
   }
 
   @Test
@@ -197,16 +258,18 @@ class FakeOpenAiUpstreamScriptingTest {
   }
 
   @Test
-  void hangNeverAnswersSoTheClientTimesOut() {
-    upstream.enqueue(Behavior.ok().hang());
-    HttpRequest request = HttpRequest.newBuilder(
-            URI.create(upstream.baseUrl() + "/v1/chat/completions"))
-        .timeout(Duration.ofMillis(300))
-        .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build();
+  void hangNeverAnswersUntilTheServerCloses() throws Exception {
+    try (var hanging = FakeOpenAiUpstream.start()) {
+      hanging.enqueue(Behavior.ok().hang());
+      CompletableFuture<HttpResponse<String>> response = Http.CLIENT.sendAsync(
+          chatRequest(hanging, CHAT), HttpResponse.BodyHandlers.ofString());
+      assertThat(hanging.awaitRequest(WAIT).path()).isEqualTo("/v1/chat/completions");
 
-    assertThatThrownBy(() -> Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString()))
-        .isInstanceOf(HttpTimeoutException.class);
-    assertThat(upstream.lastRequest().path()).isEqualTo("/v1/chat/completions");
+      hanging.close();
+
+      assertThatThrownBy(() -> response.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .as("closed without an answer").hasCauseInstanceOf(IOException.class);
+    }
   }
 
   @Test
@@ -220,22 +283,16 @@ class FakeOpenAiUpstreamScriptingTest {
   void clientLeavingMidStreamIsCountedAndConnectionClosed() throws Exception {
     int before = upstream.openConnections();
     try (Socket socket = new Socket("127.0.0.1", upstream.port())) {
-      byte[] body = CHAT_STREAM.getBytes(StandardCharsets.UTF_8);
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
-          + "x-fake-behavior: {\"tps\":20,\"tokens\":100}\r\n"
-          + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.write(body);
-      out.flush();
+      sendRaw(socket, CHAT_STREAM, "{\"tps\":20,\"tokens\":100}");
       InputStream in = socket.getInputStream();
       String head = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
       assertThat(head).isEqualTo("HTTP/1.1 200");
       assertThat(upstream.openConnections()).isEqualTo(before + 1);
     }
 
-    awaitTrue(() -> upstream.cancelledStreams() == 1);
-    awaitTrue(() -> upstream.openConnections() == before);
+    assertThat(upstream.awaitCancelledStreams(1, WAIT)).isTrue();
+    assertThat(upstream.awaitOpenConnections(before, WAIT)).isTrue();
+    assertThat(upstream.cancelledStreams()).isEqualTo(1);
   }
 
   @Test
@@ -257,18 +314,18 @@ class FakeOpenAiUpstreamScriptingTest {
 
     assertThat(upstream.awaitRequest(Duration.ofSeconds(1))).isEqualTo(chat);
     assertThat(upstream.awaitRequest(Duration.ofSeconds(1)).path()).isEqualTo("/v1/models");
-    assertThat(upstream.awaitRequest(Duration.ofMillis(50))).isNull();
+    assertThat(upstream.awaitRequest(Duration.ZERO)).isNull();
   }
 
   @Test
-  void awaitRequestWaitsForALateRequest() {
-    Thread.ofVirtual().start(() -> {
-      sleep(100);
-      Http.get(upstream, "/late");
-    });
+  void awaitRequestWaitsForALateRequest() throws Exception {
+    CompletableFuture<RecordedRequest> awaited = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> awaited.complete(upstream.awaitRequest(WAIT)));
+    assertThat(awaited).as("no request yet").isNotDone();
 
-    RecordedRequest late = upstream.awaitRequest(Duration.ofSeconds(5));
+    Http.get(upstream, "/late");
 
+    RecordedRequest late = awaited.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(late).isNotNull();
     assertThat(late.path()).isEqualTo("/late");
   }
@@ -307,14 +364,15 @@ class FakeOpenAiUpstreamScriptingTest {
           }))
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-      awaitTrue(() -> upstream.cancelledStreams() == 1);
+      assertThat(upstream.awaitCancelledStreams(1, WAIT)).isTrue();
+      assertThat(upstream.cancelledStreams()).isEqualTo(1);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 
   @Test
-  void h2cUpgradeCountsOneConnection() {
+  void h2cUpgradeCountsOneConnection() throws Exception {
     int before = upstream.openConnections();
     try (var client = java.net.http.HttpClient.newBuilder()
         .version(java.net.http.HttpClient.Version.HTTP_2).build()) {
@@ -322,7 +380,7 @@ class FakeOpenAiUpstreamScriptingTest {
       assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
       assertThat(upstream.openConnections()).isEqualTo(before + 1);
     }
-    awaitTrue(() -> upstream.openConnections() == before);
+    assertThat(upstream.awaitOpenConnections(before, WAIT)).isTrue();
   }
 
   @Test
@@ -337,9 +395,29 @@ class FakeOpenAiUpstreamScriptingTest {
   }
 
   private static HttpRequest chatRequest(String body) {
-    return HttpRequest.newBuilder(URI.create(upstream.baseUrl() + "/v1/chat/completions"))
-        .timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    return chatRequest(upstream, body);
+  }
+
+  private static HttpRequest chatRequest(FakeOpenAiUpstream target, String body, String... headers) {
+    var request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/v1/chat/completions"))
+        .timeout(WAIT)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return request.build();
+  }
+
+  /** An HTTP/1.1 chat request written on {@code socket}, scripted by {@code behavior}. */
+  private static void sendRaw(Socket socket, String body, String behavior) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    OutputStream out = socket.getOutputStream();
+    out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+        + "x-fake-behavior: " + behavior + "\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.write(bytes);
+    out.flush();
   }
 
   private static String nextData(Iterator<String> lines) {
@@ -350,27 +428,5 @@ class FakeOpenAiUpstreamScriptingTest {
       }
     }
     throw new AssertionError("stream ended without data");
-  }
-
-  private static long elapsedMillis(long startNanos) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 5s");
-      }
-      sleep(10);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

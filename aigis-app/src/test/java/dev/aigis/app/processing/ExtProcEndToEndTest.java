@@ -207,10 +207,7 @@ class ExtProcEndToEndTest {
         out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
             + "Content-Length: " + CHAT.length() + "\r\n\r\n" + CHAT).getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (ext.messagesReceived() == 0 && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
+        ext.awaitMessagesReceived(1, Duration.ofSeconds(5));
         assertThat(ext.messagesReceived()).as("the processor is waiting on the request headers").isEqualTo(1);
         assertThat(ext.streamsCancelled()).isZero();
       } // the client goes away while the processor holds the request
@@ -249,7 +246,8 @@ class ExtProcEndToEndTest {
           "aigis_processor_duration_seconds_count{chain=\"default/guard\",outcome=\"CONTINUED\",processor=\"ext\",stage=\"REQUEST_HEADERS\"} 5",
           "aigis_processor_duration_seconds_count{chain=\"default/guard\",outcome=\"CONTINUED\",processor=\"ext\",stage=\"RESPONSE_CHUNK\"} 40",
           "aigis_processor_duration_seconds_count{chain=\"default/guard\",outcome=\"CONTINUED\",processor=\"ext\",stage=\"RESPONSE_HEADERS\"} 5");
-      Thread.sleep(300); // a late cancel would arrive by now
+      // Each stream ends once, by half-close or by cancel; wait for all five ends, then see which.
+      ext.awaitStreamsEnded(5, Duration.ofSeconds(5));
       assertThat(ext.streamsOpened()).isEqualTo(5);
       assertThat(ext.streamsCancelled()).as("a completed exchange half-closes; it is not cancelled").isZero();
     }

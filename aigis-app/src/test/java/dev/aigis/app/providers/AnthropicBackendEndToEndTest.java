@@ -17,6 +17,7 @@ import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.FunctionDefinition;
+import dev.aigis.app.AccessLogTap;
 import dev.aigis.app.GatewayFixture;
 import dev.aigis.testkit.FakeAnthropicUpstream;
 import dev.aigis.testkit.RecordedRequest;
@@ -151,22 +152,22 @@ class AnthropicBackendEndToEndTest {
   }
 
   @Test
-  void anErrorEventInsideA200StreamReachesTheClientAsAnError() {
+  void anErrorEventInsideA200StreamReachesTheClientAsAnError() throws Exception {
     anthropic.script(FakeAnthropicUpstream.Reply.text("partial answer here").withErrorEvent(1, "overloaded_error", "Overloaded"));
-    assertThatThrownBy(() -> {
-      try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-          ChatCompletionCreateParams.builder().model("claude-sonnet-4-5").addUserMessage("hi").build())) {
-        stream.stream().forEach(chunk -> { });
-      }
-    }).isInstanceOf(OpenAIException.class).hasMessageContaining("Overloaded");
-    // The client saw a 200 head, but the exchange failed: metrics count the failure, not a success.
-    // (Recorded just after the last byte is written, so poll briefly rather than race it.)
-    String failed = "aigis_requests_total{backend=\"default/anthropic\",model=\"claude-sonnet-4-5\",route=\"default/claude\",status=\"503\"} 1.0";
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    while (!gateway.admin("/metrics").body().contains(failed) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+    try (var accessLog = AccessLogTap.open()) {
+      assertThatThrownBy(() -> {
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+            ChatCompletionCreateParams.builder().model("claude-sonnet-4-5").addUserMessage("hi").build())) {
+          stream.stream().forEach(chunk -> { });
+        }
+      }).isInstanceOf(OpenAIException.class).hasMessageContaining("Overloaded");
+
+      // The client saw a 200 head, but the exchange failed: metrics count the failure, not a success.
+      // They are recorded just after the last byte is written; the access-log line follows them.
+      assertThat(accessLog.await("\"status\":503", Duration.ofSeconds(10))).isNotNull();
     }
-    assertThat(gateway.admin("/metrics").body()).contains(failed);
+    assertThat(gateway.admin("/metrics").body()).contains(
+        "aigis_requests_total{backend=\"default/anthropic\",model=\"claude-sonnet-4-5\",route=\"default/claude\",status=\"503\"} 1.0");
   }
 
   @Test
