@@ -37,6 +37,11 @@ final class PassthroughBodyDecoder implements ResponseDecoder {
   }
 
   @Override
+  public boolean passesThrough() {
+    return true;
+  }
+
+  @Override
   public boolean events() {
     return false;
   }

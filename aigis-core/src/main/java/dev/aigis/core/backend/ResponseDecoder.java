@@ -24,4 +24,14 @@ public interface ResponseDecoder {
 
   /** The client's content type when the decoder sets one (translation), or null to keep the upstream's. */
   String contentType();
+
+  /**
+   * Whether it emits every chunk exactly as received (native non-streamed answers): then a front
+   * door without response processors may write the upstream's buffers itself and hand the decoder
+   * only the last {@link dev.aigis.core.usage.UsageTail#CAPACITY} bytes of each chunk, with a sink
+   * that ignores them, saving two copies per chunk.
+   */
+  default boolean passesThrough() {
+    return false;
+  }
 }

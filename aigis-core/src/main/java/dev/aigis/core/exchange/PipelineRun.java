@@ -74,6 +74,19 @@ public final class PipelineRun implements AutoCloseable {
     return headersFrom(chains, 0, response);
   }
 
+  /**
+   * The response-header stages of the started built-in chains only (the route's
+   * ResponseHeaderModifier), for a gateway error answered after routing: Gateway API applies the
+   * filter to every response of the route. Built-in stages complete synchronously.
+   */
+  public void builtinResponseHeaders(ProcessedResponse response) {
+    for (Started s : responders()) {
+      if (s.stage().builtin() && s.stage().chain().needs().responseHeaders()) {
+        s.run().responseHeaders(context.request(), response);
+      }
+    }
+  }
+
   /** Whether a started chain runs a response-header stage. */
   public boolean wantsResponseHeaders() {
     for (Started s : responders()) {

@@ -2,60 +2,134 @@ package dev.aigis.server.processing;
 
 import dev.aigis.core.processing.MutableHeaders;
 import io.vertx.core.MultiMap;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The request headers as processors see them: reads go to the client's headers until the first
- * change, which copies them once, so processors never change what the client sent and exchanges
- * whose processors only read pay no copy.
+ * The request headers as processors see them, without copying the client's: changes go to a small
+ * overlay of the names they touch (the model-header step sets one on almost every request), reads
+ * look at the overlay first, and {@link #entries()} yields the client's headers that were not
+ * touched followed by the overlay's. Processors never change what the client sent. Confined to the
+ * exchange's thread.
  */
 public final class CopyOnWriteHeaders implements MutableHeaders {
 
-  private MultiMap map;
-  private boolean copied;
+  private final MultiMap original;
+  /** Lower-cased name to its values now (an empty list: removed), in first-touch order. */
+  private List<Map.Entry<String, List<String>>> overlay;
 
   public CopyOnWriteHeaders(MultiMap original) {
-    this.map = original;
+    this.original = original;
   }
 
-  private MultiMap writable() {
-    if (!copied) {
-      map = MultiMap.caseInsensitiveMultiMap().addAll(map);
-      copied = true;
+  private List<String> touched(String name) {
+    if (overlay == null) {
+      return null;
     }
-    return map;
+    for (Map.Entry<String, List<String>> entry : overlay) {
+      if (entry.getKey().equalsIgnoreCase(name)) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** The overlay's values for {@code name}, starting from the client's when the name is new. */
+  private List<String> touch(String name, boolean keepOriginal) {
+    List<String> values = touched(name);
+    if (values == null) {
+      values = keepOriginal ? new ArrayList<>(original.getAll(name)) : new ArrayList<>(1);
+      if (overlay == null) {
+        overlay = new ArrayList<>(2);
+      }
+      overlay.add(new AbstractMap.SimpleImmutableEntry<>(name.toLowerCase(Locale.ROOT), values));
+    }
+    return values;
   }
 
   @Override
   public String get(String name) {
-    return map.get(name);
+    List<String> values = touched(name);
+    if (values != null) {
+      return values.isEmpty() ? null : values.getFirst();
+    }
+    return original.get(name);
   }
 
   @Override
   public List<String> getAll(String name) {
-    return map.getAll(name);
+    List<String> values = touched(name);
+    return values != null ? List.copyOf(values) : original.getAll(name);
   }
 
   @Override
   public void set(String name, String value) {
-    writable().set(name, value);
+    List<String> values = touch(name, false);
+    values.clear();
+    values.add(value);
   }
 
   @Override
   public void add(String name, String value) {
-    writable().add(name, value);
+    touch(name, true).add(value);
   }
 
   @Override
   public void remove(String name) {
-    if (map.contains(name)) {
-      writable().remove(name);
+    if (touched(name) != null || original.contains(name)) {
+      touch(name, false).clear();
     }
   }
 
   @Override
   public Iterable<Map.Entry<String, String>> entries() {
-    return map;
+    if (overlay == null) {
+      return original;
+    }
+    return () -> new Iterator<>() {
+      private final Iterator<Map.Entry<String, String>> base = original.iterator();
+      private final Iterator<Map.Entry<String, List<String>>> changed = overlay.iterator();
+      private Map.Entry<String, List<String>> current;
+      private int index;
+      private Map.Entry<String, String> next = advance();
+
+      private Map.Entry<String, String> advance() {
+        while (base.hasNext()) {
+          Map.Entry<String, String> header = base.next();
+          if (touched(header.getKey()) == null) {
+            return header;
+          }
+        }
+        while (true) {
+          if (current != null && index < current.getValue().size()) {
+            return new AbstractMap.SimpleImmutableEntry<>(current.getKey(), current.getValue().get(index++));
+          }
+          if (!changed.hasNext()) {
+            return null;
+          }
+          current = changed.next();
+          index = 0;
+        }
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Map.Entry<String, String> next() {
+        if (next == null) {
+          throw new java.util.NoSuchElementException();
+        }
+        Map.Entry<String, String> out = next;
+        next = advance();
+        return out;
+      }
+    };
   }
 }

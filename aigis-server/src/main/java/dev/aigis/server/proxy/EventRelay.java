@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import dev.aigis.core.usage.UsageTail;
 
 /**
  * Relays one upstream answer to the client, for every adapter: the adapter's decoder turns the
@@ -92,7 +93,10 @@ final class EventRelay {
 
   private void stream(Exchange exchange, HttpClientResponse upstream, ResponseDecoder decoder, ResponseWriter writer,
       boolean sse) {
-    upstream.handler(chunk -> {
+    if (decoder.passesThrough() && !writer.processes()) {
+      passThrough(exchange, upstream, decoder, writer);
+    } else {
+      upstream.handler(chunk -> {
       if (exchange.finished()) {
         return;
       }
@@ -106,6 +110,7 @@ final class EventRelay {
         exchange.usage = decoder.usage();
       }
     });
+    }
     upstream.endHandler(v -> {
       if (exchange.finished()) {
         return;
@@ -133,6 +138,25 @@ final class EventRelay {
       } else {
         completion.fail(exchange, error);
       }
+    });
+  }
+
+  /** A native answer nobody looks into: the upstream's buffers go to the client as they are; the decoder sees tails. */
+  private static void passThrough(Exchange exchange, HttpClientResponse upstream, ResponseDecoder decoder,
+      ResponseWriter writer) {
+    dev.aigis.core.backend.EventSink ignore = (bytes, pivot) -> { };
+    upstream.handler(chunk -> {
+      if (exchange.finished()) {
+        return;
+      }
+      int length = chunk.length();
+      try {
+        decoder.bytes(length > UsageTail.CAPACITY ? chunk.getBytes(length - UsageTail.CAPACITY, length) : chunk.getBytes(),
+            ignore);
+      } catch (TranslationException e) {
+        throw new IllegalStateException("a pass-through decoder does not fail", e);
+      }
+      writer.write(chunk);
     });
   }
 

@@ -2,6 +2,8 @@ package dev.aigis.server.proxy;
 
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.exchange.ExchangeSummary;
+import dev.aigis.core.processing.ProcessedResponse;
+import dev.aigis.server.processing.VertxMutableHeaders;
 import dev.aigis.core.usage.TokenUsage;
 import java.time.Duration;
 import dev.aigis.server.metrics.GatewayMetrics;
@@ -67,6 +69,9 @@ final class ExchangeCompletion {
     response.setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, exchange.errors().contentType())
         .putHeader("x-request-id", exchange.requestId);
+    if (exchange.run != null && exchange.processed != null) {
+      exchange.run.builtinResponseHeaders(new ProcessedResponse(error.status(), new VertxMutableHeaders(response.headers())));
+    }
     decorate(exchange, response);
     response.end(Buffer.buffer(body));
     done(exchange, error.status());

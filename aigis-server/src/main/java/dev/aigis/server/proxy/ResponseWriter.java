@@ -64,14 +64,7 @@ final class ResponseWriter {
     }
     if (processors == null) {
       write(bytes);
-      if (source != null && response.writeQueueFull()) {
-        source.pause();
-        response.drainHandler(v -> {
-          if (!exchange.finished()) {
-            source.resume();
-          }
-        });
-      }
+      pushBack();
       return;
     }
     enqueue(new ResponseChunk(bytes, sse, false, pivot));
@@ -89,6 +82,28 @@ final class ResponseWriter {
     }
     if (!ended && !exchange.finished()) {
       enqueue(new ResponseChunk(bytes, sse, true, pivot));
+    }
+  }
+
+  /** An upstream buffer written as it is, for answers no processor looks into (see {@code ResponseDecoder#passesThrough}). */
+  void write(Buffer chunk) {
+    if (ended || exchange.finished()) {
+      return;
+    }
+    exchange.bytesOut += chunk.length();
+    response.write(chunk);
+    pushBack();
+  }
+
+  /** While the client's write queue is full the source waits: a slow client holds one queue of data in memory. */
+  private void pushBack() {
+    if (source != null && response.writeQueueFull()) {
+      source.pause();
+      response.drainHandler(v -> {
+        if (!exchange.finished()) {
+          source.resume();
+        }
+      });
     }
   }
 
