@@ -9,7 +9,7 @@ import dev.aigis.core.usage.TokenUsage;
 import java.io.IOException;
 
 /**
- * Reads usage from OpenAI responses: whole JSON bodies and stream chunks. Only the top-level
+ * Reads usage from OpenAI stream chunks (whole bodies: {@link dev.aigis.core.usage.UsageTail}). Only the top-level
  * {@code usage} object is materialised; the rest is tokenised and skipped, which also proves the
  * chunk is well-formed JSON.
  */
@@ -62,42 +62,5 @@ public final class OpenAiResponseInspector {
       p.skipChildren();
     } while (p.nextToken() != JsonToken.END_ARRAY);
     return false;
-  }
-
-  private static final byte[] USAGE_KEY = "\"usage\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
-  /**
-   * Usage from the end of a JSON body: finds the last unescaped {@code "usage"} key (inside JSON
-   * strings quotes are escaped, so an unescaped one is always a key) and reads the object after it.
-   * Null when there is none or it does not parse.
-   */
-  public static TokenUsage usageInTail(byte[] tail) {
-    for (int at = tail.length - USAGE_KEY.length; at >= 0; at--) {
-      if (!startsWith(tail, at, USAGE_KEY) || (at > 0 && tail[at - 1] == '\\')) {
-        continue;
-      }
-      int colon = at + USAGE_KEY.length;
-      while (colon < tail.length && tail[colon] != ':') {
-        colon++;
-      }
-      try (JsonParser p = Json.FACTORY.createParser(tail, colon + 1, tail.length - colon - 1)) {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-          return null;
-        }
-        return OpenAiUsage.read(p);
-      } catch (IOException e) {
-        return null;
-      }
-    }
-    return null;
-  }
-
-  private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
-    for (int i = 0; i < prefix.length; i++) {
-      if (bytes[at + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -84,19 +84,6 @@ class OpenAiInspectorsTest {
     assertThatThrownBy(() -> OpenAiResponseInspector.chunk("{} {}")).isInstanceOf(IOException.class);
   }
 
-  @Test
-  void usageFromTheTailOfABody() {
-    String body = "{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"a \\\"usage\\\": {} trap\"}}],"
-        + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":6,\"total_tokens\":11},\"system_fingerprint\":\"fp\"}";
-    assertThat(OpenAiResponseInspector.usageInTail(body.getBytes(StandardCharsets.UTF_8))).isEqualTo(new TokenUsage(5, 6, 11, 0, 0));
-    // Cut so that only the part after the usage key remains: nothing to read.
-    byte[] cut = body.substring(body.indexOf("\"prompt_tokens\"")).getBytes(StandardCharsets.UTF_8);
-    assertThat(OpenAiResponseInspector.usageInTail(cut)).isNull();
-    // The only "usage" is an escaped one inside a string: no usage.
-    assertThat(OpenAiResponseInspector.usageInTail("{\"content\":\"\\\"usage\\\":{\\\"prompt_tokens\\\":1}\"}".getBytes(StandardCharsets.UTF_8)))
-        .isNull();
-  }
-
   private static OpenAiRequest inspect(String json) throws RequestRejected {
     return OpenAiRequestInspector.inspect(json.getBytes(StandardCharsets.UTF_8));
   }

@@ -30,6 +30,23 @@ class UsageTailTest {
   }
 
   @Test
+  void usageIsTheLastUnescapedUsageKeyAndACutKeyReadsNothing() {
+    String body = "{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"a \\\"usage\\\": {} trap\"}}],"
+        + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":6,\"total_tokens\":11},\"system_fingerprint\":\"fp\"}";
+    assertThat(tailOf(body).usage()).isEqualTo(new TokenUsage(5, 6, 11, 0, 0));
+    // Cut so that only the part after the usage key remains: nothing to read.
+    assertThat(tailOf(body.substring(body.indexOf("\"prompt_tokens\""))).usage()).isNull();
+    // The only "usage" is an escaped one inside a string: no usage.
+    assertThat(tailOf("{\"content\":\"\\\"usage\\\":{\\\"prompt_tokens\\\":1}\"}").usage()).isNull();
+  }
+
+  private static UsageTail tailOf(String body) {
+    var tail = new UsageTail(OpenAiUsage::from);
+    tail.append(body.getBytes(StandardCharsets.UTF_8));
+    return tail;
+  }
+
+  @Test
   void noUsageGivesNull() {
     var tail = new UsageTail(OpenAiUsage::from);
     tail.append("{\"data\":[]}".getBytes(StandardCharsets.UTF_8));

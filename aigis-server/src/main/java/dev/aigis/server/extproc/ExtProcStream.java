@@ -5,7 +5,7 @@ import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.backend.EventSink;
 import dev.aigis.core.backend.ResponseDecoder;
-import dev.aigis.core.backend.UsageDecoders;
+import dev.aigis.core.backend.ResponseDecoders;
 import dev.aigis.core.exchange.ExchangeContext;
 import dev.aigis.core.exchange.ExchangeSummary;
 import dev.aigis.core.exchange.PipelineRun;
@@ -500,7 +500,7 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     String contentType = headers.get("content-type");
     sse = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     if (status / 100 == 2 && context.endpoint().operationName() != null) {
-      usageTap = dev.aigis.core.backend.UsageDecoders.forClient(context.endpoint(), contentType, "upstream");
+      usageTap = ResponseDecoders.forClient(context.endpoint(), contentType, "upstream");
     }
     boolean hasBody = !message.getEndOfStream();
     int originalStatus = status;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.backend.BackendAdapter;
 import dev.aigis.core.backend.ResponseDecoder;
+import dev.aigis.core.backend.ResponseDecoders;
 import dev.aigis.core.processing.BodyMode;
 import dev.aigis.core.provider.TranslationException;
 import io.vertx.core.buffer.Buffer;
@@ -53,7 +54,7 @@ final class EventRelay {
         return;
       }
     }
-    ResponseDecoder decoder = status / 100 == 2 ? adapter.decoder(contentType) : PassThrough.RAW;
+    ResponseDecoder decoder = status / 100 == 2 ? adapter.decoder(contentType) : ResponseDecoders.raw();
     boolean sse = decoder.events();
     if (decoder.contentType() == null) {
       HopByHop.copy(upstream.headers(), response.headers());
@@ -245,34 +246,5 @@ final class EventRelay {
   private void broken(Exchange exchange, GatewayError error) {
     completion.fail(exchange, error);
     exchange.resetUpstream();
-  }
-
-  /** An error body already in the client's format, relayed as received. */
-  private static final class PassThrough implements ResponseDecoder {
-    static final PassThrough RAW = new PassThrough();
-
-    @Override
-    public void bytes(byte[] chunk, dev.aigis.core.backend.EventSink out) {
-      out.emit(chunk, null);
-    }
-
-    @Override
-    public void end(dev.aigis.core.backend.EventSink out) {
-    }
-
-    @Override
-    public dev.aigis.core.usage.TokenUsage usage() {
-      return null;
-    }
-
-    @Override
-    public boolean events() {
-      return false;
-    }
-
-    @Override
-    public String contentType() {
-      return null;
-    }
   }
 }
