@@ -6,31 +6,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
-/** A processor whose stages are lambdas; records the calls it got. */
-final class FakeProcessor implements Processor {
+/** A processor whose stages are lambdas; records the calls it got. Public for the pipeline tests in {@code core.exchange}. */
+public final class FakeProcessor implements Processor {
 
-  final ProcessorNeeds needs;
-  final List<String> calls = new ArrayList<>();
-  Function<ProcessedRequest, CompletionStage<Verdict>> requestHeaders = r -> done(Verdict.CONTINUE);
-  Function<ProcessedRequest, CompletionStage<Verdict>> requestBody = r -> done(Verdict.CONTINUE);
-  Function<ProcessedResponse, CompletionStage<Verdict>> responseHeaders = r -> done(Verdict.CONTINUE);
-  Function<ResponseChunk, CompletionStage<ChunkVerdict>> chunks = c -> done(ChunkVerdict.pass(c));
-  int statesCreated;
-  int statesClosed;
+  public final ProcessorNeeds needs;
+  public final List<String> calls = new ArrayList<>();
+  public Function<ProcessedRequest, CompletionStage<Verdict>> requestHeaders = r -> done(Verdict.CONTINUE);
+  public Function<ProcessedRequest, CompletionStage<Verdict>> requestBody = r -> done(Verdict.CONTINUE);
+  public Function<ProcessedResponse, CompletionStage<Verdict>> responseHeaders = r -> done(Verdict.CONTINUE);
+  public Function<ResponseChunk, CompletionStage<ChunkVerdict>> chunks = c -> done(ChunkVerdict.pass(c));
+  public int statesCreated;
+  public int statesClosed;
 
-  FakeProcessor(ProcessorNeeds needs) {
+  public FakeProcessor(ProcessorNeeds needs) {
     this.needs = needs;
   }
 
-  static FakeProcessor requestSide() {
+  public static FakeProcessor requestSide() {
     return new FakeProcessor(new ProcessorNeeds(true, BodyMode.BUFFERED, false, BodyMode.NONE, 0));
   }
 
-  static FakeProcessor streaming(int holdBack) {
+  public static FakeProcessor streaming(int holdBack) {
     return new FakeProcessor(new ProcessorNeeds(false, BodyMode.NONE, false, BodyMode.STREAMED, holdBack));
   }
 
-  static <T> CompletionStage<T> done(T value) {
+  public static <T> CompletionStage<T> done(T value) {
     return CompletableFuture.completedFuture(value);
   }
 

@@ -16,6 +16,10 @@ class PathRewriteTest {
     "/foo, /, /foo, /",
     "/, /v1, /chat, /v1/chat",
     "/openai, /v1, /openai/chat/completions, /v1/chat/completions",
+    // Not at a segment boundary, or not under the prefix at all: left as it is.
+    "/v1, /v2, /v1beta/models/gemini:generateContent, /v1beta/models/gemini:generateContent",
+    "/foo, /bar, /foobar/x, /foobar/x",
+    "/foo, /bar, /other/x, /other/x",
   })
   void replacesTheMatchedPrefixByPathElements(String prefix, String replacement, String path, String expected) {
     assertThat(PathRewrite.replacePrefix(prefix, replacement, path)).isEqualTo(expected);
