@@ -25,6 +25,7 @@ final class AnthropicEventDecoder implements ResponseDecoder {
   private long cachedInput;
   private long output;
   private boolean sawUsage;
+  private boolean sawStop;
 
   AnthropicEventDecoder(String backend) {
     this.backend = backend;
@@ -43,6 +44,7 @@ final class AnthropicEventDecoder implements ResponseDecoder {
 
   private void onEvent(SseEvent event) {
     String type = event.event();
+    sawStop |= "message_stop".equals(type);
     if (event.data() != null && ("message_start".equals(type) || "message_delta".equals(type))) {
       readUsage(type, event.data());
     }
@@ -71,8 +73,12 @@ final class AnthropicEventDecoder implements ResponseDecoder {
     }
   }
 
+  /** A stream that ends without {@code message_stop} was cut: the client's SDK would wait for more. */
   @Override
-  public void end(EventSink out) {
+  public void end(EventSink out) throws TranslationException {
+    if (!sawStop) {
+      throw new TranslationException(new GatewayError.UpstreamProtocolError(backend, "stream ended before message_stop"));
+    }
   }
 
   @Override

@@ -28,7 +28,7 @@ public sealed interface BackendAuth {
     }
   }
 
-  /** A key in a header of its own: Anthropic's {@code x-api-key}, Azure's {@code api-key}. */
+  /** A key in a header of its own: Anthropic's {@code x-api-key}, Azure's {@code api-key}, Google AI's {@code x-goog-api-key}. */
   record ApiKeyHeader(String header) implements BackendAuth {
     @Override
     public void apply(String credential, Map<String, String> headers) {
@@ -62,7 +62,8 @@ public sealed interface BackendAuth {
 
   static BackendAuth of(ResolvedBackend backend) {
     return switch (backend.backend().schema()) {
-      case OpenAI, Gemini -> new Bearer();
+      case OpenAI -> new Bearer();
+      case Gemini -> new ApiKeyHeader("x-goog-api-key");
       case AzureOpenAI -> new ApiKeyHeader("api-key");
       case Anthropic -> new ApiKeyHeader("x-api-key");
       case AWSBedrock -> new SigV4();

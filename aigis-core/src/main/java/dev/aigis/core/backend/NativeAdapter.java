@@ -49,8 +49,8 @@ final class NativeAdapter implements BackendAdapter {
   public UpstreamCall prepare(ProcessedRequest request, BackendTarget target) throws TranslationException {
     byte[] body = request.body();
     ObjectNode edited = request.context().pivot().editedOrNull();
-    if (edited != null && schema == ApiSchema.OpenAI) {
-      body = serialise(edited); // the pivot is OpenAI chat: it is the request
+    if (edited != null) {
+      body = fromPivot(edited, request, target);
     }
     boolean askForUsage = inspected.stream() && endpoint.openAiStreamUsage() && schema == ApiSchema.OpenAI;
     String override = target.backend().backend().modelNameOverride();
@@ -67,6 +67,38 @@ final class NativeAdapter implements BackendAdapter {
     String query = target.rawQuery();
     String path = target.basePath() + request.path() + (query == null ? "" : "?" + query);
     return new UpstreamCall(request.method(), path, headers, body);
+  }
+
+  /**
+   * A processor edited the pivot: the native request is rebuilt from it. OpenAI chat is the pivot
+   * itself; a legacy completion keeps its shape with the edited prompt; an Anthropic request is
+   * re-encoded by the Anthropic translator (fields the pivot cannot hold, such as cache_control,
+   * are then lost: the edit wins over them).
+   */
+  private byte[] fromPivot(ObjectNode pivot, ProcessedRequest request, BackendTarget target) throws TranslationException {
+    return switch (endpoint) {
+      case CHAT_COMPLETIONS -> serialise(pivot);
+      case COMPLETIONS -> {
+        ObjectNode original = (ObjectNode) TranslatingAdapter.parse(request.body());
+        var prompt = new StringBuilder();
+        for (JsonNode message : pivot.path("messages")) {
+          if ("user".equals(message.path("role").asText())) {
+            prompt.append(message.path("content").asText(""));
+          }
+        }
+        original.put("prompt", prompt.toString());
+        yield serialise(original);
+      }
+      case ANTHROPIC_MESSAGES -> {
+        String version = target.backend().backend().apiVersion();
+        var translator = new dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator(
+            version != null ? version : ANTHROPIC_VERSION);
+        String model = pivot.path("model").asText(null);
+        yield translator.chatRequest(pivot, new dev.aigis.core.provider.BackendCall(model, inspected.stream(),
+            target.credential(), target.basePath())).body();
+      }
+      default -> request.body();
+    };
   }
 
   private static byte[] serialise(JsonNode tree) {

@@ -273,15 +273,23 @@ public final class PipelineRun implements AutoCloseable {
       }
       return CompletableFuture.completedFuture(new ChunkOutcome.Write(out));
     }
+    if (!sse && pieces.size() > 1 && chains.get(index).stage().chain().needs().responseBody() == BodyMode.BUFFERED) {
+      // A chain that buffers gets the whole body as one chunk, however the chain before cut it (the
+      // front doors hand a BUFFERED pipeline the whole body in one call, so this call holds all of it).
+      List<byte[]> parts = new ArrayList<>(pieces.size());
+      pieces.forEach(piece -> parts.add(piece.bytes()));
+      pieces = List.of(new ResponseChunk(concat(parts, EMPTY), false, endOfStream));
+    }
     var outputs = new ArrayList<byte[]>();
-    return feed(chains.get(index).run(), response, pieces, 0, outputs).thenCompose(end -> {
+    List<ResponseChunk> fed = pieces;
+    return feed(chains.get(index).run(), response, fed, 0, outputs).thenCompose(end -> {
       if (end != null) {
         return CompletableFuture.completedFuture((ChunkOutcome) new ChunkOutcome.End(concat(outputs, end.finalBytes()), end.error()));
       }
       List<ResponseChunk> next = new ArrayList<>(outputs.size() + 1);
       for (byte[] bytes : outputs) {
         if (bytes.length > 0) {
-          next.add(new ResponseChunk(bytes, sse, false, pivotOf(pieces, bytes)));
+          next.add(new ResponseChunk(bytes, sse, false, pivotOf(fed, bytes)));
         }
       }
       if (endOfStream) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aigis.model.backend.ApiSchema;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,9 +45,6 @@ class BackendAuthTest {
   }
 
   @Test
-  @Disabled("latent bug: BackendAuth.of maps Gemini to Bearer, but Google AI's generateContent API takes the key in"
-      + " x-goog-api-key (ApiSchema's javadoc, and what OpenAiToGeminiChatTranslator sends). No caller applies"
-      + " BackendAuth to Gemini today (only NativeAdapter uses it, for OpenAI and Anthropic)")
   void geminiTakesItsKeyInXGoogApiKey() {
     assertThat(applied(ApiSchema.Gemini, "key-1")).isEqualTo(Map.of("x-goog-api-key", "key-1"));
   }

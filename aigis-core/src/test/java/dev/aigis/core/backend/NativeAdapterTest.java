@@ -16,7 +16,6 @@ import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.model.backend.ApiSchema;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Native passthrough: the body goes as the processors left it, rewritten only when the gateway needs it. */
@@ -183,9 +182,6 @@ class NativeAdapterTest {
   }
 
   @Test
-  @Disabled("bug: NativeAdapter.prepare sends any edited pivot as the body when the schema is OpenAI, but the pivot"
-      + " is a chat request; for /v1/completions (OpenAiCompletionsInboundCodec's pivot) a chat body with"
-      + " 'messages' goes to the completions endpoint, which wants 'prompt'")
   void anEditedPivotOfALegacyCompletionStaysACompletionsRequest() throws Exception {
     ProcessedRequest request = request(ApiEndpoint.COMPLETIONS, "/v1/completions",
         "{\"model\":\"gpt-3.5-turbo-instruct\",\"prompt\":\"my password is hunter2\"}");
@@ -202,10 +198,6 @@ class NativeAdapterTest {
   }
 
   @Test
-  @Disabled("bug: NativeAdapter.prepare ignores an edited pivot unless the schema is OpenAI, so for an Anthropic"
-      + " client on an Anthropic backend a processor's PivotView edit (e.g. a redaction) is silently dropped and"
-      + " the client's original body goes upstream, against PivotView's 'the backend adapter then builds the"
-      + " upstream request from the pivot'")
   void anEditedPivotReachesANativeAnthropicBackend() throws Exception {
     ProcessedRequest request = request(ApiEndpoint.ANTHROPIC_MESSAGES, "/v1/messages", ANTHROPIC_STREAMED);
     ObjectNode pivot = request.context().pivot().request();

@@ -25,7 +25,9 @@ public final class ModelHeaderStep implements Processor {
   public CompletionStage<Verdict> onRequestHeaders(ProcessedRequest request, ExchangeState state) {
     String model = request.model();
     if (model != null) {
-      if (!model.equals(request.headers().get(MODEL_HEADER))) {
+      String sent = request.headers().get(MODEL_HEADER);
+      // Replaced unless it is exactly the one value already: a second client value must not survive.
+      if (!model.equals(sent) || request.headers().getAll(MODEL_HEADER).size() > 1) {
         request.headers().set(MODEL_HEADER, model);
       }
     } else if (request.headers().get(MODEL_HEADER) != null) {
