@@ -2,6 +2,7 @@ package dev.aigis.core.backend;
 
 import static dev.aigis.core.backend.Backends.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aigis.core.usage.TokenUsage;
 import java.io.IOException;
@@ -101,6 +102,9 @@ class AnthropicEventDecoderTest {
         event: message_delta
         data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"input_tokens":12,"cache_creation_input_tokens":3,"cache_read_input_tokens":5,"output_tokens":40}}
 
+        event: message_stop
+        data: {"type":"message_stop"}
+
         """)));
 
     assertThat(decoder.usage()).isEqualTo(new TokenUsage(20, 40, 60, 5, 0));
@@ -117,11 +121,25 @@ class AnthropicEventDecoderTest {
         event: message_start
         data: {not json
 
+        event: message_stop
+        data: {"type":"message_stop"}
+
         """)));
 
-    assertThat(out.emitted).as("a malformed event passes as received").hasSize(2);
+    assertThat(out.emitted).as("a malformed event passes as received").hasSize(3);
     assertThat(decoder.usage()).isNull();
     assertThat(decoder.events()).isTrue();
     assertThat(decoder.contentType()).isNull();
+  }
+
+  @Test
+  void aStreamThatEndsWithoutMessageStopIsBroken() throws Exception {
+    var decoder = new AnthropicEventDecoder(Backends.NAME);
+    decoder.bytes(bytes("event: ping\ndata: {\"type\": \"ping\"}\n\n"), (b, p) -> { });
+
+    assertThatThrownBy(() -> decoder.end((b, p) -> { }))
+        .isInstanceOf(dev.aigis.core.provider.TranslationException.class)
+        .extracting(e -> ((dev.aigis.core.provider.TranslationException) e).error())
+        .isEqualTo(new dev.aigis.core.api.GatewayError.UpstreamProtocolError(Backends.NAME, "stream ended before message_stop"));
   }
 }
