@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 final class WrkBench {
 
   static final int CEL_PROCESSORS = 4;
+  static final String CEL_TARGET = "aigis + " + CEL_PROCESSORS + " CEL";
   private static final int THREADS = 2;
 
   private WrkBench() {}
@@ -106,8 +107,12 @@ final class WrkBench {
     } catch (IllegalArgumentException e) {
       System.err.println("aigis bench wrk: " + e.getMessage());
       status = 2;
-    } catch (Exception e) {
+    } catch (IOException e) {
       System.err.println("aigis bench wrk: " + e.getMessage());
+      status = 1;
+    } catch (Exception e) {
+      System.err.println("aigis bench wrk: " + e);
+      e.printStackTrace();
       status = 1;
     }
     System.exit(status);
@@ -120,7 +125,7 @@ final class WrkBench {
     Path work = Files.createTempDirectory("aigis-bench-wrk-");
     System.err.println("aigis bench wrk: logs, configs and wrk output in " + work);
     String loadBefore = Report.loadAverage();
-    if (Double.parseDouble(loadBefore.split(" ")[0].replace("unknown", "0")) > 1.0) {
+    if (loadBefore.matches("[\\d.]+ .*") && Double.parseDouble(loadBefore.split(" ")[0]) > 1.0) {
       System.err.println("aigis bench wrk: load average " + loadBefore + ": other work on this machine will skew the figures");
     }
     Map<String, Path> tools = DebianTools.require(Map.of("wrk", "wrk", "nginx", "nginx"), work);
@@ -149,7 +154,7 @@ final class WrkBench {
         Process gateway = children.start(name, BenchMain.gatewayCommand(java, o.root(), o.gatewayJavaOpts(), yaml));
         System.err.println("aigis bench wrk: " + name + " pid " + gateway.pid() + " on 127.0.0.1:" + port);
         BenchMain.awaitOk(name, port, Workload.PATH, children, name);
-        rows.addAll(measure(processors == 0 ? "aigis" : "aigis + " + processors + " CEL", port, wrk, o));
+        rows.addAll(measure(processors == 0 ? "aigis" : CEL_TARGET, port, wrk, o));
         if (processors == 0 && o.jfr()) {
           profile(gateway, port, wrk, o, java, work);
         }

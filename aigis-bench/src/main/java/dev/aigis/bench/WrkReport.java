@@ -102,7 +102,7 @@ final class WrkReport {
     var sb = new StringBuilder("| aim (from the issue) | measured | |\n|---|---:|---|\n");
     var nginx = find(rows, "nginx", c);
     var aigis = find(rows, "aigis", c);
-    var cel = find(rows, "aigis + " + WrkBench.CEL_PROCESSORS + " CEL", c);
+    var cel = find(rows, WrkBench.CEL_TARGET, c);
     var direct1 = find(rows, "direct", 1);
     var aigis1 = find(rows, "aigis", 1);
     if (nginx.isPresent() && aigis.isPresent()) {
