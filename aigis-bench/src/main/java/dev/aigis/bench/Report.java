@@ -228,16 +228,6 @@ final class Report {
     }
   }
 
-  /** The 1, 5 and 15-minute load averages: other work on the machine skews every figure. */
-  static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
   static String memory() {
     try {
       return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -124,15 +126,13 @@ final class WrkBench {
     }
     Path work = Files.createTempDirectory("aigis-bench-wrk-");
     System.err.println("aigis bench wrk: logs, configs and wrk output in " + work);
-    String loadBefore = Report.loadAverage();
-    if (loadBefore.matches("[\\d.]+ .*") && Double.parseDouble(loadBefore.split(" ")[0]) > 1.0) {
-      System.err.println("aigis bench wrk: load average " + loadBefore + ": other work on this machine will skew the figures");
-    }
     Map<String, Path> tools = DebianTools.require(Map.of("wrk", "wrk", "nginx", "nginx"), work);
     Path nginx = tools.get("nginx");
     String java = ProcessHandle.current().info().command().orElse("java");
     Wrk wrk = Wrk.prepare(tools.get("wrk"), work);
     List<Row> rows = new ArrayList<>();
+    warnIfBusy();
+    Optional<CpuShare> cpuStart = CpuShare.now();
     try (var children = new Children(work)) {
       int upstreamPort = BenchMain.freePort();
       Path upstreamConf = Nginx.writeStaticUpstream(work.resolve("upstream"), upstreamPort, Workload.CHAT_COMPLETION);
@@ -164,8 +164,11 @@ final class WrkBench {
         children.stop(gateway);
       }
     }
-    var context = new WrkReport.Context(Nginx.version(nginx), Wrk.version(tools.get("wrk")), loadBefore,
-        Report.loadAverage());
+    // after the children have stopped, so that their CPU time is counted as the harness's
+    Optional<Double> others = cpuStart.flatMap(s -> CpuShare.now().map(e -> CpuShare.othersPercent(s, e)));
+    others.filter(p -> p > 5).ifPresent(p -> System.err.printf(Locale.ROOT,
+        "aigis bench wrk: other processes used %.0f%% of the CPU during the run: the figures are skewed%n", p));
+    var context = new WrkReport.Context(Nginx.version(nginx), Wrk.version(tools.get("wrk")), others);
     String section = WrkReport.section(o, rows, context);
     Files.createDirectories(o.output().getParent());
     String existing = Files.exists(o.output()) ? Files.readString(o.output()) : "";
@@ -173,6 +176,14 @@ final class WrkBench {
     System.out.println(section);
     System.err.println("aigis bench wrk: wrote " + o.output());
     return 0;
+  }
+
+  private static void warnIfBusy() throws InterruptedException {
+    Optional<CpuShare> start = CpuShare.now();
+    Thread.sleep(1_000);
+    start.flatMap(s -> CpuShare.now().map(e -> CpuShare.othersPercent(s, e))).filter(p -> p > 20)
+        .ifPresent(p -> System.err.printf(Locale.ROOT,
+            "aigis bench wrk: other processes use %.0f%% of the CPU right now: the figures will be skewed%n", p));
   }
 
   /** Warm-up at full concurrency (unmeasured: JIT, pools, caches), then throughput, then latency at 1. */

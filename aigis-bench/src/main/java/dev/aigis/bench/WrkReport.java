@@ -26,7 +26,7 @@ final class WrkReport {
   private static final long AIM_P99_ADDED_US = 500;
 
   /** What the run was measured with, beside the machine. */
-  record Context(String nginxVersion, String wrkVersion, String loadBefore, String loadAfter) {}
+  record Context(String nginxVersion, String wrkVersion, Optional<Double> othersCpuPercent) {}
 
   private WrkReport() {}
 
@@ -69,8 +69,9 @@ final class WrkReport {
     sb.append("| gateway JVM options | `").append(o.gatewayJavaOpts()).append("` |\n");
     sb.append("| nginx | ").append(context.nginxVersion()).append(" |\n");
     sb.append("| wrk | ").append(context.wrkVersion()).append(" |\n");
-    sb.append("| load average (1, 5, 15 min) at start / end | ").append(context.loadBefore()).append(" / ")
-        .append(context.loadAfter()).append(" |\n\n");
+    sb.append("| CPU used by other processes during the run | ")
+        .append(context.othersCpuPercent().map(p -> String.format(Locale.ROOT, "%.1f%% of the machine", p))
+            .orElse("unknown")).append(" |\n\n");
 
     sb.append(String.format(Locale.ROOT, "`POST %s`, %d-byte body, answered by a static %d-byte chat.completion. "
             + "Each target: %d s warm-up at %d connections (unmeasured), then %d s at %d connections "
@@ -147,8 +148,9 @@ final class WrkReport {
         processors, each setting a header from `json(request.body).model`. Each gateway runs in its own JVM, \
         one after the other, so the passthrough never buffers bodies for the chain.
         - wrk runs on the same %d cores as the target and the upstream, so req/s are those of this whole \
-        box, comparable between rows, not a proxy's capacity; anything else running (see the load average) \
-        lowers them and lengthens the tails.
+        box, comparable between rows, not a proxy's capacity; anything else running lowers them and \
+        lengthens the tails. "CPU used by other processes" is user + system time of the machine \
+        (`/proc/stat`) minus that of the harness and its children: a few percent is the idle background.
         - **Latency is wrk's, corrected for coordinated omission.** wrk's loop is closed, but before it reports \
         percentiles (4.x, `stats_correct`) every response slower than twice the mean interval per connection \
         adds synthetic samples at its latency minus 1, 2, 3… intervals, as if requests had kept arriving at the \
