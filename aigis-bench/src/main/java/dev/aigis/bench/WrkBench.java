@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * WrkReport}); the rest of the file is kept.
  *
  * <pre>
- * ./aigis bench wrk [--warmup 15] [--duration 20] [--connections 32] [--jfr] [--label TEXT]
- *                   [--gateway-java-opts "..."] [--output FILE]
+ * ./aigis bench wrk [--warmup 15] [--duration 20] [--connections 32] [--max-other-cpu 5] [--jfr]
+ *                   [--label TEXT] [--gateway-java-opts "..."] [--output FILE]
  * </pre>
  *
  * <p>The two gateways (passthrough, CEL) run one after the other, each in a fresh JVM: a processor
@@ -32,18 +32,23 @@ final class WrkBench {
   static final int CEL_PROCESSORS = 4;
   static final String CEL_TARGET = "aigis + " + CEL_PROCESSORS + " CEL";
   private static final int THREADS = 2;
+  /** Measurements disturbed by other processes are taken again, at most this many more times. */
+  static final int RETRIES = 3;
+  /** Longest wait for a quiet machine before each measurement. */
+  private static final int QUIET_WAIT_SECONDS = 60;
 
   private WrkBench() {}
 
   /** Parsed command line. Durations are whole seconds, as wrk takes them. */
-  record Options(Path root, int warmup, int duration, int connections, boolean jfr, String label,
-      String gatewayJavaOpts, Path output, List<String> args) {
+  record Options(Path root, int warmup, int duration, int connections, double maxOtherCpu, boolean jfr,
+      String label, String gatewayJavaOpts, Path output, List<String> args) {
 
     static Options parse(String[] argv) {
       Path root = Path.of(".");
       int warmup = 15;
       int duration = 20;
       int connections = 32;
+      double maxOtherCpu = 5;
       boolean jfr = false;
       String label = "";
       // the launcher's defaults for ./aigis run
@@ -66,6 +71,7 @@ final class WrkBench {
           case "--warmup" -> warmup = seconds(argv[++i]);
           case "--duration" -> duration = seconds(argv[++i]);
           case "--connections" -> connections = Integer.parseInt(argv[++i]);
+          case "--max-other-cpu" -> maxOtherCpu = Double.parseDouble(argv[++i]);
           case "--jfr" -> jfr = true;
           case "--label" -> label = argv[++i];
           case "--gateway-java-opts" -> javaOpts = argv[++i];
@@ -81,7 +87,7 @@ final class WrkBench {
         throw new IllegalArgumentException("--connections must be >= " + THREADS + ", --duration >= 1, --warmup >= 0");
       }
       root = root.toAbsolutePath().normalize();
-      return new Options(root, warmup, duration, connections, jfr, label, javaOpts,
+      return new Options(root, warmup, duration, connections, maxOtherCpu, jfr, label, javaOpts,
           output != null ? output : root.resolve("docs/benchmarks.md"), List.copyOf(shown));
     }
 
@@ -90,8 +96,8 @@ final class WrkBench {
     }
 
     static String usage() {
-      return "usage: ./aigis bench wrk [--warmup SECONDS] [--duration SECONDS] [--connections N] [--jfr]"
-          + " [--label TEXT] [--gateway-java-opts OPTS] [--output FILE]";
+      return "usage: ./aigis bench wrk [--warmup SECONDS] [--duration SECONDS] [--connections N]"
+          + " [--max-other-cpu PERCENT] [--jfr] [--label TEXT] [--gateway-java-opts OPTS] [--output FILE]";
     }
 
     String command() {
@@ -99,8 +105,8 @@ final class WrkBench {
     }
   }
 
-  /** One measured run of one target. */
-  record Row(String target, Wrk.Result result) {}
+  /** One measured run of one target, with the CPU share (percent) other processes took meanwhile. */
+  record Row(String target, Wrk.Result result, double othersCpu) {}
 
   static void main(String[] argv) {
     int status;
@@ -131,8 +137,6 @@ final class WrkBench {
     String java = ProcessHandle.current().info().command().orElse("java");
     Wrk wrk = Wrk.prepare(tools.get("wrk"), work);
     List<Row> rows = new ArrayList<>();
-    warnIfBusy();
-    Optional<CpuShare> cpuStart = CpuShare.now();
     try (var children = new Children(work)) {
       int upstreamPort = BenchMain.freePort();
       Path upstreamConf = Nginx.writeStaticUpstream(work.resolve("upstream"), upstreamPort, Workload.CHAT_COMPLETION);
@@ -164,12 +168,7 @@ final class WrkBench {
         children.stop(gateway);
       }
     }
-    // after the children have stopped, so that their CPU time is counted as the harness's
-    Optional<Double> others = cpuStart.flatMap(s -> CpuShare.now().map(e -> CpuShare.othersPercent(s, e)));
-    others.filter(p -> p > 5).ifPresent(p -> System.err.printf(Locale.ROOT,
-        "aigis bench wrk: other processes used %.0f%% of the CPU during the run: the figures are skewed%n", p));
-    var context = new WrkReport.Context(Nginx.version(nginx), Wrk.version(tools.get("wrk")), others);
-    String section = WrkReport.section(o, rows, context);
+    String section = WrkReport.section(o, rows, Nginx.version(nginx), Wrk.version(tools.get("wrk")));
     Files.createDirectories(o.output().getParent());
     String existing = Files.exists(o.output()) ? Files.readString(o.output()) : "";
     Files.writeString(o.output(), WrkReport.replaceSection(existing, section));
@@ -178,15 +177,12 @@ final class WrkBench {
     return 0;
   }
 
-  private static void warnIfBusy() throws InterruptedException {
-    Optional<CpuShare> start = CpuShare.now();
-    Thread.sleep(1_000);
-    start.flatMap(s -> CpuShare.now().map(e -> CpuShare.othersPercent(s, e))).filter(p -> p > 20)
-        .ifPresent(p -> System.err.printf(Locale.ROOT,
-            "aigis bench wrk: other processes use %.0f%% of the CPU right now: the figures will be skewed%n", p));
-  }
-
-  /** Warm-up at full concurrency (unmeasured: JIT, pools, caches), then throughput, then latency at 1. */
+  /**
+   * Warm-up at full concurrency (unmeasured: JIT, pools, caches), then throughput, then latency at
+   * 1. Each measurement waits for a quiet machine first, and is taken again (up to {@link #RETRIES}
+   * times) when other processes took more than {@code --max-other-cpu} meanwhile: on a shared box,
+   * builds come and go, and one of them during a row skews that row only.
+   */
   private static List<Row> measure(String target, int port, Wrk wrk, Options o) throws Exception {
     String file = target.replaceAll("\\W+", "-");
     if (o.warmup() > 0) {
@@ -195,10 +191,20 @@ final class WrkBench {
     }
     List<Row> rows = new ArrayList<>();
     for (int c : new int[] {o.connections(), 1}) {
-      var result = wrk.run(file + "-c" + c, port, Math.min(THREADS, c), c, o.duration());
-      System.err.printf("aigis bench wrk: %-15s c=%-3d %,10.0f req/s  p50 %s  p99 %s  errors %d%n", target, c,
-          result.rate(), Report.ms(result.p50Micros()), Report.ms(result.p99Micros()), result.errors());
-      rows.add(new Row(target, result));
+      for (int attempt = 0; ; attempt++) {
+        CpuShare.awaitQuiet(o.maxOtherCpu(), QUIET_WAIT_SECONDS);
+        Optional<CpuShare> start = CpuShare.now();
+        var result = wrk.run(file + "-c" + c, port, Math.min(THREADS, c), c, o.duration());
+        var row = new Row(target, result, CpuShare.since(start));
+        System.err.printf(Locale.ROOT, "aigis bench wrk: %-15s c=%-3d %,10.0f req/s  p50 %s  p99 %s  errors %d"
+                + "  (others %.0f%% CPU)%n", target, c, result.rate(), Report.ms(result.p50Micros()),
+            Report.ms(result.p99Micros()), result.errors(), row.othersCpu());
+        if (!(row.othersCpu() > o.maxOtherCpu()) || attempt == RETRIES) {
+          rows.add(row);
+          break;
+        }
+        System.err.println("aigis bench wrk:   disturbed by other processes; measuring again");
+      }
     }
     return rows;
   }

@@ -25,9 +25,6 @@ final class WrkReport {
   private static final long AIM_P50_ADDED_US = 100;
   private static final long AIM_P99_ADDED_US = 500;
 
-  /** What the run was measured with, beside the machine. */
-  record Context(String nginxVersion, String wrkVersion, Optional<Double> othersCpuPercent) {}
-
   private WrkReport() {}
 
   /** {@code existing} with its section replaced by {@code section}, or with it appended. */
@@ -51,7 +48,7 @@ final class WrkReport {
         : document;
   }
 
-  static String section(WrkBench.Options o, List<WrkBench.Row> rows, Context context) {
+  static String section(WrkBench.Options o, List<WrkBench.Row> rows, String nginxVersion, String wrkVersion) {
     int c = o.connections();
     var sb = new StringBuilder(BEGIN).append('\n');
     sb.append("## wrk: Aigis against nginx").append(o.label().isBlank() ? "" : " — " + o.label()).append("\n\n");
@@ -67,11 +64,8 @@ final class WrkReport {
     sb.append("| JDK | ").append(System.getProperty("java.vm.vendor")).append(' ')
         .append(System.getProperty("java.runtime.version")).append(" |\n");
     sb.append("| gateway JVM options | `").append(o.gatewayJavaOpts()).append("` |\n");
-    sb.append("| nginx | ").append(context.nginxVersion()).append(" |\n");
-    sb.append("| wrk | ").append(context.wrkVersion()).append(" |\n");
-    sb.append("| CPU used by other processes during the run | ")
-        .append(context.othersCpuPercent().map(p -> String.format(Locale.ROOT, "%.1f%% of the machine", p))
-            .orElse("unknown")).append(" |\n\n");
+    sb.append("| nginx | ").append(nginxVersion).append(" |\n");
+    sb.append("| wrk | ").append(wrkVersion).append(" |\n\n");
 
     sb.append(String.format(Locale.ROOT, "`POST %s`, %d-byte body, answered by a static %d-byte chat.completion. "
             + "Each target: %d s warm-up at %d connections (unmeasured), then %d s at %d connections "
@@ -79,8 +73,8 @@ final class WrkReport {
             + "\"added\" = the target's percentile − direct's at the same connection count.%n%n",
         Workload.PATH, Workload.chat().length, Workload.CHAT_COMPLETION.length(), o.warmup(), c, o.duration(), c,
         c, o.duration()));
-    sb.append("| target | connections | req/s | × nginx | p50 | p99 | p50 added | p99 added | errors |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    sb.append("| target | connections | req/s | × nginx | p50 | p99 | p50 added | p99 added | errors | other CPU |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int conns : new int[] {c, 1}) {
       Optional<WrkBench.Row> direct = find(rows, "direct", conns);
       Optional<WrkBench.Row> nginx = find(rows, "nginx", conns);
@@ -89,10 +83,11 @@ final class WrkReport {
           continue;
         }
         var w = r.result();
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %s | %s | %s | %s | %s | %d |%n", r.target(), conns,
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %s | %s | %s | %s | %s | %d | %s |%n", r.target(), conns,
             w.rate(), nginx.map(n -> ratio(w, n.result())).orElse("n/a"), Report.ms(w.p50Micros()),
             Report.ms(w.p99Micros()), direct.map(d -> added(w.p50Micros(), d.result().p50Micros())).orElse("n/a"),
-            direct.map(d -> added(w.p99Micros(), d.result().p99Micros())).orElse("n/a"), w.errors()));
+            direct.map(d -> added(w.p99Micros(), d.result().p99Micros())).orElse("n/a"), w.errors(),
+            Double.isNaN(r.othersCpu()) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", r.othersCpu())));
       }
     }
     sb.append('\n').append(aims(rows, c)).append('\n').append(method(o));
@@ -131,8 +126,9 @@ final class WrkReport {
     return """
 
         How it is set up (`dev.aigis.bench.WrkBench`). Run it with `./aigis bench wrk [--warmup SECONDS] \
-        [--duration SECONDS] [--connections N] [--jfr] [--label TEXT] [--gateway-java-opts OPTS] [--output FILE]` \
-        (defaults 15 s, 20 s, 32; `--warmup 2 --duration 3` for a quick check). It installs `wrk` and `nginx` \
+        [--duration SECONDS] [--connections N] [--max-other-cpu PERCENT] [--jfr] [--label TEXT] \
+        [--gateway-java-opts OPTS] [--output FILE]` (defaults 15 s, 20 s, 32, 5; `--warmup 2 --duration 3` \
+        for a quick check). It installs `wrk` and `nginx` \
         with `apt-get install -y` when they are missing.
 
         - **direct**: nginx as the upstream, `worker_processes 1`, answering `POST %s` with `return 200 '<json>'` \
@@ -149,8 +145,10 @@ final class WrkReport {
         one after the other, so the passthrough never buffers bodies for the chain.
         - wrk runs on the same %d cores as the target and the upstream, so req/s are those of this whole \
         box, comparable between rows, not a proxy's capacity; anything else running lowers them and \
-        lengthens the tails. "CPU used by other processes" is user + system time of the machine \
-        (`/proc/stat`) minus that of the harness and its children: a few percent is the idle background.
+        lengthens the tails. "other CPU" is the share of the machine's user + system time (`/proc/stat`) \
+        that went to processes other than the harness and its descendants during that row. Each row waits \
+        for a quiet machine and is measured again, up to %d more times, while that share is over \
+        %s%% (`--max-other-cpu`); the table keeps the last attempt.
         - **Latency is wrk's, corrected for coordinated omission.** wrk's loop is closed, but before it reports \
         percentiles (4.x, `stats_correct`) every response slower than twice the mean interval per connection \
         adds synthetic samples at its latency minus 1, 2, 3… intervals, as if requests had kept arriving at the \
@@ -164,7 +162,11 @@ final class WrkReport {
         (unmeasured) passthrough run and prints its top frames.
 
         """.formatted(Workload.PATH, WrkBench.CEL_PROCESSORS, WrkBench.CEL_PROCESSORS,
-        Runtime.getRuntime().availableProcessors(), o.connections());
+        Runtime.getRuntime().availableProcessors(), WrkBench.RETRIES, fmt(o.maxOtherCpu()), o.connections());
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
   private static String aimRow(String aim, String measured, boolean met) {
