@@ -156,6 +156,11 @@ final class WrkReport {
         process) adds hundreds of samples: p99 is that of an open-loop client at the same rate, and far above \
         the plain p99 of the requests sent. Microsecond resolution. At %d connections p50/p99 are mostly \
         queueing; the 1-connection rows are the per-request cost.
+        - At 1 connection the CPUs idle between hops, and waking an idle CPU (on a VM, a halted vCPU) can \
+        cost tens of µs, more than a proxy's own work: 1-connection latencies can be lower on a busy machine \
+        than on a quiet one (on the 2-core VM of the first run, wrk → static nginx p50 was 54 µs quiet and \
+        17 µs with two `nice 19` spinners). Direct pays it on one hop fewer than the proxies, and \
+        "added" includes that difference.
         - Errors are answers with status ≥ 400 plus socket errors and timeouts; req/s counts the other answers.
         - Raw wrk output (`wrk-<target>-c<n>.txt`), configs and logs stay in the `aigis-bench-wrk-*` temp \
         directory named at the start of the run. `--jfr` adds a JFR recording of the gateway over one more \
