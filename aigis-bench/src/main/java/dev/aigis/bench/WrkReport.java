@@ -158,7 +158,7 @@ final class WrkReport {
         queueing; the 1-connection rows are the per-request cost.
         - At 1 connection the CPUs idle between hops, and waking an idle CPU (on a VM, a halted vCPU) can \
         cost tens of µs, more than a proxy's own work: 1-connection latencies can be lower on a busy machine \
-        than on a quiet one (on the 2-core VM of the first run, wrk → static nginx p50 was 54 µs quiet and \
+        than on a quiet one (on the 2-core VM this harness was written on, wrk → static nginx p50 was 54 µs quiet and \
         17 µs with two `nice 19` spinners). Direct pays it on one hop fewer than the proxies, and \
         "added" includes that difference.
         - Errors are answers with status ≥ 400 plus socket errors and timeouts; req/s counts the other answers.
