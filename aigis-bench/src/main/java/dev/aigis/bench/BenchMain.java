@@ -17,12 +17,15 @@ import java.util.Optional;
 /**
  * {@code ./aigis bench}: the load harness. Starts the fake OpenAI upstream and the gateway as
  * separate JVMs (and nginx when installed), drives each target closed-loop from this process, and
- * writes {@code docs/benchmarks.md}. See that file for the method and its caveats.
+ * writes {@code docs/benchmarks.md}, keeping the section of {@code ./aigis bench wrk} ({@link
+ * WrkBench}, to which {@code wrk} as the first argument hands over). See that file for the method
+ * and its caveats.
  *
  * <pre>
  * ./aigis bench [--connections 8,32,64] [--warmup 5] [--duration 15] [--stream-connections 8]
  *               [--upstream-threads 2] [--gateway-event-loops 0] [--gateway-java-opts "..."]
  *               [--no-nginx] [--no-stream] [--output FILE]
+ * ./aigis bench wrk [options: see WrkBench]
  * </pre>
  */
 public final class BenchMain {
@@ -103,6 +106,15 @@ public final class BenchMain {
   }
 
   public static void main(String[] argv) throws Exception {
+    List<String> args = new ArrayList<>(List.of(argv));
+    int root = args.indexOf("--root");
+    if (root >= 0 && root + 1 < args.size()) {
+      args.subList(root, root + 2).clear();
+    }
+    if (!args.isEmpty() && args.getFirst().equals("wrk")) {
+      WrkBench.main(argv);
+      return;
+    }
     Options options;
     try {
       options = Options.parse(argv);
@@ -169,11 +181,7 @@ public final class BenchMain {
       int gatewayPort = freePort();
       Path yaml = work.resolve("gateway.yaml");
       Files.writeString(yaml, gatewayYaml(gatewayPort, upstreamPort));
-      List<String> gatewayCmd = new ArrayList<>(List.of(java));
-      gatewayCmd.addAll(List.of(o.gatewayJavaOpts().trim().split("\\s+")));
-      gatewayCmd.addAll(List.of("-cp", appJar + ":" + o.root().resolve("aigis-app/target/lib") + "/*",
-          "dev.aigis.app.Main", "run", "-f", yaml.toString(), "--admin-port", "-1",
-          "--host", "127.0.0.1", "--no-access-log"));
+      List<String> gatewayCmd = gatewayCommand(java, o.root(), o.gatewayJavaOpts(), yaml);
       if (o.gatewayEventLoops() > 0) {
         gatewayCmd.addAll(List.of("--event-loops", Integer.toString(o.gatewayEventLoops())));
       }
@@ -186,8 +194,7 @@ public final class BenchMain {
       if (nginxBinary.isPresent()) {
         nginxPort = freePort();
         Path conf = Nginx.writeConfig(work.resolve("nginx"), nginxPort, upstreamPort);
-        children.start("nginx", List.of(nginxBinary.get().toString(), "-p", work.resolve("nginx").toString(),
-            "-c", conf.toString(), "-g", "daemon off;"));
+        children.start("nginx", Nginx.command(nginxBinary.get(), conf));
         awaitOk("nginx", nginxPort, Workload.PATH, children, "nginx");
         nginxNote = "nginx " + Nginx.version(nginxBinary.get());
       } else {
@@ -226,7 +233,7 @@ public final class BenchMain {
     }
     String markdown = Report.markdown(o, rows, streamRows, nginxNote);
     Files.createDirectories(o.output().getParent());
-    Files.writeString(o.output(), markdown);
+    Files.writeString(o.output(), WrkReport.keepSection(o.output(), markdown));
     System.out.println(markdown);
     System.err.println("aigis bench: wrote " + o.output());
     return 0;
@@ -247,8 +254,18 @@ public final class BenchMain {
     return row;
   }
 
+  /** The gateway on {@code yaml}: no admin port, loopback only, no access log. */
+  static List<String> gatewayCommand(String java, Path root, String javaOpts, Path yaml) {
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(List.of(javaOpts.trim().split("\\s+")));
+    command.addAll(List.of("-cp", root.resolve("aigis-app/target/aigis-app.jar") + ":"
+        + root.resolve("aigis-app/target/lib") + "/*", "dev.aigis.app.Main", "run", "-f", yaml.toString(),
+        "--admin-port", "-1", "--host", "127.0.0.1", "--no-access-log"));
+    return command;
+  }
+
   /** Polls until {@code port} answers the workload with 200, or fails after the start timeout. */
-  private static void awaitOk(String what, int port, String path, Children children, String log)
+  static void awaitOk(String what, int port, String path, Children children, String log)
       throws Exception {
     var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
@@ -273,7 +290,7 @@ public final class BenchMain {
         + children.tail(log, 30));
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }

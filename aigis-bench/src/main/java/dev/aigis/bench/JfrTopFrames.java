@@ -3,6 +3,7 @@ package dev.aigis.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -11,7 +12,8 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Summarises a JFR recording's {@code jdk.ExecutionSample} events: top frames, and the first
  * frame in an {@code dev.aigis} class of each stack. Usage: {@code JfrTopFrames FILE [N]}. Record
- * the gateway with {@code ./aigis bench --gateway-java-opts "-XX:+UseParallelGC
+ * the gateway with {@code ./aigis bench wrk --jfr} (which prints this summary), or with {@code
+ * ./aigis bench --gateway-java-opts "-XX:+UseParallelGC
  * -XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile"}.
  */
 public final class JfrTopFrames {
@@ -19,12 +21,16 @@ public final class JfrTopFrames {
   private JfrTopFrames() {}
 
   public static void main(String[] args) throws IOException {
-    int n = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+    System.out.print(summary(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 25));
+  }
+
+  /** Sample count, then the {@code n} busiest threads, top frames and innermost Aigis frames. */
+  static String summary(Path recording, int n) throws IOException {
     Map<String, Integer> top = new HashMap<>();
     Map<String, Integer> aigis = new HashMap<>();
     Map<String, Integer> threads = new HashMap<>();
     int total = 0;
-    for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
+    for (RecordedEvent e : RecordingFile.readAllEvents(recording)) {
       if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
         continue;
       }
@@ -39,19 +45,20 @@ public final class JfrTopFrames {
           .findFirst().orElse("(no dev.aigis frame)");
       aigis.merge(first, 1, Integer::sum);
     }
-    System.out.println(total + " execution samples");
-    print("threads", threads, total, n);
-    print("top frames", top, total, n);
-    print("innermost dev.aigis frame", aigis, total, n);
+    var out = new StringBuilder(total + " execution samples\n");
+    print(out, "threads", threads, total, n);
+    print(out, "top frames", top, total, n);
+    print(out, "innermost dev.aigis frame", aigis, total, n);
+    return out.toString();
   }
 
   private static String name(RecordedFrame f) {
     return f.getMethod().getType().getName() + "." + f.getMethod().getName();
   }
 
-  private static void print(String title, Map<String, Integer> counts, int total, int n) {
-    System.out.println("\n== " + title);
+  private static void print(StringBuilder out, String title, Map<String, Integer> counts, int total, int n) {
+    out.append("\n== ").append(title).append('\n');
     counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(n)
-        .forEach(en -> System.out.printf("%5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
+        .forEach(en -> out.append(String.format(Locale.ROOT, "%5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey())));
   }
 }

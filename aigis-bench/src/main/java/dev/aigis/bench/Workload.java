@@ -10,6 +10,20 @@ final class Workload {
   /** Upstream pacing of the streaming run, sent in {@code x-fake-behavior}. */
   static final String STREAM_BEHAVIOR = "{\"ttftMs\":20,\"tps\":1000,\"tokens\":50}";
 
+  /**
+   * The fixed answer of the static nginx upstream ({@code ./aigis bench wrk}): a chat.completion
+   * with a {@code usage} object, as OpenAI sends it. No {@code '}, {@code $} or {@code #}: it is
+   * embedded in nginx's configuration as a single-quoted string.
+   */
+  static final String CHAT_COMPLETION = """
+      {"id":"chatcmpl-bench0001","object":"chat.completion","created":1764000000,"model":"gpt-4o-mini-2024-07-18",\
+      "choices":[{"index":0,"message":{"role":"assistant","content":"Order A-20417 is still at the regional \
+      depot because of a sorting delay; it should leave within 48 hours. Please wait two more days before \
+      asking for a refund.","refusal":null},"logprobs":null,"finish_reason":"stop"}],\
+      "usage":{"prompt_tokens":96,"completion_tokens":34,"total_tokens":130,\
+      "prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}},\
+      "system_fingerprint":"fp_bench"}""";
+
   private Workload() {}
 
   /** A ~600-byte non-streaming chat completion request. */
