@@ -40,6 +40,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
@@ -98,6 +100,8 @@ class FrontDoorParityTest {
   static FakeAnthropicUpstream anthropic;
   /** A processor's ext_proc server that continues everything (the buffering processor of the oversize rows). */
   static FakeExtProcServer processor;
+  /** A processor's ext_proc server that upper-cases the {@code content} of every response body message. */
+  static FakeExtProcServer upperCaser;
   /** Nothing listens here: a processor that is down. */
   static int downPort;
 
@@ -106,12 +110,14 @@ class FrontDoorParityTest {
     openai = FakeOpenAiUpstream.start(FakeOptions.defaults().withPathPrefix("/custom"));
     anthropic = FakeAnthropicUpstream.start(ANTHROPIC_KEY);
     processor = FakeExtProcServer.start(Script.continueAll());
+    upperCaser = FakeExtProcServer.start(Script.replacingResponseChunks(FrontDoorParityTest::upperCaseContent));
     downPort = FakeExtProcServer.downPort();
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
     processor.close();
+    upperCaser.close();
     anthropic.close();
     openai.close();
   }
@@ -340,6 +346,13 @@ class FrontDoorParityTest {
               assertThat(dp.header("x-route-status")).isEqualTo("200");
             }),
 
+        // Each SSE event goes to the processor whole, in both front doors, whatever the network cut.
+        Case.of("Streamed chat through a STREAMED response processor that rewrites events", Target.OPENAI,
+                streamedChat("gpt-4o-mini"), extProcessor("FailClosed", "${UPPER}",
+                    "{requestHeaderMode: SKIP, requestBodyMode: NONE, responseHeaderMode: SKIP, responseBodyMode: STREAMED}"), 200)
+            .known(Known.STREAM_USAGE_REQUESTED)
+            .anchor(dp -> assertThat(dp.body()).contains("\"content\":\" OPENAI\"").endsWith("data: [DONE]\n\n")),
+
         Case.of("FailClosed CEL processor that fails: 500 before routing", Target.OPENAI, chat("gpt-4o-mini"), """
                 ---
                 apiVersion: aigis.dev/v1alpha1
@@ -381,7 +394,8 @@ class FrontDoorParityTest {
     row.script().run();
     String yaml = BASE.replace("${OPENAI}", Integer.toString(openai.port()))
         .replace("${ANTHROPIC}", Integer.toString(anthropic.port())) + row.resources()
-        .replace("${DOWN}", Integer.toString(downPort)).replace("${PROCESSOR}", Integer.toString(processor.port()));
+        .replace("${DOWN}", Integer.toString(downPort)).replace("${PROCESSOR}", Integer.toString(processor.port()))
+        .replace("${UPPER}", Integer.toString(upperCaser.port()));
     List<Observed> extProc = new ArrayList<>();
     Observed dataPlane;
     try (var gateway = GatewayFixture.start(yaml)) {
@@ -733,6 +747,14 @@ class FrontDoorParityTest {
               port: %s
         """.formatted(failureMode, port) + (processingMode == null ? "" : "      processingMode: " + processingMode + "\n");
   }
+
+  /** Upper-cases the {@code content} values of a chat chunk event, leaving the framing and keys alone. */
+  static String upperCaseContent(String event) {
+    return CONTENT.matcher(event).replaceAll(m -> Matcher.quoteReplacement(
+        "\"content\":\"" + m.group(1).toUpperCase(Locale.ROOT) + "\""));
+  }
+
+  private static final Pattern CONTENT = Pattern.compile("\"content\":\"([^\"]*)\"");
 
   /** A chat completion larger than both front doors buffer for a processor. */
   static String bigCompletion() {
