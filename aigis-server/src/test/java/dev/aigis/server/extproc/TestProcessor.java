@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** A processor whose stages are lambdas; counts the exchange states it opened and closed. */
@@ -20,6 +21,8 @@ final class TestProcessor implements Processor {
   Function<ProcessedRequest, CompletionStage<Verdict>> requestHeaders = r -> done(Verdict.CONTINUE);
   Function<ProcessedResponse, CompletionStage<Verdict>> responseHeaders = r -> done(Verdict.CONTINUE);
   Function<ResponseChunk, CompletionStage<ChunkVerdict>> chunks = c -> done(ChunkVerdict.pass(c));
+  /** Sees the response with each chunk (for its usage); by default hands the chunk to {@link #chunks}. */
+  BiFunction<ProcessedResponse, ResponseChunk, CompletionStage<ChunkVerdict>> responseChunks = (r, c) -> chunks.apply(c);
   final AtomicInteger statesOpened = new AtomicInteger();
   final CountDownLatch stateClosed = new CountDownLatch(1);
 
@@ -56,6 +59,6 @@ final class TestProcessor implements Processor {
   @Override
   public CompletionStage<ChunkVerdict> onResponseChunk(ProcessedRequest request, ProcessedResponse response,
       ResponseChunk chunk, ExchangeState state) {
-    return chunks.apply(chunk);
+    return responseChunks.apply(response, chunk);
   }
 }
