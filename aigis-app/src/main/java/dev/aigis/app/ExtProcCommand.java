@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code aigis extproc}: serves a Gateway's PayloadProcessor chains as an Envoy ext_proc v3 gRPC
- * server, for Envoy (or Envoy Gateway) in front. The configuration is read once; no hot reload.
+ * server, for Envoy (or Envoy Gateway) in front. The files are watched as `aigis run -f` watches them: a valid change applies to streams
+ * opened after it, a refused one is logged and the previous configuration keeps serving.
  */
 @Command(name = "extproc", mixinStandardHelpOptions = true,
     description = "Serve a Gateway's PayloadProcessors as an Envoy ext_proc v3 gRPC server. Configure Envoy's "

@@ -47,7 +47,6 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -143,9 +142,6 @@ class FrontDoorParityTest {
    * {@code response_header_mode: SKIP} and the header never reaches the client behind Envoy.
    */
   @Test
-  @Disabled("parity bug: with allow_mode_override, ExtProcStream.modeOverride() sends response_header_mode SKIP "
-      + "when no PayloadProcessor needs the response (ExtProcTarget.Needs ignores route filters), so a route's "
-      + "ResponseHeaderModifier (x-served-by) never runs behind Envoy; the data plane adds it")
   void responseHeaderModifierWithoutAResponseProcessor() throws Exception {
     assertParity(Case.of("ResponseHeaderModifier, no response processor", Target.OPENAI, chat("gpt-4o-served"), """
         ---
@@ -175,7 +171,6 @@ class FrontDoorParityTest {
    * processor, up to its limit. The ext_proc side passes; the data plane's answer is broken (below).
    */
   @Test
-  @Disabled(OVERSIZE_BUG)
   void oversizeAnswerForABufferingProcessorOpenAiClient() throws Exception {
     assertParity(Case.of("Oversize answer for a BUFFERED response processor, OpenAI client: 502", Target.OPENAI,
             chat("gpt-4o-mini"), extProcessor("FailClosed", "${PROCESSOR}", BUFFERED_RESPONSE_ONLY), 502)
@@ -187,7 +182,6 @@ class FrontDoorParityTest {
 
   /** As {@link #oversizeAnswerForABufferingProcessorOpenAiClient}, in Anthropic's shape. */
   @Test
-  @Disabled(OVERSIZE_BUG)
   void oversizeAnswerForABufferingProcessorAnthropicClient() throws Exception {
     assertParity(Case.of("Oversize answer for a BUFFERED response processor, Anthropic client: 502", Target.ANTHROPIC,
             messages("claude-sonnet-4-5", false), extProcessor("FailClosed", "${PROCESSOR}", BUFFERED_RESPONSE_ONLY), 502)
@@ -198,17 +192,6 @@ class FrontDoorParityTest {
             .contains("response body exceeds")));
   }
 
-  /**
-   * EventRelay.relay copies the upstream's headers onto the client's response before
-   * collectThenWrite reads the answer; when the answer passes MAX_WHOLE_BYTES, ExchangeCompletion.fail
-   * writes the 502 error body on that response without removing them, so the client gets the
-   * upstream's Content-Length (8 MiB and more) with a body of about 200 bytes and waits for the rest
-   * until the connection is closed (here: the client's timeout).
-   */
-  static final String OVERSIZE_BUG = "parity bug (in the data plane): the 502 for an answer over "
-      + "EventRelay.MAX_WHOLE_BYTES keeps the upstream's Content-Length (copied in EventRelay.relay before "
-      + "collectThenWrite; ExchangeCompletion.fail does not reset it), so the client reads ~200 of 8.6M announced "
-      + "bytes and hangs until the connection closes; the ext_proc server's ImmediateResponse 502 is well-formed";
 
   static final String BUFFERED_RESPONSE_ONLY =
       "{requestHeaderMode: SKIP, requestBodyMode: NONE, responseHeaderMode: SKIP, responseBodyMode: BUFFERED}";

@@ -11,14 +11,13 @@ import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.core.usage.AnthropicUsage;
-import dev.aigis.core.usage.OpenAiUsage;
+import dev.aigis.core.usage.UsageTail;
 import dev.aigis.core.usage.TokenUsage;
 import dev.aigis.model.backend.ApiSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Native passthrough: the client and the backend speak the same API (OpenAI to OpenAI, Anthropic
@@ -28,6 +27,8 @@ import java.util.function.Function;
  * event, with the provider's own usage reader.
  */
 final class NativeAdapter implements BackendAdapter {
+
+  private static final UsageTail.Reader ANTHROPIC_USAGE = p -> AnthropicUsage.from(Json.MAPPER.readTree(p));
 
   /** The Messages API version sent when neither the client nor the backend names one. */
   static final String ANTHROPIC_VERSION = "2023-06-01";
@@ -128,8 +129,8 @@ final class NativeAdapter implements BackendAdapter {
     if (sse && endpoint.openAiStreamUsage()) {
       return new OpenAiEventDecoder(backendName, injectedUsage);
     }
-    Function<JsonNode, TokenUsage> usage = endpoint.operationName() == null || sse ? null
-        : schema == ApiSchema.Anthropic ? AnthropicUsage::from : OpenAiUsage::from;
+    UsageTail.Reader usage = endpoint.operationName() == null || sse ? null
+        : schema == ApiSchema.Anthropic ? ANTHROPIC_USAGE : UsageTail.OPENAI;
     return new PassthroughBodyDecoder(usage);
   }
 

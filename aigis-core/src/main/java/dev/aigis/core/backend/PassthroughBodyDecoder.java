@@ -1,9 +1,7 @@
 package dev.aigis.core.backend;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigis.core.usage.TokenUsage;
 import dev.aigis.core.usage.UsageTail;
-import java.util.function.Function;
 
 /**
  * A native non-streamed answer, relayed chunk by chunk as received. For model calls it keeps the
@@ -15,7 +13,7 @@ final class PassthroughBodyDecoder implements ResponseDecoder {
   private final UsageTail tail;
 
   /** @param usageReader the provider's usage shape, or null when the answer carries no usage */
-  PassthroughBodyDecoder(Function<JsonNode, TokenUsage> usageReader) {
+  PassthroughBodyDecoder(UsageTail.Reader usageReader) {
     this.tail = usageReader == null ? null : new UsageTail(usageReader);
   }
 

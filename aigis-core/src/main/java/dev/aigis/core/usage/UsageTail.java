@@ -19,16 +19,48 @@ public final class UsageTail {
   public static final int CAPACITY = 2048;
   private static final byte[] USAGE_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 
-  private final byte[] ring = new byte[CAPACITY];
-  private final Function<JsonNode, TokenUsage> reader;
+  /** What a provider's usage object reads as; {@link #OPENAI} streams it without building a tree. */
+  @FunctionalInterface
+  public interface Reader {
+    /** Reads the object the parser stands at (its START_OBJECT is current). */
+    TokenUsage read(JsonParser p) throws IOException;
+  }
+
+  public static final Reader OPENAI = OpenAiUsage::read;
+
+  private final Reader reader;
+  /** The only chunk so far, kept by reference (most answers arrive in one); copied into the ring once a second comes. */
+  private byte[] single;
+  private byte[] ring;
   private long written;
 
-  /** @param reader turns the provider's {@code usage} object into normalised usage */
+  /** @param reader turns the provider's {@code usage} object (as a tree) into normalised usage */
   public UsageTail(Function<JsonNode, TokenUsage> reader) {
+    this((Reader) p -> reader.apply(Json.MAPPER.readTree(p)));
+  }
+
+  public UsageTail(Reader reader) {
     this.reader = reader;
   }
 
+  /** Keeps the chunk's last bytes; the array is not copied now, so the caller must not change it afterwards. */
   public void append(byte[] chunk) {
+    if (written == 0 && single == null) {
+      single = chunk;
+      return;
+    }
+    if (single != null) {
+      byte[] first = single;
+      single = null;
+      toRing(first);
+    }
+    toRing(chunk);
+  }
+
+  private void toRing(byte[] chunk) {
+    if (ring == null) {
+      ring = new byte[CAPACITY];
+    }
     int length = chunk.length;
     int from = Math.max(0, length - CAPACITY);
     written += from;
@@ -43,17 +75,23 @@ public final class UsageTail {
 
   /** Usage found in the tail, or null. */
   public TokenUsage usage() {
+    if (single != null) {
+      return usageIn(single, Math.max(0, single.length - CAPACITY));
+    }
+    if (ring == null) {
+      return null;
+    }
     int size = (int) Math.min(written, CAPACITY);
     byte[] tail = new byte[size];
     long start = written - size;
     for (int i = 0; i < size; i++) {
       tail[i] = ring[(int) ((start + i) % CAPACITY)];
     }
-    return usageIn(tail);
+    return usageIn(tail, 0);
   }
 
-  private TokenUsage usageIn(byte[] tail) {
-    for (int at = tail.length - USAGE_KEY.length; at >= 0; at--) {
+  private TokenUsage usageIn(byte[] tail, int from) {
+    for (int at = tail.length - USAGE_KEY.length; at >= from; at--) {
       if (!startsWith(tail, at, USAGE_KEY) || (at > 0 && tail[at - 1] == '\\')) {
         continue;
       }
@@ -65,8 +103,7 @@ public final class UsageTail {
         if (p.nextToken() != JsonToken.START_OBJECT) {
           return null;
         }
-        JsonNode usage = Json.MAPPER.readTree(p);
-        return reader.apply(usage);
+        return reader.read(p);
       } catch (IOException e) {
         return null;
       }

@@ -4,6 +4,7 @@ import static dev.aigis.core.backend.Backends.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aigis.core.usage.AnthropicUsage;
+import dev.aigis.core.usage.UsageTail;
 import dev.aigis.core.usage.OpenAiUsage;
 import dev.aigis.core.usage.TokenUsage;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class PassthroughBodyDecoderTest {
                    "completion_tokens_details": {"reasoning_tokens": 512}}}
         """.formatted("lorem ipsum ".repeat(600));
     List<byte[]> chunks = pieces(body, 1000);
-    var decoder = new PassthroughBodyDecoder(OpenAiUsage::from);
+    var decoder = new PassthroughBodyDecoder(UsageTail.OPENAI);
 
     List<byte[]> out = relay(decoder, chunks);
 
@@ -63,7 +64,7 @@ class PassthroughBodyDecoderTest {
          "usage": {"input_tokens": 50, "cache_creation_input_tokens": 1000, "cache_read_input_tokens": 2000,
                    "output_tokens": 30, "service_tier": "standard"}}
         """;
-    var decoder = new PassthroughBodyDecoder(AnthropicUsage::from);
+    var decoder = new PassthroughBodyDecoder(p -> AnthropicUsage.from(dev.aigis.core.json.Json.MAPPER.readTree(p)));
 
     relay(decoder, pieces(body, 7));
 
@@ -72,7 +73,7 @@ class PassthroughBodyDecoderTest {
 
   @Test
   void aBodyWithoutUsageHasNone() {
-    var openAi = new PassthroughBodyDecoder(OpenAiUsage::from);
+    var openAi = new PassthroughBodyDecoder(UsageTail.OPENAI);
     var models = new PassthroughBodyDecoder(null);
 
     relay(openAi, List.of(bytes("{\"object\":\"list\",\"data\":[]}")));

@@ -58,16 +58,33 @@ record ExtProcTarget(ExchangePipeline pipeline, List<PortRoutes.ListenerRouter> 
   static ExtProcTarget of(RuntimeConfig runtime, String gateway) {
     List<PortRoutes.ListenerRouter> listeners = new ArrayList<>();
     boolean routes = false;
+    boolean responseFilters = false;
     for (PortRoutes.ListenerRouter listener : runtime.listeners()) {
       if (listener.gateway().equals(gateway)) {
         listeners.add(listener);
         routes |= !listener.router().attachedRoutes().isEmpty();
+        responseFilters |= hasResponseHeaderFilter(listener.router().attachedRoutes());
       }
     }
     CompiledProcessing processing = runtime.processing();
+    Needs chains = Needs.of(processing.byName().values());
+    // The route's ResponseHeaderModifier is a built-in response stage: Envoy must send response headers for it.
+    Needs needs = new Needs(chains.requestBodyBuffered(), chains.responseHeaders() || responseFilters, chains.responseBody());
     // A Gateway with no HTTPRoutes in Aigis's configuration leaves routing to Envoy alone.
-    return new ExtProcTarget(runtime.pipeline(gateway), routes ? List.copyOf(listeners) : null,
-        Needs.of(processing.byName().values()));
+    return new ExtProcTarget(runtime.pipeline(gateway), routes ? List.copyOf(listeners) : null, needs);
+  }
+
+  private static boolean hasResponseHeaderFilter(List<dev.aigis.model.HttpRoute> routes) {
+    for (dev.aigis.model.HttpRoute route : routes) {
+      for (dev.aigis.model.route.RouteRule rule : route.rules()) {
+        for (dev.aigis.model.route.RouteFilter filter : rule.filters()) {
+          if (filter instanceof dev.aigis.model.route.RouteFilter.ResponseHeaderModifier) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** The target for bare chains: no routes, so route-level stages never run. */

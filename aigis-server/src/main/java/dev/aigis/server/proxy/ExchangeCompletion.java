@@ -66,6 +66,9 @@ final class ExchangeCompletion {
     }
     byte[] body = exchange.errors().body(error);
     exchange.bytesOut += body.length;
+    // The error replaces whatever body an upstream announced (its length and encoding go with it).
+    response.headers().remove(HttpHeaders.CONTENT_LENGTH).remove(HttpHeaders.CONTENT_ENCODING)
+        .remove(HttpHeaders.TRANSFER_ENCODING);
     response.setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, exchange.errors().contentType())
         .putHeader("x-request-id", exchange.requestId);

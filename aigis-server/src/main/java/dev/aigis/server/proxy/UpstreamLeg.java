@@ -51,6 +51,8 @@ final class UpstreamLeg {
   private static final Set<String> CLIENT_API_HEADERS = Set.of(
       "host", "content-length", "content-type", "accept", "accept-encoding", "authorization", "x-api-key", "api-key");
 
+  private static final Scheduler.Cancellable NO_TIMER = () -> { };
+
   private final Vertx vertx;
   private final UpstreamClients clients;
   private final ExchangeCompletion completion;
@@ -146,13 +148,16 @@ final class UpstreamLeg {
       HttpClientRequest upstream = ar.result();
       exchange.upstream = upstream;
       headers(exchange, backend, url, nativeApi, call, upstream.headers());
-      Scheduler.Cancellable timer = timers.schedule(Duration.ofMillis(headerTimeout), () -> {
-        if (!exchange.finished() && exchange.upstreamStatus == 0) {
-          // Fail before resetting: the reset fails the response future, which must find the exchange done.
-          completion.fail(exchange, new GatewayError.UpstreamTimeout(exchange.backendName(), headerTimeout));
-          upstream.reset();
-        }
-      });
+      // The request's idle timeout already bounds a wait that is as long or longer: no timer then
+      // (the common case, with the defaults), which saves a timer per request.
+      Scheduler.Cancellable timer = headerTimeout >= timeouts.idle().toMillis() ? NO_TIMER
+          : timers.schedule(Duration.ofMillis(headerTimeout), () -> {
+            if (!exchange.finished() && exchange.upstreamStatus == 0) {
+              // Fail before resetting: the reset fails the response future, which must find the exchange done.
+              completion.fail(exchange, new GatewayError.UpstreamTimeout(exchange.backendName(), headerTimeout));
+              upstream.reset();
+            }
+          });
       var response = call.body() != null ? upstream.send(Buffer.buffer(call.body())) : upstream.send(exchange.request);
       response.onComplete(res -> {
         timer.cancel();
