@@ -144,8 +144,8 @@ final class WrkReport {
         one after the other, so the passthrough never buffers bodies for the chain.
         - wrk runs on the same %d cores as the target and the upstream, so req/s are those of this whole \
         box, comparable between rows, not a proxy's capacity; anything else running lowers them and \
-        lengthens the tails. "other CPU" is the share of the machine's user + system time (`/proc/stat`) \
-        that went to processes other than the harness and its descendants during that row. Each row waits \
+        lengthens the tails. "other CPU" is the share of the machine's busy time (user, system, irq and softirq in \
+        `/proc/stat`) that went to processes other than the harness and its descendants during that row. Each row waits \
         for a quiet machine and is measured again, up to %d more times, while that share is over \
         %s%% (`--max-other-cpu`); the table keeps the last attempt.
         - **Latency is wrk's, corrected for coordinated omission.** wrk's loop is closed, but before it reports \
