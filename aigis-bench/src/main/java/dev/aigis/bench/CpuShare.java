@@ -54,16 +54,19 @@ record CpuShare(long machineBusy, long machineTotal, long ours) {
   }
 
   /**
-   * Waits until others take at most {@code limit} percent over one second, for at most {@code
-   * maxSeconds}; says on stderr that it waits, and goes on regardless after the bound.
+   * Waits until others take at most {@code limit} percent in each of three consecutive seconds (a
+   * build beside us pauses for a second now and then), for at most {@code maxSeconds}; says on
+   * stderr that it waits, and goes on regardless after the bound.
    */
   static void awaitQuiet(double limit, int maxSeconds) throws InterruptedException {
-    for (int waited = 0; waited < maxSeconds; waited++) {
+    int quiet = 0;
+    for (int waited = 0; waited < maxSeconds && quiet < 3; waited++) {
       double others = sample(1_000);
-      if (Double.isNaN(others) || others <= limit) {
+      if (Double.isNaN(others)) {
         return;
       }
-      if (waited % 10 == 0) {
+      quiet = others <= limit ? quiet + 1 : 0;
+      if (quiet == 0 && waited % 15 == 0) {
         System.err.printf(Locale.ROOT, "aigis bench wrk: other processes take %.0f%% of the CPU; waiting%n", others);
       }
     }

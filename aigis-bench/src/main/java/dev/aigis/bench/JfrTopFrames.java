@@ -30,7 +30,12 @@ public final class JfrTopFrames {
     Map<String, Integer> aigis = new HashMap<>();
     Map<String, Integer> threads = new HashMap<>();
     int total = 0;
+    int nativeSamples = 0;
     for (RecordedEvent e : RecordingFile.readAllEvents(recording)) {
+      if (e.getEventType().getName().equals("jdk.NativeMethodSample")) {
+        nativeSamples++;
+        continue;
+      }
       if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
         continue;
       }
@@ -45,7 +50,9 @@ public final class JfrTopFrames {
           .findFirst().orElse("(no dev.aigis frame)");
       aigis.merge(first, 1, Integer::sum);
     }
-    var out = new StringBuilder(total + " execution samples\n");
+    // threads in native code (epoll, socket reads and writes) are not in the execution samples
+    var out = new StringBuilder(total + " execution samples (Java code), " + nativeSamples
+        + " native-method samples (threads in native code: epoll, socket I/O)\n");
     print(out, "threads", threads, total, n);
     print(out, "top frames", top, total, n);
     print(out, "innermost dev.aigis frame", aigis, total, n);

@@ -35,7 +35,7 @@ final class WrkBench {
   /** Measurements disturbed by other processes are taken again, at most this many more times. */
   static final int RETRIES = 3;
   /** Longest wait for a quiet machine before each measurement. */
-  private static final int QUIET_WAIT_SECONDS = 60;
+  private static final int QUIET_WAIT_SECONDS = 180;
 
   private WrkBench() {}
 

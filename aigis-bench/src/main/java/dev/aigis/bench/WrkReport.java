@@ -124,7 +124,6 @@ final class WrkReport {
 
   private static String method(WrkBench.Options o) {
     return """
-
         How it is set up (`dev.aigis.bench.WrkBench`). Run it with `./aigis bench wrk [--warmup SECONDS] \
         [--duration SECONDS] [--connections N] [--max-other-cpu PERCENT] [--jfr] [--label TEXT] \
         [--gateway-java-opts OPTS] [--output FILE]` (defaults 15 s, 20 s, 32, 5; `--warmup 2 --duration 3` \
@@ -145,16 +144,16 @@ final class WrkReport {
         one after the other, so the passthrough never buffers bodies for the chain.
         - wrk runs on the same %d cores as the target and the upstream, so req/s are those of this whole \
         box, comparable between rows, not a proxy's capacity; anything else running lowers them and \
-        lengthens the tails. "other CPU" is the share of the machine's user + system time (`/proc/stat`) \
-        that went to processes other than the harness and its descendants during that row. Each row waits \
+        lengthens the tails. "other CPU" is the share of the machine's busy time (user, system, irq and softirq in \
+        `/proc/stat`) that went to processes other than the harness and its descendants during that row. Each row waits \
         for a quiet machine and is measured again, up to %d more times, while that share is over \
         %s%% (`--max-other-cpu`); the table keeps the last attempt.
         - **Latency is wrk's, corrected for coordinated omission.** wrk's loop is closed, but before it reports \
         percentiles (4.x, `stats_correct`) every response slower than twice the mean interval per connection \
         adds synthetic samples at its latency minus 1, 2, 3… intervals, as if requests had kept arriving at the \
         mean rate. At 1 connection the interval is tens of µs, so one 10 ms stall (a GC pause, a descheduled \
-        process) adds hundreds of samples: p99 is that of an open-loop client at the same rate, and far above \
-        the plain p99 of the requests sent. Microsecond resolution. At %d connections p50/p99 are mostly \
+        process) adds hundreds of samples: p99 is that of an open-loop client at the same rate, and can be far \
+        above the plain p99 of the requests sent. Microsecond resolution. At %d connections p50/p99 are mostly \
         queueing; the 1-connection rows are the per-request cost.
         - At 1 connection the CPUs idle between hops, and waking an idle CPU (on a VM, a halted vCPU) can \
         cost tens of µs, more than a proxy's own work: 1-connection latencies can be lower on a busy machine \
