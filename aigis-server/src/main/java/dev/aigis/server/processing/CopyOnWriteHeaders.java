@@ -13,12 +13,18 @@ import java.util.Map;
  * The request headers as processors see them, without copying the client's: changes go to a small
  * overlay of the names they touch (the model-header step sets one on almost every request), reads
  * look at the overlay first, and {@link #entries()} yields the client's headers that were not
- * touched followed by the overlay's. Processors never change what the client sent. Confined to the
- * exchange's thread.
+ * touched followed by the overlay's. Once more than {@link #MAX_OVERLAY} names are touched (a chain
+ * of processors writing headers) the headers are copied once and changed in place, since scanning
+ * a longer overlay on every read would cost more than the copy. Processors never change what the
+ * client sent. Confined to the exchange's thread.
  */
 public final class CopyOnWriteHeaders implements MutableHeaders {
 
+  static final int MAX_OVERLAY = 2;
+
   private final MultiMap original;
+  /** The private copy, once the overlay outgrew {@link #MAX_OVERLAY}; then the only state. */
+  private MultiMap copy;
   /** Lower-cased name to its values now (an empty list: removed), in first-touch order. */
   private List<Map.Entry<String, List<String>>> overlay;
 
@@ -42,6 +48,10 @@ public final class CopyOnWriteHeaders implements MutableHeaders {
   private List<String> touch(String name, boolean keepOriginal) {
     List<String> values = touched(name);
     if (values == null) {
+      if (overlay != null && overlay.size() == MAX_OVERLAY) {
+        materialise();
+        return null;
+      }
       values = keepOriginal ? new ArrayList<>(original.getAll(name)) : new ArrayList<>(1);
       if (overlay == null) {
         overlay = new ArrayList<>(2);
@@ -51,8 +61,21 @@ public final class CopyOnWriteHeaders implements MutableHeaders {
     return values;
   }
 
+  /** Copies the client's headers with the overlay applied; from now on changes go to the copy. */
+  private void materialise() {
+    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    for (Map.Entry<String, String> header : entries()) {
+      out.add(header.getKey(), header.getValue());
+    }
+    copy = out;
+    overlay = null;
+  }
+
   @Override
   public String get(String name) {
+    if (copy != null) {
+      return copy.get(name);
+    }
     List<String> values = touched(name);
     if (values != null) {
       return values.isEmpty() ? null : values.getFirst();
@@ -62,31 +85,55 @@ public final class CopyOnWriteHeaders implements MutableHeaders {
 
   @Override
   public List<String> getAll(String name) {
+    if (copy != null) {
+      return copy.getAll(name);
+    }
     List<String> values = touched(name);
     return values != null ? List.copyOf(values) : original.getAll(name);
   }
 
   @Override
   public void set(String name, String value) {
-    List<String> values = touch(name, false);
+    List<String> values = copy == null ? touch(name, false) : null;
+    if (values == null) {
+      copy.set(name, value);
+      return;
+    }
     values.clear();
     values.add(value);
   }
 
   @Override
   public void add(String name, String value) {
-    touch(name, true).add(value);
+    List<String> values = copy == null ? touch(name, true) : null;
+    if (values == null) {
+      copy.add(name, value);
+      return;
+    }
+    values.add(value);
   }
 
   @Override
   public void remove(String name) {
+    if (copy != null) {
+      copy.remove(name);
+      return;
+    }
     if (touched(name) != null || original.contains(name)) {
-      touch(name, false).clear();
+      List<String> values = touch(name, false);
+      if (values == null) {
+        copy.remove(name);
+      } else {
+        values.clear();
+      }
     }
   }
 
   @Override
   public Iterable<Map.Entry<String, String>> entries() {
+    if (copy != null) {
+      return copy;
+    }
     if (overlay == null) {
       return original;
     }

@@ -89,4 +89,20 @@ class CopyOnWriteHeadersTest {
     assertThat(entries(headers)).containsExactly(
         "content-type=application/json", "accept=text/event-stream", "x-tag=a", "x-tag=b");
   }
+
+  @Test
+  void manyChangedNamesAreCopiedOnceWithEveryChangeKept() {
+    headers.set("x-one", "1");
+    headers.remove("accept");
+    headers.add("x-tag", "c"); // the third name: the overlay becomes a copy
+    headers.set("x-two", "2");
+    headers.remove("x-one");
+
+    assertThat(entries(headers)).containsExactlyInAnyOrder(
+        "content-type=application/json", "x-tag=a", "x-tag=b", "x-tag=c", "x-two=2");
+    assertThat(headers.get("ACCEPT")).isNull();
+    assertThat(headers.getAll("x-tag")).containsExactly("a", "b", "c");
+    assertThat(original.entries()).hasSize(4);
+    assertThat(original.contains("x-two")).isFalse();
+  }
 }
