@@ -85,6 +85,6 @@ final class EmbeddingsCalls {
       }
       answers.add(bytes);
       next(exchange, backend, translator, calls, answers);
-    }));
+    }), error -> completion.fail(exchange, error));
   }
 }

@@ -45,7 +45,23 @@ import java.util.function.Consumer;
 final class UpstreamLeg {
 
   /** One try of an exchange against one backend. */
-  record Attempt(WeightedBackend backend, BackendAdapter adapter, int number) {}
+  record Attempt(WeightedBackend backend, BackendAdapter adapter, int number) {
+
+    /** The same request to another backend (failover) or again (retry), before the response head is written. */
+    Attempt next(WeightedBackend to, BackendAdapter adapter) {
+      return new Attempt(to, adapter, number + 1);
+    }
+  }
+
+  /**
+   * What becomes of an attempt that failed before any of its answer reached the client (no
+   * connection, a reset, a header timeout). The default fails the exchange with the error; a retry
+   * or failover policy decorates it and calls {@link #send} with {@link Attempt#next} instead.
+   */
+  @FunctionalInterface
+  interface AttemptFailure {
+    void failed(Exchange exchange, Attempt attempt, GatewayError error);
+  }
 
   /** Headers that describe the client's own API: a translated request gets the backend's from the adapter. */
   private static final Set<String> CLIENT_API_HEADERS = Set.of(
@@ -58,6 +74,7 @@ final class UpstreamLeg {
   private final ExchangeCompletion completion;
   private final Scheduler timers;
   private final VertexTokens vertexTokens;
+  private final AttemptFailure onFailure;
 
   UpstreamLeg(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, Scheduler timers) {
     this.vertx = vertx;
@@ -65,6 +82,7 @@ final class UpstreamLeg {
     this.completion = completion;
     this.timers = timers;
     this.vertexTokens = new VertexTokens(vertx, InstantSource.system());
+    this.onFailure = (exchange, attempt, error) -> completion.fail(exchange, error);
   }
 
   /** Prepares and sends one attempt; {@code answer} gets the upstream's response head. */
@@ -81,7 +99,8 @@ final class UpstreamLeg {
         completion.fail(exchange, e.error());
         return;
       }
-      call(exchange, backend, attempt.adapter().nativeApi(), call, answer);
+      call(exchange, backend, attempt.adapter().nativeApi(), call, answer,
+          error -> onFailure.failed(exchange, attempt, error));
     });
   }
 
@@ -123,9 +142,12 @@ final class UpstreamLeg {
         "Cannot obtain a Vertex AI access token for backend " + exchange.backendName() + ": " + detail, "gcp.vertex_ai");
   }
 
-  /** Sends one upstream call; {@code then} gets the answer's head, on the exchange's event loop. */
+  /**
+   * Sends one upstream call; {@code then} gets the answer's head, on the exchange's event loop, and
+   * {@code failed} a failure that came before it.
+   */
   void call(Exchange exchange, ResolvedBackend backend, boolean nativeApi, UpstreamCall call,
-      Consumer<HttpClientResponse> then) {
+      Consumer<HttpClientResponse> then, Consumer<GatewayError> failed) {
     BackendEndpoint.Url url = (BackendEndpoint.Url) backend.backend().endpoint();
     BackendTimeouts timeouts = backend.timeouts();
     exchange.upstreamStatus = 0;
@@ -142,7 +164,7 @@ final class UpstreamLeg {
         return;
       }
       if (ar.failed()) {
-        completion.fail(exchange, connectError(exchange, ar.cause(), timeouts.connect()));
+        failed.accept(connectError(exchange, ar.cause(), timeouts.connect()));
         return;
       }
       HttpClientRequest upstream = ar.result();
@@ -165,7 +187,7 @@ final class UpstreamLeg {
           return;
         }
         if (res.failed()) {
-          completion.fail(exchange, connectError(exchange, res.cause(), Duration.ofMillis(headerTimeout)));
+          failed.accept(connectError(exchange, res.cause(), Duration.ofMillis(headerTimeout)));
           return;
         }
         exchange.upstreamStatus = res.result().statusCode();
