@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -172,18 +173,20 @@ final class UpstreamLeg {
       headers(exchange, backend, url, nativeApi, call, upstream.headers());
       // The request's idle timeout already bounds a wait that is as long or longer: no timer then
       // (the common case, with the defaults), which saves a timer per request.
+      // Whichever comes first, the head or the header timeout, settles the attempt; the other is ignored
+      // (the reset after a timeout fails the response future, and a retry may already be under way).
+      var settled = new AtomicBoolean();
       Scheduler.Cancellable timer = headerTimeout >= timeouts.idle().toMillis() ? NO_TIMER
           : timers.schedule(Duration.ofMillis(headerTimeout), () -> {
-            if (!exchange.finished() && exchange.upstreamStatus == 0) {
-              // Fail before resetting: the reset fails the response future, which must find the exchange done.
-              completion.fail(exchange, new GatewayError.UpstreamTimeout(exchange.backendName(), headerTimeout));
+            if (!exchange.finished() && settled.compareAndSet(false, true)) {
+              failed.accept(new GatewayError.UpstreamTimeout(exchange.backendName(), headerTimeout));
               upstream.reset();
             }
           });
       var response = call.body() != null ? upstream.send(Buffer.buffer(call.body())) : upstream.send(exchange.request);
       response.onComplete(res -> {
         timer.cancel();
-        if (exchange.finished()) {
+        if (exchange.finished() || !settled.compareAndSet(false, true)) {
           return;
         }
         if (res.failed()) {
