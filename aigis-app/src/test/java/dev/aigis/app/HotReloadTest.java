@@ -1,6 +1,7 @@
 package dev.aigis.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aigis.model.ConfigError;
 import dev.aigis.model.load.ConfigPipeline;
@@ -131,16 +132,9 @@ class HotReloadTest {
     awaitApplied(1);
 
     assertThat(chat(newPort, "model-a").statusCode()).isEqualTo(200);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    boolean oldClosed = false;
-    while (!oldClosed && System.nanoTime() < deadline) {
-      try (var socket = new java.net.Socket("127.0.0.1", port)) {
-        Thread.sleep(50);
-      } catch (java.io.IOException refused) {
-        oldClosed = true;
-      }
-    }
-    assertThat(oldClosed).as("old port released").isTrue();
+    server.portsReleased().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close())
+        .as("old port released").isInstanceOf(java.net.ConnectException.class);
   }
 
   private void awaitApplied(int count) throws InterruptedException {

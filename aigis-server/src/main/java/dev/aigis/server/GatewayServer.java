@@ -12,6 +12,7 @@ import dev.aigis.server.proxy.HttpFrontDoor;
 import dev.aigis.core.exchange.BoundedWorkers;
 import dev.aigis.server.proxy.RuntimeConfig;
 import dev.aigis.server.proxy.UpstreamClients;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.HashSet;
@@ -91,6 +92,14 @@ public final class GatewayServer implements AutoCloseable {
     current.set(compiled);
     clients.retainOnly(endpointsOf(snapshot));
     ready = true;
+  }
+
+  /**
+   * Completes when the ports the last {@link #apply} removed have drained their in-flight requests
+   * and closed; {@code apply} itself returns without waiting for that.
+   */
+  public Future<Void> portsReleased() {
+    return listeners.released();
   }
 
   public int adminPort() {

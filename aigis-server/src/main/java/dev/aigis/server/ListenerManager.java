@@ -80,6 +80,8 @@ final class ListenerManager {
   private final int instances;
   private final IntFunction<Handler<HttpServerRequest>> handlers;
   private final Map<Integer, Bound> bound = new HashMap<>();
+  /** Completes when the ports the last change removed have drained and are closed. */
+  private Future<Void> released = Future.succeededFuture();
 
   ListenerManager(Vertx vertx, ServerOptions options, int instances, IntFunction<Handler<HttpServerRequest>> handlers) {
     this.vertx = vertx;
@@ -118,11 +120,12 @@ final class ListenerManager {
 
   private synchronized Future<Void> switchOver(Map<Integer, PortSpec> wanted, Map<Integer, Bound> opened) {
     List<Future<?>> pending = new ArrayList<>();
+    List<Future<Void>> draining = new ArrayList<>();
     for (var it = bound.entrySet().iterator(); it.hasNext(); ) {
       var entry = it.next();
       PortSpec want = wanted.get(entry.getKey());
       if (want == null || opened.containsKey(entry.getKey())) {
-        drain(entry.getValue());
+        draining.add(drain(entry.getValue()));
         it.remove();
       } else if (!want.sameCertificate(entry.getValue().spec())) {
         for (HttpServer server : entry.getValue().servers()) {
@@ -132,7 +135,16 @@ final class ListenerManager {
       }
     }
     bound.putAll(opened);
+    released = Future.join(draining).mapEmpty();
     return Future.all(pending).mapEmpty();
+  }
+
+  /**
+   * Completes when the ports the last change removed have drained their in-flight requests and
+   * closed: a change returns before that (draining may take the whole drain timeout).
+   */
+  synchronized Future<Void> released() {
+    return released;
   }
 
   /** Ports actually bound, for logs and tests (differs from configured when a port was 0). */

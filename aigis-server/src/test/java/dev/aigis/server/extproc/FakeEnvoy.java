@@ -86,9 +86,9 @@ final class FakeEnvoy implements AutoCloseable {
       return answer;
     }
 
-    /** Null when nothing arrives within {@code millis}. */
-    ProcessingResponse poll(long millis) throws InterruptedException {
-      return answers.poll(millis, TimeUnit.MILLISECONDS);
+    /** The next answer already received, or null; after {@link #awaitEnd} that is every answer sent. */
+    ProcessingResponse received() {
+      return answers.poll();
     }
 
     void halfClose() {
