@@ -19,9 +19,11 @@ public final class VertexTokens {
   private final Vertx vertx;
   private final InstantSource clock;
   private final Map<Key, TokenSource> sources = new ConcurrentHashMap<>();
-  /** One request an hour per account: the JDK client, off the event loops, is enough and simple. */
-  private final java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-      .connectTimeout(java.time.Duration.ofMillis(ServiceAccountTokenSource.TIMEOUT_MILLIS)).build();
+  /**
+   * One request an hour per account: the JDK client, off the event loops, is enough and simple.
+   * Built on first use, as it starts a thread that a gateway without Vertex AI backends never needs.
+   */
+  private volatile java.net.http.HttpClient client;
 
   public VertexTokens(Vertx vertx, InstantSource clock) {
     this.vertx = vertx;
@@ -35,7 +37,22 @@ public final class VertexTokens {
     String url = vertex != null && vertex.tokenUrl() != null ? vertex.tokenUrl()
         : account.tokenUri() != null ? account.tokenUri() : VertexConfig.DEFAULT_TOKEN_URL;
     return sources.computeIfAbsent(new Key(account, url),
-        k -> new ServiceAccountTokenSource(client, k.account(), k.tokenUrl(), clock));
+        k -> new ServiceAccountTokenSource(client(), k.account(), k.tokenUrl(), clock));
+  }
+
+  private java.net.http.HttpClient client() {
+    java.net.http.HttpClient built = client;
+    if (built == null) {
+      synchronized (this) {
+        built = client;
+        if (built == null) {
+          built = java.net.http.HttpClient.newBuilder()
+              .connectTimeout(java.time.Duration.ofMillis(ServiceAccountTokenSource.TIMEOUT_MILLIS)).build();
+          client = built;
+        }
+      }
+    }
+    return built;
   }
 
 

@@ -1,12 +1,14 @@
 package dev.aigis.server.proxy;
 
 import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.server.gcp.VertexTokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,9 +35,16 @@ public final class UpstreamClients implements AutoCloseable {
 
   private final Vertx vertx;
   private final Map<ClientKey, HttpClient> clients = new ConcurrentHashMap<>();
+  /** Access tokens for Vertex AI backends, shared by every listener so each account costs one token request. */
+  private final VertexTokens vertexTokens;
 
   public UpstreamClients(Vertx vertx) {
     this.vertx = vertx;
+    this.vertexTokens = new VertexTokens(vertx, InstantSource.system());
+  }
+
+  VertexTokens vertexTokens() {
+    return vertexTokens;
   }
 
   /** The client for this endpoint on the calling event loop, created on first use. */

@@ -25,7 +25,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -82,7 +81,7 @@ final class UpstreamLeg {
     this.clients = clients;
     this.completion = completion;
     this.timers = timers;
-    this.vertexTokens = new VertexTokens(vertx, InstantSource.system());
+    this.vertexTokens = clients.vertexTokens();
     this.onFailure = (exchange, attempt, error) -> completion.fail(exchange, error);
   }
 
