@@ -135,6 +135,14 @@ public final class ExchangeContext {
     this.model = model;
   }
 
+  /**
+   * The backend the exchange is now being sent to: a retry or failover may pick another after
+   * routing, and what is logged, measured and summarised is the one that answered.
+   */
+  public void sendingTo(WeightedBackend backend) {
+    this.backend = backend;
+  }
+
   /** {@code namespace/name} of the matched route, or "" before routing. */
   public String routeName() {
     return route == null ? "" : route.route().metadata().qualifiedName();

@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The HTTP data plane's front door for one port, a thin adapter over the exchange pipeline: it
@@ -64,6 +65,12 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
 
   public HttpFrontDoor(int port, Supplier<RuntimeConfig> config, ServerOptions options, UpstreamClients clients,
       GatewayMetrics metrics, Vertx vertx, Workers workers) {
+    this(port, config, options, clients, metrics, vertx, workers, UnaryOperator.identity());
+  }
+
+  /** @param attemptPolicy decorates what becomes of a failed upstream attempt (see {@link UpstreamLeg.AttemptFailure}) */
+  HttpFrontDoor(int port, Supplier<RuntimeConfig> config, ServerOptions options, UpstreamClients clients,
+      GatewayMetrics metrics, Vertx vertx, Workers workers, UnaryOperator<UpstreamLeg.AttemptFailure> attemptPolicy) {
     this.port = port;
     this.config = config;
     this.options = options;
@@ -76,7 +83,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
       return () -> vertx.cancelTimer(id);
     };
     this.echo = new EchoResponder(completion, head);
-    this.leg = new UpstreamLeg(vertx, clients, completion, timers);
+    this.leg = new UpstreamLeg(vertx, clients, completion, timers, attemptPolicy);
     this.relay = new EventRelay(completion, head);
     this.embeddings = new EmbeddingsCalls(leg, relay, head, completion);
     this.observer = (chain, processor, stage, outcome, nanos) -> metrics.recordProcessor(

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The one upstream leg of the data plane, for every backend adapter: credentials (through the
@@ -56,11 +57,17 @@ final class UpstreamLeg {
   /**
    * What becomes of an attempt that failed before any of its answer reached the client (no
    * connection, a reset, a header timeout). The default fails the exchange with the error; a retry
-   * or failover policy decorates it and calls {@link #send} with {@link Attempt#next} instead.
+   * or failover policy decorates it ({@link UpstreamLeg#UpstreamLeg(Vertx, UpstreamClients,
+   * ExchangeCompletion, Scheduler, UnaryOperator)}) and hands {@code resend} the {@link
+   * Attempt#next} instead: it sends that attempt with the same answer handler.
    */
   @FunctionalInterface
   interface AttemptFailure {
-    void failed(Exchange exchange, Attempt attempt, GatewayError error);
+    /**
+     * @param resend sends another attempt of this exchange; null when the request body was piped
+     *     to the upstream as it arrived and cannot be sent again
+     */
+    void failed(Exchange exchange, Attempt attempt, GatewayError error, Consumer<Attempt> resend);
   }
 
   /** Headers that describe the client's own API: a translated request gets the backend's from the adapter. */
@@ -77,17 +84,26 @@ final class UpstreamLeg {
   private final AttemptFailure onFailure;
 
   UpstreamLeg(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, Scheduler timers) {
+    this(vertx, clients, completion, timers, UnaryOperator.identity());
+  }
+
+  /** @param policy decorates the default failure handling (which fails the exchange) */
+  UpstreamLeg(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, Scheduler timers,
+      UnaryOperator<AttemptFailure> policy) {
     this.vertx = vertx;
     this.clients = clients;
     this.completion = completion;
     this.timers = timers;
     this.vertexTokens = clients.vertexTokens();
-    this.onFailure = (exchange, attempt, error) -> completion.fail(exchange, error);
+    this.onFailure = policy.apply((exchange, attempt, error, resend) -> completion.fail(exchange, error));
   }
 
   /** Prepares and sends one attempt; {@code answer} gets the upstream's response head. */
   void send(Exchange exchange, Attempt attempt, Consumer<HttpClientResponse> answer) {
     startRequestDeadline(exchange);
+    if (attempt.backend() != exchange.backend()) {
+      exchange.context.sendingTo(attempt.backend());
+    }
     ResolvedBackend backend = attempt.backend().backend();
     BackendEndpoint.Url url = (BackendEndpoint.Url) backend.backend().endpoint();
     withCredential(exchange, backend, credential -> {
@@ -99,8 +115,10 @@ final class UpstreamLeg {
         completion.fail(exchange, e.error());
         return;
       }
+      // A body sent from a buffer can be sent again; one piped from the client cannot.
+      Consumer<Attempt> resend = call.body() != null ? next -> send(exchange, next, answer) : null;
       call(exchange, backend, attempt.adapter().nativeApi(), call, answer,
-          error -> onFailure.failed(exchange, attempt, error));
+          error -> onFailure.failed(exchange, attempt, error, resend));
     });
   }
 

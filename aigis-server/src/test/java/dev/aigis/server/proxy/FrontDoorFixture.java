@@ -1,0 +1,109 @@
+package dev.aigis.server.proxy;
+
+import dev.aigis.core.exchange.BoundedWorkers;
+import dev.aigis.model.load.ConfigPipeline;
+import dev.aigis.server.ServerOptions;
+import dev.aigis.server.metrics.GatewayMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * One {@link HttpFrontDoor} on a Vert.x server of its own, compiled from YAML, with the upstream
+ * leg's failure policy chosen by the test: the proxy path without the listener manager, admin port
+ * or file watching of {@code GatewayServer}. The YAML's Gateway listens on port 8080 (the port the
+ * front door is for); the server itself binds a free port.
+ */
+final class FrontDoorFixture implements AutoCloseable {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final BoundedWorkers workers = new BoundedWorkers(1, 4);
+  private final UpstreamClients clients = new UpstreamClients(vertx);
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpServer server;
+
+  FrontDoorFixture(String yaml, UnaryOperator<UpstreamLeg.AttemptFailure> policy) throws Exception {
+    RuntimeConfig runtime = RuntimeConfig.compile(ConfigPipeline.compileText("fixture.yaml", yaml, Map.<String, String>of()::get));
+    var options = ServerOptions.defaults().withAccessLog(false).withDebugHeaders(true);
+    var frontDoor = new HttpFrontDoor(8080, () -> runtime, options, clients, new GatewayMetrics(), vertx, workers, policy);
+    server = vertx.createHttpServer().requestHandler(frontDoor).listen(0, "127.0.0.1")
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** POSTs a JSON body with the given extra headers (name, value, name, value, ...). */
+  HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() throws Exception {
+    clients.close();
+    workers.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** A port that was free a moment ago: connecting to it is refused. */
+  static int refusedPort() throws Exception {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static String gateway() {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          gatewayClassName: aigis
+          listeners: [{name: http, port: 8080, protocol: HTTP}]
+        """;
+  }
+
+  /** An AIBackend named {@code name} of {@code schema} on a local port, with the API key {@code sk-NAME}. */
+  static String backend(String name, String schema, int port) {
+    return """
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: %1$s-key}
+        stringData: {apiKey: sk-%1$s}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: %1$s}
+        spec:
+          schema: %3$s
+          endpoint: {url: "http://127.0.0.1:%2$d"}
+          credentials: {secretRef: {name: %1$s-key, key: apiKey}}
+        """.formatted(name, port, schema);
+  }
+
+  /** An HTTPRoute on the Gateway whose one rule has the given filters and backendRefs (YAML flow lists). */
+  static String route(String filters, String backendRefs) {
+    return """
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: models}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - filters: %s
+            backendRefs: %s
+        """.formatted(filters, backendRefs);
+  }
+}
