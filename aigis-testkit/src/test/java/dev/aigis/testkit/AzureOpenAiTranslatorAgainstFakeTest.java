@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.backend.BackendAuth;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.BackendCall;
 import dev.aigis.core.provider.TranslationException;
@@ -61,7 +62,7 @@ class AzureOpenAiTranslatorAgainstFakeTest {
   void plainAnswer() throws Exception {
     upstream.enqueue(AzureReply.text("Hello!").withUsage(4, 2));
     var translator = new OpenAiToAzureOpenAiChatTranslator("2024-10-21");
-    var response = send(translator.chatRequest(pivot(), new BackendCall("prod eu", false, "k1", "")));
+    var response = send(keyed(translator.chatRequest(pivot(), new BackendCall("prod eu", false, "")), "k1"));
     assertThat(response.statusCode()).isEqualTo(200);
     ObjectNode completion = translator.chatResponse(response.body());
     assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Hello!");
@@ -74,7 +75,7 @@ class AzureOpenAiTranslatorAgainstFakeTest {
   void streamSkipsThePromptFilterChunkAndKeepsTheUsageChunk() throws Exception {
     upstream.enqueue(AzureReply.text("One two three").withUsage(4, 3));
     var translator = new OpenAiToAzureOpenAiChatTranslator("2024-10-21");
-    var response = send(translator.chatRequest(pivot(), new BackendCall("prod eu", true, "k1", "")));
+    var response = send(keyed(translator.chatRequest(pivot(), new BackendCall("prod eu", true, "")), "k1"));
     List<ObjectNode> chunks = new ArrayList<>();
     byte[] body = response.body();
     for (int i = 0; i < body.length; i += 7) {
@@ -91,7 +92,7 @@ class AzureOpenAiTranslatorAgainstFakeTest {
   void contentFilterFinishPassesThrough() throws Exception {
     upstream.enqueue(AzureReply.contentFiltered("I"));
     var translator = new OpenAiToAzureOpenAiChatTranslator("2024-10-21");
-    var response = send(translator.chatRequest(pivot(), new BackendCall("prod eu", true, "k1", "")));
+    var response = send(keyed(translator.chatRequest(pivot(), new BackendCall("prod eu", true, "")), "k1"));
     List<ObjectNode> chunks = new ArrayList<>();
     translator.streamBytes(response.body(), chunks::add);
     translator.streamEnd(chunks::add);
@@ -101,15 +102,15 @@ class AzureOpenAiTranslatorAgainstFakeTest {
   @Test
   void refusalsBecomeProviderErrors() throws Exception {
     var translator = new OpenAiToAzureOpenAiChatTranslator("2024-10-21");
-    var wrongKey = send(translator.chatRequest(pivot(), new BackendCall("prod eu", false, "nope", "")));
+    var wrongKey = send(keyed(translator.chatRequest(pivot(), new BackendCall("prod eu", false, "")), "nope"));
     assertThat(translator.upstreamError(wrongKey.statusCode(), wrongKey.body()))
         .isEqualTo(new GatewayError.ProviderError(401, "authentication_error", "401",
             Json.MAPPER.readTree(FakeAzureOpenAiUpstream.ACCESS_DENIED).at("/error/message").asText(),
             "AzureOpenAI"));
-    var missing = send(translator.chatRequest(pivot(), new BackendCall("other", false, "k1", "")));
+    var missing = send(keyed(translator.chatRequest(pivot(), new BackendCall("other", false, "")), "k1"));
     assertThat(translator.upstreamError(missing.statusCode(), missing.body()).code()).isEqualTo("DeploymentNotFound");
     upstream.enqueue(AzureReply.promptFiltered());
-    var filtered = send(translator.chatRequest(pivot(), new BackendCall("prod eu", false, "k1", "")));
+    var filtered = send(keyed(translator.chatRequest(pivot(), new BackendCall("prod eu", false, "")), "k1"));
     GatewayError error = translator.upstreamError(filtered.statusCode(), filtered.body());
     assertThat(error.status()).isEqualTo(400);
     assertThat(error.code()).isEqualTo("content_filter");
@@ -121,5 +122,10 @@ class AzureOpenAiTranslatorAgainstFakeTest {
     var translator = new OpenAiToAzureOpenAiChatTranslator("2024-10-21");
     assertThatThrownBy(() -> translator.chatResponse(FakeAzureOpenAiUpstream.RESOURCE_NOT_FOUND.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(TranslationException.class);
+  }
+
+  /** The key as the gateway adds it to every Azure call ({@code BackendAuth}, not the translator). */
+  private static UpstreamCall keyed(UpstreamCall call, String key) {
+    return new BackendAuth.ApiKeyHeader("api-key").authorize(call, key);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.backend.BackendAuth;
 import dev.aigis.core.provider.BackendCall;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
@@ -274,8 +275,9 @@ class FakeAnthropicUpstreamTest {
 
   static HttpResponse<byte[]> send(OpenAiToAnthropicChatTranslator translator, String request,
       boolean stream) throws Exception {
-    UpstreamCall call = translator.chatRequest((ObjectNode) json(request),
-        new BackendCall("claude-sonnet-4-5", stream, KEY, ""));
+    // The key as the gateway adds it to every Anthropic call (BackendAuth, not the translator).
+    UpstreamCall call = new BackendAuth.ApiKeyHeader("x-api-key").authorize(
+        translator.chatRequest((ObjectNode) json(request), new BackendCall("claude-sonnet-4-5", stream, "")), KEY);
     var builder = HttpRequest.newBuilder(URI.create(upstream.baseUrl() + call.pathAndQuery()))
         .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(call.body()));
     for (Map.Entry<String, String> h : call.headers().entrySet()) {

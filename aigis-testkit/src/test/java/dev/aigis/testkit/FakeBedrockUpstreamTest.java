@@ -93,7 +93,7 @@ class FakeBedrockUpstreamTest {
     upstream.script(FakeBedrockUpstream.Reply.text("Hi there").withUsage(5, 2, 0));
     var translator = translator("secret");
     UpstreamCall call = translator.chatRequest(pivot("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
-        new BackendCall("amazon.nova-lite-v1:0", false, null, ""));
+        new BackendCall("amazon.nova-lite-v1:0", false, ""));
     HttpResponse<byte[]> response = send(call);
     assertThat(response.statusCode()).isEqualTo(200);
     ObjectNode completion = translator.chatResponse(response.body());
@@ -107,7 +107,7 @@ class FakeBedrockUpstreamTest {
     upstream.script(FakeBedrockUpstream.Reply.text("a b c"));
     var translator = translator("secret");
     HttpResponse<byte[]> response = send(translator.chatRequest(
-        pivot("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), new BackendCall("m", true, null, "")));
+        pivot("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), new BackendCall("m", true, "")));
     assertThat(response.headers().firstValue("content-type")).contains("application/vnd.amazon.eventstream");
     List<ObjectNode> chunks = new ArrayList<>();
     byte[] body = response.body();
@@ -124,7 +124,7 @@ class FakeBedrockUpstreamTest {
   @Test
   void aWrongSecretGetsAwsSignatureMismatch() throws Exception {
     HttpResponse<byte[]> response = send(translator("wrong").chatRequest(
-        pivot("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), new BackendCall("m", false, null, "")));
+        pivot("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), new BackendCall("m", false, "")));
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValueSatisfying(
         v -> assertThat(v).startsWith("InvalidSignatureException"));

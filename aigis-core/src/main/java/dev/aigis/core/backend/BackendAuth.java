@@ -1,18 +1,34 @@
 package dev.aigis.core.backend;
 
+import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.model.snapshot.ResolvedBackend;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How a backend authenticates, one strategy per schema. Header strategies are applied here;
- * {@link SigV4} is applied by the Bedrock translator (the signature covers the translated body and
- * path), and {@link GcpOAuth}'s access token is obtained asynchronously by the server's token
- * source and then sent as a bearer token.
+ * How a backend authenticates, one strategy per schema, and the one place a backend's credential
+ * becomes headers: native and translated calls alike (translators build calls without
+ * credentials). {@link SigV4} is the exception that proves it: the Bedrock translator signs, as
+ * the signature covers the translated body and path. {@link GcpOAuth}'s access token is obtained
+ * asynchronously by the server's token source and then sent as a bearer token.
  */
 public sealed interface BackendAuth {
 
-  /** Adds the credential's headers; {@code credential} is the key or token for this attempt. */
+  /**
+   * Adds the credential's headers; {@code credential} is the key or token for this attempt. A
+   * missing or blank credential adds nothing (a backend that needs none, or a local model server).
+   */
   void apply(String credential, Map<String, String> headers);
+
+  /** The call with this credential's headers added (a copy; a signed call is returned as it is). */
+  default UpstreamCall authorize(UpstreamCall call, String credential) {
+    if (credential == null || credential.isBlank()) {
+      return call;
+    }
+    Map<String, String> headers = new LinkedHashMap<>(call.headers());
+    apply(credential, headers);
+    return new UpstreamCall(call.method(), call.pathAndQuery(), headers, call.body());
+  }
 
   /** Whether the credential must be fetched (an OAuth exchange) before each attempt, usually from a cache. */
   default boolean fetchesToken() {
@@ -22,7 +38,7 @@ public sealed interface BackendAuth {
   record Bearer() implements BackendAuth {
     @Override
     public void apply(String credential, Map<String, String> headers) {
-      if (credential != null) {
+      if (credential != null && !credential.isBlank()) {
         headers.put("Authorization", "Bearer " + credential);
       }
     }
@@ -32,7 +48,7 @@ public sealed interface BackendAuth {
   record ApiKeyHeader(String header) implements BackendAuth {
     @Override
     public void apply(String credential, Map<String, String> headers) {
-      if (credential != null) {
+      if (credential != null && !credential.isBlank()) {
         headers.put(header, credential);
       }
     }
@@ -43,13 +59,18 @@ public sealed interface BackendAuth {
     @Override
     public void apply(String credential, Map<String, String> headers) {
     }
+
+    @Override
+    public UpstreamCall authorize(UpstreamCall call, String credential) {
+      return call;
+    }
   }
 
   /** A Google service-account key exchanged for OAuth access tokens (cached, refreshed). */
   record GcpOAuth() implements BackendAuth {
     @Override
     public void apply(String credential, Map<String, String> headers) {
-      if (credential != null) {
+      if (credential != null && !credential.isBlank()) {
         headers.put("Authorization", "Bearer " + credential);
       }
     }

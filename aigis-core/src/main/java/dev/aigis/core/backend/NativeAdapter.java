@@ -96,7 +96,7 @@ final class NativeAdapter implements BackendAdapter {
             version != null ? version : ANTHROPIC_VERSION);
         String model = pivot.path("model").asText(null);
         yield translator.chatRequest(pivot, new dev.aigis.core.provider.BackendCall(model, inspected.stream(),
-            target.credential(), target.basePath())).body();
+            target.basePath())).body();
       }
       default -> request.body();
     };

@@ -45,8 +45,8 @@ final class TranslatingAdapter implements BackendAdapter {
     }
     String override = target.backend().backend().modelNameOverride();
     String model = override != null ? override : pivot.path("model").asText(null);
-    UpstreamCall call = translator.chatRequest(pivot,
-        new BackendCall(model, stream, target.credential(), target.basePath()));
+    UpstreamCall call = BackendAuth.of(target.backend()).authorize(
+        translator.chatRequest(pivot, new BackendCall(model, stream, target.basePath())), target.credential());
     return new UpstreamCall(call.method(), rewritten(call.pathAndQuery(), target, request.context().upstreamPathRewrite()),
         call.headers(), call.body());
   }

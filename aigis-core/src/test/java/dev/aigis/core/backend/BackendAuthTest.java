@@ -3,6 +3,7 @@ package dev.aigis.core.backend;
 import static dev.aigis.core.backend.Backends.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.model.backend.ApiSchema;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,6 +29,24 @@ class BackendAuthTest {
   void headerStrategiesPutTheCredentialInTheSchemasHeader(ApiSchema schema, String header, String value) {
     assertThat(applied(schema, "key-1")).isEqualTo(Map.of(header, value));
     assertThat(applied(schema, null)).as("no credential, no header").isEmpty();
+    assertThat(applied(schema, " ")).as("a blank credential is none").isEmpty();
+  }
+
+  @Test
+  void authorizeAddsTheCredentialToACopyOfTheTranslatedCall() {
+    var translated = new UpstreamCall("POST", "/v1/messages", Map.of("anthropic-version", "2023-06-01"), new byte[] {1});
+    UpstreamCall sent = BackendAuth.of(backend(ApiSchema.Anthropic)).authorize(translated, "sk-ant");
+    assertThat(sent.headers()).containsExactly(Map.entry("anthropic-version", "2023-06-01"), Map.entry("x-api-key", "sk-ant"));
+    assertThat(sent.pathAndQuery()).isEqualTo("/v1/messages");
+    assertThat(sent.body()).containsExactly(1);
+    assertThat(translated.headers()).doesNotContainKey("x-api-key");
+    assertThat(BackendAuth.of(backend(ApiSchema.Anthropic)).authorize(translated, null)).isSameAs(translated);
+  }
+
+  @Test
+  void aSignedBedrockCallIsSentAsTheTranslatorSignedIt() {
+    var signed = new UpstreamCall("POST", "/model/m/converse", Map.of("authorization", "AWS4-HMAC-SHA256 ..."), new byte[0]);
+    assertThat(BackendAuth.of(backend(ApiSchema.AWSBedrock)).authorize(signed, "ignored")).isSameAs(signed);
   }
 
   @Test

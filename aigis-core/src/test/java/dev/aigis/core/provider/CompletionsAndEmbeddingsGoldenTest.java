@@ -83,7 +83,7 @@ class CompletionsAndEmbeddingsGoldenTest {
     }
     var translator = new OpenAiToAnthropicChatTranslator("2023-06-01", CLOCK);
     boolean stream = request.path("stream").asBoolean(false);
-    UpstreamCall call = translator.chatRequest(pivot, new BackendCall(pivot.path("model").asText(), stream, "k", ""));
+    UpstreamCall call = translator.chatRequest(pivot, new BackendCall(pivot.path("model").asText(), stream, ""));
     expect(dir.resolve("request.out.json"), Json.MAPPER.readTree(call.body()));
     if (Files.exists(dir.resolve("response.in.json"))) {
       ObjectNode chat = translator.chatResponse(Files.readAllBytes(dir.resolve("response.in.json")));
@@ -103,8 +103,7 @@ class CompletionsAndEmbeddingsGoldenTest {
   void embeddings(Path dir) throws Exception {
     EmbeddingsTranslator translator = translator(dir);
     JsonNode callJson = read(dir.resolve("call.json"));
-    var call = new BackendCall(callJson.path("model").asText(), false,
-        callJson.hasNonNull("apiKey") ? callJson.get("apiKey").asText() : null, callJson.path("basePath").asText(""));
+    var call = new BackendCall(callJson.path("model").asText(), false, callJson.path("basePath").asText(""));
     List<UpstreamCall> calls;
     try {
       calls = translator.request((ObjectNode) read(dir.resolve("request.in.json")), call);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.BackendCall;
+import dev.aigis.core.backend.BackendAuth;
 import dev.aigis.core.provider.EmbeddingsTranslator;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
@@ -44,7 +45,9 @@ final class EmbeddingsCalls {
         }
         String override = backend.backend().modelNameOverride();
         String model = override != null ? override : request.path("model").asText(null);
-        calls = translator.request(request, new BackendCall(model, false, credential, url.basePath()));
+        BackendAuth auth = BackendAuth.of(backend);
+        calls = translator.request(request, new BackendCall(model, false, url.basePath())).stream()
+            .map(call -> auth.authorize(call, credential)).toList();
       } catch (TranslationException e) {
         completion.fail(exchange, e.error());
         return;

@@ -25,8 +25,8 @@ import java.util.function.Consumer;
  *
  * <h2>Request</h2>
  *
- * Headers {@code x-api-key} (when the call has a key), {@code anthropic-version},
- * {@code content-type: application/json}. Body:
+ * Headers {@code anthropic-version} and {@code content-type: application/json} (the key, {@code
+ * x-api-key}, is added by {@code BackendAuth}). Body:
  *
  * <ul>
  *   <li>{@code system}/{@code developer} messages, wherever they are, become the top-level
@@ -116,9 +116,6 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
     ObjectNode body = ChatRequestTranslation.translate(
         openAiRequest, call.model(), call.stream(), DEFAULT_MAX_TOKENS);
     Map<String, String> headers = new LinkedHashMap<>();
-    if (call.apiKey() != null) {
-      headers.put("x-api-key", call.apiKey());
-    }
     headers.put("anthropic-version", version);
     headers.put("content-type", "application/json");
     try {

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * OpenAI embeddings to Azure OpenAI: {@code POST {basePath}/openai/deployments/{deployment}/
- * embeddings?api-version={apiVersion}} with the key in {@code api-key}, the body the client's
+ * embeddings?api-version={apiVersion}} (the key goes in {@code api-key}, by {@code BackendAuth}), the body the client's
  * minus {@code model} (the deployment chooses it). Azure answers in OpenAI's shape (base64 too),
  * so the answer passes unchanged. Errors as for chat.
  */
@@ -45,9 +45,6 @@ public final class AzureOpenAiEmbeddingsTranslator implements EmbeddingsTranslat
     body.remove("model");
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");
-    if (call.apiKey() != null && !call.apiKey().isBlank()) {
-      headers.put("api-key", call.apiKey());
-    }
     String path = OpenAiToOpenAiChatTranslator.trimSlash(call.basePath())
         + "/openai/deployments/" + OpenAiToAzureOpenAiChatTranslator.encode(call.model())
         + "/embeddings?api-version=" + OpenAiToAzureOpenAiChatTranslator.encode(apiVersion);

@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 
 /**
  * The OpenAI pivot to Azure OpenAI: {@code POST
- * {basePath}/openai/deployments/{deployment}/chat/completions?api-version={apiVersion}} with the
- * key in {@code api-key}. The deployment (the call's model) chooses the model, so the body carries
+ * {basePath}/openai/deployments/{deployment}/chat/completions?api-version={apiVersion}} (the key
+ * goes in {@code api-key}, by {@code BackendAuth}). The deployment (the call's model) chooses the model, so the body carries
  * none. Answers are OpenAI's plus content-filter annotations, which pass through, as does the
  * {@code content_filter} finish reason; the stream's leading chunk that holds only {@code
  * prompt_filter_results} (empty {@code choices}, no usage) is dropped, since consumers take a chunk
@@ -54,9 +54,6 @@ public final class OpenAiToAzureOpenAiChatTranslator implements BackendTranslato
     body.remove("model");
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");
-    if (call.apiKey() != null && !call.apiKey().isBlank()) {
-      headers.put("api-key", call.apiKey());
-    }
     String path = OpenAiToOpenAiChatTranslator.trimSlash(call.basePath())
         + "/openai/deployments/" + encode(call.model())
         + "/chat/completions?api-version=" + encode(apiVersion);

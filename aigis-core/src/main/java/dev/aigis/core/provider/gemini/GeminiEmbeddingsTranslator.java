@@ -23,13 +23,16 @@ import java.util.Objects;
 /**
  * OpenAI embeddings to Google's embedding models, in one call for all inputs.
  *
+ * <p>Credentials are {@code BackendAuth}'s: {@code x-goog-api-key} on Google AI, a bearer token on
+ * Vertex AI.
+ *
  * <p>Google AI: {@code POST {basePath}/v1beta/models/{model}:batchEmbedContents} with
- * {@code x-goog-api-key} and {@code {"requests":[{"model":"models/{model}","content":{"parts":
+ * {@code {"requests":[{"model":"models/{model}","content":{"parts":
  * [{"text":...}]}}]}}; the answer's {@code embeddings[].values} are the vectors. Google AI reports
  * no token counts: usage is 0.
  *
  * <p>Vertex AI: {@code POST {basePath}/v1/projects/{project}/locations/{location}/publishers/
- * google/models/{model}:predict} with {@code Authorization: Bearer} and {@code {"instances":
+ * google/models/{model}:predict} with {@code {"instances":
  * [{"content":...}]}}; the vectors are {@code predictions[].embeddings.values}, the prompt tokens
  * the sum of {@code embeddings.statistics.token_count} when present.
  *
@@ -60,9 +63,6 @@ public final class GeminiEmbeddingsTranslator implements EmbeddingsTranslator {
     ObjectNode body = Json.MAPPER.createObjectNode();
     String path = switch (target) {
       case OpenAiToGeminiChatTranslator.Target.GoogleAi g -> {
-        if (call.apiKey() != null) {
-          headers.put("x-goog-api-key", call.apiKey());
-        }
         ArrayNode requests = body.putArray("requests");
         for (String text : inputs) {
           ObjectNode one = requests.addObject().put("model", "models/" + model);
@@ -74,9 +74,6 @@ public final class GeminiEmbeddingsTranslator implements EmbeddingsTranslator {
         yield call.basePath() + "/v1beta/models/" + encode(model) + ":batchEmbedContents";
       }
       case OpenAiToGeminiChatTranslator.Target.Vertex v -> {
-        if (call.apiKey() != null) {
-          headers.put("authorization", "Bearer " + call.apiKey());
-        }
         ArrayNode instances = body.putArray("instances");
         inputs.forEach(text -> instances.addObject().put("content", text));
         if (dimensions != null) {

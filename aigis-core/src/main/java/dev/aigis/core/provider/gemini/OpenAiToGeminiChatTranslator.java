@@ -25,10 +25,10 @@ import java.util.function.Consumer;
  *
  * <h2>Request</h2>
  *
- * Google AI: {@code POST {basePath}/v1beta/models/{model}:generateContent} with
- * {@code x-goog-api-key}. Vertex AI: {@code POST {basePath}/v1/projects/{project}/locations/
- * {location}/publishers/google/models/{model}:generateContent} with {@code Authorization: Bearer}
- * (the call's key is then the OAuth access token). Streams use {@code :streamGenerateContent?alt=sse}.
+ * Google AI: {@code POST {basePath}/v1beta/models/{model}:generateContent} ({@code BackendAuth}
+ * adds {@code x-goog-api-key}). Vertex AI: {@code POST {basePath}/v1/projects/{project}/locations/
+ * {location}/publishers/google/models/{model}:generateContent} ({@code BackendAuth} adds the OAuth
+ * access token as a bearer token). Streams use {@code :streamGenerateContent?alt=sse}.
  * Body:
  *
  * <ul>
@@ -87,10 +87,10 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
 
   /** Where the model lives: Google AI's API, or a Vertex AI project and location. */
   public sealed interface Target {
-    /** Google AI ({@code generativelanguage.googleapis.com}), key in {@code x-goog-api-key}. */
+    /** Google AI ({@code generativelanguage.googleapis.com}). */
     record GoogleAi() implements Target {}
 
-    /** Vertex AI, an OAuth access token as the call's key. */
+    /** Vertex AI in a project and location. */
     record Vertex(String project, String location) implements Target {
       public Vertex {
         Objects.requireNonNull(project, "project");
@@ -124,19 +124,9 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
     String method = call.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent";
     Map<String, String> headers = new LinkedHashMap<>();
     String path = switch (target) {
-      case Target.GoogleAi g -> {
-        if (call.apiKey() != null) {
-          headers.put("x-goog-api-key", call.apiKey());
-        }
-        yield call.basePath() + "/v1beta/models/" + model + method;
-      }
-      case Target.Vertex v -> {
-        if (call.apiKey() != null) {
-          headers.put("authorization", "Bearer " + call.apiKey());
-        }
-        yield call.basePath() + "/v1/projects/" + encode(v.project()) + "/locations/" + encode(v.location())
-            + "/publishers/google/models/" + model + method;
-      }
+      case Target.GoogleAi g -> call.basePath() + "/v1beta/models/" + model + method;
+      case Target.Vertex v -> call.basePath() + "/v1/projects/" + encode(v.project()) + "/locations/"
+          + encode(v.location()) + "/publishers/google/models/" + model + method;
     };
     headers.put("content-type", "application/json");
     try {

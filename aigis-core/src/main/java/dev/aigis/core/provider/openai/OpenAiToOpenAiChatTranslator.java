@@ -37,9 +37,6 @@ public final class OpenAiToOpenAiChatTranslator implements BackendTranslator {
     body.put("model", call.model());
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");
-    if (call.apiKey() != null && !call.apiKey().isBlank()) {
-      headers.put("authorization", "Bearer " + call.apiKey());
-    }
     return new UpstreamCall("POST", trimSlash(call.basePath()) + "/v1/chat/completions", headers,
         OpenAiChatWire.bytes(body));
   }

@@ -66,8 +66,7 @@ class AnthropicChatGoldenTest {
   void request(String name) throws Exception {
     Path dir = root().resolve(name);
     ObjectNode in = (ObjectNode) json(dir.resolve("request.in.json"));
-    var call = new BackendCall(in.path("model").asText(), in.path("stream").asBoolean(false),
-        "sk-ant-test", "");
+    var call = new BackendCall(in.path("model").asText(), in.path("stream").asBoolean(false), "");
 
     var upstream = translator().chatRequest(in, call);
 

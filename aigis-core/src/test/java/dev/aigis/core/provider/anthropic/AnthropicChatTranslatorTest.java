@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AnthropicChatTranslatorTest {
 
   static final InstantSource CLOCK = InstantSource.fixed(Instant.ofEpochSecond(1_700_000_000));
-  static final BackendCall CALL = new BackendCall("claude-haiku-4-5", false, "sk-ant-1", "/anthropic");
+  static final BackendCall CALL = new BackendCall("claude-haiku-4-5", false, "/anthropic");
 
   final OpenAiToAnthropicChatTranslator translator =
       new OpenAiToAnthropicChatTranslator("2024-10-22", CLOCK);
@@ -38,20 +38,19 @@ class AnthropicChatTranslatorTest {
 
     assertThat(call.method()).isEqualTo("POST");
     assertThat(call.pathAndQuery()).isEqualTo("/anthropic/v1/messages");
-    assertThat(call.headers()).containsEntry("x-api-key", "sk-ant-1")
-        .containsEntry("anthropic-version", "2024-10-22")
-        .containsEntry("content-type", "application/json");
+    assertThat(call.headers()).containsEntry("anthropic-version", "2024-10-22")
+        .containsEntry("content-type", "application/json")
+        .as("the key is BackendAuth's to add").doesNotContainKey("x-api-key");
     assertThat(Json.MAPPER.readTree(call.body()).get("model").asText()).isEqualTo("claude-haiku-4-5");
   }
 
   @Test
-  void defaultVersionAndNoKeyHeaderWithoutAKey() throws Exception {
+  void defaultVersionWhenNoneIsConfigured() throws Exception {
     UpstreamCall call = new OpenAiToAnthropicChatTranslator().chatRequest(
         obj("{'messages':[{'role':'user','content':'hi'}]}"),
-        new BackendCall("claude-haiku-4-5", true, null, ""));
+        new BackendCall("claude-haiku-4-5", true, ""));
 
-    assertThat(call.headers()).containsEntry("anthropic-version", "2023-06-01")
-        .doesNotContainKey("x-api-key");
+    assertThat(call.headers()).containsEntry("anthropic-version", "2023-06-01");
     JsonNode body = Json.MAPPER.readTree(call.body());
     assertThat(body.get("stream").asBoolean()).isTrue();
     assertThat(body.get("max_tokens").asInt()).isEqualTo(4096);

@@ -70,7 +70,7 @@ class BedrockConverseGoldenTest {
     Path dir = root().resolve(name);
     ObjectNode in = (ObjectNode) json(dir.resolve("request.in.json"));
     boolean stream = in.path("stream").asBoolean(false);
-    var call = new BackendCall(in.path("model").asText(), stream, null, "");
+    var call = new BackendCall(in.path("model").asText(), stream, "");
     if (!Files.exists(dir.resolve("request.out.json"))) {
       assertThatThrownBy(() -> translator().chatRequest(in, call))
           .isInstanceOfSatisfying(TranslationException.class, e -> assertError(e.error(), dir));
@@ -169,7 +169,7 @@ class BedrockConverseGoldenTest {
     var translator = translator();
     ObjectNode request = Json.MAPPER.createObjectNode().put("model", MODEL);
     request.putArray("messages").addObject().put("role", "user").put("content", "Hi");
-    translator.chatRequest(request, new BackendCall(MODEL, stream, null, ""));
+    translator.chatRequest(request, new BackendCall(MODEL, stream, ""));
     return translator;
   }
 

@@ -57,7 +57,7 @@ class GeminiChatGoldenTest {
         java.util.Map.of("role", "user", "content", "hi"),
         java.util.Map.of("role", "tool", "tool_call_id", "call_x", "content", "42"))));
     assertThatThrownBy(() -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi())
-        .chatRequest(request, new BackendCall("gemini-2.5-flash", false, "k", "")))
+        .chatRequest(request, new BackendCall("gemini-2.5-flash", false, "")))
         .isInstanceOfSatisfying(TranslationException.class, e -> {
           assertThat(e.error()).isInstanceOf(GatewayError.InvalidRequest.class);
           assertThat(e.error().message()).contains("tool_call_id").doesNotContain("42");
@@ -68,7 +68,7 @@ class GeminiChatGoldenTest {
   void modelIsPathEncodedAndItsModelsPrefixDropped() throws Exception {
     ObjectNode request = (ObjectNode) Json.MAPPER.readTree("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     var call = new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi())
-        .chatRequest(request, new BackendCall("models/tuned model", false, null, ""));
+        .chatRequest(request, new BackendCall("models/tuned model", false, ""));
     assertThat(call.pathAndQuery()).isEqualTo("/v1beta/models/tuned%20model:generateContent");
     assertThat(call.headers()).doesNotContainKey("x-goog-api-key");
   }

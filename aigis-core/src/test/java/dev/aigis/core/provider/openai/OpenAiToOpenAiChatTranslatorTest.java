@@ -43,7 +43,7 @@ class OpenAiToOpenAiChatTranslatorTest {
   void modelIsRequired() throws Exception {
     ObjectNode pivot = (ObjectNode) Json.MAPPER.readTree("{\"messages\":[]}");
     assertThatThrownBy(() -> new OpenAiToOpenAiChatTranslator()
-        .chatRequest(pivot, new BackendCall(" ", false, null, "")))
+        .chatRequest(pivot, new BackendCall(" ", false, "")))
         .isInstanceOfSatisfying(TranslationException.class,
             e -> assertThat(e.error().status()).isEqualTo(400));
   }

@@ -115,7 +115,6 @@ public final class TranslatorGolden {
   static void checkRequest(Path dir, BackendTranslator translator) throws Exception {
     JsonNode callJson = read(dir.resolve("call.json"));
     var call = new BackendCall(callJson.path("model").asText(), callJson.path("stream").asBoolean(),
-        callJson.path("apiKey").isNull() ? null : callJson.path("apiKey").asText(),
         callJson.path("basePath").asText(""));
     ObjectNode in = (ObjectNode) read(dir.resolve("request.in.json"));
     ObjectNode inBefore = in.deepCopy();
