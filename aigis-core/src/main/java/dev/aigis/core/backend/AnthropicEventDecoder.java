@@ -1,9 +1,12 @@
 package dev.aigis.core.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.BackendTranslator;
 import dev.aigis.core.provider.TranslationException;
+import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.sse.SseDecoder;
 import dev.aigis.core.sse.SseEvent;
 import dev.aigis.core.sse.SseException;
@@ -20,6 +23,8 @@ final class AnthropicEventDecoder implements ResponseDecoder {
 
   private final String backend;
   private final SseDecoder decoder;
+  /** Translates events into pivot chunks when asked ({@link #withPivots()}); null otherwise. */
+  private final BackendTranslator pivots;
   private EventSink sink;
   private long input;
   private long cachedInput;
@@ -28,8 +33,19 @@ final class AnthropicEventDecoder implements ResponseDecoder {
   private boolean sawStop;
 
   AnthropicEventDecoder(String backend) {
+    this(backend, null);
+  }
+
+  private AnthropicEventDecoder(String backend, BackendTranslator pivots) {
     this.backend = backend;
+    this.pivots = pivots;
     this.decoder = new SseDecoder(this::onEvent, OpenAiEventDecoder.MAX_EVENT_BYTES);
+  }
+
+  /** Each event's pivot is the OpenAI chunk the Anthropic-to-OpenAI stream translation makes of it. */
+  @Override
+  public ResponseDecoder withPivots() {
+    return new AnthropicEventDecoder(backend, new OpenAiToAnthropicChatTranslator());
   }
 
   @Override
@@ -48,7 +64,29 @@ final class AnthropicEventDecoder implements ResponseDecoder {
     if (event.data() != null && ("message_start".equals(type) || "message_delta".equals(type))) {
       readUsage(type, event.data());
     }
-    sink.emit(event.raw(), null);
+    sink.emit(event.raw(), pivotOf(event));
+  }
+
+  /**
+   * The first chunk the translation makes of this event: content deltas, tool calls, the finish
+   * reason and usage have one; {@code ping} and the block boundaries have none. A translation that
+   * fails leaves the event without a pivot; the client still gets the event as received.
+   */
+  private ObjectNode pivotOf(SseEvent event) {
+    if (pivots == null) {
+      return null;
+    }
+    ObjectNode[] first = new ObjectNode[1];
+    try {
+      pivots.streamBytes(event.raw(), chunk -> {
+        if (first[0] == null) {
+          first[0] = chunk;
+        }
+      });
+    } catch (TranslationException e) {
+      return null;
+    }
+    return first[0];
   }
 
   private void readUsage(String type, String data) {

@@ -10,6 +10,7 @@ import dev.aigis.core.openai.OpenAiRequestRewriter;
 import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
+import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.usage.AnthropicUsage;
 import dev.aigis.core.usage.UsageTail;
 import dev.aigis.core.usage.TokenUsage;
@@ -92,7 +93,7 @@ final class NativeAdapter implements BackendAdapter {
       }
       case ANTHROPIC_MESSAGES -> {
         String version = target.backend().backend().apiVersion();
-        var translator = new dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator(
+        var translator = new OpenAiToAnthropicChatTranslator(
             version != null ? version : ANTHROPIC_VERSION);
         String model = pivot.path("model").asText(null);
         yield translator.chatRequest(pivot, new dev.aigis.core.provider.BackendCall(model, inspected.stream(),
@@ -131,7 +132,18 @@ final class NativeAdapter implements BackendAdapter {
     }
     UsageTail.Reader usage = endpoint.operationName() == null || sse ? null
         : schema == ApiSchema.Anthropic ? ANTHROPIC_USAGE : UsageTail.OPENAI;
-    return new PassthroughBodyDecoder(usage);
+    return new PassthroughBodyDecoder(usage, sse ? null : wholePivot());
+  }
+
+  /** How a whole answer of this API becomes a pivot chat completion: only chat answers have one. */
+  private PassthroughBodyDecoder.WholePivot wholePivot() {
+    if (endpoint == ApiEndpoint.CHAT_COMPLETIONS && schema == ApiSchema.OpenAI) {
+      return body -> Json.MAPPER.readTree(body) instanceof ObjectNode o ? o : null;
+    }
+    if (endpoint == ApiEndpoint.ANTHROPIC_MESSAGES && schema == ApiSchema.Anthropic) {
+      return body -> new OpenAiToAnthropicChatTranslator().chatResponse(body);
+    }
+    return null;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.aigis.core.backend;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.json.Json;
 import dev.aigis.core.openai.OpenAiResponseInspector;
 import dev.aigis.core.openai.StreamChunk;
 import dev.aigis.core.provider.TranslationException;
@@ -13,7 +15,8 @@ import java.io.IOException;
 /**
  * A native OpenAI stream, event by event: each event passes as received; usage is read from the
  * chunks (with a streaming parser, no tree); the usage-only chunk is dropped when the gateway, not
- * the client, asked for it; a malformed chunk or a stream without {@code [DONE]} is broken.
+ * the client, asked for it; a malformed chunk or a stream without {@code [DONE]} is broken. With
+ * {@link #withPivots()} each chunk is also parsed into a tree, its pivot.
  */
 final class OpenAiEventDecoder implements ResponseDecoder {
 
@@ -22,6 +25,8 @@ final class OpenAiEventDecoder implements ResponseDecoder {
 
   private final String backend;
   private final boolean injectedUsage;
+  /** Whether each chunk is also parsed into its pivot (it is one: an OpenAI chunk). */
+  private final boolean pivots;
   private final SseDecoder decoder;
   private EventSink sink;
   private TranslationException broken;
@@ -29,9 +34,19 @@ final class OpenAiEventDecoder implements ResponseDecoder {
   private boolean sawDone;
 
   OpenAiEventDecoder(String backend, boolean injectedUsage) {
+    this(backend, injectedUsage, false);
+  }
+
+  private OpenAiEventDecoder(String backend, boolean injectedUsage, boolean pivots) {
     this.backend = backend;
     this.injectedUsage = injectedUsage;
+    this.pivots = pivots;
     this.decoder = new SseDecoder(this::onEvent, MAX_EVENT_BYTES);
+  }
+
+  @Override
+  public ResponseDecoder withPivots() {
+    return new OpenAiEventDecoder(backend, injectedUsage, true);
   }
 
   @Override
@@ -69,7 +84,16 @@ final class OpenAiEventDecoder implements ResponseDecoder {
     if (chunk.usageOnly() && injectedUsage) {
       return; // the client did not ask for this chunk; the gateway did, to count tokens
     }
-    sink.emit(event.raw(), null);
+    sink.emit(event.raw(), pivots ? tree(event.data()) : null);
+  }
+
+  /** The chunk as a tree; it parsed as a chunk above, so only a non-object is left out. */
+  private static ObjectNode tree(String data) {
+    try {
+      return Json.MAPPER.readTree(data) instanceof ObjectNode object ? object : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.aigis.core.backend;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.usage.TokenUsage;
 import dev.aigis.core.usage.UsageTail;
 
@@ -10,11 +12,36 @@ import dev.aigis.core.usage.UsageTail;
  */
 final class PassthroughBodyDecoder implements ResponseDecoder {
 
+  /** Reads a whole answer of this API into its pivot. */
+  @FunctionalInterface
+  interface WholePivot {
+    ObjectNode of(byte[] body) throws TranslationException, java.io.IOException;
+  }
+
   private final UsageTail tail;
+  private final WholePivot wholePivot;
 
   /** @param usageReader the provider's usage shape, or null when the answer carries no usage */
   PassthroughBodyDecoder(UsageTail.Reader usageReader) {
+    this(usageReader, null);
+  }
+
+  /** @param wholePivot how a whole answer becomes a pivot, or null when it has none */
+  PassthroughBodyDecoder(UsageTail.Reader usageReader, WholePivot wholePivot) {
     this.tail = usageReader == null ? null : new UsageTail(usageReader);
+    this.wholePivot = wholePivot;
+  }
+
+  @Override
+  public ObjectNode pivotOfWhole(byte[] body) {
+    if (wholePivot == null) {
+      return null;
+    }
+    try {
+      return wholePivot.of(body);
+    } catch (TranslationException | java.io.IOException | RuntimeException e) {
+      return null; // not the answer it should be; processors get its bytes as received
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.aigis.core.backend;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.usage.TokenUsage;
 
@@ -33,5 +34,24 @@ public interface ResponseDecoder {
    */
   default boolean passesThrough() {
     return false;
+  }
+
+  /**
+   * This decoder, emitting with each event its pivot (the OpenAI {@code chat.completion.chunk} it
+   * amounts to) where it can: for response processors, so they read one shape whatever the
+   * provider. Parsing every event costs, so a front door asks only when processors look at bodies;
+   * it asks before the first bytes. Decoders that translate emit pivots anyway and return themselves.
+   */
+  default ResponseDecoder withPivots() {
+    return this;
+  }
+
+  /**
+   * The pivot (an OpenAI {@code chat.completion}) of a whole non-streamed answer this decoder
+   * passed on, for processors that buffer it; null when the answer has none (not a model call, not
+   * JSON). A piece of a body has no pivot, so this is asked only of the whole.
+   */
+  default ObjectNode pivotOfWhole(byte[] body) {
+    return null;
   }
 }

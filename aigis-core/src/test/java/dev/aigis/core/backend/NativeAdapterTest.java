@@ -1,6 +1,7 @@
 package dev.aigis.core.backend;
 
 import static dev.aigis.core.backend.Backends.backend;
+import static dev.aigis.core.backend.Backends.bytes;
 import static dev.aigis.core.backend.Backends.request;
 import static dev.aigis.core.backend.Backends.target;
 import static dev.aigis.core.backend.Backends.text;
@@ -235,5 +236,22 @@ class NativeAdapterTest {
     assertThat(adapter.upstreamError(502, null, new byte[0])).isEqualTo(new GatewayError.UpstreamStatus(Backends.NAME, 502));
     assertThat(adapter.translatesErrors()).isFalse();
     assertThat(adapter.nativeApi()).isTrue();
+  }
+
+  @Test
+  void aWholeChatAnswerHasAPivotAndOtherAnswersHaveNone() {
+    byte[] openAi = bytes("{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hey\"}}]}");
+    assertThat(adapter(ApiEndpoint.CHAT_COMPLETIONS, ApiSchema.OpenAI, OpenAiRequest.EMPTY).decoder("application/json")
+        .pivotOfWhole(openAi).at("/choices/0/message/content").asText()).isEqualTo("hey");
+
+    byte[] anthropic = bytes("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\","
+        + "\"content\":[{\"type\":\"text\",\"text\":\"salut\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}");
+    assertThat(adapter(ApiEndpoint.ANTHROPIC_MESSAGES, ApiSchema.Anthropic, OpenAiRequest.EMPTY).decoder("application/json")
+        .pivotOfWhole(anthropic).at("/choices/0/message/content").asText()).isEqualTo("salut");
+
+    assertThat(adapter(ApiEndpoint.CHAT_COMPLETIONS, ApiSchema.OpenAI, OpenAiRequest.EMPTY).decoder("application/json")
+        .pivotOfWhole(bytes("<html>bad gateway</html>"))).as("not JSON: none, bytes pass as received").isNull();
+    assertThat(adapter(ApiEndpoint.EMBEDDINGS, ApiSchema.OpenAI, OpenAiRequest.EMPTY).decoder("application/json")
+        .pivotOfWhole(bytes("{\"object\":\"list\",\"data\":[]}"))).as("not a chat answer").isNull();
   }
 }

@@ -49,6 +49,21 @@ class OpenAiEventDecoderTest {
   }
 
   @Test
+  void pivotsAreParsedOnlyWhenAskedFor() throws Exception {
+    Backends.Collected plain = decode(new OpenAiEventDecoder(Backends.NAME, false), CONTENT + DONE);
+    assertThat(plain.pivots).containsOnlyNulls();
+
+    var out = new Backends.Collected();
+    ResponseDecoder decoder = new OpenAiEventDecoder(Backends.NAME, false).withPivots();
+    decoder.bytes(bytes(CONTENT + KEEP_ALIVE + DONE), out);
+    decoder.end(out);
+
+    assertThat(out.emitted).containsExactly(CONTENT, KEEP_ALIVE, DONE);
+    assertThat(out.pivots.get(0).at("/choices/0/delta/content").asText()).isEqualTo("Hi");
+    assertThat(out.pivots.subList(1, 3)).as("a comment and [DONE] are no chunks").containsOnlyNulls();
+  }
+
+  @Test
   void theUsageChunkTheClientAskedForPasses() throws Exception {
     var decoder = new OpenAiEventDecoder(Backends.NAME, false);
 

@@ -1,5 +1,6 @@
 package dev.aigis.server.extproc;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.api.ApiEndpoint;
@@ -135,6 +136,8 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
   private boolean sse;
   private SseDecoder decoder;
   private ResponseDecoder usageTap;
+  /** Gives each framed event its pivot when processors look at bodies: the data plane's decoder, fed one event at a time. */
+  private ResponseDecoder pivotTap;
   private final List<byte[]> decoded = new ArrayList<>(4);
   private byte[] sseTail = EMPTY;
   private boolean responseEnded;
@@ -501,6 +504,9 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     sse = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     if (status / 100 == 2 && context.endpoint().operationName() != null) {
       usageTap = ResponseDecoders.forClient(context.endpoint(), contentType, "upstream");
+      if (sse && run != null && run.responseBody() != BodyMode.NONE) {
+        pivotTap = ResponseDecoders.forClient(context.endpoint(), contentType, "upstream").withPivots();
+      }
     }
     boolean hasBody = !message.getEndOfStream();
     int originalStatus = status;
@@ -595,7 +601,8 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
       body = null;
       int held = heldMessages;
       heldMessages = 0;
-      return runChunks(List.of(new ResponseChunk(whole, false, true)), held, whole);
+      ObjectNode pivot = usageTap == null ? null : usageTap.pivotOfWhole(whole);
+      return runChunks(List.of(new ResponseChunk(whole, false, true, pivot)), held, whole);
     }
     return runChunks(List.of(new ResponseChunk(bytes, false, eos)), 1, bytes);
   }
@@ -623,7 +630,8 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     }
     List<ResponseChunk> chunks = new ArrayList<>(decoded.size() + 1);
     for (int i = 0; i < decoded.size(); i++) {
-      chunks.add(new ResponseChunk(decoded.get(i), true, eos && i == decoded.size() - 1 && sseTail.length == 0));
+      byte[] event = decoded.get(i);
+      chunks.add(new ResponseChunk(event, true, eos && i == decoded.size() - 1 && sseTail.length == 0, pivotOf(event)));
     }
     decoded.clear();
     if (eos && sseTail.length > 0) {
@@ -633,6 +641,20 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
       chunks.add(new ResponseChunk(EMPTY, true, true));
     }
     return runChunks(chunks, 1, bytes);
+  }
+
+  /** One whole event's pivot, as the data plane's decoder makes it; null when it has none or is not a model call. */
+  private ObjectNode pivotOf(byte[] event) {
+    if (pivotTap == null) {
+      return null;
+    }
+    ObjectNode[] pivot = new ObjectNode[1];
+    try {
+      pivotTap.bytes(event, (bytes, p) -> pivot[0] = p);
+    } catch (TranslationException e) {
+      return null; // the event goes on as received, as it does without processors
+    }
+    return pivot[0];
   }
 
   /** Passes {@code chunks} through the pipeline one after the other and answers the {@code held} messages. */

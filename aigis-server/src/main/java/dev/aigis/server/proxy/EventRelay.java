@@ -54,7 +54,10 @@ final class EventRelay {
         return;
       }
     }
-    ResponseDecoder decoder = status / 100 == 2 ? adapter.decoder(contentType) : ResponseDecoders.raw();
+    ResponseDecoder decoded = status / 100 == 2 ? adapter.decoder(contentType) : ResponseDecoders.raw();
+    // Processors that look at bodies read events in pivot form too; nobody else pays for parsing.
+    ResponseDecoder decoder = exchange.run != null && exchange.run.responseBody() != BodyMode.NONE
+        ? decoded.withPivots() : decoded;
     boolean sse = decoder.events();
     if (decoder.contentType() == null) {
       HopByHop.copy(upstream.headers(), response.headers());
@@ -203,9 +206,10 @@ final class EventRelay {
       }
       exchange.usage = decoder.usage();
       byte[] whole = concat(parts);
-      head.open(exchange, status, false, writer -> {
-        writer.offerWhole(whole, parts.size() == 1 ? pivot[0] : null);
-      });
+      // One part is the decoded answer with its pivot; a native answer arrives in pieces and its
+      // pivot is read from the whole.
+      ObjectNode wholePivot = parts.size() == 1 && pivot[0] != null ? pivot[0] : decoder.pivotOfWhole(whole);
+      head.open(exchange, status, false, writer -> writer.offerWhole(whole, wholePivot));
     });
     upstream.resume();
   }

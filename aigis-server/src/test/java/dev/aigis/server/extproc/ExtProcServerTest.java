@@ -278,6 +278,66 @@ class ExtProcServerTest {
         "data: {\"n\":1}\n\n", "data: {\"n\":2}\n\n", "data: [DONE]\n\n<eos>");
   }
 
+  @Test
+  void eventsOfAnOpenAiStreamReachProcessorsWithTheirPivotAsInTheDataPlane() throws Exception {
+    String events = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+        + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"}}]}\n\n"
+        + "data: [DONE]\n\n";
+    assertThat(pivotTexts("/v1/chat/completions", events)).containsExactly("Hel", "lo", null);
+  }
+
+  @Test
+  void eventsOfAnAnthropicStreamReachProcessorsWithTheOpenAiChunkTheyTranslateTo() throws Exception {
+    String events = """
+        event: message_start
+        data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[],"usage":{"input_tokens":5,"output_tokens":0}}}
+
+        event: content_block_start
+        data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Salut"}}
+
+        event: content_block_stop
+        data: {"type":"content_block_stop","index":0}
+
+        event: message_delta
+        data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":2}}
+
+        event: message_stop
+        data: {"type":"message_stop"}
+
+        """;
+    List<String> texts = pivotTexts("/v1/messages", events);
+    assertThat(texts).hasSize(6);
+    assertThat(texts.get(2)).isEqualTo("Salut");
+    assertThat(texts.get(3)).as("a block boundary has no chunk").isNull();
+  }
+
+  /**
+   * Sends a 200 event stream for a model call through a STREAMED response processor and returns,
+   * per event, its pivot's {@code choices[0].delta.content} ("" for a pivot without one, null for none).
+   */
+  private List<String> pivotTexts(String path, String events) throws Exception {
+    List<String> texts = Collections.synchronizedList(new ArrayList<>());
+    var watcher = new TestProcessor(new ProcessorNeeds(false, BodyMode.NONE, false, BodyMode.STREAMED, 0));
+    watcher.chunks = chunk -> {
+      if (chunk.bytes().length > 0) {
+        texts.add(chunk.pivot() == null ? null : chunk.pivot().at("/choices/0/delta/content").asText(""));
+      }
+      return TestProcessor.done(ChunkVerdict.pass(chunk));
+    };
+    var chain = new ProcessingChain("default/post", List.of(new ConfiguredProcessor("watcher", null, null, watcher)));
+    var stream = open(ExtProcServer.builder(null, chain));
+    stream.send(requestHeaders(false, ":method", "POST", ":path", path, ":authority", "llm.example"));
+    stream.next();
+    stream.send(responseHeaders(false, ":status", "200", "content-type", "text/event-stream"));
+    stream.next();
+    stream.send(responseBody(events, true));
+    assertThat(body(stream.next(), events)).isEqualTo(events);
+    return texts;
+  }
+
   /** The bytes Envoy forwards for one body message given its answer. */
   private static String body(ProcessingResponse answer, String sent) {
     assertThat(answer.hasResponseBody()).isTrue();

@@ -4,6 +4,7 @@ import dev.aigis.core.exchange.BoundedWorkers;
 import dev.aigis.model.load.ConfigPipeline;
 import dev.aigis.server.ServerOptions;
 import dev.aigis.server.metrics.GatewayMetrics;
+import dev.aigis.server.processing.CompiledProcessing;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.ServerSocket;
@@ -30,7 +31,14 @@ final class FrontDoorFixture implements AutoCloseable {
   private final HttpServer server;
 
   FrontDoorFixture(String yaml, UnaryOperator<UpstreamLeg.AttemptFailure> policy) throws Exception {
-    RuntimeConfig runtime = RuntimeConfig.compile(ConfigPipeline.compileText("fixture.yaml", yaml, Map.<String, String>of()::get));
+    this(yaml, policy, CompiledProcessing.NONE);
+  }
+
+  /** @param processing chains made in the test (processors written in Java), in place of the YAML's */
+  FrontDoorFixture(String yaml, UnaryOperator<UpstreamLeg.AttemptFailure> policy, CompiledProcessing processing)
+      throws Exception {
+    RuntimeConfig runtime = RuntimeConfig.compile(
+        ConfigPipeline.compileText("fixture.yaml", yaml, Map.<String, String>of()::get), processing);
     var options = ServerOptions.defaults().withAccessLog(false).withDebugHeaders(true);
     var frontDoor = new HttpFrontDoor(8080, () -> runtime, options, clients, new GatewayMetrics(), vertx, workers, policy);
     server = vertx.createHttpServer().requestHandler(frontDoor).listen(0, "127.0.0.1")
