@@ -43,6 +43,7 @@ public final class OpenAiRequestInspector {
             model = p.getText();
           }
           case "stream" -> stream = value == JsonToken.VALUE_TRUE;
+          case "messages" -> checkMessages(p, value);
           case "stream_options" -> includeUsage = readIncludeUsage(p, value);
           default -> p.skipChildren();
         }
@@ -58,6 +59,42 @@ public final class OpenAiRequestInspector {
     } catch (IOException e) {
       throw new RequestRejected(new GatewayError.MalformedJson(e.getMessage(), 0, 0));
     }
+  }
+
+  /**
+   * {@code messages}, wherever it appears at the top level (OpenAI chat, Anthropic messages,
+   * threads), is a list of objects whose {@code role} is a string and whose {@code content} is a
+   * string, a list of parts or null: anything else is refused here, once for every backend, so no
+   * adapter or answer further on meets a shape it cannot read.
+   */
+  private static void checkMessages(JsonParser p, JsonToken value) throws IOException, RequestRejected {
+    if (value != JsonToken.START_ARRAY) {
+      throw invalid("Invalid type for 'messages': expected an array of message objects", "messages");
+    }
+    int index = 0;
+    for (JsonToken message = p.nextToken(); message != JsonToken.END_ARRAY; message = p.nextToken(), index++) {
+      if (message != JsonToken.START_OBJECT) {
+        throw invalid("Invalid type for 'messages[" + index + "]': expected an object", "messages[" + index + "]");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken inner = p.nextToken();
+        if ("role".equals(field) && inner != JsonToken.VALUE_STRING) {
+          throw invalid("Invalid type for 'messages[" + index + "].role': expected a string",
+              "messages[" + index + "].role");
+        }
+        if ("content".equals(field) && inner != JsonToken.VALUE_STRING && inner != JsonToken.START_ARRAY
+            && inner != JsonToken.VALUE_NULL) {
+          throw invalid("Invalid type for 'messages[" + index + "].content': expected a string or an array of content parts",
+              "messages[" + index + "].content");
+        }
+        p.skipChildren();
+      }
+    }
+  }
+
+  private static RequestRejected invalid(String message, String param) {
+    return new RequestRejected(new GatewayError.InvalidRequest(message, param));
   }
 
   private static boolean readIncludeUsage(JsonParser p, JsonToken value) throws IOException {

@@ -36,7 +36,7 @@ class BackendAuthTest {
   void authorizeAddsTheCredentialToACopyOfTheTranslatedCall() {
     var translated = new UpstreamCall("POST", "/v1/messages", Map.of("anthropic-version", "2023-06-01"), new byte[] {1});
     UpstreamCall sent = BackendAuth.of(backend(ApiSchema.Anthropic)).authorize(translated, "sk-ant");
-    assertThat(sent.headers()).containsExactly(Map.entry("anthropic-version", "2023-06-01"), Map.entry("x-api-key", "sk-ant"));
+    assertThat(sent.headers()).containsOnly(Map.entry("anthropic-version", "2023-06-01"), Map.entry("x-api-key", "sk-ant"));
     assertThat(sent.pathAndQuery()).isEqualTo("/v1/messages");
     assertThat(sent.body()).containsExactly(1);
     assertThat(translated.headers()).doesNotContainKey("x-api-key");

@@ -112,6 +112,11 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   private void dispatch(Exchange exchange) {
     HttpServerRequest request = exchange.request;
     exchange.runtime = config.get();
+    exchange.host = host(request);
+    if (exchange.host == null && request.headers().contains(HttpHeaders.HOST)) {
+      completion.fail(exchange, new GatewayError.InvalidRequest("The Host header is not a valid host", null));
+      return;
+    }
     if (exchange.endpoint == ApiEndpoint.MODELS && request.method() == HttpMethod.GET) {
       ModelsResponder.respond(exchange, exchange.runtime.port(port), completion);
       return;
@@ -194,7 +199,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   /** Runs the Gateway's pipeline on the request; what proceeds goes to its backend. */
   private void start(Exchange exchange, byte[] body) {
     HttpServerRequest request = exchange.request;
-    String host = host(request);
+    String host = exchange.host;
     PortRoutes routes = exchange.runtime.port(port);
     PortRoutes.ListenerRouter listener = routes == null ? null : routes.listenerFor(host);
     if (listener == null) {
@@ -292,8 +297,13 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     };
   }
 
+  /** The request's host and port as the client named them; null when they do not parse as a host. */
   private static String host(HttpServerRequest request) {
-    return request.authority() == null ? request.getHeader("host") : request.authority().toString();
+    try {
+      return request.authority() == null ? request.getHeader("host") : request.authority().toString();
+    } catch (RuntimeException e) { // Vert.x parses the authority on first use and throws on e.g. "a%zz"
+      return null;
+    }
   }
 
   private static long parseLength(String value) {

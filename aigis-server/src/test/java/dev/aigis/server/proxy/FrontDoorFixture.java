@@ -45,6 +45,11 @@ final class FrontDoorFixture implements AutoCloseable {
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
+  /** The port the front door listens on. */
+  int port() {
+    return server.actualPort();
+  }
+
   /** POSTs a JSON body with the given extra headers (name, value, name, value, ...). */
   HttpResponse<String> post(String path, String body, String... headers) throws Exception {
     var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
