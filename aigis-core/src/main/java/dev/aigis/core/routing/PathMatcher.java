@@ -1,7 +1,7 @@
 package dev.aigis.core.routing;
 
 import dev.aigis.model.route.RouteMatch.PathMatch;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /** A compiled path condition, with the two keys path precedence sorts on. */
 sealed interface PathMatcher {
@@ -71,7 +71,10 @@ sealed interface PathMatcher {
     }
   }
 
-  /** Must match the whole path. */
+  /**
+   * Must match the whole path. RE2 semantics: time linear in the path whatever the pattern, so a
+   * configured pattern cannot stall an event loop by backtracking.
+   */
   record Regex(Pattern pattern) implements PathMatcher {
     @Override
     public boolean matches(String path) {

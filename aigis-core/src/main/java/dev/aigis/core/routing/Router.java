@@ -35,7 +35,7 @@ import java.util.Optional;
  * </ul>
  *
  * <p>{@link #match} allocates nothing of its own beyond stripping a port from the host and the
- * {@link java.util.regex.Matcher} a regex needs; results are prebuilt.
+ * {@link com.google.re2j.Matcher} a regex needs; results are prebuilt.
  */
 public final class Router {
 
@@ -67,7 +67,7 @@ public final class Router {
    * no hostname intersecting the listener's) are skipped. {@code routes} order is the last
    * tie-breaker; {@code backends} is keyed {@code namespace/name}.
    *
-   * @throws java.util.regex.PatternSyntaxException if a regex does not compile (validation should have caught it)
+   * @throws com.google.re2j.PatternSyntaxException if a regex does not compile (validation should have caught it)
    */
   public static Router compile(BoundListener listener, List<HttpRoute> routes, Map<String, ResolvedBackend> backends) {
     Map<String, List<CompiledMatch>> byHostname = new LinkedHashMap<>();

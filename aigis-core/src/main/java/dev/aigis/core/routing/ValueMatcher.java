@@ -1,7 +1,7 @@
 package dev.aigis.core.routing;
 
 import dev.aigis.model.route.RouteMatch.MatchType;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /** A compiled header or query-parameter value condition. A null value never matches. */
 sealed interface ValueMatcher {
@@ -24,7 +24,7 @@ sealed interface ValueMatcher {
     }
   }
 
-  /** Must match the whole value. */
+  /** Must match the whole value; RE2 semantics, linear in the value whatever the pattern. */
   record Regex(Pattern pattern) implements ValueMatcher {
     @Override
     public boolean matches(String value) {

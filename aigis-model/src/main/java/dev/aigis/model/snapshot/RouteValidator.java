@@ -17,8 +17,6 @@ import dev.aigis.model.route.RouteTimeouts;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** Checks one HTTPRoute: its parents and backends resolve, and its matches and filters make sense. */
 final class RouteValidator {
@@ -213,11 +211,15 @@ final class RouteValidator {
     }
   }
 
+  /**
+   * Route regexes run on every request, so they use RE2 (linear time, no backtracking): a pattern
+   * that needs what RE2 leaves out (back-references, look-around) is refused here, with the reason.
+   */
   private void regex(HttpRoute route, String regex, String path) {
     try {
-      Pattern.compile(regex);
-    } catch (PatternSyntaxException e) {
-      problems.at(route, path, "invalid regular expression \"" + regex + "\": " + e.getDescription());
+      com.google.re2j.Pattern.compile(regex);
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      problems.at(route, path, "invalid regular expression \"" + regex + "\": " + e.getDescription() + " (RE2 syntax)");
     }
   }
 
