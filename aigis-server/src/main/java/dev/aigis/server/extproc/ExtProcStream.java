@@ -30,6 +30,7 @@ import dev.aigis.core.processing.HeaderList;
 import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.processing.ProcessedResponse;
 import dev.aigis.core.processing.ResponseChunk;
+import dev.aigis.core.routing.RequestPaths;
 import dev.aigis.core.sse.SseDecoder;
 import dev.aigis.core.sse.SseException;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
@@ -121,6 +122,8 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
   private RequestState requestState = RequestState.HEADERS;
   private String method = "";
   private String originalPath = "";
+  /** The path routes match and the upstream gets ({@code RequestPaths.normalize}); a change is sent to Envoy as {@code :path}. */
+  private String path = "/";
   private String query = "";
   private String authority;
   private HeaderList requestHeaders = new HeaderList();
@@ -289,14 +292,14 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
   // ---- request ----
 
   private CompletionStage<Void> requestHeaders(HttpHeaders message) {
-    String path = "/";
+    String rawPath = "/";
     requestHeaders = new HeaderList();
     for (HeaderValue header : message.getHeaders().getHeadersList()) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
       String value = HeaderDiff.value(header);
       switch (name) {
         case ":method" -> method = value;
-        case ":path" -> path = value;
+        case ":path" -> rawPath = value;
         case ":authority" -> authority = value;
         default -> {
           if (!name.startsWith(":")) {
@@ -308,13 +311,25 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     if (authority != null && requestHeaders.get("host") == null) {
       requestHeaders.add("host", authority);
     }
-    int q = path.indexOf('?');
-    originalPath = q < 0 ? path : path.substring(0, q);
-    query = q < 0 ? "" : path.substring(q);
+    int q = rawPath.indexOf('?');
+    originalPath = q < 0 ? rawPath : rawPath.substring(0, q);
+    query = q < 0 ? "" : rawPath.substring(q);
     requestBefore = HeaderDiff.snapshot(requestHeaders);
     String requestId = requestHeaders.get("x-request-id");
-    ApiEndpoint endpoint = ApiEndpoint.of(originalPath);
+    GatewayError badPath = null;
+    try {
+      path = RequestPaths.normalize(originalPath);
+    } catch (RequestRejected e) {
+      path = originalPath;
+      badPath = e.error();
+    }
+    ApiEndpoint endpoint = ApiEndpoint.of(path);
     context = new ExchangeContext(requestId != null ? requestId : "extproc-" + Long.toHexString(startNanos), endpoint, workers);
+    if (badPath != null) {
+      requestState = RequestState.DONE;
+      immediate(new ChainOutcome.Fail(badPath));
+      return DONE;
+    }
     // The model routes the request: a model endpoint's body is read as the data plane reads it.
     boolean needBody = target.needs().requestBodyBuffered() || endpoint.requiresModel();
     if (needBody && !message.getEndOfStream()) {
@@ -410,7 +425,7 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
       immediate(new ChainOutcome.Fail(new GatewayError.InvalidRequest("You must provide a model parameter", "model")));
       return DONE;
     }
-    request = new ProcessedRequest(context, method, originalPath, requestHeaders, bytes, inspected.model());
+    request = new ProcessedRequest(context, method, path, requestHeaders, bytes, inspected.model());
     run = target.pipeline().start(context, executor, scheduler, observer);
     var barrier = target.barrier(context, authority != null ? authority : requestHeaders.get("host"),
         query.isEmpty() ? null : query.substring(1), new SplittableRandom());
@@ -482,7 +497,7 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
       if (context == null) {
         context = new ExchangeContext("extproc-" + Long.toHexString(startNanos), ApiEndpoint.PASSTHROUGH, workers);
       }
-      request = new ProcessedRequest(context, method, originalPath, requestHeaders, null, null);
+      request = new ProcessedRequest(context, method, path, requestHeaders, null, null);
       run = target.pipeline().start(context, executor, scheduler, observer);
     }
     return late.thenCompose(v -> immediateSent ? DONE : runResponseHeaders(message));

@@ -69,7 +69,7 @@ final class EchoResponder {
       };
     }
     if (answer == null) {
-      completion.fail(exchange, new GatewayError.RouteNotFound(exchange.request.method().name(), exchange.request.path()));
+      completion.fail(exchange, new GatewayError.RouteNotFound(exchange.request.method().name(), exchange.path));
       return;
     }
     List<byte[]> out;

@@ -27,6 +27,8 @@ final class Exchange {
 
   /** What the gateway read of the body: model, stream, include_usage. */
   OpenAiRequest body = OpenAiRequest.EMPTY;
+  /** The request path as routes match it and upstreams receive it ({@code RequestPaths.normalize}). */
+  String path;
   /** The Host (authority) the client named, null when it sent none. */
   String host;
   /** The configuration this exchange runs on, read once when it arrived: a reload never changes it mid-way. */

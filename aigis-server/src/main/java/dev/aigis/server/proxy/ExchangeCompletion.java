@@ -126,7 +126,7 @@ final class ExchangeCompletion {
     }
     if (accessLog) {
       AccessLog.write(new ExchangeRecord(
-          exchange.startEpochMillis, exchange.requestId, exchange.request.method().name(), exchange.request.path(),
+          exchange.startEpochMillis, exchange.requestId, exchange.request.method().name(), exchange.path,
           status, duration, exchange.ttftNanos, exchange.match() == null ? null : exchange.routeName(),
           exchange.backend() == null ? null : exchange.backendName(), routedModel, operation,
           exchange.body.stream(), exchange.upstreamStatus, exchange.usage, exchange.bytesIn, exchange.bytesOut,

@@ -16,6 +16,7 @@ import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.processing.ProcessingObserver;
 import dev.aigis.core.processing.Scheduler;
 import dev.aigis.core.routing.RequestHead;
+import dev.aigis.core.routing.RequestPaths;
 import dev.aigis.core.routing.RouteMatchResult;
 import dev.aigis.core.routing.WeightedBackend;
 import dev.aigis.server.ServerOptions;
@@ -94,8 +95,22 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest request) {
     String requestId = request.getHeader("x-request-id");
     requestId = requestId != null ? requestId : RequestIds.next();
-    var exchange = new Exchange(request, requestId, new ExchangeContext(requestId, ApiEndpoint.of(request.path()), workers));
+    String raw = request.path() == null ? "" : request.path();
+    String path = raw;
+    GatewayError badPath = null;
+    try {
+      path = RequestPaths.normalize(raw);
+    } catch (RequestRejected e) {
+      badPath = e.error();
+    }
+    var exchange = new Exchange(request, requestId, new ExchangeContext(requestId, ApiEndpoint.of(path), workers));
+    exchange.path = path;
     request.response().closeHandler(v -> onClientGone(exchange));
+    if (badPath != null) {
+      exchange.runtime = config.get();
+      completion.fail(exchange, badPath);
+      return;
+    }
     try {
       dispatch(exchange);
     } catch (RuntimeException e) {
@@ -203,10 +218,10 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     PortRoutes routes = exchange.runtime.port(port);
     PortRoutes.ListenerRouter listener = routes == null ? null : routes.listenerFor(host);
     if (listener == null) {
-      completion.fail(exchange, notFound(exchange.body.model(), request.method().name(), request.path()));
+      completion.fail(exchange, notFound(exchange.body.model(), request.method().name(), exchange.path));
       return;
     }
-    exchange.processed = new ProcessedRequest(exchange.context, request.method().name(), request.path(),
+    exchange.processed = new ProcessedRequest(exchange.context, request.method().name(), exchange.path,
         new CopyOnWriteHeaders(request.headers()), body, exchange.body.model());
     ExchangePipeline pipeline = exchange.runtime.pipeline(listener.gateway());
     exchange.run = pipeline.start(exchange.context, executorOf(Vertx.currentContext()), timers, observer);

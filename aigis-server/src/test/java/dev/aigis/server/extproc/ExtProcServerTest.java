@@ -164,6 +164,28 @@ class ExtProcServerTest {
   }
 
   @Test
+  void aPathWithDotSegmentsIsSentOnNormalisedAsTheDataPlaneSendsIt() throws Exception {
+    var stream = open(ExtProcServer.builder((ProcessingChain) null, null));
+
+    stream.send(requestHeaders(true, ":method", "GET", ":path", "/v1/./models/%67pt-4o?x=1", ":authority", "llm.example"));
+    CommonResponse common = stream.next().getRequestHeaders().getResponse();
+
+    assertThat(setHeaders(common.getHeaderMutation())).containsEntry(":path", "/v1/models/gpt-4o?x=1");
+  }
+
+  @Test
+  void aPathWithAnEncodedSlashIsRefusedWithA400() throws Exception {
+    var stream = open(ExtProcServer.builder((ProcessingChain) null, null));
+
+    stream.send(requestHeaders(true, ":method", "GET", ":path", "/v1/%2E%2E%2Finternal", ":authority", "llm.example"));
+    ImmediateResponse reply = stream.next().getImmediateResponse();
+
+    assertThat(reply.getStatus().getCodeValue()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(reply.getBody().toByteArray()).at("/error/message").asText())
+        .contains("encoded slash");
+  }
+
+  @Test
   void bufferedBodyIsAskedForThenAnsweredWithHeaderAndBodyMutations() throws Exception {
     var stream = open(MODEL_FROM_BODY);
 
