@@ -239,6 +239,7 @@ class ExchangeRegressionTest {
     static GatewayFixture plain;
     static GatewayFixture processed;
 
+    /** The models are declared (model-header matches), so metrics label them by name rather than "other". */
     private static final String ROUTE = """
         ---
         apiVersion: gateway.networking.k8s.io/v1
@@ -247,7 +248,9 @@ class ExchangeRegressionTest {
         spec:
           parentRefs: [{name: gw}]
           rules:
-          - matches: [{path: {type: PathPrefix, value: /v1/messages}}]
+          - matches:
+            - headers: [{name: X-Gateway-Model-Name, value: claude-plain}]
+            - headers: [{name: X-Gateway-Model-Name, value: claude-streamed}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: anthropic}]
         """;
 

@@ -14,10 +14,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gateway's own request metrics plus the OpenTelemetry GenAI metrics, exported in Prometheus
  * format. Meters are cached per label set so the request path does one map lookup, not a registry
- * search. Label values come from configuration (route, backend, routed model), never from raw
- * client input, so cardinality stays bounded by the configuration.
+ * search. Label values come from configuration (route, backend, the model names it declares; see
+ * {@link ModelLabels}), never from raw client input, so cardinality stays bounded by the
+ * configuration. As a last guard each family holds at most {@link #DEFAULT_MAX_SERIES} label sets:
+ * past that, new label sets are counted under one set whose labels are all {@code other}, and a
+ * warning says so once.
  */
 public final class GatewayMetrics {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayMetrics.class);
+
+  /** Label sets per metric family; far above what a configuration declares, far below what hurts a scrape. */
+  public static final int DEFAULT_MAX_SERIES = 2000;
+  private static final String OTHER = ModelLabels.OTHER;
+  private static final RequestLabels REQUEST_OVERFLOW = new RequestLabels(OTHER, OTHER, OTHER, 0);
+  private static final GenAiLabels GEN_AI_OVERFLOW = new GenAiLabels(OTHER, OTHER, OTHER);
+  private static final ProcessorLabels PROCESSOR_OVERFLOW = new ProcessorLabels(OTHER, OTHER, OTHER, OTHER);
 
   /** OTel GenAI semantic-convention bucket boundaries. */
   private static final double[] TOKEN_BUCKETS = {
@@ -32,16 +44,47 @@ public final class GatewayMetrics {
   };
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final int maxSeries;
+  private final java.util.Set<String> warned = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<RequestLabels, RequestMeters> requestMeters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<GenAiLabels, GenAiMeters> genAiMeters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ProcessorLabels, Timer> processorMeters = new ConcurrentHashMap<>();
+
+  public GatewayMetrics() {
+    this(DEFAULT_MAX_SERIES);
+  }
+
+  /** @param maxSeries label sets per metric family before new ones fold into the {@code other} set */
+  public GatewayMetrics(int maxSeries) {
+    this.maxSeries = maxSeries;
+  }
+
+  /**
+   * The meters of {@code labels}, created on first use while the family is under its cap; past
+   * it, an unseen label set gets the overflow set's meters.
+   */
+  private <K, V> V meters(ConcurrentHashMap<K, V> family, K labels, K overflow, String name,
+      java.util.function.Function<K, V> create) {
+    V meters = family.get(labels);
+    if (meters != null) {
+      return meters;
+    }
+    if (family.size() >= maxSeries) {
+      if (warned.add(name)) {
+        LOG.warn("metric {} reached its cap of {} label sets; further label sets are counted under \"other\"",
+            name, maxSeries);
+      }
+      return family.computeIfAbsent(overflow, create);
+    }
+    return family.computeIfAbsent(labels, create);
+  }
 
   /** Labels of per-processor metrics: the PayloadProcessor, the processor in it, the stage and its outcome. */
   public record ProcessorLabels(String chain, String processor, String stage, String outcome) {}
 
   /** One processor stage: counted and timed by chain, processor, stage and outcome. */
   public void recordProcessor(ProcessorLabels labels, long nanos) {
-    processorMeters.computeIfAbsent(labels, l -> Timer.builder("aigis.processor.duration")
+    meters(processorMeters, labels, PROCESSOR_OVERFLOW, "aigis.processor.duration", l -> Timer.builder("aigis.processor.duration")
             .description("Payload processor stages, by PayloadProcessor, processor, stage and outcome")
             .tags("chain", l.chain(), "processor", l.processor(), "stage", l.stage(), "outcome", l.outcome())
             .serviceLevelObjectives(durations(PROCESSOR_BUCKETS))
@@ -68,14 +111,14 @@ public final class GatewayMetrics {
   }
 
   public void recordRequest(RequestLabels labels, long durationNanos) {
-    RequestMeters meters = requestMeters.computeIfAbsent(labels, this::requestMeters);
+    RequestMeters meters = meters(requestMeters, labels, REQUEST_OVERFLOW, "aigis.requests", this::requestMeters);
     meters.count.increment();
     meters.duration.record(durationNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Records a model call: duration, optional time to first token (-1 when not streamed), and usage. */
   public void recordModelCall(GenAiLabels labels, long durationNanos, long ttftNanos, TokenUsage usage) {
-    GenAiMeters meters = genAiMeters.computeIfAbsent(labels, this::genAiMeters);
+    GenAiMeters meters = meters(genAiMeters, labels, GEN_AI_OVERFLOW, "gen_ai.client.token.usage", this::genAiMeters);
     meters.duration.record(durationNanos, TimeUnit.NANOSECONDS);
     if (ttftNanos >= 0) {
       meters.ttft.record(ttftNanos, TimeUnit.NANOSECONDS);
@@ -87,7 +130,7 @@ public final class GatewayMetrics {
   }
 
   private RequestMeters requestMeters(RequestLabels l) {
-    String status = Integer.toString(l.status());
+    String status = l.status() == 0 ? OTHER : Integer.toString(l.status());
     Counter count = Counter.builder("aigis.requests")
         .description("Requests handled, by route, backend, model and status")
         .tags("route", l.route(), "backend", l.backend(), "model", l.model(), "status", status)

@@ -7,6 +7,7 @@ import dev.aigis.server.processing.VertxMutableHeaders;
 import dev.aigis.core.usage.TokenUsage;
 import java.time.Duration;
 import dev.aigis.server.metrics.GatewayMetrics;
+import dev.aigis.server.metrics.ModelLabels;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -107,7 +108,8 @@ final class ExchangeCompletion {
     }
     long duration = System.nanoTime() - exchange.startNanos;
     String routedModel = exchange.match() == null ? null : exchange.context.model();
-    String model = routedModel == null ? "" : routedModel;
+    // A label, not the name as sent: only model names the configuration declares become series.
+    String model = exchange.runtime == null ? ModelLabels.OTHER : exchange.runtime.modelLabel(routedModel);
     metrics.recordRequest(
         new GatewayMetrics.RequestLabels(exchange.routeName(), exchange.backendName(), model, status), duration);
     String operation = exchange.endpoint.operationName();

@@ -5,6 +5,7 @@ import dev.aigis.model.HttpRoute;
 import dev.aigis.model.route.RouteMatch;
 import dev.aigis.model.snapshot.BoundListener;
 import dev.aigis.model.snapshot.ConfigSnapshot;
+import dev.aigis.server.metrics.ModelLabels;
 import dev.aigis.server.processing.CompiledProcessing;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ public final class RuntimeConfig {
   private final Map<Integer, PortRoutes> ports;
   private final CompiledProcessing processing;
   private final boolean requestBodyNeeded;
+  private final ModelLabels modelLabels;
   /** One pipeline per Gateway ({@code namespace/name}), built on first use. */
   private final Map<String, ExchangePipeline> pipelines = new ConcurrentHashMap<>();
 
@@ -34,6 +36,12 @@ public final class RuntimeConfig {
     this.ports = Map.copyOf(ports);
     this.processing = processing;
     this.requestBodyNeeded = processing.needsRequestBody();
+    this.modelLabels = ModelLabels.of(snapshot);
+  }
+
+  /** The metric label for a routed model: declared by the configuration, or {@code other}. */
+  String modelLabel(String model) {
+    return modelLabels.label(model);
   }
 
   public static RuntimeConfig compile(ConfigSnapshot snapshot) {

@@ -29,6 +29,7 @@ final class FrontDoorFixture implements AutoCloseable {
   private final UpstreamClients clients = new UpstreamClients(vertx);
   private final HttpClient http = HttpClient.newHttpClient();
   private final HttpServer server;
+  private final GatewayMetrics metrics = new GatewayMetrics();
 
   FrontDoorFixture(String yaml, UnaryOperator<UpstreamLeg.AttemptFailure> policy) throws Exception {
     this(yaml, policy, CompiledProcessing.NONE);
@@ -40,9 +41,14 @@ final class FrontDoorFixture implements AutoCloseable {
     RuntimeConfig runtime = RuntimeConfig.compile(
         ConfigPipeline.compileText("fixture.yaml", yaml, Map.<String, String>of()::get), processing);
     var options = ServerOptions.defaults().withAccessLog(false).withDebugHeaders(true);
-    var frontDoor = new HttpFrontDoor(8080, () -> runtime, options, clients, new GatewayMetrics(), vertx, workers, policy);
+    var frontDoor = new HttpFrontDoor(8080, () -> runtime, options, clients, metrics, vertx, workers, policy);
     server = vertx.createHttpServer().requestHandler(frontDoor).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** What the front door recorded, in Prometheus text. */
+  String scrape() {
+    return metrics.scrape();
   }
 
   /** The port the front door listens on. */
