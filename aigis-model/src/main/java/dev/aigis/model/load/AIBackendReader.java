@@ -18,6 +18,10 @@ import java.util.Locale;
  */
 final class AIBackendReader {
 
+  /** What {@code credentials.env} may hold: a POSIX-style environment variable name. */
+  private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+
   /** Google AI's Gemini API host, the endpoint of schema Gemini when none is given. */
   static final String GEMINI_HOST = "generativelanguage.googleapis.com";
 
@@ -134,6 +138,12 @@ final class AIBackendReader {
     }
     if (credentials.has("env")) {
       String name = credentials.requiredString("env");
+      if (name != null && !ENV_NAME.matcher(name).matches()) {
+        // Never echoed: a value here that is not a variable name is most likely the key itself.
+        credentials.issues().add(credentials.path("env"),
+            "must name an environment variable (letters, digits and _, not starting with a digit), not hold the key");
+        return null;
+      }
       return name == null ? null : new Credentials.EnvVar(name);
     }
     Fields ref = credentials.requiredObject("secretRef", "name", "key", "namespace");

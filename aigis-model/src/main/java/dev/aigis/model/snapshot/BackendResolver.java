@@ -131,7 +131,10 @@ final class BackendResolver {
       case Credentials.EnvVar env -> {
         String value = environment.apply(env.name());
         if (value == null || value.isBlank()) {
-          problems.at(backend, "spec.credentials.env", "environment variable " + env.name() + " is not set");
+          // Named only when it looks like a variable name: a mixed-case value may be a pasted key.
+          problems.at(backend, "spec.credentials.env", env.name().matches("[A-Z_][A-Z0-9_]*")
+              ? "environment variable " + env.name() + " is not set"
+              : "the environment variable it names is not set (a lower- or mixed-case name is not shown, in case it is a key)");
           yield null;
         }
         yield value.trim();

@@ -238,6 +238,32 @@ class SnapshotCompilerTest {
                 + " invalid or unsupported Perl syntax (RE2 syntax)");
   }
 
+  /** A key pasted where the variable's name belongs must not come back in the error that refuses it. */
+  @Test
+  void aKeyInCredentialsEnvIsRefusedWithoutBeingShown() {
+    List<String> pasted = errors(backendWithEnv("sk-proj-Abc123xyz") + BASE);
+    List<String> mixed = errors(backendWithEnv("AbcDef123Xyz") + BASE);
+
+    assertThat(pasted).containsExactly("bad.yaml:7: AIBackend/b: spec.credentials.env: must name an environment"
+        + " variable (letters, digits and _, not starting with a digit), not hold the key");
+    assertThat(mixed).containsExactly("bad.yaml:7: AIBackend/b: spec.credentials.env: the environment variable it"
+        + " names is not set (a lower- or mixed-case name is not shown, in case it is a key)");
+    assertThat(String.join("\n", pasted) + String.join("\n", mixed))
+        .doesNotContain("Abc123xyz").doesNotContain("AbcDef123Xyz");
+  }
+
+  private static String backendWithEnv(String env) {
+    return """
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: b}
+        spec:
+          schema: OpenAI
+          endpoint: {url: "https://api.openai.com"}
+          credentials: {env: "%s"}
+        """.formatted(env);
+  }
+
   @Test
   void matchesThatCannotWork() {
     assertThat(errors("""

@@ -43,7 +43,8 @@ final class EventRelay {
     HttpServerResponse response = exchange.request.response();
     if (status / 100 != 2) {
       if (adapter.translatesErrors()) {
-        readWhole(exchange, upstream, body -> completion.fail(exchange, adapter.upstreamError(status, contentType, body)));
+        readWhole(exchange, upstream, body -> completion.fail(exchange,
+            adapter.upstreamError(status, contentType, SecretScrubber.scrub(body, exchange.credential))));
         return;
       }
       GatewayError replaced = adapter.upstreamError(status, contentType, null);
@@ -69,6 +70,15 @@ final class EventRelay {
       if (decoder.contentType() != null) {
         response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
       }
+    }
+    if (status / 100 != 2 && exchange.credential != null) {
+      // An error body may repeat the key it was sent: read it whole (errors are small) and scrub it.
+      readWhole(exchange, upstream, body -> {
+        byte[] scrubbed = SecretScrubber.scrub(body, exchange.credential);
+        response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(scrubbed.length));
+        head.open(exchange, status, false, writer -> writer.offerWhole(scrubbed, null));
+      });
+      return;
     }
     upstream.pause();
     if (!sse && wantsWholeBody(exchange, status)) {

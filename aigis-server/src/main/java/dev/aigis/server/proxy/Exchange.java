@@ -29,6 +29,8 @@ final class Exchange {
   OpenAiRequest body = OpenAiRequest.EMPTY;
   /** The request path as routes match it and upstreams receive it ({@code RequestPaths.normalize}). */
   String path;
+  /** The credential the current attempt sent upstream, to scrub from what comes back; never logged. */
+  String credential;
   /** The Host (authority) the client named, null when it sent none. */
   String host;
   /** The configuration this exchange runs on, read once when it arrived: a reload never changes it mid-way. */

@@ -107,6 +107,7 @@ final class UpstreamLeg {
     ResolvedBackend backend = attempt.backend().backend();
     BackendEndpoint.Url url = (BackendEndpoint.Url) backend.backend().endpoint();
     withCredential(exchange, backend, credential -> {
+      exchange.credential = credential;
       UpstreamCall call;
       try {
         call = attempt.adapter().prepare(exchange.processed,
@@ -219,8 +220,8 @@ final class UpstreamLeg {
   /**
    * The headers the upstream sees, one policy for every adapter: the request's end-to-end headers
    * as the processors and route filters left them, minus what the gateway owns (hop-by-hop, Host,
-   * the body length when the body is sent from a buffer, the client's credentials unless the
-   * backend forwards them) and, when the backend speaks another API, the headers that describe the
+   * the body length when the body is sent from a buffer, the client's credentials in any of their
+   * headers unless the backend forwards them, cookies always) and, when the backend speaks another API, the headers that describe the
    * client's; then Host (a URLRewrite's, else the endpoint's), the request id, and the adapter's own
    * (credentials, API version, content type).
    */
@@ -232,7 +233,8 @@ final class UpstreamLeg {
       String name = header.getKey();
       if (HopByHop.is(name) || name.equalsIgnoreCase("host")
           || (buffered && name.equalsIgnoreCase("content-length")) // Vert.x sets it from the buffer sent
-          || (!forwardAuthorization && name.equalsIgnoreCase("authorization"))
+          || (!forwardAuthorization && isClientCredential(name))
+          || name.equalsIgnoreCase("cookie")
           || (!nativeApi && describesClientApi(name))) {
         continue;
       }
@@ -250,6 +252,15 @@ final class UpstreamLeg {
     for (Map.Entry<String, String> header : call.headers().entrySet()) {
       out.set(header.getKey(), header.getValue());
     }
+  }
+
+  /**
+   * The client's credentials, in whichever header its SDK puts them: for the gateway, never for the
+   * provider, unless the backend forwards the client's own key ({@code forwardClientAuthorization}).
+   */
+  private static boolean isClientCredential(String name) {
+    return name.equalsIgnoreCase("authorization") || name.equalsIgnoreCase("x-api-key")
+        || name.equalsIgnoreCase("api-key") || name.equalsIgnoreCase("x-goog-api-key");
   }
 
   private static boolean describesClientApi(String name) {

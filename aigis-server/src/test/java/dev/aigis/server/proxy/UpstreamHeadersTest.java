@@ -44,7 +44,8 @@ class UpstreamHeadersTest {
     HttpResponse<String> response = gateway.post("/v1/chat/completions",
         "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
         "authorization", "Bearer sk-client", "x-custom", "kept", "x-drop-me", "1", "te", "trailers",
-        "proxy-authorization", "Basic c2VjcmV0", "x-request-id", "req-native");
+        "proxy-authorization", "Basic c2VjcmV0", "x-request-id", "req-native", "x-api-key", "sk-client-anthropic-style",
+        "api-key", "sk-client-azure-style", "cookie", "session=s3cr3t");
 
     assertThat(response.statusCode()).isEqualTo(200);
     RecordedRequest seen = upstream.lastRequest();
@@ -54,6 +55,9 @@ class UpstreamHeadersTest {
     assertThat(seen.header("x-drop-me")).isNull();
     assertThat(seen.header("te")).isNull();
     assertThat(seen.header("proxy-authorization")).isNull();
+    assertThat(seen.header("x-api-key")).as("a client credential in any SDK's header stays here").isNull();
+    assertThat(seen.header("api-key")).isNull();
+    assertThat(seen.header("cookie")).isNull();
     assertThat(seen.header("host")).isEqualTo("127.0.0.1:" + upstream.port());
     assertThat(seen.header("x-request-id")).isEqualTo("req-native");
     assertThat(seen.header("accept-encoding")).as("usage is read from the body").isEqualTo("identity");
@@ -81,5 +85,31 @@ class UpstreamHeadersTest {
     assertThat(seen.header("x-team")).isEqualTo("red");
     assertThat(seen.header("x-drop-me")).isNull();
     assertThat(seen.header("x-request-id")).isEqualTo("req-translated");
+  }
+
+  @Test
+  void anUpstreamErrorThatRepeatsTheKeyReachesTheClientWithTheKeyRedacted() throws Exception {
+    upstream.enqueue(dev.aigis.testkit.Behavior.ok().withStatus(401,
+        "{\"error\":{\"message\":\"Incorrect API key provided: sk-openai. Check it.\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
+
+    HttpResponse<String> response = gateway.post("/v1/chat/completions",
+        "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).doesNotContain("sk-openai")
+        .isEqualTo("{\"error\":{\"message\":\"Incorrect API key provided: [REDACTED]. Check it.\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}");
+    assertThat(response.headers().firstValue("content-length")).hasValue(Integer.toString(response.body().length()));
+  }
+
+  @Test
+  void aTranslatedUpstreamErrorThatRepeatsTheKeyIsRedactedToo() throws Exception {
+    upstream.enqueue(dev.aigis.testkit.Behavior.ok().withStatus(401,
+        "{\"error\":{\"message\":\"Incorrect API key provided: sk-openai\",\"type\":\"invalid_request_error\"}}"));
+
+    HttpResponse<String> response = gateway.post("/v1/messages",
+        "{\"model\":\"gpt-4o-mini\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).doesNotContain("sk-openai").contains("\"type\":\"error\"");
   }
 }
