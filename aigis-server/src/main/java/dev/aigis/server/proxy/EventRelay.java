@@ -41,6 +41,12 @@ final class EventRelay {
     int status = upstream.statusCode();
     String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
     HttpServerResponse response = exchange.request.response();
+    if (status < 100 || status > 599) { // no client can be trusted to read it; RFC 9110 §15
+      exchange.resetUpstream();
+      completion.fail(exchange, new GatewayError.UpstreamProtocolError(exchange.backendName(),
+          "the upstream answered with status " + status + ", outside 100-599"));
+      return;
+    }
     if (status / 100 != 2) {
       if (adapter.translatesErrors()) {
         readWhole(exchange, upstream, body -> completion.fail(exchange,

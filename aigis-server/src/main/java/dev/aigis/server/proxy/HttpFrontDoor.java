@@ -297,8 +297,10 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     if (exchange.finished()) {
       return;
     }
-    exchange.resetUpstream();
+    // Recorded first: resetting the upstream fails its response, which must find the exchange done
+    // (else the client's leaving would be counted as an upstream failure).
     completion.abort(exchange, 499, "client_closed");
+    exchange.resetUpstream();
   }
 
   /** An executor that runs on {@code context}, inline when already there. */

@@ -27,7 +27,8 @@ final class FrontDoorFixture implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final BoundedWorkers workers = new BoundedWorkers(1, 4);
   private final UpstreamClients clients = new UpstreamClients(vertx);
-  private final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1: the JDK client would otherwise try an h2c upgrade on every new connection.
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final HttpServer server;
   private final GatewayMetrics metrics = new GatewayMetrics();
 
