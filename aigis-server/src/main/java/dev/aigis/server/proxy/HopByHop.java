@@ -25,6 +25,22 @@ final class HopByHop {
     };
   }
 
+  /**
+   * Whether {@code name} is one the {@code Connection} header value {@code connection} lists: hop-by-hop
+   * for this message (RFC 9110 §7.6.1), so a proxy does not forward it.
+   */
+  static boolean namedByConnection(String connection, String name) {
+    if (connection == null) {
+      return false;
+    }
+    for (String token : connection.split(",")) {
+      if (token.trim().equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Copies every end-to-end header of {@code from} into {@code to}, including none that {@code Connection} names. */
   static void copy(MultiMap from, MultiMap to) {
     for (Map.Entry<String, String> header : from) {

@@ -127,10 +127,23 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   private void dispatch(Exchange exchange) {
     HttpServerRequest request = exchange.request;
     exchange.runtime = config.get();
+    GatewayError framing = framingError(request);
+    if (framing != null) {
+      // The connection's framing is in doubt: answer, then close it so nothing behind can be smuggled.
+      request.response().putHeader(HttpHeaders.CONNECTION, "close");
+      completion.fail(exchange, framing);
+      return;
+    }
     exchange.host = host(request);
     if (exchange.host == null && request.headers().contains(HttpHeaders.HOST)) {
       completion.fail(exchange, new GatewayError.InvalidRequest("The Host header is not a valid host", null));
       return;
+    }
+    if (request.version() == io.vertx.core.http.HttpVersion.HTTP_1_1
+        && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      // curl waits for this before a body over 1 MB; the gateway takes the body, and the upstream
+      // gets it whole without the expectation (UpstreamLeg drops Expect).
+      request.response().writeContinue();
     }
     if (exchange.endpoint == ApiEndpoint.MODELS && request.method() == HttpMethod.GET) {
       ModelsResponder.respond(exchange, exchange.runtime.port(port), completion);
@@ -312,6 +325,23 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
         context.runOnContext(v -> command.run());
       }
     };
+  }
+
+  /**
+   * HTTP/1.1 requests whose target a proxy must not guess at (RFC 9112 §3.2): none or several Host
+   * headers. (Content-Length next to Transfer-Encoding never gets here: Netty's decoder drops the
+   * length and reads the chunks, as RFC 9112 §6.1 says.)
+   */
+  private static GatewayError framingError(HttpServerRequest request) {
+    if (request.version() != io.vertx.core.http.HttpVersion.HTTP_1_1) {
+      return null;
+    }
+    int hosts = request.headers().getAll(HttpHeaders.HOST).size();
+    if (hosts != 1) {
+      return new GatewayError.InvalidRequest(hosts == 0
+          ? "An HTTP/1.1 request must have a Host header" : "A request must have exactly one Host header", null);
+    }
+    return null;
   }
 
   /** The request's host and port as the client named them; null when they do not parse as a host. */

@@ -201,7 +201,9 @@ final class UpstreamLeg {
               upstream.reset();
             }
           });
-      var response = call.body() != null ? upstream.send(Buffer.buffer(call.body())) : upstream.send(exchange.request);
+      var response = call.body() != null ? upstream.send(Buffer.buffer(call.body()))
+          : hasBody(exchange.request) ? upstream.send(exchange.request)
+          : upstream.send(); // no body: no chunked framing for a GET
       response.onComplete(res -> {
         timer.cancel();
         if (exchange.finished() || !settled.compareAndSet(false, true)) {
@@ -229,9 +231,12 @@ final class UpstreamLeg {
       UpstreamCall call, MultiMap out) {
     boolean forwardAuthorization = nativeApi && backend.backend().forwardClientAuthorization();
     boolean buffered = call.body() != null;
+    String connection = exchange.request.getHeader(HttpHeaders.CONNECTION);
     for (Map.Entry<String, String> header : exchange.processed.headers().entries()) {
       String name = header.getKey();
-      if (HopByHop.is(name) || name.equalsIgnoreCase("host")
+      if (HopByHop.is(name) || name.equalsIgnoreCase("host") || HopByHop.namedByConnection(connection, name)
+          || name.equalsIgnoreCase("expect") // the gateway answered it; the upstream gets the whole body at once
+          || name.equalsIgnoreCase("x-forwarded-for")
           || (buffered && name.equalsIgnoreCase("content-length")) // Vert.x sets it from the buffer sent
           || (!forwardAuthorization && isClientCredential(name))
           || name.equalsIgnoreCase("cookie")
@@ -243,6 +248,7 @@ final class UpstreamLeg {
     String host = exchange.context.hostOverride();
     out.set(HttpHeaders.HOST, host != null ? host : url.authority());
     out.set("x-request-id", exchange.requestId);
+    out.set("x-forwarded-for", forwardedFor(exchange));
     if (exchange.endpoint.requiresModel() || !nativeApi) {
       out.set(HttpHeaders.ACCEPT_ENCODING, "identity"); // usage is read from the body, so no compression
     }
@@ -261,6 +267,21 @@ final class UpstreamLeg {
   private static boolean isClientCredential(String name) {
     return name.equalsIgnoreCase("authorization") || name.equalsIgnoreCase("x-api-key")
         || name.equalsIgnoreCase("api-key") || name.equalsIgnoreCase("x-goog-api-key");
+  }
+
+  /** Whether the client's request declares a body (RFC 9112 §6.3): a length or a transfer coding. */
+  private static boolean hasBody(io.vertx.core.http.HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"))
+        || request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !request.isEnded();
+  }
+
+  /** The client's chain plus the address the gateway saw it from (appended, as proxies do). */
+  private static String forwardedFor(Exchange exchange) {
+    var remote = exchange.request.remoteAddress();
+    String address = remote == null ? "unknown" : remote.hostAddress();
+    String earlier = exchange.request.getHeader("x-forwarded-for");
+    return earlier == null || earlier.isBlank() ? address : earlier + ", " + address;
   }
 
   private static boolean describesClientApi(String name) {
