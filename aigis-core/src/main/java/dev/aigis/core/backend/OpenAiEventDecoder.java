@@ -71,6 +71,13 @@ final class OpenAiEventDecoder implements ResponseDecoder {
       sink.emit(event.raw(), null);
       return;
     }
+    if (event.data().contains("\"error\"")) { // rare: only then is the event read as a tree
+      GatewayError error = providerError(event.data());
+      if (error != null) {
+        broken = new TranslationException(error);
+        return;
+      }
+    }
     StreamChunk chunk;
     try {
       chunk = OpenAiResponseInspector.chunk(event.data());
@@ -101,6 +108,35 @@ final class OpenAiEventDecoder implements ResponseDecoder {
     if (!sawDone) {
       throw protocol("stream ended before [DONE]");
     }
+  }
+
+  /**
+   * An {@code {"error": {...}}} event inside a 200 stream: the provider failed mid-answer. It ends
+   * the client's stream with an error event in its format and is recorded with the failure's
+   * status, not as the 200 the head said.
+   */
+  private GatewayError providerError(String data) {
+    com.fasterxml.jackson.databind.JsonNode error;
+    try {
+      error = Json.MAPPER.readTree(data).get("error");
+    } catch (IOException e) {
+      return null; // the chunk parser below reports it
+    }
+    if (error == null || !error.isObject()) {
+      return null;
+    }
+    String type = error.path("type").asText("server_error");
+    int status = switch (type) {
+      case "invalid_request_error" -> 400;
+      case "authentication_error" -> 401;
+      case "permission_error" -> 403;
+      case "rate_limit_error", "rate_limit_exceeded", "insufficient_quota" -> 429;
+      case "server_error", "api_error" -> 500;
+      default -> 502;
+    };
+    String code = error.hasNonNull("code") ? error.get("code").asText() : type;
+    return new GatewayError.ProviderError(status, type, code,
+        error.path("message").asText("The upstream reported an error mid-stream"), "openai");
   }
 
   private TranslationException protocol(String detail) {

@@ -91,6 +91,29 @@ class HonestAccountingTest {
     }
   }
 
+  @Test
+  void aProviderErrorInsideA200StreamIsRecordedWithTheFailuresStatus() throws Exception {
+    gateway.close();
+    try (var failing = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String events = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
+          + "data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\",\"code\":null}}\n\n";
+      Thread.ofVirtual().start(() -> answerOnce(failing, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+          + "Connection: close\r\n\r\n" + events));
+      gateway = new FrontDoorFixture(gateway() + backend("failing", "OpenAI", failing.getLocalPort())
+          + route("[]", "[{group: aigis.dev, kind: AIBackend, name: failing}]"), UnaryOperator.identity(), summaries());
+
+      var response = gateway.post("/v1/chat/completions", STREAM);
+
+      assertThat(response.statusCode()).as("the head was already sent").isEqualTo(200);
+      assertThat(response.body()).startsWith("data: {\"id\":\"c1\"")
+          .endsWith("\n\n").contains("\"error\":{\"message\":\"The server had an error while processing your request.\"");
+      ExchangeSummary done = summary.get(10, TimeUnit.SECONDS);
+      assertThat(done.status()).isEqualTo(500);
+      assertThat(done.errorCode()).isEqualTo("server_error");
+      assertThat(gateway.scrape()).contains("status=\"500\"").doesNotContain("status=\"200\"");
+    }
+  }
+
   /** Reads one request's head and body, then writes {@code answer} and closes. */
   private static void answerOnce(ServerSocket server, String answer) {
     try (Socket socket = server.accept()) {
