@@ -40,6 +40,14 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--max-body-bytes", defaultValue = "2097152", description = "Largest request body buffered (default: ${DEFAULT-VALUE}); 413 above.")
   long maxBodyBytes;
 
+  @Option(names = "--body-stall-timeout", defaultValue = "60",
+      description = "Seconds a request body may send nothing before a 408 and a closed connection (default: ${DEFAULT-VALUE}).")
+  long bodyStallSeconds;
+
+  @Option(names = "--max-connections-per-client", defaultValue = "1024",
+      description = "Open connections one client address may hold; more are closed as they arrive (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerClient;
+
   @Option(names = "--event-loops", defaultValue = "0", description = "Event-loop threads (default: one per core).")
   int eventLoops;
 
@@ -70,7 +78,9 @@ final class RunCommand implements Callable<Integer> {
         .withEventLoops(eventLoops)
         .withAdminHost(adminHost)
         .withAccessLog(!noAccessLog)
-        .withDebugHeaders(debugHeaders);
+        .withDebugHeaders(debugHeaders)
+        .withBodyStallTimeout(java.time.Duration.ofSeconds(Math.max(1, bodyStallSeconds)))
+        .withMaxConnectionsPerClient(Math.max(1, maxConnectionsPerClient));
     GatewayServer server;
     try {
       server = GatewayServer.start(snapshot, options);

@@ -58,19 +58,21 @@ final class ListenerManager {
     private final String host;
     private final int port;
     private final List<HttpServer> servers;
+    private final ClientConnectionLimit limit;
 
     ListenerVerticle(HttpServerOptions serverOptions, Handler<HttpServerRequest> handler, String host, int port,
-        List<HttpServer> servers) {
+        List<HttpServer> servers, ClientConnectionLimit limit) {
       this.serverOptions = serverOptions;
       this.handler = handler;
       this.host = host;
       this.port = port;
       this.servers = servers;
+      this.limit = limit;
     }
 
     @Override
     public Future<?> start() {
-      HttpServer server = vertx.createHttpServer(serverOptions).requestHandler(handler);
+      HttpServer server = vertx.createHttpServer(serverOptions).requestHandler(handler).connectionHandler(limit::accept);
       return server.listen(port, host).onSuccess(servers::add);
     }
   }
@@ -80,6 +82,7 @@ final class ListenerManager {
   private final int instances;
   private final IntFunction<Handler<HttpServerRequest>> handlers;
   private final Map<Integer, Bound> bound = new HashMap<>();
+  private final ClientConnectionLimit connectionLimit;
   /** Completes when the ports the last change removed have drained and are closed. */
   private Future<Void> released = Future.succeededFuture();
 
@@ -88,6 +91,7 @@ final class ListenerManager {
     this.options = options;
     this.instances = instances;
     this.handlers = handlers;
+    this.connectionLimit = new ClientConnectionLimit(options.maxConnectionsPerClient());
   }
 
   /**
@@ -160,7 +164,7 @@ final class ListenerManager {
     Handler<HttpServerRequest> handler = handlers.apply(spec.port());
     HttpServerOptions serverOptions = serverOptions(spec);
     return vertx.deployVerticle(
-            () -> new ListenerVerticle(serverOptions, handler, options.trafficHost(), spec.port(), servers),
+            () -> new ListenerVerticle(serverOptions, handler, options.trafficHost(), spec.port(), servers, connectionLimit),
             new DeploymentOptions().setInstances(instances))
         .map(id -> new Bound(spec, List.copyOf(servers), id))
         .onSuccess(b -> LOG.info("listening on {}:{} ({}, {} event loops)", options.trafficHost(), spec.port(),

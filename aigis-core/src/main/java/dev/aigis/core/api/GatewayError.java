@@ -41,6 +41,14 @@ public sealed interface GatewayError {
     public String code() { return "request_too_large"; }
   }
 
+  /** The client stopped sending its request body (nginx's {@code client_body_timeout}). */
+  record BodyStalled(long seconds) implements GatewayError {
+    public int status() { return 408; }
+    public String message() { return "The request body stopped arriving for " + seconds + " s"; }
+    public String type() { return "invalid_request_error"; }
+    public String code() { return "request_timeout"; }
+  }
+
   record ModelNotFound(String model) implements GatewayError {
     public int status() { return 404; }
     public String message() { return "The model `" + model + "` does not exist or is not served by this gateway"; }

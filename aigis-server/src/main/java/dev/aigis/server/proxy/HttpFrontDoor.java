@@ -72,6 +72,13 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   /** @param attemptPolicy decorates what becomes of a failed upstream attempt (see {@link UpstreamLeg.AttemptFailure}) */
   HttpFrontDoor(int port, Supplier<RuntimeConfig> config, ServerOptions options, UpstreamClients clients,
       GatewayMetrics metrics, Vertx vertx, Workers workers, UnaryOperator<UpstreamLeg.AttemptFailure> attemptPolicy) {
+    this(port, config, options, clients, metrics, vertx, workers, attemptPolicy, vertxTimers(vertx));
+  }
+
+  /** @param timers the clock of the front door's timeouts (a test's manual one) */
+  HttpFrontDoor(int port, Supplier<RuntimeConfig> config, ServerOptions options, UpstreamClients clients,
+      GatewayMetrics metrics, Vertx vertx, Workers workers, UnaryOperator<UpstreamLeg.AttemptFailure> attemptPolicy,
+      Scheduler timers) {
     this.port = port;
     this.config = config;
     this.options = options;
@@ -79,10 +86,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     this.completion = new ExchangeCompletion(metrics, options.accessLog(), options.debugHeaders());
     this.immediate = new ImmediateAnswers(completion);
     ResponseHead head = new ResponseHead(completion, immediate);
-    this.timers = (delay, task) -> {
-      long id = vertx.setTimer(Math.max(1, delay.toMillis()), t -> task.run());
-      return () -> vertx.cancelTimer(id);
-    };
+    this.timers = timers;
     this.echo = new EchoResponder(completion, head);
     this.leg = new UpstreamLeg(vertx, clients, completion, timers, attemptPolicy);
     this.relay = new EventRelay(completion, head);
@@ -179,10 +183,12 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
       return;
     }
     Buffer body = Buffer.buffer(declaredLength > 0 ? (int) declaredLength : 1024);
+    var stall = new BodyStall(exchange);
     request.handler(chunk -> {
       if (exchange.finished()) {
         return;
       }
+      stall.progress();
       if (body.length() + chunk.length() > limit) {
         rejectOversize(exchange, limit);
         return;
@@ -190,6 +196,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
       body.appendBuffer(chunk);
     });
     request.endHandler(v -> {
+      stall.cancel();
       if (!exchange.finished()) {
         exchange.bytesIn = body.length();
         try {
@@ -200,6 +207,40 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
       }
     });
     request.exceptionHandler(err -> completion.abort(exchange, 400, "client_body_error"));
+  }
+
+  /**
+   * Ends an exchange whose request body stops arriving for {@code bodyStallTimeout}: a 408, and
+   * the connection closes (nginx's {@code client_body_timeout}). Each chunk restarts the clock.
+   */
+  private final class BodyStall {
+    private final Exchange exchange;
+    private final Context context = Vertx.currentContext();
+    private Scheduler.Cancellable timer;
+
+    BodyStall(Exchange exchange) {
+      this.exchange = exchange;
+      progress();
+    }
+
+    void progress() {
+      cancel();
+      timer = timers.schedule(options.bodyStallTimeout(), () -> context.runOnContext(v -> {
+        if (!exchange.finished()) {
+          var response = exchange.request.response();
+          response.putHeader(HttpHeaders.CONNECTION, "close");
+          // The body never ended, so HTTP/1.1 keep-alive would wait for it: close once answered.
+          response.endHandler(end -> exchange.request.connection().close());
+          completion.fail(exchange, new GatewayError.BodyStalled(options.bodyStallTimeout().toSeconds()));
+        }
+      }));
+    }
+
+    void cancel() {
+      if (timer != null) {
+        timer.cancel();
+      }
+    }
   }
 
   private void rejectOversize(Exchange exchange, long limit) {
@@ -314,6 +355,13 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     // (else the client's leaving would be counted as an upstream failure).
     completion.abort(exchange, 499, "client_closed");
     exchange.resetUpstream();
+  }
+
+  private static Scheduler vertxTimers(Vertx vertx) {
+    return (delay, task) -> {
+      long id = vertx.setTimer(Math.max(1, delay.toMillis()), t -> task.run());
+      return () -> vertx.cancelTimer(id);
+    };
   }
 
   /** An executor that runs on {@code context}, inline when already there. */

@@ -39,10 +39,18 @@ final class FrontDoorFixture implements AutoCloseable {
   /** @param processing chains made in the test (processors written in Java), in place of the YAML's */
   FrontDoorFixture(String yaml, UnaryOperator<UpstreamLeg.AttemptFailure> policy, CompiledProcessing processing)
       throws Exception {
+    this(yaml, policy, processing, null);
+  }
+
+  /** @param timers the front door's clock (a test's manual one), or null for Vert.x timers */
+  FrontDoorFixture(String yaml, UnaryOperator<UpstreamLeg.AttemptFailure> policy, CompiledProcessing processing,
+      dev.aigis.core.processing.Scheduler timers) throws Exception {
     RuntimeConfig runtime = RuntimeConfig.compile(
         ConfigPipeline.compileText("fixture.yaml", yaml, Map.<String, String>of()::get), processing);
     var options = ServerOptions.defaults().withAccessLog(false).withDebugHeaders(true);
-    var frontDoor = new HttpFrontDoor(8080, () -> runtime, options, clients, metrics, vertx, workers, policy);
+    var frontDoor = timers == null
+        ? new HttpFrontDoor(8080, () -> runtime, options, clients, metrics, vertx, workers, policy)
+        : new HttpFrontDoor(8080, () -> runtime, options, clients, metrics, vertx, workers, policy, timers);
     server = vertx.createHttpServer().requestHandler(frontDoor).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }

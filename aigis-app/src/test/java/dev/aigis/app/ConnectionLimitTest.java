@@ -1,0 +1,52 @@
+package dev.aigis.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aigis.server.ServerOptions;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** One client address cannot hold more connections than the limit: the next one is closed as it arrives. */
+class ConnectionLimitTest {
+
+  private static final String GET_MODELS = "GET /v1/models HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+  @Test
+  void aConnectionPastTheLimitIsClosedAndOneClosingMakesRoom() throws Exception {
+    try (var gateway = GatewayFixture.start(EmbeddedConfig.yaml(0, k -> null).replace("port: 0", "port: ${PORT}"),
+        ServerOptions.defaults().withAdminPort(-1).withTrafficHost("127.0.0.1").withMaxConnectionsPerClient(2), Map.of())) {
+      Socket first = new Socket("127.0.0.1", gateway.port);
+      Socket second = new Socket("127.0.0.1", gateway.port);
+      // Each answered once: both are accepted and counted before the third arrives.
+      assertThat(exchange(first)).startsWith("HTTP/1.1 200 ");
+      assertThat(exchange(second)).startsWith("HTTP/1.1 200 ");
+
+      try (var third = new Socket("127.0.0.1", gateway.port)) {
+        third.getOutputStream().write(GET_MODELS.getBytes(StandardCharsets.US_ASCII));
+        assertThat(third.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+      }
+
+      first.close();
+      // The count drops when the gateway sees the close; a new connection is admitted once it has.
+      String answer = "";
+      for (int tries = 0; tries < 1000 && !answer.startsWith("HTTP/1.1 200 "); tries++) {
+        try (var again = new Socket("127.0.0.1", gateway.port)) {
+          answer = exchange(again);
+        }
+      }
+      assertThat(answer).startsWith("HTTP/1.1 200 ");
+      second.close();
+    }
+  }
+
+  /** One keep-alive request on {@code socket}; its status line, or "" when the gateway closed it. */
+  private static String exchange(Socket socket) throws Exception {
+    socket.getOutputStream().write(GET_MODELS.getBytes(StandardCharsets.US_ASCII));
+    InputStream in = socket.getInputStream();
+    byte[] status = in.readNBytes(15);
+    return new String(status, StandardCharsets.US_ASCII);
+  }
+}
