@@ -1,5 +1,6 @@
 package dev.aigis.server.proxy;
 
+import static dev.aigis.server.proxy.FrontDoorFixture.echoBackend;
 import static dev.aigis.server.proxy.FrontDoorFixture.gateway;
 import static dev.aigis.server.proxy.FrontDoorFixture.route;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,15 +28,8 @@ class ClientInputTest {
 
   @BeforeEach
   void start() throws Exception {
-    gateway = new FrontDoorFixture(gateway() + """
-        ---
-        apiVersion: aigis.dev/v1alpha1
-        kind: AIBackend
-        metadata: {name: echo}
-        spec:
-          schema: OpenAI
-          endpoint: {builtin: Echo}
-        """ + route("[]", "[{group: aigis.dev, kind: AIBackend, name: echo}]"), UnaryOperator.identity());
+    gateway = new FrontDoorFixture(gateway() + echoBackend()
+        + route("[]", "[{group: aigis.dev, kind: AIBackend, name: echo}]"), UnaryOperator.identity());
   }
 
   @AfterEach

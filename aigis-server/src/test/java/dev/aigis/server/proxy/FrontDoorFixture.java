@@ -101,6 +101,19 @@ final class FrontDoorFixture implements AutoCloseable {
         """;
   }
 
+  /** The in-process echo model as an AIBackend named {@code echo}. */
+  static String echoBackend() {
+    return """
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: echo}
+        spec:
+          schema: OpenAI
+          endpoint: {builtin: Echo}
+        """;
+  }
+
   /** An AIBackend named {@code name} of {@code schema} on a local port, with the API key {@code sk-NAME}. */
   static String backend(String name, String schema, int port) {
     return """

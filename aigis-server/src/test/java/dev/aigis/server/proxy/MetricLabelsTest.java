@@ -1,5 +1,6 @@
 package dev.aigis.server.proxy;
 
+import static dev.aigis.server.proxy.FrontDoorFixture.echoBackend;
 import static dev.aigis.server.proxy.FrontDoorFixture.gateway;
 import static dev.aigis.server.proxy.FrontDoorFixture.route;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,14 +22,7 @@ class MetricLabelsTest {
   @BeforeEach
   void start() throws Exception {
     // One route declares "declared-model" (an Exact model-header match); the other catches the rest.
-    gateway = new FrontDoorFixture(gateway() + """
-        ---
-        apiVersion: aigis.dev/v1alpha1
-        kind: AIBackend
-        metadata: {name: echo}
-        spec:
-          schema: OpenAI
-          endpoint: {builtin: Echo}
+    gateway = new FrontDoorFixture(gateway() + echoBackend() + """
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
