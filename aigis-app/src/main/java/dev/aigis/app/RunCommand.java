@@ -48,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
       description = "Open connections one client address may hold; more are closed as they arrive (default: ${DEFAULT-VALUE}).")
   int maxConnectionsPerClient;
 
+  @Option(names = "--h2c", description = "Accept cleartext HTTP/2 on HTTP listeners (prior knowledge or Upgrade); off by default.")
+  boolean h2c;
+
   @Option(names = "--event-loops", defaultValue = "0", description = "Event-loop threads (default: one per core).")
   int eventLoops;
 
@@ -80,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
         .withAccessLog(!noAccessLog)
         .withDebugHeaders(debugHeaders)
         .withBodyStallTimeout(java.time.Duration.ofSeconds(Math.max(1, bodyStallSeconds)))
-        .withMaxConnectionsPerClient(Math.max(1, maxConnectionsPerClient));
+        .withMaxConnectionsPerClient(Math.max(1, maxConnectionsPerClient))
+        .withH2c(h2c);
     GatewayServer server;
     try {
       server = GatewayServer.start(snapshot, options);

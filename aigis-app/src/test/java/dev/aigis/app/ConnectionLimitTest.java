@@ -25,8 +25,7 @@ class ConnectionLimitTest {
       assertThat(exchange(second)).startsWith("HTTP/1.1 200 ");
 
       try (var third = new Socket("127.0.0.1", gateway.port)) {
-        third.getOutputStream().write(GET_MODELS.getBytes(StandardCharsets.US_ASCII));
-        assertThat(third.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+        assertThat(closedWithoutAnswer(third)).isTrue();
       }
 
       first.close();
@@ -35,10 +34,22 @@ class ConnectionLimitTest {
       for (int tries = 0; tries < 1000 && !answer.startsWith("HTTP/1.1 200 "); tries++) {
         try (var again = new Socket("127.0.0.1", gateway.port)) {
           answer = exchange(again);
+        } catch (java.io.IOException reset) {
+          answer = ""; // still at the limit: the gateway closed it
         }
       }
       assertThat(answer).startsWith("HTTP/1.1 200 ");
       second.close();
+    }
+  }
+
+  /** Whether the gateway closes {@code socket} without answering a request on it (an end of stream or a reset). */
+  private static boolean closedWithoutAnswer(Socket socket) {
+    try {
+      socket.getOutputStream().write(GET_MODELS.getBytes(StandardCharsets.US_ASCII));
+      return socket.getInputStream().read() == -1;
+    } catch (java.io.IOException reset) {
+      return true;
     }
   }
 

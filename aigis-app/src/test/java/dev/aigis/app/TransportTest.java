@@ -37,7 +37,8 @@ class TransportTest {
   @BeforeAll
   static void start() {
     upstream = FakeOpenAiUpstream.start();
-    plain = GatewayFixture.start(Configs.openAiUpstream(upstream.port()));
+    plain = GatewayFixture.start(Configs.openAiUpstream(upstream.port()),
+        ServerOptions.defaults().withAdminPort(-1).withTrafficHost("127.0.0.1").withH2c(true), Map.of());
     certificate = TestCertificates.selfSigned("localhost");
     String httpsYaml = Configs.openAiUpstream(upstream.port())
         .replace("listeners: [{name: http, port: ${PORT}, protocol: HTTP}]",
@@ -72,6 +73,18 @@ class TransportTest {
     HttpResponse<String> response = client.send(models, HttpResponse.BodyHandlers.ofString());
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(response.body()).contains("\"id\":\"gpt-4o-mini\"");
+  }
+
+  @Test
+  void cleartextHttp2IsOffUnlessEnabled() throws Exception {
+    try (var gateway = GatewayFixture.start(Configs.openAiUpstream(upstream.port()))) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+      HttpRequest models = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/models")).GET().build();
+      client.send(models, HttpResponse.BodyHandlers.ofString()); // offers the h2c upgrade, which is declined
+      HttpResponse<String> response = client.send(models, HttpResponse.BodyHandlers.ofString());
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+      assertThat(response.body()).contains("\"id\":\"gpt-4o-mini\"");
+    }
   }
 
   @Test

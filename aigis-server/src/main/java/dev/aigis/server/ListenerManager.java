@@ -177,7 +177,7 @@ final class ListenerManager {
         .setTcpNoDelay(true)
         .setReuseAddress(true)
         .setReusePort(true)
-        .setHttp2ClearTextEnabled(true)
+        .setHttp2ClearTextEnabled(options.h2c())
         .setCompressionSupported(false)
         .setIdleTimeout(300)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);

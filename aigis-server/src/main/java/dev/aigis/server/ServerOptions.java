@@ -17,6 +17,8 @@ import java.time.Duration;
  *     and closes the connection (a client trickling a body must not hold a connection for ever)
  * @param maxConnectionsPerClient open connections one client address may hold on a listener;
  *     more are closed as they arrive, so one client cannot take every descriptor
+ * @param h2c whether HTTP listeners accept cleartext HTTP/2 (prior knowledge or an Upgrade from
+ *     HTTP/1.1); off by default, as an Upgrade is a way around what a front proxy checked
  */
 public record ServerOptions(
     int adminPort,
@@ -28,7 +30,8 @@ public record ServerOptions(
     boolean accessLog,
     boolean debugHeaders,
     Duration bodyStallTimeout,
-    int maxConnectionsPerClient) {
+    int maxConnectionsPerClient,
+    boolean h2c) {
 
   public static final long DEFAULT_MAX_REQUEST_BODY = 2L * 1024 * 1024;
   /** nginx's {@code client_body_timeout} default. */
@@ -37,51 +40,56 @@ public record ServerOptions(
 
   public static ServerOptions defaults() {
     return new ServerOptions(9901, "127.0.0.1", "0.0.0.0", DEFAULT_MAX_REQUEST_BODY, 0, Duration.ofSeconds(30), true, false,
-        DEFAULT_BODY_STALL_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
+        DEFAULT_BODY_STALL_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, false);
   }
 
   public ServerOptions withAdminPort(int port) {
     return new ServerOptions(port, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
   }
 
   public ServerOptions withAdminHost(String host) {
     return new ServerOptions(adminPort, host, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
   }
 
   public ServerOptions withAccessLog(boolean enabled) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, enabled,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
   }
 
   public ServerOptions withMaxRequestBodyBytes(long bytes) {
     return new ServerOptions(adminPort, adminHost, trafficHost, bytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
   }
 
   public ServerOptions withEventLoops(int count) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, count, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
   }
 
   public ServerOptions withDebugHeaders(boolean enabled) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        enabled, bodyStallTimeout, maxConnectionsPerClient);
+        enabled, bodyStallTimeout, maxConnectionsPerClient, h2c);
   }
 
   public ServerOptions withTrafficHost(String host) {
     return new ServerOptions(adminPort, adminHost, host, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
   }
 
   public ServerOptions withBodyStallTimeout(Duration timeout) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, timeout, maxConnectionsPerClient);
+        debugHeaders, timeout, maxConnectionsPerClient, h2c);
   }
 
   public ServerOptions withMaxConnectionsPerClient(int connections) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, connections);
+        debugHeaders, bodyStallTimeout, connections, h2c);
+  }
+
+  public ServerOptions withH2c(boolean enabled) {
+    return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, enabled);
   }
 }
