@@ -53,6 +53,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
+import java.util.AbstractMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -139,8 +140,11 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
   private boolean sse;
   private SseDecoder decoder;
   private ResponseDecoder usageTap;
-  /** Gives each framed event its pivot when processors look at bodies: the data plane's decoder, fed one event at a time. */
-  private ResponseDecoder pivotTap;
+  /**
+   * The events the usage tap decoded, each with its pivot, when processors look at event bodies:
+   * the framing below pairs them with its own events, so one decoder reads usage and pivots.
+   */
+  private ArrayDeque<Map.Entry<byte[], ObjectNode>> tapped;
   private final List<byte[]> decoded = new ArrayList<>(4);
   private byte[] sseTail = EMPTY;
   private boolean responseEnded;
@@ -520,7 +524,8 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     if (status / 100 == 2 && context.endpoint().operationName() != null) {
       usageTap = ResponseDecoders.forClient(context.endpoint(), contentType, "upstream");
       if (sse && run != null && run.responseBody() != BodyMode.NONE) {
-        pivotTap = ResponseDecoders.forClient(context.endpoint(), contentType, "upstream").withPivots();
+        usageTap = usageTap.withPivots();
+        tapped = new ArrayDeque<>();
       }
     }
     boolean hasBody = !message.getEndOfStream();
@@ -565,11 +570,11 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     if (usageTap == null) {
       return;
     }
-    EventSink ignore = (b, p) -> { };
+    EventSink sink = tapped == null ? (b, p) -> { } : (b, p) -> tapped.add(new AbstractMap.SimpleEntry<>(b, p));
     try {
-      usageTap.bytes(bytes, ignore);
+      usageTap.bytes(bytes, sink);
       if (eos) {
-        usageTap.end(ignore);
+        usageTap.end(sink);
       }
     } catch (TranslationException | RuntimeException e) {
       // A broken answer: usage stays what was read so far; the chains see the bytes as they are.
@@ -658,18 +663,18 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     return runChunks(chunks, 1, bytes);
   }
 
-  /** One whole event's pivot, as the data plane's decoder makes it; null when it has none or is not a model call. */
+  /**
+   * One framed event's pivot: the usage tap decoded the same bytes with the same framing, so its
+   * next event is this one, unless it dropped some (a broken stream stops it); then none.
+   */
   private ObjectNode pivotOf(byte[] event) {
-    if (pivotTap == null) {
-      return null;
+    while (tapped != null && !tapped.isEmpty()) {
+      Map.Entry<byte[], ObjectNode> next = tapped.poll();
+      if (Arrays.equals(next.getKey(), event)) {
+        return next.getValue();
+      }
     }
-    ObjectNode[] pivot = new ObjectNode[1];
-    try {
-      pivotTap.bytes(event, (bytes, p) -> pivot[0] = p);
-    } catch (TranslationException e) {
-      return null; // the event goes on as received, as it does without processors
-    }
-    return pivot[0];
+    return null;
   }
 
   /** Passes {@code chunks} through the pipeline one after the other and answers the {@code held} messages. */

@@ -1,5 +1,7 @@
 package dev.aigis.server.metrics;
 
+import dev.aigis.core.echo.EchoModel;
+import dev.aigis.core.exchange.builtin.ModelHeaderStep;
 import dev.aigis.model.HttpRoute;
 import dev.aigis.model.route.RouteMatch;
 import dev.aigis.model.route.RouteRule;
@@ -17,8 +19,6 @@ import java.util.Set;
 public final class ModelLabels {
 
   public static final String OTHER = "other";
-  private static final String MODEL_HEADER = "X-Gateway-Model-Name";
-  private static final String ECHO_MODEL = "aigis-echo";
 
   private final Set<String> declared;
 
@@ -28,12 +28,12 @@ public final class ModelLabels {
 
   public static ModelLabels of(ConfigSnapshot snapshot) {
     Set<String> declared = new HashSet<>();
-    declared.add(ECHO_MODEL);
+    declared.add(EchoModel.MODEL_NAME);
     for (HttpRoute route : snapshot.routes()) {
       for (RouteRule rule : orEmpty(route.rules())) {
         for (RouteMatch match : orEmpty(rule.matches())) {
           for (RouteMatch.HeaderMatch header : orEmpty(match.headers())) {
-            if (header.type() == RouteMatch.MatchType.Exact && header.name().equalsIgnoreCase(MODEL_HEADER)) {
+            if (header.type() == RouteMatch.MatchType.Exact && header.name().equalsIgnoreCase(ModelHeaderStep.MODEL_HEADER)) {
               declared.add(header.value());
             }
           }

@@ -43,18 +43,10 @@ final class HopByHop {
 
   /** Copies every end-to-end header of {@code from} into {@code to}, including none that {@code Connection} names. */
   static void copy(MultiMap from, MultiMap to) {
-    for (Map.Entry<String, String> header : from) {
-      if (!is(header.getKey())) {
-        to.add(header.getKey(), header.getValue());
-      }
-    }
     String connection = from.get("connection");
-    if (connection != null) {
-      for (String token : connection.split(",")) {
-        String name = token.trim();
-        if (!name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")) {
-          to.remove(name);
-        }
+    for (Map.Entry<String, String> header : from) {
+      if (!is(header.getKey()) && !namedByConnection(connection, header.getKey())) {
+        to.add(header.getKey(), header.getValue());
       }
     }
   }

@@ -189,11 +189,11 @@ final class UpstreamLeg {
       HttpClientRequest upstream = ar.result();
       exchange.upstream = upstream;
       headers(exchange, backend, url, nativeApi, call, upstream.headers());
-      // The request's idle timeout already bounds a wait that is as long or longer: no timer then
-      // (the common case, with the defaults), which saves a timer per request.
       // Whichever comes first, the head or the header timeout, settles the attempt; the other is ignored
       // (the reset after a timeout fails the response future, and a retry may already be under way).
       var settled = new AtomicBoolean();
+      // The request's idle timeout already bounds a wait that is as long or longer: no timer then
+      // (the common case, with the defaults), which saves a timer per request.
       Scheduler.Cancellable timer = headerTimeout >= timeouts.idle().toMillis() ? NO_TIMER
           : timers.schedule(Duration.ofMillis(headerTimeout), () -> {
             if (!exchange.finished() && settled.compareAndSet(false, true)) {
