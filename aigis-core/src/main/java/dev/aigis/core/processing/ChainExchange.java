@@ -41,7 +41,7 @@ import java.util.function.BiConsumer;
  * for each outcome before the next call). A stage that completes synchronously is handled inline; an
  * asynchronous completion, or a timeout, hops back to the executor before the next processor runs.
  * Timeouts apply to asynchronous completion only: a processor that blocks the calling thread is not
- * interrupted.
+ * interrupted. A timed-out stage's future is cancelled, so a processor working elsewhere can stop.
  *
  * <p>Allocation: besides the returned future, a pass allocates one small runner; an asynchronous
  * stage adds one waiter. Exchange states are created on first use.
@@ -238,6 +238,7 @@ public final class ChainExchange implements AutoCloseable {
     private final Resumable<T> target;
     private final long startNanos;
     private Scheduler.Cancellable timer;
+    private CompletionStage<T> stage;
     private T value;
     private Throwable failure;
     private boolean timedOut;
@@ -248,6 +249,7 @@ public final class ChainExchange implements AutoCloseable {
     }
 
     void await(CompletionStage<T> stage, Duration timeout) {
+      this.stage = stage;
       if (hasTimeout(timeout)) {
         timer = scheduler.schedule(timeout, this::timeout);
       }
@@ -267,9 +269,13 @@ public final class ChainExchange implements AutoCloseable {
       }
     }
 
+    /** Claims the stage and cancels it, so work that watches its future (CEL on a worker) can stop. */
     private void timeout() {
       if (compareAndSet(false, true)) {
         timedOut = true;
+        if (stage instanceof CompletableFuture<T> future) {
+          future.cancel(false);
+        }
         executor.execute(this);
       }
     }
@@ -381,6 +387,13 @@ public final class ChainExchange implements AutoCloseable {
       if (!timedOut && failure == null && verdict == null) {
         failure = new ProcessorException("returned no verdict");
       }
+      if (verdict instanceof Verdict.EditThenContinue edit && !timedOut && failure == null) {
+        try {
+          edit.edits().run();
+        } catch (RuntimeException e) {
+          failure = e;
+        }
+      }
       if (timedOut || failure != null) {
         Outcome outcome = failureOutcome(p, timedOut);
         GatewayError error = failureError(p, failure, timedOut);
@@ -393,6 +406,10 @@ public final class ChainExchange implements AutoCloseable {
       }
       return switch (verdict) {
         case Verdict.Continue c -> {
+          observer.processed(chain.name(), p.name(), stage, Outcome.CONTINUED, nanos);
+          yield true;
+        }
+        case Verdict.EditThenContinue c -> {
           observer.processed(chain.name(), p.name(), stage, Outcome.CONTINUED, nanos);
           yield true;
         }

@@ -17,6 +17,14 @@ public sealed interface Verdict {
 
   record Continue() implements Verdict {}
 
+  /**
+   * Go on once {@code edits} has changed the message. For a processor that evaluates on another
+   * thread: the chain runs {@code edits} on the exchange's thread after accepting the stage, so a
+   * stage that timed out (and was skipped by {@code FailOpen}) never touches the message. An edit
+   * that throws is the processor's failure.
+   */
+  record EditThenContinue(Runnable edits) implements Verdict {}
+
   /** Verdicts that answer the client and stop the chain. */
   sealed interface Immediate extends Verdict {
     String detail();

@@ -1,10 +1,12 @@
 package dev.aigis.server.proxy;
 
 import dev.aigis.core.exchange.BoundedWorkers;
+import dev.aigis.extproc.ExtProcChannels;
 import dev.aigis.model.load.ConfigPipeline;
 import dev.aigis.server.ServerOptions;
 import dev.aigis.server.metrics.GatewayMetrics;
 import dev.aigis.server.processing.CompiledProcessing;
+import dev.aigis.server.processing.ProcessingCompiler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.ServerSocket;
@@ -53,6 +55,15 @@ final class FrontDoorFixture implements AutoCloseable {
         : new HttpFrontDoor(8080, () -> runtime, options, clients, metrics, vertx, workers, policy, timers);
     server = vertx.createHttpServer().requestHandler(frontDoor).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** A fixture whose processors are the YAML's own PayloadProcessors (InProcess ones: no ext_proc channels open). */
+  static FrontDoorFixture withYamlProcessors(String yaml) throws Exception {
+    try (var channels = new ExtProcChannels()) {
+      CompiledProcessing processing = new ProcessingCompiler(channels)
+          .compile(ConfigPipeline.compileText("fixture.yaml", yaml, Map.<String, String>of()::get));
+      return new FrontDoorFixture(yaml, UnaryOperator.identity(), processing);
+    }
   }
 
   /** What the front door recorded, in Prometheus text. */

@@ -7,11 +7,14 @@ import dev.cel.runtime.CelVariableResolver;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The CEL variables of one stage, resolved lazily (an expression that never reads the body never
  * decodes it) and memoised, so every expression of the stage sees the message as it was when the
- * stage started. One per stage; not thread-safe.
+ * stage started. One per stage; not thread-safe: before a stage moves to a worker thread, {@link
+ * #prime} resolves on the exchange's thread everything its expressions read, so the worker reads
+ * values, never the message.
  */
 final class Bindings implements CelVariableResolver {
 
@@ -20,10 +23,16 @@ final class Bindings implements CelVariableResolver {
   private String body;
   private Map<String, String> requestHeaders;
   private Map<String, String> responseHeaders;
+  private String model;
 
   Bindings(ProcessedRequest request, ProcessedResponse response) {
     this.request = request;
     this.response = response;
+  }
+
+  /** Resolves {@code names} now (see the class comment). */
+  void prime(Set<String> names) {
+    names.forEach(this::find);
   }
 
   @Override
@@ -66,12 +75,11 @@ final class Bindings implements CelVariableResolver {
 
   /** The model the body names now (a previous processor may have changed it), else the one the data plane read. */
   private String model() {
-    if (request.hasBody()) {
-      JsonNode model = request.json().path("model");
-      if (model.isTextual()) {
-        return model.textValue();
-      }
+    if (model == null) {
+      JsonNode named = request.hasBody() ? request.json().path("model") : null;
+      model = named != null && named.isTextual() ? named.textValue()
+          : request.model() == null ? "" : request.model();
     }
-    return request.model() == null ? "" : request.model();
+    return model;
   }
 }

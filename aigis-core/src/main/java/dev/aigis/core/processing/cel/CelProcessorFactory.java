@@ -17,6 +17,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -28,8 +29,11 @@ import java.util.Set;
  * The variables and functions expressions may use are listed in {@link CelDeclarations}.
  *
  * <p>Cost: CEL here has no static cost estimate, so expressions are bounded by their length at
- * compile time and by a total comprehension iteration budget per evaluation at run time
- * (exceeding it is a runtime error, handled by the processor's failure mode).
+ * compile time and at run time by a comprehension iteration budget per evaluation, a cost budget
+ * per stage ({@link EvaluationBudget}) and a size cap on the values they give; exceeding any is a
+ * runtime error, handled by the processor's failure mode. Expressions with comprehensions, and any
+ * over a large body, run on the exchange's worker pool, where the processor's timeout also stops
+ * them.
  *
  * <p>Thread-safe; build one and reuse it, since building the CEL environments is not cheap.
  */
@@ -39,9 +43,14 @@ public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec
    * @param maxComprehensionIterations iterations allowed across all comprehensions ({@code map},
    *     {@code all}, {@code exists}, ...) of one expression evaluation
    * @param maxExpressionLength the longest expression accepted, in code points
+   * @param maxEvaluationCost work allowed for one stage of a processor, all its expressions
+   *     together, in units of about one character or element read or built ({@link EvaluationBudget})
+   * @param maxValueBytes the largest JSON value an expression may give a body field
+   * @param maxHeaderValueLength the longest header value an expression may give
    */
-  public record Limits(int maxComprehensionIterations, int maxExpressionLength) {
-    public static final Limits DEFAULT = new Limits(10_000, 4_096);
+  public record Limits(int maxComprehensionIterations, int maxExpressionLength, long maxEvaluationCost,
+      long maxValueBytes, int maxHeaderValueLength) {
+    public static final Limits DEFAULT = new Limits(10_000, 4_096, 50_000_000L, 8L * 1024 * 1024, 16 * 1024);
   }
 
   /** A compile error; {@code fieldPath} is relative to the processor entry. */
@@ -54,21 +63,27 @@ public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec
     }
   }
 
+  /** RE2 program size a {@code matches()} pattern may compile to; patterns can come from the body. */
+  private static final int MAX_REGEX_PROGRAM_SIZE = 10_000;
+
   /** Headers whose values frame the message; the data plane owns them. */
   private static final Set<String> RESERVED_HEADERS = Set.of("content-length", "transfer-encoding", "host");
 
   private final CelCompiler requestCompiler;
   private final CelCompiler responseCompiler;
   private final CelRuntime runtime;
+  private final Limits limits;
 
   public CelProcessorFactory() {
     this(Limits.DEFAULT);
   }
 
   public CelProcessorFactory(Limits limits) {
+    this.limits = limits;
     CelOptions options = CelOptions.current()
         .comprehensionMaxIterations(limits.maxComprehensionIterations())
         .maxExpressionCodePointSize(limits.maxExpressionLength())
+        .maxRegexProgramSize(MAX_REGEX_PROGRAM_SIZE)
         .build();
     this.requestCompiler = CelDeclarations.declareRequest(CelCompilerFactory.standardCelCompilerBuilder()
         .setOptions(options).setStandardMacros(CelStandardMacro.STANDARD_MACROS)).build();
@@ -91,7 +106,7 @@ public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec
     if (!errors.isEmpty()) {
       return new Compilation(null, List.copyOf(errors));
     }
-    return new Compilation(new CelProcessor(request, response), List.of());
+    return new Compilation(new CelProcessor(request, response, limits), List.of());
   }
 
   /** As the InProcess {@link ProcessorFactory}: each compile error is reported on its field of the entry. */
@@ -107,7 +122,7 @@ public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec
     if (mutations == null) {
       return CelProcessor.Side.EMPTY;
     }
-    boolean[] readsBody = new boolean[1];
+    Set<String> reads = new HashSet<>();
     List<CelProcessor.HeaderSet> setHeaders = new ArrayList<>();
     for (int i = 0; i < mutations.setHeaders().size(); i++) {
       String field = prefix + ".setHeaders[" + i + "]";
@@ -117,7 +132,7 @@ public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec
         continue;
       }
       String name = headerName(field + ".target", assignment.target(), errors);
-      CelRuntime.Program program = program(field + ".value", assignment.value(), compiler, true, readsBody, errors);
+      BudgetedProgram program = program(field + ".value", assignment.value(), compiler, true, reads, errors);
       if (name != null && program != null) {
         setHeaders.add(new CelProcessor.HeaderSet(name, program, field + ".value"));
       }
@@ -138,7 +153,7 @@ public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec
         continue;
       }
       JsonPath path = path(field + ".target", assignment.target(), errors);
-      CelRuntime.Program program = program(field + ".value", assignment.value(), compiler, false, readsBody, errors);
+      BudgetedProgram program = program(field + ".value", assignment.value(), compiler, false, reads, errors);
       if (path != null && program != null) {
         setBody.add(new CelProcessor.BodySet(path, program, field + ".value"));
       }
@@ -150,7 +165,9 @@ public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec
         removeBody.add(path);
       }
     }
-    return new CelProcessor.Side(setHeaders, removeHeaders, setBody, removeBody, readsBody[0]);
+    boolean loops = setHeaders.stream().anyMatch(set -> set.program().hasComprehension())
+        || setBody.stream().anyMatch(set -> set.program().hasComprehension());
+    return new CelProcessor.Side(setHeaders, removeHeaders, setBody, removeBody, reads, loops);
   }
 
   private static String headerName(String field, String name, List<CompileError> errors) {
@@ -184,8 +201,8 @@ public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec
     }
   }
 
-  private CelRuntime.Program program(String field, String expression, CelCompiler compiler, boolean mustBeString,
-      boolean[] readsBody, List<CompileError> errors) {
+  private BudgetedProgram program(String field, String expression, CelCompiler compiler, boolean mustBeString,
+      Set<String> reads, List<CompileError> errors) {
     if (expression == null || expression.isBlank()) {
       errors.add(new CompileError(field, "a CEL expression is required"));
       return null;
@@ -206,11 +223,9 @@ public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec
         return null;
       }
       for (CelReference reference : ast.getReferenceMap().values()) {
-        if (CelDeclarations.REQUEST_BODY.equals(reference.name())) {
-          readsBody[0] = true;
-        }
+        reads.add(reference.name());
       }
-      return runtime.createProgram(ast);
+      return BudgetedProgram.of(runtime.createProgram(ast), ast);
     } catch (CelValidationException | CelEvaluationException e) {
       errors.add(new CompileError(field, e.getMessage()));
       return null;

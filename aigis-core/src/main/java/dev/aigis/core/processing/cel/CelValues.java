@@ -81,34 +81,61 @@ final class CelValues {
     };
   }
 
-  /** A CEL result as JSON; strings, ints, doubles, bools, null, lists and maps. */
-  static JsonNode toJson(Object value) {
-    return switch (value) {
-      case null -> NODES.nullNode();
-      case NullValue n -> NODES.nullNode();
-      case String s -> NODES.textNode(s);
-      case Long l -> NODES.numberNode(l);
-      case Integer i -> NODES.numberNode(i);
-      case Double d -> NODES.numberNode(d);
-      case Float f -> NODES.numberNode(f);
-      case Boolean b -> NODES.booleanNode(b);
-      case UnsignedLong u -> NODES.numberNode(u.bigIntegerValue());
-      case List<?> list -> {
-        ArrayNode array = NODES.arrayNode(list.size());
-        for (Object element : list) {
-          array.add(toJson(element));
-        }
-        yield array;
+  /**
+   * A CEL result as JSON; strings, ints, doubles, bools, null, lists and maps. Refused when its JSON
+   * would be longer than {@code maxBytes} (counted roughly: text length, a few bytes per other
+   * value): a list that repeats a large string is small in memory but not on the wire.
+   */
+  static JsonNode toJson(Object value, long maxBytes) {
+    return new JsonBuilder(maxBytes).toJson(value);
+  }
+
+  private static final class JsonBuilder {
+    private final long maxBytes;
+    private long bytes;
+
+    JsonBuilder(long maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    private void count(long more) {
+      bytes += more;
+      if (bytes > maxBytes) {
+        throw new IllegalArgumentException("the value is larger than " + maxBytes + " bytes");
       }
-      case Map<?, ?> map -> {
-        ObjectNode object = NODES.objectNode();
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-          object.set(String.valueOf(entry.getKey()), toJson(entry.getValue()));
+    }
+
+    JsonNode toJson(Object value) {
+      count(value instanceof String s ? s.length() + 2 : 4);
+      return switch (value) {
+        case null -> NODES.nullNode();
+        case NullValue n -> NODES.nullNode();
+        case String s -> NODES.textNode(s);
+        case Long l -> NODES.numberNode(l);
+        case Integer i -> NODES.numberNode(i);
+        case Double d -> NODES.numberNode(d);
+        case Float f -> NODES.numberNode(f);
+        case Boolean b -> NODES.booleanNode(b);
+        case UnsignedLong u -> NODES.numberNode(u.bigIntegerValue());
+        case List<?> list -> {
+          ArrayNode array = NODES.arrayNode(list.size());
+          for (Object element : list) {
+            array.add(toJson(element));
+          }
+          yield array;
         }
-        yield object;
-      }
-      default -> throw new IllegalArgumentException("a value of type " + value.getClass().getSimpleName() + " is not JSON");
-    };
+        case Map<?, ?> map -> {
+          ObjectNode object = NODES.objectNode();
+          for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            count(key.length() + 3);
+            object.set(key, toJson(entry.getValue()));
+          }
+          yield object;
+        }
+        default -> throw new IllegalArgumentException("a value of type " + value.getClass().getSimpleName() + " is not JSON");
+      };
+    }
   }
 
   /** Header names lower-cased; repeated headers joined with a comma (RFC 9110, section 5.3). */

@@ -1,9 +1,13 @@
 package dev.aigis.core.processing.cel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.exchange.ExchangeContext;
+import dev.aigis.core.exchange.Workers;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.processing.BodyMode;
 import dev.aigis.core.processing.ChainOutcome;
@@ -12,6 +16,7 @@ import dev.aigis.core.processing.ConfiguredProcessor;
 import dev.aigis.core.processing.FailureMode;
 import dev.aigis.core.processing.HeaderList;
 import dev.aigis.core.processing.ManualScheduler;
+import dev.aigis.core.processing.ManualWorkers;
 import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.processing.ProcessedResponse;
 import dev.aigis.core.processing.ProcessingChain;
@@ -256,7 +261,7 @@ class CelProcessorTest {
 
   @Test
   void anOverlongExpressionIsACompileError() {
-    var small = new CelProcessorFactory(new CelProcessorFactory.Limits(100, 20));
+    var small = new CelProcessorFactory(new CelProcessorFactory.Limits(100, 20, 1_000_000, 1_000_000, 1_000));
 
     var errors = small.compile(new InProcessSpec(headers(set("x", "'" + "a".repeat(40) + "'")), null)).errors();
 
@@ -275,5 +280,156 @@ class CelProcessorTest {
 
     assertThat(outcome).isInstanceOf(ChainOutcome.Fail.class);
     assertThat(request.headers().get("x-inject")).isNull();
+  }
+
+  private static final String HUNDRED = "[" + "1,".repeat(99) + "1]";
+
+  private static ProcessedRequest request(String body, Workers workers) {
+    var context = new ExchangeContext("r1", ApiEndpoint.PASSTHROUGH, workers);
+    return new ProcessedRequest(context, "POST", "/v1/chat/completions", HeaderList.of("Content-Type", "application/json"),
+        body.getBytes(StandardCharsets.UTF_8), "gpt-4o");
+  }
+
+  private static String bigBody(int contentLength) {
+    return "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(contentLength)
+        + "\"}]}";
+  }
+
+  @Test
+  void theCostBudgetStopsALoopThatScansALargeBodyOverAndOver() {
+    // 100 iterations (well inside the iteration budget) each scanning a 1 MB body: 100 MB of work.
+    Processor processor = compile(new InProcessSpec(headers(
+        set("x-hits", "string(" + HUNDRED + ".filter(x, request.body.contains('zz')).size())")), null));
+
+    ChainOutcome outcome = runRequest(processor, FailureMode.FailClosed, request(bigBody(1_000_000)));
+
+    assertThat(outcome).isEqualTo(new ChainOutcome.Fail(new GatewayError.ProcessorFailed("cel",
+        "inProcess.request.setHeaders[0].value: cost limit exceeded (50000000 units)")));
+  }
+
+  @Test
+  void theCostBudgetStopsRepeatedDoublingWithoutAnyLoop() {
+    var small = new CelProcessorFactory(new CelProcessorFactory.Limits(10_000, 4_096, 1_000_000, 8_000_000, 16_384));
+    String doubling = "request.body" + " + request.body".repeat(40);
+    Processor processor = small.compile(new InProcessSpec(headers(set("x-big", "string(size(" + doubling + "))")), null))
+        .processor();
+
+    ChainOutcome outcome = runRequest(processor, FailureMode.FailClosed, request(bigBody(100_000)));
+
+    assertThat(outcome).isEqualTo(new ChainOutcome.Fail(new GatewayError.ProcessorFailed("cel",
+        "inProcess.request.setHeaders[0].value: cost limit exceeded (1000000 units)")));
+  }
+
+  @Test
+  void aBodyFieldValueLargerThanTheCapIsRefusedAndTheBodyIsUnchanged() {
+    // A list repeating the body is cheap in memory (one string, many references) but 100x its size as JSON.
+    Processor processor = compile(new InProcessSpec(new Mutations(List.of(), List.of(),
+        List.of(set("$.copies", HUNDRED + ".map(x, request.body)")), List.of()), null));
+    String body = bigBody(100_000);
+    ProcessedRequest request = request(body);
+
+    ChainOutcome outcome = runRequest(processor, FailureMode.FailClosed, request);
+
+    assertThat(outcome).isEqualTo(new ChainOutcome.Fail(new GatewayError.ProcessorFailed("cel",
+        "inProcess.request.setBodyFields[0].value: the value is larger than 8388608 bytes")));
+    assertThat(new String(request.body(), StandardCharsets.UTF_8)).isEqualTo(body);
+  }
+
+  @Test
+  void aHeaderValueOverTheLengthCapIsRefused() {
+    Processor processor = compile(new InProcessSpec(headers(set("x-echo", "request.body")), null));
+
+    ChainOutcome outcome = runRequest(processor, FailureMode.FailClosed, request(bigBody(20_000)));
+
+    assertThat(outcome).isEqualTo(new ChainOutcome.Fail(new GatewayError.ProcessorFailed("cel",
+        "inProcess.request.setHeaders[0].value: a header value must be at most 16384 characters")));
+  }
+
+  @Test
+  void aLoopRunsOnTheWorkerPoolAndItsEditIsAppliedWhenTheChainResumes() {
+    Processor processor = compile(new InProcessSpec(headers(
+        set("x-roles", "string(json(request.body).messages.map(m, m.role).size())")), null));
+    var workers = new ManualWorkers(4);
+    ProcessedRequest request = request(BODY, workers);
+    var chain = new ProcessingChain("chain", List.of(new ConfiguredProcessor("cel", FailureMode.FailClosed, null, processor)));
+
+    var outcome = chain.start(Runnable::run, new ManualScheduler(), observer).request(request).toCompletableFuture();
+
+    assertThat(outcome).isNotDone();
+    assertThat(workers.queued()).isEqualTo(1);
+    assertThat(request.headers().get("x-roles")).isNull();
+    workers.runAll();
+    assertThat(outcome.join()).isEqualTo(ChainOutcome.PROCEED);
+    assertThat(request.headers().get("x-roles")).isEqualTo("1");
+  }
+
+  @Test
+  void aLargeBodyIsEvaluatedOnTheWorkerPoolEvenWithoutALoop() {
+    Processor processor = compile(new InProcessSpec(headers(set("x-model", "json(request.body).model")), null));
+    var workers = new ManualWorkers(4);
+    ProcessedRequest request = request(bigBody(CelProcessor.INLINE_INPUT_BYTES), workers);
+    var chain = new ProcessingChain("chain", List.of(new ConfiguredProcessor("cel", FailureMode.FailClosed, null, processor)));
+
+    var outcome = chain.start(Runnable::run, new ManualScheduler(), observer).request(request).toCompletableFuture();
+
+    assertThat(workers.queued()).isEqualTo(1);
+    workers.runAll();
+    assertThat(outcome.join()).isEqualTo(ChainOutcome.PROCEED);
+    assertThat(request.headers().get("x-model")).isEqualTo("gpt-4o");
+  }
+
+  @Test
+  void theTimeoutFiresWhileALoopRunsElsewhereAndTheLateResultNeverEditsTheMessage() {
+    Processor processor = compile(new InProcessSpec(new Mutations(List.of(set("x-late", "'yes'")), List.of(),
+        List.of(set("$.n", HUNDRED + ".map(x, x).size()")), List.of()), null));
+    var workers = new ManualWorkers(4);
+    var scheduler = new ManualScheduler();
+    ProcessedRequest request = request(BODY, workers);
+    var chain = new ProcessingChain("chain", List.of(
+        new ConfiguredProcessor("cel", FailureMode.FailOpen, java.time.Duration.ofMillis(50), processor)));
+
+    var outcome = chain.start(Runnable::run, scheduler, observer).request(request).toCompletableFuture();
+    scheduler.advance(java.time.Duration.ofMillis(50));
+
+    assertThat(outcome.join()).isEqualTo(ChainOutcome.PROCEED);
+    assertThat(observer.events).containsExactly("cel:REQUEST_HEADERS:CONTINUED", "cel:REQUEST_BODY:TIMED_OUT_OPEN");
+    workers.runAll();
+    assertThat(request.headers().get("x-late")).isNull();
+    assertThat(new String(request.body(), StandardCharsets.UTF_8)).isEqualTo(BODY);
+  }
+
+  @Test
+  void aTimedOutStageIsFailClosedWith504() {
+    Processor processor = compile(new InProcessSpec(headers(set("x-n", "string(" + HUNDRED + ".map(x, x).size())")), null));
+    var scheduler = new ManualScheduler();
+    var chain = new ProcessingChain("chain", List.of(
+        new ConfiguredProcessor("cel", FailureMode.FailClosed, java.time.Duration.ofMillis(50), processor)));
+
+    var outcome = chain.start(Runnable::run, scheduler, observer).request(request(BODY, new ManualWorkers(4)))
+        .toCompletableFuture();
+    scheduler.advance(java.time.Duration.ofMillis(50));
+
+    assertThat(outcome.join()).isEqualTo(new ChainOutcome.Fail(new GatewayError.ProcessorTimeout("cel", 50)));
+  }
+
+  @Test
+  void aSaturatedWorkerPoolIsAProcessorFailure() {
+    Processor processor = compile(new InProcessSpec(headers(set("x-n", "string(" + HUNDRED + ".map(x, x).size())")), null));
+
+    ChainOutcome outcome = runRequest(processor, FailureMode.FailClosed, request(BODY, new ManualWorkers(0)));
+
+    assertThat(outcome).isEqualTo(new ChainOutcome.Fail(new GatewayError.ProcessorFailed("cel",
+        "unexpected Saturated")));
+  }
+
+  @Test
+  void anAbandonedEvaluationStopsAtItsNextStep() {
+    boolean[] abandoned = {false};
+    var budget = new EvaluationBudget(1_000, () -> abandoned[0]);
+    budget.charge(10);
+    abandoned[0] = true;
+
+    assertThatThrownBy(() -> budget.charge(1)).isInstanceOf(EvaluationBudget.Exceeded.class)
+        .hasMessage("abandoned after the processor's timeout");
   }
 }
