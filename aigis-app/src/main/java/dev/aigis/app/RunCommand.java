@@ -48,6 +48,20 @@ final class RunCommand implements Callable<Integer> {
       description = "Open connections one client address may hold; more are closed as they arrive (default: ${DEFAULT-VALUE}).")
   int maxConnectionsPerClient;
 
+  @Option(names = "--header-timeout", defaultValue = "60",
+      description = "Seconds a connection may take to send a complete request head, from opening or from its last "
+          + "response; then it is closed (default: ${DEFAULT-VALUE}).")
+  long headerSeconds;
+
+  @Option(names = "--max-connections", defaultValue = "0",
+      description = "Open client connections in all; more are closed as they arrive (default: half the descriptor limit).")
+  int maxConnections;
+
+  @Option(names = "--trusted-hops", defaultValue = "0",
+      description = "Proxies in front of the gateway whose X-Forwarded-For entries are kept (default: ${DEFAULT-VALUE}: "
+          + "a client-written X-Forwarded-For is replaced by the peer address).")
+  int trustedHops;
+
   @Option(names = "--h2c", description = "Accept cleartext HTTP/2 on HTTP listeners (prior knowledge or Upgrade); off by default.")
   boolean h2c;
 
@@ -84,7 +98,10 @@ final class RunCommand implements Callable<Integer> {
         .withDebugHeaders(debugHeaders)
         .withBodyStallTimeout(java.time.Duration.ofSeconds(Math.max(1, bodyStallSeconds)))
         .withMaxConnectionsPerClient(Math.max(1, maxConnectionsPerClient))
-        .withH2c(h2c);
+        .withH2c(h2c)
+        .withHeaderTimeout(java.time.Duration.ofSeconds(Math.max(1, headerSeconds)))
+        .withMaxConnections(Math.max(0, maxConnections))
+        .withTrustedHops(Math.max(0, trustedHops));
     GatewayServer server;
     try {
       server = GatewayServer.start(snapshot, options);

@@ -9,15 +9,27 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** One client address cannot hold more connections than the limit: the next one is closed as it arrives. */
+/**
+ * One client address cannot hold more connections than its limit, nor all clients together more
+ * than the total: the next one is closed as it arrives, and counted.
+ */
 class ConnectionLimitTest {
 
   private static final String GET_MODELS = "GET /v1/models HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
   @Test
-  void aConnectionPastTheLimitIsClosedAndOneClosingMakesRoom() throws Exception {
+  void aConnectionPastTheClientLimitIsClosedAndOneClosingMakesRoom() throws Exception {
+    assertTheThirdIsShed(ServerOptions.defaults().withMaxConnectionsPerClient(2), "client_limit");
+  }
+
+  @Test
+  void aConnectionPastTheTotalLimitIsClosedAndOneClosingMakesRoom() throws Exception {
+    assertTheThirdIsShed(ServerOptions.defaults().withMaxConnections(2), "total_limit");
+  }
+
+  private static void assertTheThirdIsShed(ServerOptions limits, String reason) throws Exception {
     try (var gateway = GatewayFixture.start(EmbeddedConfig.yaml(0, k -> null).replace("port: 0", "port: ${PORT}"),
-        ServerOptions.defaults().withAdminPort(-1).withTrafficHost("127.0.0.1").withMaxConnectionsPerClient(2), Map.of())) {
+        limits.withAdminPort(0).withTrafficHost("127.0.0.1"), Map.of())) {
       Socket first = new Socket("127.0.0.1", gateway.port);
       Socket second = new Socket("127.0.0.1", gateway.port);
       // Each answered once: both are accepted and counted before the third arrives.
@@ -40,6 +52,7 @@ class ConnectionLimitTest {
       }
       assertThat(answer).startsWith("HTTP/1.1 200 ");
       second.close();
+      assertThat(gateway.admin("/metrics").body()).containsPattern("aigis_connections_shed_total\\{reason=\"" + reason + "\"} [1-9]");
     }
   }
 

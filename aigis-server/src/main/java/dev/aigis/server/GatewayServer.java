@@ -52,7 +52,7 @@ public final class GatewayServer implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
     this.clients = new UpstreamClients(vertx);
     this.listeners = new ListenerManager(vertx, options, loops,
-        port -> new HttpFrontDoor(port, current::get, options, clients, metrics, vertx, workers));
+        port -> new HttpFrontDoor(port, current::get, options, clients, metrics, vertx, workers), metrics);
     this.admin = new AdminServer(vertx, metrics, () -> ready);
   }
 

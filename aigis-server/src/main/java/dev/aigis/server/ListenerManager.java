@@ -3,6 +3,9 @@ package dev.aigis.server;
 import dev.aigis.model.gateway.Listener;
 import dev.aigis.model.snapshot.BoundListener;
 import dev.aigis.model.snapshot.ConfigSnapshot;
+import dev.aigis.server.metrics.GatewayMetrics;
+import dev.aigis.server.proxy.HttpFrontDoor;
+import dev.aigis.server.proxy.LengthAndChunkedGuard;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -54,25 +57,32 @@ final class ListenerManager {
    */
   private static final class ListenerVerticle extends VerticleBase {
     private final HttpServerOptions serverOptions;
-    private final Handler<HttpServerRequest> handler;
+    private final HttpFrontDoor handler;
     private final String host;
     private final int port;
     private final List<HttpServer> servers;
-    private final ClientConnectionLimit limit;
+    private final ConnectionAdmission admission;
 
-    ListenerVerticle(HttpServerOptions serverOptions, Handler<HttpServerRequest> handler, String host, int port,
-        List<HttpServer> servers, ClientConnectionLimit limit) {
+    ListenerVerticle(HttpServerOptions serverOptions, HttpFrontDoor handler, String host, int port,
+        List<HttpServer> servers, ConnectionAdmission admission) {
       this.serverOptions = serverOptions;
       this.handler = handler;
       this.host = host;
       this.port = port;
       this.servers = servers;
-      this.limit = limit;
+      this.admission = admission;
     }
 
     @Override
     public Future<?> start() {
-      HttpServer server = vertx.createHttpServer(serverOptions).requestHandler(handler).connectionHandler(limit::accept);
+      HttpServer server = vertx.createHttpServer(serverOptions).requestHandler(handler).connectionHandler(connection -> {
+        if (admission.admit(connection, () -> handler.disconnected(connection))) {
+          if (!serverOptions.isHttp2ClearTextEnabled()) {
+            LengthAndChunkedGuard.install(connection, serverOptions);
+          }
+          handler.connected(connection);
+        }
+      });
       return server.listen(port, host).onSuccess(servers::add);
     }
   }
@@ -80,18 +90,19 @@ final class ListenerManager {
   private final Vertx vertx;
   private final ServerOptions options;
   private final int instances;
-  private final IntFunction<Handler<HttpServerRequest>> handlers;
+  private final IntFunction<HttpFrontDoor> handlers;
   private final Map<Integer, Bound> bound = new HashMap<>();
-  private final ClientConnectionLimit connectionLimit;
+  private final ConnectionAdmission admission;
   /** Completes when the ports the last change removed have drained and are closed. */
   private Future<Void> released = Future.succeededFuture();
 
-  ListenerManager(Vertx vertx, ServerOptions options, int instances, IntFunction<Handler<HttpServerRequest>> handlers) {
+  ListenerManager(Vertx vertx, ServerOptions options, int instances, IntFunction<HttpFrontDoor> handlers,
+      GatewayMetrics metrics) {
     this.vertx = vertx;
     this.options = options;
     this.instances = instances;
     this.handlers = handlers;
-    this.connectionLimit = new ClientConnectionLimit(options.maxConnectionsPerClient());
+    this.admission = new ConnectionAdmission(options.maxConnections(), options.maxConnectionsPerClient(), metrics);
   }
 
   /**
@@ -161,10 +172,10 @@ final class ListenerManager {
   /** Deploys one listening server per event loop; fails (and leaves nothing bound) if the port cannot be bound. */
   private Future<Bound> listen(PortSpec spec) {
     List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Handler<HttpServerRequest> handler = handlers.apply(spec.port());
+    HttpFrontDoor handler = handlers.apply(spec.port());
     HttpServerOptions serverOptions = serverOptions(spec);
     return vertx.deployVerticle(
-            () -> new ListenerVerticle(serverOptions, handler, options.trafficHost(), spec.port(), servers, connectionLimit),
+            () -> new ListenerVerticle(serverOptions, handler, options.trafficHost(), spec.port(), servers, admission),
             new DeploymentOptions().setInstances(instances))
         .map(id -> new Bound(spec, List.copyOf(servers), id))
         .onSuccess(b -> LOG.info("listening on {}:{} ({}, {} event loops)", options.trafficHost(), spec.port(),

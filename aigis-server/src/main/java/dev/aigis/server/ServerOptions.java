@@ -19,6 +19,14 @@ import java.time.Duration;
  *     more are closed as they arrive, so one client cannot take every descriptor
  * @param h2c whether HTTP listeners accept cleartext HTTP/2 (prior knowledge or an Upgrade from
  *     HTTP/1.1); off by default, as an Upgrade is a way around what a front proxy checked
+ * @param headerTimeout how long an HTTP/1.x connection may take to deliver a complete request head,
+ *     counted from its opening or from the end of its previous exchange (slowloris; idle keep-alive)
+ * @param maxConnections open client connections across all listeners; more are closed as they
+ *     arrive, so descriptors stay for upstream connections and the gateway sheds instead of
+ *     failing to accept; 0 means half the process's descriptor limit
+ * @param trustedHops proxies in front of the gateway whose {@code X-Forwarded-For} entries are
+ *     kept: 0 (the default) replaces a client-written chain with the peer address; n keeps the
+ *     last n entries and appends the peer
  */
 public record ServerOptions(
     int adminPort,
@@ -31,65 +39,85 @@ public record ServerOptions(
     boolean debugHeaders,
     Duration bodyStallTimeout,
     int maxConnectionsPerClient,
-    boolean h2c) {
+    boolean h2c,
+    Duration headerTimeout,
+    int maxConnections,
+    int trustedHops) {
 
   public static final long DEFAULT_MAX_REQUEST_BODY = 2L * 1024 * 1024;
   /** nginx's {@code client_body_timeout} default. */
   public static final Duration DEFAULT_BODY_STALL_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 1024;
+  /** nginx's {@code client_header_timeout} default. */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(60);
 
   public static ServerOptions defaults() {
     return new ServerOptions(9901, "127.0.0.1", "0.0.0.0", DEFAULT_MAX_REQUEST_BODY, 0, Duration.ofSeconds(30), true, false,
-        DEFAULT_BODY_STALL_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, false);
+        DEFAULT_BODY_STALL_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, false, DEFAULT_HEADER_TIMEOUT, 0, 0);
   }
 
   public ServerOptions withAdminPort(int port) {
     return new ServerOptions(port, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
   }
 
   public ServerOptions withAdminHost(String host) {
     return new ServerOptions(adminPort, host, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
   }
 
   public ServerOptions withAccessLog(boolean enabled) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, enabled,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
   }
 
   public ServerOptions withMaxRequestBodyBytes(long bytes) {
     return new ServerOptions(adminPort, adminHost, trafficHost, bytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
   }
 
   public ServerOptions withEventLoops(int count) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, count, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
   }
 
   public ServerOptions withDebugHeaders(boolean enabled) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        enabled, bodyStallTimeout, maxConnectionsPerClient, h2c);
+        enabled, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
   }
 
   public ServerOptions withTrafficHost(String host) {
     return new ServerOptions(adminPort, adminHost, host, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
   }
 
   public ServerOptions withBodyStallTimeout(Duration timeout) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, timeout, maxConnectionsPerClient, h2c);
+        debugHeaders, timeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
   }
 
   public ServerOptions withMaxConnectionsPerClient(int connections) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, connections, h2c);
+        debugHeaders, bodyStallTimeout, connections, h2c, headerTimeout, maxConnections, trustedHops);
   }
 
   public ServerOptions withH2c(boolean enabled) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, enabled);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, enabled, headerTimeout, maxConnections, trustedHops);
+  }
+
+  public ServerOptions withHeaderTimeout(Duration timeout) {
+    return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, timeout, maxConnections, trustedHops);
+  }
+
+  public ServerOptions withMaxConnections(int connections) {
+    return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, connections, trustedHops);
+  }
+
+  public ServerOptions withTrustedHops(int hops) {
+    return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, hops);
   }
 }

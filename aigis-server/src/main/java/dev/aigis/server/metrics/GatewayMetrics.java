@@ -50,6 +50,19 @@ public final class GatewayMetrics {
   private final ConcurrentHashMap<GenAiLabels, GenAiMeters> genAiMeters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ProcessorLabels, Timer> processorMeters = new ConcurrentHashMap<>();
 
+  /** Why a client connection was closed by the gateway rather than by its client; a closed set of labels. */
+  public enum ShedReason {
+    HEADER_TIMEOUT("header_timeout"), CLIENT_LIMIT("client_limit"), TOTAL_LIMIT("total_limit");
+
+    private final String label;
+
+    ShedReason(String label) {
+      this.label = label;
+    }
+  }
+
+  private final java.util.EnumMap<ShedReason, Counter> shed = new java.util.EnumMap<>(ShedReason.class);
+
   public GatewayMetrics() {
     this(DEFAULT_MAX_SERIES);
   }
@@ -57,6 +70,15 @@ public final class GatewayMetrics {
   /** @param maxSeries label sets per metric family before new ones fold into the {@code other} set */
   public GatewayMetrics(int maxSeries) {
     this.maxSeries = maxSeries;
+    for (ShedReason reason : ShedReason.values()) {
+      shed.put(reason, Counter.builder("aigis_connections_shed")
+          .description("Client connections the gateway closed: a request head too slow, or a connection limit")
+          .tag("reason", reason.label).register(registry));
+    }
+  }
+
+  public void connectionShed(ShedReason reason) {
+    shed.get(reason).increment();
   }
 
   /**

@@ -19,6 +19,8 @@ import io.vertx.core.http.HttpServerRequest;
 final class Exchange {
 
   final HttpServerRequest request;
+  /** The connection's header timeout, re-armed when this exchange ends; null when none applies. */
+  HeaderTimeout.Watch connectionIdle;
   final long startNanos;
   final long startEpochMillis;
   final String requestId;

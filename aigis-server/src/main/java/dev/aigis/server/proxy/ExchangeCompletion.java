@@ -103,6 +103,9 @@ final class ExchangeCompletion {
     if (!exchange.markFinished()) {
       return;
     }
+    if (exchange.connectionIdle != null) {
+      exchange.connectionIdle.arm();
+    }
     if (exchange.run != null) {
       exchange.run.close();
     }

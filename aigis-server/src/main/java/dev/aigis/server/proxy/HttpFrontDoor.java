@@ -28,7 +28,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -61,6 +63,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   private final EmbeddingsCalls embeddings;
   private final Scheduler timers;
   private final ProcessingObserver observer;
+  private final HeaderTimeout headerTimeout;
   /** Weighted picks need a fast, not a secure, source; one per event-loop thread. */
   private final ThreadLocal<SplittableRandom> random = ThreadLocal.withInitial(SplittableRandom::new);
 
@@ -88,15 +91,27 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     ResponseHead head = new ResponseHead(completion, immediate);
     this.timers = timers;
     this.echo = new EchoResponder(completion, head);
-    this.leg = new UpstreamLeg(vertx, clients, completion, timers, attemptPolicy);
+    this.leg = new UpstreamLeg(vertx, clients, completion, timers, attemptPolicy, new ForwardedFor(options.trustedHops()));
     this.relay = new EventRelay(completion, head);
     this.embeddings = new EmbeddingsCalls(leg, relay, head, completion);
+    this.headerTimeout = new HeaderTimeout(options.headerTimeout(), timers, metrics);
     this.observer = (chain, processor, stage, outcome, nanos) -> metrics.recordProcessor(
         new GatewayMetrics.ProcessorLabels(chain, processor, stage.name(), outcome.name()), nanos);
   }
 
+  /** A client connection was accepted on this front door's port. */
+  public void connected(HttpConnection connection) {
+    headerTimeout.opened(connection);
+  }
+
+  /** A client connection closed. */
+  public void disconnected(HttpConnection connection) {
+    headerTimeout.closed(connection);
+  }
+
   @Override
   public void handle(HttpServerRequest request) {
+    HeaderTimeout.Watch idle = headerTimeout.headArrived(request);
     String requestId = request.getHeader("x-request-id");
     requestId = requestId != null ? requestId : RequestIds.next();
     String raw = request.path() == null ? "" : request.path();
@@ -109,6 +124,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     }
     var exchange = new Exchange(request, requestId, new ExchangeContext(requestId, ApiEndpoint.of(path), workers));
     exchange.path = path;
+    exchange.connectionIdle = idle;
     request.response().closeHandler(v -> onClientGone(exchange));
     if (badPath != null) {
       exchange.runtime = config.get();
@@ -134,7 +150,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     GatewayError framing = framingError(request);
     if (framing != null) {
       // The connection's framing is in doubt: answer, then close it so nothing behind can be smuggled.
-      request.response().putHeader(HttpHeaders.CONNECTION, "close");
+      closeAfterAnswer(exchange);
       completion.fail(exchange, framing);
       return;
     }
@@ -227,10 +243,8 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
       cancel();
       timer = timers.schedule(options.bodyStallTimeout(), () -> context.runOnContext(v -> {
         if (!exchange.finished()) {
-          var response = exchange.request.response();
-          response.putHeader(HttpHeaders.CONNECTION, "close");
           // The body never ended, so HTTP/1.1 keep-alive would wait for it: close once answered.
-          response.endHandler(end -> exchange.request.connection().close());
+          closeAfterAnswer(exchange);
           completion.fail(exchange, new GatewayError.BodyStalled(options.bodyStallTimeout().toSeconds()));
         }
       }));
@@ -243,9 +257,20 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     }
   }
 
+  /**
+   * Says {@code Connection: close} and closes once the answer is written: Vert.x keeps a connection
+   * open after a response that says so unless the request did, and would go on to serve requests
+   * already read behind this one.
+   */
+  private static void closeAfterAnswer(Exchange exchange) {
+    HttpServerResponse response = exchange.request.response();
+    response.putHeader(HttpHeaders.CONNECTION, "close");
+    response.endHandler(end -> exchange.request.connection().close());
+  }
+
   private void rejectOversize(Exchange exchange, long limit) {
     // Closing after the answer stops the client from streaming the rest of a body we will not read.
-    exchange.request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    closeAfterAnswer(exchange);
     completion.fail(exchange, new GatewayError.BodyTooLarge(limit));
   }
 
@@ -383,6 +408,10 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   private static GatewayError framingError(HttpServerRequest request) {
     if (request.version() != io.vertx.core.http.HttpVersion.HTTP_1_1) {
       return null;
+    }
+    if (request.headers().contains(LengthAndChunkedGuard.MARK)) {
+      return new GatewayError.InvalidRequest(
+          "A request must not have both Content-Length and Transfer-Encoding", null);
     }
     int hosts = request.headers().getAll(HttpHeaders.HOST).size();
     if (hosts != 1) {

@@ -82,14 +82,15 @@ final class UpstreamLeg {
   private final Scheduler timers;
   private final VertexTokens vertexTokens;
   private final AttemptFailure onFailure;
+  private final ForwardedFor forwardedFor;
 
-  UpstreamLeg(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, Scheduler timers) {
-    this(vertx, clients, completion, timers, UnaryOperator.identity());
-  }
-
-  /** @param policy decorates the default failure handling (which fails the exchange) */
+  /**
+   * @param policy decorates the default failure handling (which fails the exchange)
+   * @param forwardedFor how much of a received {@code X-Forwarded-For} to keep
+   */
   UpstreamLeg(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, Scheduler timers,
-      UnaryOperator<AttemptFailure> policy) {
+      UnaryOperator<AttemptFailure> policy, ForwardedFor forwardedFor) {
+    this.forwardedFor = forwardedFor;
     this.vertx = vertx;
     this.clients = clients;
     this.completion = completion;
@@ -227,7 +228,7 @@ final class UpstreamLeg {
    * client's; then Host (a URLRewrite's, else the endpoint's), the request id, and the adapter's own
    * (credentials, API version, content type).
    */
-  private static void headers(Exchange exchange, ResolvedBackend backend, BackendEndpoint.Url url, boolean nativeApi,
+  private void headers(Exchange exchange, ResolvedBackend backend, BackendEndpoint.Url url, boolean nativeApi,
       UpstreamCall call, MultiMap out) {
     boolean forwardAuthorization = nativeApi && backend.backend().forwardClientAuthorization();
     boolean buffered = call.body() != null;
@@ -248,7 +249,9 @@ final class UpstreamLeg {
     String host = exchange.context.hostOverride();
     out.set(HttpHeaders.HOST, host != null ? host : url.authority());
     out.set("x-request-id", exchange.requestId);
-    out.set("x-forwarded-for", forwardedFor(exchange));
+    var remote = exchange.request.remoteAddress();
+    out.set("x-forwarded-for", forwardedFor.chain(exchange.request.getHeader("x-forwarded-for"),
+        remote == null ? "unknown" : remote.hostAddress()));
     if (exchange.endpoint.requiresModel() || !nativeApi) {
       out.set(HttpHeaders.ACCEPT_ENCODING, "identity"); // usage is read from the body, so no compression
     }
@@ -274,14 +277,6 @@ final class UpstreamLeg {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"))
         || request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !request.isEnded();
-  }
-
-  /** The client's chain plus the address the gateway saw it from (appended, as proxies do). */
-  private static String forwardedFor(Exchange exchange) {
-    var remote = exchange.request.remoteAddress();
-    String address = remote == null ? "unknown" : remote.hostAddress();
-    String earlier = exchange.request.getHeader("x-forwarded-for");
-    return earlier == null || earlier.isBlank() ? address : earlier + ", " + address;
   }
 
   private static boolean describesClientApi(String name) {

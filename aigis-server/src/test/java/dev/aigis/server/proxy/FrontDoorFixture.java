@@ -53,7 +53,12 @@ final class FrontDoorFixture implements AutoCloseable {
     var frontDoor = timers == null
         ? new HttpFrontDoor(8080, () -> runtime, options, clients, metrics, vertx, workers, policy)
         : new HttpFrontDoor(8080, () -> runtime, options, clients, metrics, vertx, workers, policy, timers);
-    server = vertx.createHttpServer().requestHandler(frontDoor).listen(0, "127.0.0.1")
+    var serverOptions = new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false);
+    server = vertx.createHttpServer(serverOptions).requestHandler(frontDoor).connectionHandler(connection -> {
+      LengthAndChunkedGuard.install(connection, serverOptions);
+      frontDoor.connected(connection);
+      connection.closeHandler(v -> frontDoor.disconnected(connection));
+    }).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
