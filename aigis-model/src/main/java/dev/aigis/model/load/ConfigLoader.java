@@ -7,7 +7,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads Kubernetes-style YAML files (several documents per file, separated by {@code ---}) into
@@ -17,11 +19,20 @@ import java.util.List;
  */
 public final class ConfigLoader {
 
-  /** Resources in file and document order, and every error found. */
-  public record LoadResult(List<Resource> resources, List<ConfigError> errors) {
+  /**
+   * Resources in file and document order, and every error found.
+   *
+   * @param unloaded {@code Kind/namespace/name} of the documents left out for their errors
+   * @param unloadedKnown whether every document left out could be named (no unreadable file, YAML
+   *     syntax error or nameless document): only then can the rest be compiled without reporting
+   *     references to unknown resources as missing
+   */
+  public record LoadResult(List<Resource> resources, List<ConfigError> errors, Set<String> unloaded,
+      boolean unloadedKnown) {
     public LoadResult {
       resources = List.copyOf(resources);
       errors = List.copyOf(errors);
+      unloaded = Set.copyOf(unloaded);
     }
 
     public boolean ok() {
@@ -29,44 +40,66 @@ public final class ConfigLoader {
     }
   }
 
+  /** What a load gathers as it goes. */
+  private static final class Gathered {
+    final List<Resource> resources = new ArrayList<>();
+    final List<ConfigError> errors = new ArrayList<>();
+    final Set<String> unloaded = new HashSet<>();
+    boolean unloadedKnown = true;
+
+    LoadResult result() {
+      return new LoadResult(resources, errors, unloaded, unloadedKnown);
+    }
+  }
+
   private ConfigLoader() {}
 
   public static LoadResult load(List<Path> files) {
-    List<Resource> resources = new ArrayList<>();
-    List<ConfigError> errors = new ArrayList<>();
+    Gathered gathered = new Gathered();
+    List<ConfigError> errors = gathered.errors;
     for (Path file : files) {
       String text;
       try {
         text = Files.readString(file);
       } catch (CharacterCodingException e) {
         errors.add(new ConfigError(file.toString(), 0, null, null, "cannot read file: not valid UTF-8"));
+        gathered.unloadedKnown = false;
         continue;
       } catch (IOException | SecurityException e) {
         errors.add(new ConfigError(file.toString(), 0, null, null, "cannot read file: " + describe(e)));
+        gathered.unloadedKnown = false;
         continue;
       }
-      read(file.toString(), text, resources, errors);
+      read(file.toString(), text, gathered);
     }
-    return new LoadResult(resources, errors);
+    return gathered.result();
   }
 
   public static LoadResult loadText(String fileName, String yaml) {
-    List<Resource> resources = new ArrayList<>();
-    List<ConfigError> errors = new ArrayList<>();
-    read(fileName, yaml, resources, errors);
-    return new LoadResult(resources, errors);
+    Gathered gathered = new Gathered();
+    read(fileName, yaml, gathered);
+    return gathered.result();
   }
 
-  private static void read(String file, String yaml, List<Resource> resources, List<ConfigError> errors) {
+  private static void read(String file, String yaml, Gathered gathered) {
     YamlDocuments.Parsed parsed = YamlDocuments.parse(yaml);
     for (YamlDocuments.Document document : parsed.documents()) {
-      Resource resource = DocumentReader.read(file, document, errors);
+      Resource resource = DocumentReader.read(file, document, gathered.errors);
       if (resource != null) {
-        resources.add(resource);
+        gathered.resources.add(resource);
+      } else {
+        String identity = DocumentReader.identity(document);
+        if (identity == null) {
+          gathered.unloadedKnown = false;
+        } else {
+          gathered.unloaded.add(identity);
+        }
       }
     }
     if (parsed.error() != null) {
-      errors.add(new ConfigError(file, parsed.error().line(), null, null, "YAML syntax error: " + parsed.error().problem()));
+      gathered.errors.add(new ConfigError(file, parsed.error().line(), null, null,
+          "YAML syntax error: " + parsed.error().problem()));
+      gathered.unloadedKnown = false;
     }
   }
 

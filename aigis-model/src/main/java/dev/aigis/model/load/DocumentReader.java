@@ -45,6 +45,22 @@ final class DocumentReader {
     return issues.isEmpty() ? resource : null;
   }
 
+  /**
+   * {@code Kind/namespace/name} as the document states them, read without validating anything
+   * else (for a document left out for its errors), or null when it does not state a kind and a name.
+   */
+  static String identity(YamlDocuments.Document document) {
+    JsonNode root = document.root();
+    if (root == null || !root.isObject() || !root.path("kind").isTextual()
+        || !root.path("metadata").path("name").isTextual()) {
+      return null;
+    }
+    JsonNode namespace = root.path("metadata").path("namespace");
+    return root.get("kind").textValue() + "/" + (namespace.isTextual() && !namespace.textValue().isBlank()
+        ? namespace.textValue() : ObjectMeta.DEFAULT_NAMESPACE)
+        + "/" + root.path("metadata").get("name").textValue();
+  }
+
   private static Resource read(JsonNode root, SourceRef source, Issues issues) {
     if (!root.isObject()) {
       issues.add(null, "a document must be a mapping with apiVersion, kind, metadata and spec, got "

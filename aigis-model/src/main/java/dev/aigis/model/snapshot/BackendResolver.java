@@ -102,7 +102,7 @@ final class BackendResolver {
     String qualified = namespace + "/" + ref.name();
     Secret secret = index.secret(namespace, ref.name());
     if (secret == null) {
-      problems.at(backend, "spec.credentials.secretRef.name", "Secret " + qualified + " not found");
+      problems.notFound(backend, "spec.credentials.secretRef.name", "Secret", namespace, ref.name());
       return null;
     }
     String id = secretValue(secret, AwsCredentials.ACCESS_KEY_ID);
@@ -144,7 +144,7 @@ final class BackendResolver {
         String qualified = namespace + "/" + ref.name();
         Secret secret = index.secret(namespace, ref.name());
         if (secret == null) {
-          problems.at(backend, "spec.credentials.secretRef.name", "Secret " + qualified + " not found");
+          problems.notFound(backend, "spec.credentials.secretRef.name", "Secret", namespace, ref.name());
           yield null;
         }
         byte[] value = secret.data().get(ref.key());

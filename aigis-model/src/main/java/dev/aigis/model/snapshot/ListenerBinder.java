@@ -92,7 +92,7 @@ final class ListenerBinder {
     String namespace = ref.namespace() == null ? gateway.metadata().namespace() : ref.namespace();
     Secret secret = index.secret(namespace, ref.name());
     if (secret == null) {
-      problems.at(gateway, refPath + ".name", "Secret " + namespace + "/" + ref.name() + " not found");
+      problems.notFound(gateway, refPath + ".name", "Secret", namespace, ref.name());
       return null;
     }
     byte[] chain = secret.data().get(TLS_CERT);

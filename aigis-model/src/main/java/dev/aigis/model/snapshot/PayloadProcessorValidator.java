@@ -78,7 +78,7 @@ final class PayloadProcessorValidator {
         ? index.gateway(namespace, target.name())
         : index.route(namespace, target.name());
     if (found == null) {
-      problems.at(resource, "spec.targetRef.name", target.kind() + " " + namespace + "/" + target.name() + " not found");
+      problems.notFound(resource, "spec.targetRef.name", target.kind(), namespace, target.name());
     }
   }
 

@@ -9,9 +9,30 @@ import java.util.List;
 final class Problems {
 
   private final List<ConfigError> errors = new ArrayList<>();
+  private final java.util.Set<String> unloaded;
+
+  Problems() {
+    this(java.util.Set.of());
+  }
+
+  /** @param unloaded {@code Kind/namespace/name} of resources that failed to load, their errors already reported */
+  Problems(java.util.Set<String> unloaded) {
+    this.unloaded = unloaded;
+  }
 
   void at(Resource resource, String path, String message) {
     errors.add(ConfigError.at(resource, path, message));
+  }
+
+  /**
+   * A reference from {@code resource} to {@code kind namespace/name} that nothing answers; not
+   * reported when that resource is in the configuration but failed to load, since its own errors
+   * say why and a "not found" would mislead.
+   */
+  void notFound(Resource resource, String path, String kind, String namespace, String name) {
+    if (!unloaded.contains(kind + "/" + namespace + "/" + name)) {
+      at(resource, path, kind + " " + namespace + "/" + name + " not found");
+    }
   }
 
   void add(ConfigError error) {

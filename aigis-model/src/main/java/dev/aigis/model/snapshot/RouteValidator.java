@@ -64,7 +64,7 @@ final class RouteValidator {
     String namespace = ref.namespace() == null ? route.metadata().namespace() : ref.namespace();
     Gateway gateway = index.gateway(namespace, ref.name());
     if (gateway == null) {
-      problems.at(route, path + ".name", "Gateway " + namespace + "/" + ref.name() + " not found");
+      problems.notFound(route, path + ".name", "Gateway", namespace, ref.name());
       return;
     }
     boolean found = gateway.listeners().stream().anyMatch(listener -> attaches(ref, listener));
@@ -152,7 +152,7 @@ final class RouteValidator {
     String qualified = route.metadata().namespace() + "/" + ref.name();
     PayloadProcessor processor = index.payloadProcessor(route.metadata().namespace(), ref.name());
     if (processor == null) {
-      problems.at(route, path + ".name", "PayloadProcessor " + qualified + " not found");
+      problems.notFound(route, path + ".name", "PayloadProcessor", route.metadata().namespace(), ref.name());
     } else if (conflicts.leftOut(processor)) {
       problems.at(route, path + ".name", "PayloadProcessor " + qualified + " is left out: it " + conflicts.reason(processor));
     }
@@ -196,7 +196,7 @@ final class RouteValidator {
     String namespace = ref.namespace() == null ? route.metadata().namespace() : ref.namespace();
     AIBackend backend = index.backend(namespace, ref.name());
     if (backend == null) {
-      problems.at(route, path + ".name", "AIBackend " + namespace + "/" + ref.name() + " not found");
+      problems.notFound(route, path + ".name", "AIBackend", namespace, ref.name());
     }
   }
 

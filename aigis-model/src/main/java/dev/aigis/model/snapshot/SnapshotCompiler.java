@@ -32,7 +32,15 @@ public final class SnapshotCompiler {
   }
 
   public CompileResult compile(List<Resource> resources) {
-    Problems problems = new Problems();
+    return compile(resources, Set.of());
+  }
+
+  /**
+   * Compiles what loaded when other documents did not: references to {@code unloaded} resources
+   * ({@code Kind/namespace/name}) are not reported as missing, their own errors having been.
+   */
+  public CompileResult compile(List<Resource> resources, Set<String> unloaded) {
+    Problems problems = new Problems(unloaded);
     ResourceIndex index = new ResourceIndex(resources, problems);
 
     ListenerBinder listenerBinder = new ListenerBinder(index, problems);
@@ -63,7 +71,9 @@ public final class SnapshotCompiler {
     }
     boolean anyListener = resources.stream()
         .anyMatch(resource -> resource instanceof Gateway gateway && !gateway.listeners().isEmpty());
-    if (!anyListener) {
+    // Said only of a configuration that loaded whole: with documents left out for their errors it
+    // is as likely to be noise (the Gateway among them, or a fragment being fixed) as news.
+    if (!anyListener && unloaded.isEmpty()) {
       problems.add(new ConfigError(fileSet(resources), 0, null, null, "no Gateway with at least one listener is defined"));
     }
     return problems.isEmpty()
