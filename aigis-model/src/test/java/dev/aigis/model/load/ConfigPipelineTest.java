@@ -1,44 +1,18 @@
 package dev.aigis.model.load;
 
+import static dev.aigis.model.load.ConfigFixtures.BASE;
+import static dev.aigis.model.load.ConfigFixtures.errors;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.aigis.model.ConfigError;
-import dev.aigis.model.ConfigException;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Field errors and reference errors are reported together, without "not found" for what failed to load. */
 class ConfigPipelineTest {
 
-  private static final String GATEWAY = """
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: Gateway
-      metadata: {name: gw}
-      spec:
-        gatewayClassName: aigis
-        listeners: [{name: http, port: 8080, protocol: HTTP}]
-      ---
-      apiVersion: aigis.dev/v1alpha1
-      kind: AIBackend
-      metadata: {name: echo}
-      spec:
-        schema: OpenAI
-        endpoint: {builtin: Echo}
-      """;
-
-  private static List<String> errors(String yaml) {
-    ConfigException e = catchThrowableOfType(ConfigException.class,
-        () -> ConfigPipeline.compileText("c.yaml", yaml, Map.<String, String>of()::get));
-    assertThat(e).as("the configuration is refused").isNotNull();
-    return e.errors().stream().map(ConfigError::format).toList();
-  }
-
   @Test
   void aFieldErrorAndReferenceErrorsElsewhereAreReportedTogether() {
-    List<String> errors = errors(GATEWAY + """
-        ---
+    List<String> errors = errors("""
         apiVersion: aigis.dev/v1alpha1
         kind: AIBackend
         metadata: {name: bad}
@@ -56,13 +30,13 @@ class ConfigPipelineTest {
             - {group: aigis.dev, kind: AIBackend, name: bad}
             - {group: aigis.dev, kind: AIBackend, name: missing}
             - {group: aigis.dev, kind: AIBackend, name: echo, weight: -5}
-        """);
+        """ + BASE);
 
     assertThat(errors).hasSize(3);
-    assertThat(errors.get(0)).startsWith("c.yaml:19: AIBackend/bad: spec.schema: ");
+    assertThat(errors.get(0)).startsWith("bad.yaml:5: AIBackend/bad: spec.schema: ");
     assertThat(errors.subList(1, 3)).containsExactly(
-        "c.yaml:30: HTTPRoute/r1: spec.rules[0].backendRefs[1].name: AIBackend default/missing not found",
-        "c.yaml:31: HTTPRoute/r1: spec.rules[0].backendRefs[2].weight: weight -5 is out of range 0..1000000");
+        "bad.yaml:16: HTTPRoute/r1: spec.rules[0].backendRefs[1].name: AIBackend default/missing not found",
+        "bad.yaml:17: HTTPRoute/r1: spec.rules[0].backendRefs[2].weight: weight -5 is out of range 0..1000000");
   }
 
   @Test
@@ -85,14 +59,14 @@ class ConfigPipelineTest {
         """);
 
     assertThat(errors).hasSize(2);
-    assertThat(errors.get(0)).startsWith("c.yaml:6: Gateway/gw: spec.listeners[0].port: ");
+    assertThat(errors.get(0)).startsWith("bad.yaml:6: Gateway/gw: spec.listeners[0].port: ");
     assertThat(errors.get(1)).isEqualTo(
-        "c.yaml:14: HTTPRoute/r1: spec.rules[0].backendRefs[0].name: AIBackend default/nowhere not found");
+        "bad.yaml:14: HTTPRoute/r1: spec.rules[0].backendRefs[0].name: AIBackend default/nowhere not found");
   }
 
   @Test
   void afterAYamlSyntaxErrorOnlyTheSyntaxErrorIsReported() {
-    List<String> errors = errors(GATEWAY + """
+    List<String> errors = errors(BASE + """
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
