@@ -55,7 +55,7 @@ class TransportTest {
           tls.key: |
         %s
         """.formatted(indent(certificate.certificatePem()), indent(certificate.privateKeyPem()));
-    tls = GatewayFixture.start(httpsYaml, ServerOptions.defaults().withAdminPort(-1).withTrafficHost("127.0.0.1"), Map.of());
+    tls = GatewayFixture.start(httpsYaml, ServerOptions.defaults().withAdminPort(0).withTrafficHost("127.0.0.1"), Map.of());
   }
 
   @AfterAll
@@ -88,6 +88,27 @@ class TransportTest {
   }
 
   @Test
+  void withH2cRequestsAreServedOverHttp2AndRecordedWithTheStatusSent() throws Exception {
+    try (var gateway = GatewayFixture.start(Configs.openAiUpstream(upstream.port()),
+        ServerOptions.defaults().withAdminPort(0).withTrafficHost("127.0.0.1").withH2c(true), java.util.Map.of())) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+      HttpRequest chat = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+          .header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(
+              "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+          .build();
+      HttpResponse<String> upgraded = client.send(chat, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> second = client.send(chat, HttpResponse.BodyHandlers.ofString());
+
+      assertThat(upgraded.statusCode()).isEqualTo(200);
+      assertThat(second.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      String metrics = gateway.admin("/metrics").body();
+      assertThat(metrics).contains("aigis_requests_total{backend=\"default/fake\",model=\"gpt-4o-mini\","
+          + "route=\"default/models\",status=\"200\"} 2.0").doesNotContain("status=\"499\"");
+    }
+  }
+
+  @Test
   void httpsWithAlpnNegotiatesHttp2AndStreams() throws Exception {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting(certificate)).build();
     upstream.enqueue(Behavior.ok().withReply("over tls").withTokens(2));
@@ -100,6 +121,8 @@ class TransportTest {
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"content\":\"over\"").endsWith("data: [DONE]\n\n");
+    // The stream closing as the response ends is not the client leaving.
+    assertThat(tls.admin("/metrics").body()).contains("status=\"200\"").doesNotContain("status=\"499\"");
   }
 
   @Test

@@ -373,7 +373,9 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   }
 
   private void onClientGone(Exchange exchange) {
-    if (exchange.finished()) {
+    // An HTTP/2 stream closes as soon as the response ends, before the front door records the
+    // exchange it just finished: a close after the end is that, not a client leaving.
+    if (exchange.finished() || exchange.request.response().ended()) {
       return;
     }
     // Recorded first: resetting the upstream fails its response, which must find the exchange done
