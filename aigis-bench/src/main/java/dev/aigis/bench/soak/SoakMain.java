@@ -102,7 +102,8 @@ public final class SoakMain {
     var plainLatency = new Recorder(3);
     var requests = new SoakRequests(stack.gatewayPort());
     var stop = new AtomicBoolean();
-    System.err.printf(Locale.ROOT, "aigis bench soak: %s of traffic at %s req/s over %d connections, sampling every %s%n",
+    System.err.printf(Locale.ROOT,
+        "aigis bench soak: %s of traffic at %s req/s over %d connections, sampling every %s%n",
         SoakReport.human(o.duration()), o.rate(), o.connections(), SoakReport.human(o.sampleEvery()));
     long start = System.nanoTime();
     CompletableFuture<SoakDriver.Summary> traffic = CompletableFuture.supplyAsync(() -> {
@@ -147,11 +148,19 @@ public final class SoakMain {
     long start = System.nanoTime();
     long every = o.sampleEvery().toNanos();
     for (int i = 0; ; i++) {
-      if (!stack.gateway().isAlive()) {
+      Sample s;
+      try {
+        s = stack.gateway().isAlive() ? taker.take(true) : null;
+      } catch (IOException e) {
+        if (stack.gateway().isAlive()) {
+          throw e;
+        }
+        s = null; // it exited while being sampled
+      }
+      if (s == null) {
         System.err.println("aigis bench soak: the gateway exited; stopping the traffic");
         return children.tail("gateway", 40);
       }
-      Sample s = taker.take(true);
       samples.add(s);
       ResourceUsage u = s.usage();
       System.err.printf(Locale.ROOT, "aigis bench soak: %s  rss %s  heap %s  threads %d  fds %d  upstream %d  "

@@ -211,7 +211,7 @@ final class SoakReport {
       Flatness.Verdict v = e.getValue();
       sb.append("| ").append(m.label()).append(" | ").append(m.format(v.baseline(), false)).append(" | ")
           .append(m.format(v.end(), false)).append(" | ").append(m.format(v.growth(), true)).append(" | ")
-          .append(m.limitText()).append(" | ").append(m.format(v.perHour(), true)).append(" | ")
+          .append(m.limitText()).append(" | ").append(v.growth() > 0 ? m.format(v.perHour(), true) : "—").append(" | ")
           .append(switch (v.result()) {
             case FLAT -> "flat";
             case GROWING -> "**growing**";
@@ -233,7 +233,8 @@ final class SoakReport {
       ResourceUsage u = s.usage();
       sb.append(String.format(Locale.ROOT, "| %s%s | %s | %s | %s | %d | %d | %d | %d | %d | %,d | %,d | %s | %s |%n",
           clock(s.seconds()), s.underLoad() ? "" : " (idle)", ResourceMetric.RSS.format(u.rssBytes(), false),
-          ResourceMetric.HEAP.format(u.heapUsedBytes(), false), ResourceMetric.HEAP.format(u.heapCommittedBytes(), false),
+          ResourceMetric.HEAP.format(u.heapUsedBytes(), false),
+          ResourceMetric.HEAP.format(u.heapCommittedBytes(), false),
           u.threads(), u.descriptors(), u.connections().upstream(), u.connections().clients(),
           u.connections().closeWait(), s.requests(), s.unexplained(), micros(s.plainP50Micros()),
           micros(s.plainP99Micros())));
@@ -252,7 +253,8 @@ final class SoakReport {
       return "";
     }
     return String.format(Locale.ROOT, " With %,.0f requests between the two windows, a leak of more than %,.0f bytes "
-        + "per request would have grown the heap past its allowance.", requestsBetween, heap.allowed() / requestsBetween);
+        + "per request would have grown the heap past its allowance.", requestsBetween,
+        heap.allowed() / requestsBetween);
   }
 
   /** The first sample, then the first at or after each step, the last under load, and the idle one. */
@@ -331,7 +333,9 @@ final class SoakReport {
         with the median of the first %s, so one sample taken mid-burst moves neither; growth beyond the allowed \
         amount, the larger of an absolute amount and a share of the start value, is \"growing\": %s. \
         Descriptors, connections and threads follow the requests in flight at the sampled moment, hence the \
-        slack. \"per hour\" extrapolates the growth between the two windows' middle times.
+        slack. \"per hour\" extrapolates a growth between the two windows' middle times (a fall is not \
+        extrapolated). ParallelGC resizes the heap after each full GC, so the forced GCs let the committed heap, \
+        and RSS with it, shrink toward what the load needs: RSS falling while \"heap committed\" falls is that.
         - On a shared 2-core machine, driver, upstream and gateway compete for CPU with each other and with \
         anything else running: latency columns are those of this box, for trends only.
         - Logs (gateway, upstream), the generated YAML and the jcmd command file stay in the \
