@@ -64,4 +64,12 @@ class SoakOptionsTest {
     assertThat(plan.dueBy(61) - plan.dueBy(60)).isEqualTo(100);
     assertThat(plan.dueBy(600)).isEqualTo(57_000);
   }
+
+  @Test
+  void dueRequestsAreSentUpToTheInFlightBoundAndTheRestSkipped() {
+    assertThat(SoakDriver.admitted(5, 0, 512)).isEqualTo(5);
+    assertThat(SoakDriver.admitted(5, 509, 512)).isEqualTo(3);
+    assertThat(SoakDriver.admitted(5, 512, 512)).isZero();
+    assertThat(SoakDriver.admitted(0, 10, 512)).isZero();
+  }
 }
