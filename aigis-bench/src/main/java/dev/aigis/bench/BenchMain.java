@@ -1,5 +1,6 @@
 package dev.aigis.bench;
 
+import dev.aigis.bench.soak.SoakMain;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,15 +18,16 @@ import java.util.Optional;
 /**
  * {@code ./aigis bench}: the load harness. Starts the fake OpenAI upstream and the gateway as
  * separate JVMs (and nginx when installed), drives each target closed-loop from this process, and
- * writes {@code docs/benchmarks.md}, keeping the section of {@code ./aigis bench wrk} ({@link
- * WrkBench}, to which {@code wrk} as the first argument hands over). See that file for the method
- * and its caveats.
+ * writes {@code docs/benchmarks.md}, keeping the sections of {@code ./aigis bench wrk} ({@link
+ * WrkBench}, to which {@code wrk} as the first argument hands over) and {@code ./aigis bench soak}
+ * ({@link SoakMain}, likewise for {@code soak}). See that file for the method and its caveats.
  *
  * <pre>
  * ./aigis bench [--connections 8,32,64] [--warmup 5] [--duration 15] [--stream-connections 8]
  *               [--upstream-threads 2] [--gateway-event-loops 0] [--gateway-java-opts "..."]
  *               [--no-nginx] [--no-stream] [--output FILE]
  * ./aigis bench wrk [options: see WrkBench]
+ * ./aigis bench soak [options: see SoakOptions]
  * </pre>
  */
 public final class BenchMain {
@@ -113,6 +115,10 @@ public final class BenchMain {
     }
     if (!args.isEmpty() && args.getFirst().equals("wrk")) {
       WrkBench.main(argv);
+      return;
+    }
+    if (!args.isEmpty() && args.getFirst().equals("soak")) {
+      SoakMain.main(argv);
       return;
     }
     Options options;
@@ -233,7 +239,7 @@ public final class BenchMain {
     }
     String markdown = Report.markdown(o, rows, streamRows, nginxNote);
     Files.createDirectories(o.output().getParent());
-    Files.writeString(o.output(), WrkReport.keepSection(o.output(), markdown));
+    Files.writeString(o.output(), GeneratedSection.keepAll(o.output(), markdown));
     System.out.println(markdown);
     System.err.println("aigis bench: wrote " + o.output());
     return 0;
@@ -290,7 +296,7 @@ public final class BenchMain {
         + children.tail(log, 30));
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }

@@ -19,18 +19,18 @@ import java.util.function.Predicate;
  * #close()}, which the shutdown hook also calls, so an interrupted or failed run leaves nothing
  * behind: a polite stop (SIGTERM) first, then a kill after five seconds, descendants included.
  */
-final class Children implements AutoCloseable {
+public final class Children implements AutoCloseable {
 
   private final List<Process> processes = new ArrayList<>();
   private final Path logDir;
 
-  Children(Path logDir) {
+  public Children(Path logDir) {
     this.logDir = logDir;
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bench-cleanup"));
   }
 
   /** Starts {@code command} with stdout and stderr going to {@code <logDir>/<name>.log}. */
-  synchronized Process start(String name, List<String> command) throws IOException {
+  public synchronized Process start(String name, List<String> command) throws IOException {
     var builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(logDir.resolve(name + ".log").toFile());
     Process p = builder.start();
@@ -39,7 +39,7 @@ final class Children implements AutoCloseable {
   }
 
   /** Starts {@code command}, stderr to the log, and waits for a stdout line matching {@code ready}. */
-  synchronized Process startAndAwaitLine(String name, List<String> command, Predicate<String> ready,
+  public synchronized Process startAndAwaitLine(String name, List<String> command, Predicate<String> ready,
       Duration timeout, StringBuilder readyLine) throws IOException, TimeoutException {
     var builder = new ProcessBuilder(command)
         .redirectError(logDir.resolve(name + ".log").toFile());
@@ -71,11 +71,11 @@ final class Children implements AutoCloseable {
     }
   }
 
-  Path log(String name) {
+  public Path log(String name) {
     return logDir.resolve(name + ".log");
   }
 
-  String tail(String name, int lines) {
+  public String tail(String name, int lines) {
     try {
       List<String> all = Files.readAllLines(log(name));
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -85,7 +85,7 @@ final class Children implements AutoCloseable {
   }
 
   /** Stops one process (and its descendants) now. */
-  void stop(Process p) {
+  public void stop(Process p) {
     List<ProcessHandle> descendants = p.descendants().toList();
     p.destroy();
     try {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * nginx reverse proxy, the gateway passthrough, the gateway with four CEL processors on the route)
  * is warmed up, then measured for throughput at {@code --connections} and for latency at one
  * connection. The table replaces the marked section of {@code docs/benchmarks.md} ({@link
- * WrkReport}); the rest of the file is kept.
+ * GeneratedSection#WRK}); the rest of the file is kept.
  *
  * <pre>
  * ./aigis bench wrk [--warmup 15] [--duration 20] [--connections 32] [--max-other-cpu 5] [--jfr]
@@ -171,7 +171,7 @@ final class WrkBench {
     String section = WrkReport.section(o, rows, Nginx.version(nginx), Wrk.version(tools.get("wrk")));
     Files.createDirectories(o.output().getParent());
     String existing = Files.exists(o.output()) ? Files.readString(o.output()) : "";
-    Files.writeString(o.output(), WrkReport.replaceSection(existing, section));
+    Files.writeString(o.output(), GeneratedSection.WRK.replaceIn(existing, section));
     System.out.println(section);
     System.err.println("aigis bench wrk: wrote " + o.output());
     return 0;
