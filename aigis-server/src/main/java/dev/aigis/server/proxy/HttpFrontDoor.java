@@ -64,6 +64,8 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   private final Scheduler timers;
   private final ProcessingObserver observer;
   private final HeaderTimeout headerTimeout;
+  /** nginx's {@code lingering_time}: the most time given to a client to finish a body the gateway refused. */
+  static final java.time.Duration LINGER = java.time.Duration.ofSeconds(30);
   /** Weighted picks need a fast, not a secure, source; one per event-loop thread. */
   private final ThreadLocal<SplittableRandom> random = ThreadLocal.withInitial(SplittableRandom::new);
 
@@ -268,9 +270,34 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     response.endHandler(end -> exchange.request.connection().close());
   }
 
+  /**
+   * Like {@link #closeAfterAnswer}, for a client that may still be sending a body the gateway will
+   * not read: the rest is read and dropped until the body ends, for at most {@link #LINGER}, before
+   * the connection closes (nginx's lingering close). Closing with unread bytes makes the kernel
+   * reset the connection, and a client still writing then often never sees the answer.
+   */
+  private void closeAfterAnswerLingering(Exchange exchange) {
+    HttpServerRequest request = exchange.request;
+    HttpServerResponse response = request.response();
+    response.putHeader(HttpHeaders.CONNECTION, "close");
+    response.endHandler(end -> {
+      if (request.isEnded()) {
+        request.connection().close();
+        return;
+      }
+      Scheduler.Cancellable limit = timers.schedule(LINGER, () -> request.connection().close());
+      request.handler(dropped -> {});
+      request.endHandler(v -> {
+        limit.cancel();
+        request.connection().close();
+      });
+      request.resume();
+    });
+  }
+
   private void rejectOversize(Exchange exchange, long limit) {
     // Closing after the answer stops the client from streaming the rest of a body we will not read.
-    closeAfterAnswer(exchange);
+    closeAfterAnswerLingering(exchange);
     completion.fail(exchange, new GatewayError.BodyTooLarge(limit));
   }
 

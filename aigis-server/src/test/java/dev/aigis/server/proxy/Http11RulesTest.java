@@ -88,6 +88,26 @@ class Http11RulesTest {
   }
 
   @Test
+  void aClientStillSendingARefusedBodyMayFinishItBeforeTheConnectionCloses() throws Exception {
+    byte[] body = new byte[3 * 1024 * 1024]; // over the 2 MiB limit
+    java.util.Arrays.fill(body, (byte) 'a');
+    try (var socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(10_000); // a bound for a broken test, not a pause
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      assertThat(new String(in.readNBytes(15), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 413 Re");
+
+      out.write(body); // refused, but read and dropped rather than reset: a client may finish its request
+
+      String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8); // then the connection closes
+      assertThat(rest).containsIgnoringCase("connection: close").contains("\"code\":\"request_too_large\"");
+    }
+    assertThat(upstream.requests()).isEmpty();
+  }
+
+  @Test
   void twoHostHeadersOrNoneAre400AndTheConnectionCloses() throws Exception {
     String two = raw("GET /v1/files HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n");
     String none = raw("GET /v1/files HTTP/1.1\r\nConnection: close\r\n\r\n");
