@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  * Coverage-guided fuzzing of what an upstream sends back: each provider's stream (SSE, or AWS
  * event-stream for Bedrock) through the decoder the gateway would use for each client API, and
  * non-streamed answers and error bodies through every adapter. Upstreams are as hostile as
- * clients: whatever they send ends as events or a 5xx-type failure (the upstream's own error is
- * kept as a ProviderError), never another exception, and the same however the bytes are cut.
+ * clients: whatever they send ends as events, then possibly an upstream-type failure (a protocol
+ * error, or the upstream's own error kept as a ProviderError), never another exception; and the
+ * client receives the same events and the same failure however the bytes are cut.
  * Corpora: {@code UpstreamAnswerFuzzTestInputs/<method>}, the golden fixtures' answers and what
  * fuzzing kept.
  */
@@ -35,6 +36,8 @@ class UpstreamAnswerFuzzTest {
   /** Ids some translations draw at random (Bedrock chunk ids, Anthropic message ids): equal for the comparison. */
   private static final Pattern RANDOM_ID =
       Pattern.compile("[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}");
+  /** The pivots of native Anthropic answers take {@code created} from the system clock (no clock reaches them). */
+  private static final Pattern CREATED = Pattern.compile("\"created\":\\d+");
 
   /** A client endpoint asking a backend schema: the pairs the gateway serves. */
   private record Exchange(ApiEndpoint endpoint, ApiSchema schema) {}
@@ -99,7 +102,9 @@ class UpstreamAnswerFuzzTest {
   private static void streams(byte[] stream, Exchange... exchanges) {
     for (Exchange exchange : exchanges) {
       Outcome whole = decode(exchange, true, List.of(stream));
-      assertThat(decode(exchange, true, Cuts.bytewise(stream))).as("%s cut into bytes", exchange).isEqualTo(whole);
+      // Pieces of a few bytes, not single bytes: the framing decoders have their own bytewise fuzz tests,
+      // and twice the executions per second (about 500/s) find more here.
+      assertThat(decode(exchange, true, Cuts.random(stream, 4))).as("%s cut small", exchange).isEqualTo(whole);
       assertThat(decode(exchange, true, Cuts.random(stream, 64))).as("%s cut at random", exchange).isEqualTo(whole);
     }
   }
@@ -110,8 +115,8 @@ class UpstreamAnswerFuzzTest {
         : exchange.schema() == ApiSchema.AWSBedrock ? "application/vnd.amazon.eventstream" : "text/event-stream";
     ResponseDecoder decoder = adapter(exchange, stream).decoder(contentType).withPivots();
     List<String> emitted = new ArrayList<>();
-    EventSink sink = (bytes, pivot) -> emitted.add(normalised(new String(bytes, StandardCharsets.ISO_8859_1)
-        + (pivot == null ? "" : " with pivot " + pivot)));
+    EventSink sink = (bytes, pivot) -> emitted.add(new String(bytes, StandardCharsets.ISO_8859_1)
+        + (pivot == null ? "" : " with pivot " + pivot));
     try {
       for (byte[] chunk : chunks) {
         decoder.bytes(chunk, sink);
@@ -119,11 +124,17 @@ class UpstreamAnswerFuzzTest {
       decoder.end(sink);
     } catch (TranslationException e) {
       assertUpstreamFailure(e.error());
-      // Bedrock drops the messages of the chunk a framing error is in, so only the failure compares.
-      return new Outcome(List.of(), e.error().getClass().getSimpleName() + ": " + e.error().message());
+      return outcome(decoder, emitted, e.error().getClass().getSimpleName() + ": " + e.error().message());
     }
     decoder.usage();
-    return new Outcome(decoder.passesThrough() ? List.of(String.join("", emitted)) : emitted, null);
+    return outcome(decoder, emitted, null);
+  }
+
+  /** What the client received before the end or the failure. */
+  private static Outcome outcome(ResponseDecoder decoder, List<String> emitted, String failure) {
+    // Body chunks are the network's cut, not events: only their concatenation compares.
+    List<String> received = decoder.passesThrough() ? List.of(String.join("", emitted)) : emitted;
+    return new Outcome(received.stream().map(UpstreamAnswerFuzzTest::normalised).toList(), failure);
   }
 
   private static void assertUpstreamFailure(GatewayError error) {
@@ -152,6 +163,6 @@ class UpstreamAnswerFuzzTest {
   }
 
   private static String normalised(String emitted) {
-    return RANDOM_ID.matcher(emitted).replaceAll("ID");
+    return CREATED.matcher(RANDOM_ID.matcher(emitted).replaceAll("ID")).replaceAll("\"created\":0");
   }
 }

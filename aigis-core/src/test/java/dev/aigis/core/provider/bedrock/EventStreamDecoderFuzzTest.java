@@ -17,14 +17,14 @@ import software.amazon.eventstream.Message;
  */
 class EventStreamDecoderFuzzTest {
 
-  /** What feeding a stream produced: each message's payload (hex), whether it failed, whether a message is unfinished. */
+  /** What feeding a stream produced: each message's payload (hex), whether it then failed, whether a message is unfinished. */
   private record Decoded(List<String> payloads, boolean failed, boolean partial) {}
 
   /** A complete frame as its prelude declares it: where it starts, its total and headers lengths. */
   private record Frame(int start, int total, int headers) {}
 
   /**
-   * However the stream is cut, the same messages or the same refusal (only ever a
+   * However the stream is cut, the same messages, then the same refusal if any (only ever a
    * FramingException); when accepted, the messages are exactly the complete frames the preludes
    * declare, each payload where its frame puts it, and nothing larger than the cap.
    */
@@ -55,7 +55,8 @@ class EventStreamDecoderFuzzTest {
         }
       }
     } catch (EventStreamDecoder.FramingException e) {
-      return new Decoded(List.of(), true, false);
+      e.before().forEach(message -> payloads.add(HexFormat.of().formatHex(message.getPayload())));
+      return new Decoded(payloads, true, false);
     }
     return new Decoded(payloads, false, decoder.partial());
   }
