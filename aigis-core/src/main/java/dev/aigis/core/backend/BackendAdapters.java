@@ -37,7 +37,7 @@ public final class BackendAdapters {
    *
    * @param inspected what the gateway read of the body (model, stream, include_usage)
    * @param hasBody whether the body was buffered (translation needs it)
-   * @param clock for request signing
+   * @param clock for request signing and the {@code created} of translated answers
    */
   public static Route route(ApiEndpoint endpoint, ResolvedBackend backend, OpenAiRequest inspected, boolean hasBody,
       InstantSource clock) {
@@ -82,13 +82,14 @@ public final class BackendAdapters {
     return switch (backend.backend().schema()) {
       case OpenAI -> new OpenAiToOpenAiChatTranslator();
       case AzureOpenAI -> new OpenAiToAzureOpenAiChatTranslator(version);
-      case Anthropic -> new OpenAiToAnthropicChatTranslator(version != null ? version : NativeAdapter.ANTHROPIC_VERSION);
+      case Anthropic -> new OpenAiToAnthropicChatTranslator(version != null ? version : NativeAdapter.ANTHROPIC_VERSION,
+          clock);
       // Signed per request: the Host header the leg sends (the endpoint's authority) is covered.
       case AWSBedrock -> new OpenAiToBedrockConverseTranslator(backend.aws(), backend.backend().awsRegion(),
           ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), clock);
-      case Gemini -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi());
+      case Gemini -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi(), clock);
       case GCPVertexAI -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.Vertex(
-          backend.backend().vertex().project(), backend.backend().vertex().location()));
+          backend.backend().vertex().project(), backend.backend().vertex().location()), clock);
     };
   }
 

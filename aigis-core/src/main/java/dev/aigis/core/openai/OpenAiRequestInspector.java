@@ -3,6 +3,7 @@ package dev.aigis.core.openai;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
 import java.io.IOException;
@@ -52,6 +53,8 @@ public final class OpenAiRequestInspector {
         throw malformed(p, "unexpected content after the JSON object");
       }
       return new OpenAiRequest(model, stream, includeUsage);
+    } catch (StreamConstraintsException e) {
+      throw new RequestRejected(new GatewayError.InvalidRequest(limit(e.getOriginalMessage()), null));
     } catch (JsonParseException e) {
       var location = e.getLocation();
       throw new RequestRejected(
@@ -127,6 +130,15 @@ public final class OpenAiRequestInspector {
     String head = cut < 0 ? message : message.substring(0, cut);
     int newline = head.indexOf('\n');
     return newline < 0 ? head : head.substring(0, newline);
+  }
+
+  /** Jackson's constraint message without its ", from `StreamReadConstraints...`" tail, which names our internals. */
+  static String limit(String message) {
+    if (message == null) {
+      return "Request body exceeds a JSON limit";
+    }
+    int cut = message.indexOf(", from `");
+    return cut < 0 ? message : message.substring(0, cut) + ")";
   }
 
   private static RequestRejected malformed(JsonParser p, String detail) {

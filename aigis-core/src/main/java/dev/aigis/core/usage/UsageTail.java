@@ -99,6 +99,9 @@ public final class UsageTail {
       while (colon < tail.length && tail[colon] != ':') {
         colon++;
       }
+      if (colon == tail.length) {
+        continue; // "usage" with no colon after it is not a key; an earlier one may be
+      }
       try (JsonParser p = Json.FACTORY.createParser(tail, colon + 1, tail.length - colon - 1)) {
         if (p.nextToken() != JsonToken.START_OBJECT) {
           return null;

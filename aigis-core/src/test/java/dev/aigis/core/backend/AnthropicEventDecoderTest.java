@@ -142,4 +142,20 @@ class AnthropicEventDecoderTest {
         .extracting(e -> ((dev.aigis.core.provider.TranslationException) e).error())
         .isEqualTo(new dev.aigis.core.api.GatewayError.UpstreamProtocolError(Backends.NAME, "stream ended before message_stop"));
   }
+
+  /**
+   * Found by UpstreamAnswerFuzzTest (anthropicStream corpus, data-null-event.sse): an event whose
+   * data reads as JSON {@code null} threw a NullPointerException out of the pivot translation.
+   * The event passes as received, without a pivot.
+   */
+  @Test
+  void anEventWhoseDataIsNullPassesWithoutAPivot() throws Exception {
+    var decoder = new AnthropicEventDecoder("anthropic").withPivots();
+    var out = new Backends.Collected();
+
+    decoder.bytes(bytes("event: ping\ndata:null}\n\n"), out);
+
+    assertThat(out.emitted).containsExactly("event: ping\ndata:null}\n\n");
+    assertThat(out.pivots).containsExactly((com.fasterxml.jackson.databind.node.ObjectNode) null);
+  }
 }

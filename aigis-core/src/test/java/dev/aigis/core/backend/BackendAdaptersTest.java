@@ -92,4 +92,18 @@ class BackendAdaptersTest {
     assertThat(adapter.nativeApi()).isFalse();
     assertThat(adapter.translatesErrors()).isTrue();
   }
+
+  /** Found by UpstreamAnswerFuzzTest: these translators took {@code created} from the system clock, not the route's. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "Anthropic   | {\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"stop_reason\":\"end_turn\"}",
+    "Gemini      | {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"hi\"}]},\"finishReason\":\"STOP\"}]}",
+    "GCPVertexAI | {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"hi\"}]},\"finishReason\":\"STOP\"}]}",
+  })
+  void translatedAnswersAreCreatedAtTheRoutesClock(ApiSchema schema, String answer) throws Exception {
+    var translator = BackendAdapters.translator(Backends.backend(schema), CLOCK);
+
+    assertThat(translator.chatResponse(Backends.bytes(answer)).path("created").asLong())
+        .isEqualTo(CLOCK.instant().getEpochSecond());
+  }
 }

@@ -2,8 +2,10 @@ package dev.aigis.core.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.json.Json;
 import dev.aigis.core.usage.TokenUsage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,24 @@ class OpenAiInspectorsTest {
           assertThat(malformed.column()).isEqualTo(17);
           assertThat(malformed.message()).doesNotContain("secret prompt").doesNotContain("Source");
         });
+  }
+
+  /**
+   * Found by ClientRequestFuzzTest (corpus file deep-tool-parameters.json): a tool schema 994
+   * arrays deep was read, then Bedrock's wrapping took it past Jackson's write limit, a 500.
+   * Requests now nest at most {@link Json#MAX_NESTING_DEPTH} levels, refused as a client error.
+   */
+  @Test
+  void nestingPastTheLimitIsAnInvalidRequestNamingTheLimit() {
+    String deep = "{\"model\":\"m\",\"tools\":" + "[".repeat(Json.MAX_NESTING_DEPTH) + "]".repeat(Json.MAX_NESTING_DEPTH) + "}";
+    assertThatThrownBy(() -> inspect(deep)).isInstanceOfSatisfying(RequestRejected.class, e -> {
+      assertThat(e.error()).isInstanceOf(GatewayError.InvalidRequest.class);
+      assertThat(e.error().message())
+          .isEqualTo("Document nesting depth (501) exceeds the maximum allowed (500)");
+    });
+    String fits = "{\"model\":\"m\",\"tools\":" + "[".repeat(Json.MAX_NESTING_DEPTH - 1)
+        + "]".repeat(Json.MAX_NESTING_DEPTH - 1) + "}";
+    assertThat(catchThrowable(() -> inspect(fits))).isNull();
   }
 
   @Test

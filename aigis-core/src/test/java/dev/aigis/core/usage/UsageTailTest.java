@@ -21,6 +21,18 @@ class UsageTailTest {
     }
   }
 
+  /**
+   * Found by UpstreamAnswerFuzzTest (answer corpus, usage-key-without-colon.json): a body ending in
+   * {@code "usage"} and no colon threw an IllegalArgumentException out of usage(). An earlier
+   * usage object is still read; without one there is none.
+   */
+  @Test
+  void aUsageKeyWithNoColonAfterItIsSkipped() {
+    assertThat(tailOf("{\"stop_reason\":null,\"usage\"\u00f2\u00f2^^").usage()).isNull();
+    assertThat(tailOf("{" + USAGE.substring(0, USAGE.length() - 1) + ",\"x\":\"usage\"").usage())
+        .isEqualTo(new TokenUsage(12, 34, 46, 0, 0));
+  }
+
   @Test
   void readsAnthropicUsageWithItsOwnReader() {
     var tail = new UsageTail(AnthropicUsage::from);

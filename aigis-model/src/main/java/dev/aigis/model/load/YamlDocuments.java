@@ -2,6 +2,7 @@ package dev.aigis.model.load;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -38,7 +39,9 @@ final class YamlDocuments {
 
   static Parsed parse(String yaml) {
     List<Document> documents = new ArrayList<>();
-    try (JsonParser parser = YAML.createParser(yaml)) {
+    JsonParser parser = null;
+    try (JsonParser opened = YAML.createParser(yaml)) {
+      parser = opened;
       JsonToken token;
       while ((token = parser.nextToken()) != null) {
         if (token == JsonToken.VALUE_NULL) {
@@ -51,9 +54,19 @@ final class YamlDocuments {
         documents.add(new Document(root, line, lines, duplicates));
       }
       return new Parsed(documents, null);
+    } catch (StreamConstraintsException e) {
+      // A limit (nesting deeper than Jackson's 1,000 levels, say) carries no location: the parser's is where it stopped.
+      int line = parser == null ? 0 : Math.max(0, parser.currentLocation().getLineNr());
+      return new Parsed(documents, new SyntaxError(line, withoutInternals(e.getOriginalMessage())));
     } catch (IOException e) {
       return new Parsed(documents, syntaxError(e));
     }
+  }
+
+  /** Jackson's constraint message without its ", from `StreamReadConstraints...`" tail, which means nothing to a user. */
+  private static String withoutInternals(String message) {
+    int cut = message == null ? -1 : message.indexOf(", from `");
+    return cut < 0 ? String.valueOf(message) : message.substring(0, cut) + ")";
   }
 
   /** Reads the value at the current token; on return the parser is on that value's last token. */

@@ -3,6 +3,7 @@ package dev.aigis.model.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aigis.model.ConfigError;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,5 +36,31 @@ class ConfigLoaderRobustnessTest {
       assertThat(error.line()).isPositive();
     });
     assertThat(result.errors()).extracting(ConfigError::format).allMatch(line -> line.startsWith("odd.yaml:"));
+  }
+
+  /**
+   * Jackson's YAML parser reads an alias as its anchor's name, so nothing is expanded: the nine
+   * levels of nine aliases (9^9 strings if expanded) stay a few hundred bytes.
+   */
+  @Test
+  void aliasesAreNotExpandedSoABillionLaughsStaysSmall() {
+    var laughs = new StringBuilder("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    String previous = "a";
+    for (String name : new String[] {"b", "c", "d", "e", "f", "g", "h", "i"}) {
+      laughs.append(name).append(": &").append(name).append(" [")
+          .append(String.join(", ", java.util.Collections.nCopies(9, "*" + previous))).append("]\n");
+      previous = name;
+    }
+    YamlDocuments.Parsed parsed = YamlDocuments.parse(laughs.toString());
+    assertThat(parsed.error()).isNull();
+    assertThat(parsed.documents().getFirst().root().toString()).hasSizeLessThan(1_000).contains("[\"h\",\"h\"");
+  }
+
+  /** Found by ConfigLoaderFuzzTest (corpus deep-flow-nesting.yaml): the limit's error had no line and named Jackson internals. */
+  @Test
+  void nestingPastTheLimitIsASyntaxErrorOnItsLine() {
+    ConfigLoader.LoadResult result = ConfigLoader.loadText("deep.yaml", "a: 1\nb: " + "[".repeat(1_001) + "]".repeat(1_001));
+    assertThat(result.errors()).extracting(ConfigError::format).containsExactly(
+        "deep.yaml:2: YAML syntax error: Document nesting depth (1001) exceeds the maximum allowed (1000)");
   }
 }

@@ -269,8 +269,8 @@ final class CelProcessor implements Processor {
         throw new ProcessorException(set.field() + ": a header value must be a string, not "
             + (value == null ? "null" : value.getClass().getSimpleName()));
       }
-      if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\0') >= 0) {
-        throw new ProcessorException(set.field() + ": a header value must not contain line breaks");
+      if (!isFieldValue(text)) {
+        throw new ProcessorException(set.field() + ": a header value must not contain line breaks or control characters");
       }
       if (text.length() > limits.maxHeaderValueLength()) {
         throw new ProcessorException(set.field() + ": a header value must be at most "
@@ -279,6 +279,17 @@ final class CelProcessor implements Processor {
       values[i] = text;
     }
     return values;
+  }
+
+  /** RFC 9110 §5.5: visible characters, spaces and tabs; no other control character (Vert.x refuses them too). */
+  private static boolean isFieldValue(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private JsonNode[] evaluateBody(Side side, Bindings bindings, EvaluationBudget budget) {

@@ -23,9 +23,10 @@ final class AnthropicJson {
 
   private AnthropicJson() {}
 
+  /** {@code body} as a {@code type}; a JSON {@code null} is not one (Jackson would return null). */
   static <T> T read(byte[] body, Class<T> type, String what) throws TranslationException {
     try {
-      return READER.readValue(body, type);
+      return present(READER.readValue(body, type), what);
     } catch (IOException e) {
       throw invalid(what + " is not valid JSON of the expected shape");
     }
@@ -33,10 +34,17 @@ final class AnthropicJson {
 
   static <T> T read(String body, Class<T> type, String what) throws TranslationException {
     try {
-      return READER.readValue(body, type);
+      return present(READER.readValue(body, type), what);
     } catch (IOException e) {
       throw invalid(what + " is not valid JSON of the expected shape");
     }
+  }
+
+  private static <T> T present(T value, String what) throws TranslationException {
+    if (value == null) {
+      throw invalid(what + " is not valid JSON of the expected shape");
+    }
+    return value;
   }
 
   static TranslationException invalid(String detail) {

@@ -8,6 +8,7 @@ import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.usage.TokenUsage;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.eventstream.HeaderValue;
@@ -43,18 +44,28 @@ final class ConverseStreamTranslation {
     return usage;
   }
 
+  /** Messages before a framing problem are translated first: an exception message among them is the failure. */
   void bytes(byte[] bytes, Consumer<ObjectNode> chunks) throws TranslationException {
     rethrow();
+    List<Message> messages;
+    TranslationException framing = null;
     try {
-      for (Message message : decoder.feed(bytes)) {
+      messages = decoder.feed(bytes);
+    } catch (EventStreamDecoder.FramingException e) {
+      messages = e.before();
+      framing = BedrockJson.invalid(e.getMessage());
+    }
+    try {
+      for (Message message : messages) {
         if (!done) {
           message(message, chunks);
         }
       }
-    } catch (EventStreamDecoder.FramingException e) {
-      failure = BedrockJson.invalid(e.getMessage());
     } catch (TranslationException e) {
       failure = e;
+    }
+    if (failure == null) {
+      failure = framing;
     }
     rethrow();
   }

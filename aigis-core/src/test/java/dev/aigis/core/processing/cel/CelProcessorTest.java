@@ -272,6 +272,18 @@ class CelProcessorTest {
   }
 
   @Test
+  void aHeaderValueWithAnotherControlCharacterIsRejected() {
+    Processor processor = compile(new InProcessSpec(headers(set("x-model", "json(request.body).model")), null));
+    ProcessedRequest request = request("{\"model\":\"a\\u000bb\"}");
+
+    ChainOutcome outcome = runRequest(processor, FailureMode.FailClosed, request);
+
+    assertThat(outcome).isEqualTo(new ChainOutcome.Fail(new GatewayError.ProcessorFailed("cel",
+        "inProcess.request.setHeaders[0].value: a header value must not contain line breaks or control characters")));
+    assertThat(request.headers().get("x-model")).isNull();
+  }
+
+  @Test
   void aHeaderValueWithALineBreakIsRejected() {
     Processor processor = compile(new InProcessSpec(headers(set("x-inject", "'a\\r\\nx-evil: 1'")), null));
     ProcessedRequest request = request(null);

@@ -65,6 +65,51 @@ class BedrockEventStreamDecoderTest {
         .isInstanceOf(EventStreamDecoder.FramingException.class).hasMessageContaining("out of range");
   }
 
+  /**
+   * Found by UpstreamAnswerFuzzTest (bedrockStream corpus, checksum-then-bad-length.bin): in one
+   * chunk, the second frame's impossible length was reported before the first frame's bad checksum,
+   * so the error depended on how the stream was cut. The first problem in the stream is reported.
+   */
+  @Test
+  void theFirstProblemIsReportedWhateverTheCut() throws Exception {
+    byte[] stream = TWO_FRAMES.clone();
+    int second = ByteBuffer.wrap(stream).getInt();
+    stream[20] ^= 0x01; // the first frame's message CRC no longer matches
+    ByteBuffer.wrap(stream).putInt(second, 64 << 20); // the second frame claims 64 MiB
+    assertThatThrownBy(() -> new EventStreamDecoder().feed(stream))
+        .isInstanceOf(EventStreamDecoder.FramingException.class).hasMessageContaining("checksum");
+    var bytewise = new EventStreamDecoder();
+    assertThatThrownBy(() -> {
+      for (byte b : stream) {
+        bytewise.feed(new byte[] {b});
+      }
+    }).isInstanceOf(EventStreamDecoder.FramingException.class).hasMessageContaining("checksum");
+  }
+
+  /**
+   * Found by UpstreamAnswerFuzzTest (bedrockStream corpus, exception-then-bad-length.bin): an
+   * exception message followed, in the same chunk, by a frame of impossible length was reported as
+   * the framing error, losing the provider's own error; cut elsewhere, the provider's error won.
+   */
+  @Test
+  void messagesBeforeAFramingProblemAreTranslatedFirstWhateverTheCut() throws Exception {
+    byte[] exception = EventStreamFixtures.encode(List.of(
+        "event messageStart {\"role\":\"assistant\"}",
+        "exception modelStreamErrorException {\"message\":\"Model produced invalid sequence\"}"));
+    byte[] stream = Arrays.copyOf(exception, exception.length + 4);
+    ByteBuffer.wrap(stream).putInt(exception.length, 64 << 20); // then a frame that claims 64 MiB
+    for (int piece : new int[] {stream.length, 1}) {
+      var translator = BedrockConverseGoldenTest.started(true);
+      assertThatThrownBy(() -> {
+        for (int from = 0; from < stream.length; from += piece) {
+          translator.streamBytes(Arrays.copyOfRange(stream, from, Math.min(stream.length, from + piece)), c -> { });
+        }
+      }).isInstanceOfSatisfying(TranslationException.class, e -> assertThat(e.error())
+          .isInstanceOf(GatewayError.ProviderError.class).extracting(GatewayError::message)
+          .isEqualTo("Model produced invalid sequence"));
+    }
+  }
+
   @Test
   void translatorReportsCorruptionAsAnUpstreamProtocolErrorAndStaysFailed() throws Exception {
     var translator = BedrockConverseGoldenTest.started(true);
