@@ -30,4 +30,13 @@ public final class Machine {
       return "unknown";
     }
   }
+
+  /** The rows every report's machine table starts with: CPUs, CPU model, memory, OS and JDK. */
+  public static String tableRows() {
+    return "| CPUs (`nproc`) | " + Runtime.getRuntime().availableProcessors() + " |\n"
+        + "| CPU model | " + cpuModel() + " |\n"
+        + "| memory | " + memory() + " |\n"
+        + "| OS | " + System.getProperty("os.name") + ' ' + System.getProperty("os.version") + " |\n"
+        + "| JDK | " + System.getProperty("java.vm.vendor") + ' ' + System.getProperty("java.runtime.version") + " |\n";
+  }
 }

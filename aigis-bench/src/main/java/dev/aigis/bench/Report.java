@@ -50,13 +50,7 @@ final class Report {
         .append(". Re-run it to refresh this file (it is overwritten, except the sections of `./aigis bench wrk` and "
             + "`./aigis bench soak` at the end, which have their own machine and date).\n\n");
     sb.append("| machine | |\n|---|---|\n");
-    sb.append("| CPUs (`nproc`) | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
-    sb.append("| CPU model | ").append(Machine.cpuModel()).append(" |\n");
-    sb.append("| memory | ").append(Machine.memory()).append(" |\n");
-    sb.append("| OS | ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
-        .append(" |\n");
-    sb.append("| JDK | ").append(System.getProperty("java.vm.vendor")).append(' ')
-        .append(System.getProperty("java.runtime.version")).append(" |\n");
+    sb.append(Machine.tableRows());
     sb.append("| gateway and upstream JVM options | `").append(o.gatewayJavaOpts()).append("` |\n");
     sb.append("| baseline | ").append(nginxNote).append(" |\n\n");
 

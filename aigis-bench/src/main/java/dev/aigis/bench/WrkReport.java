@@ -29,13 +29,7 @@ final class WrkReport {
         .append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
         .append(". A run replaces this section only.\n\n");
     sb.append("| machine | |\n|---|---|\n");
-    sb.append("| CPUs (`nproc`) | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
-    sb.append("| CPU model | ").append(Machine.cpuModel()).append(" |\n");
-    sb.append("| memory | ").append(Machine.memory()).append(" |\n");
-    sb.append("| OS | ").append(System.getProperty("os.name")).append(' ')
-        .append(System.getProperty("os.version")).append(" |\n");
-    sb.append("| JDK | ").append(System.getProperty("java.vm.vendor")).append(' ')
-        .append(System.getProperty("java.runtime.version")).append(" |\n");
+    sb.append(Machine.tableRows());
     sb.append("| gateway JVM options | `").append(o.gatewayJavaOpts()).append("` |\n");
     sb.append("| nginx | ").append(nginxVersion).append(" |\n");
     sb.append("| wrk | ").append(wrkVersion).append(" |\n\n");

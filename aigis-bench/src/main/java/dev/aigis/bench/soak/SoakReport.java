@@ -73,13 +73,7 @@ final class SoakReport {
   private static String setup(SoakResult r) {
     SoakOptions o = r.options();
     var sb = new StringBuilder("| run | |\n|---|---|\n");
-    sb.append("| CPUs (`nproc`) | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
-    sb.append("| CPU model | ").append(Machine.cpuModel()).append(" |\n");
-    sb.append("| memory | ").append(Machine.memory()).append(" |\n");
-    sb.append("| OS | ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
-        .append(" |\n");
-    sb.append("| JDK | ").append(System.getProperty("java.vm.vendor")).append(' ')
-        .append(System.getProperty("java.runtime.version")).append(" |\n");
+    sb.append(Machine.tableRows());
     sb.append("| gateway JVM options | `").append(o.gatewayJavaOpts()).append("` |\n");
     sb.append("| duration | ").append(human(o.duration())).append(" of traffic (")
         .append(String.format(Locale.ROOT, "%.0f s measured", r.trafficSeconds())).append("); the first ")
