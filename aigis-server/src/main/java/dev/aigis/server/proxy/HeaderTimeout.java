@@ -66,11 +66,6 @@ final class HeaderTimeout {
     return watch;
   }
 
-  /** Connections waiting for a request head, for tests. */
-  int waiting() {
-    return (int) watches.values().stream().filter(w -> w.timer != null).count();
-  }
-
   /** One connection's timer. Touched on the connection's event loop (the manual clock in tests). */
   final class Watch {
     private final HttpConnection connection;
