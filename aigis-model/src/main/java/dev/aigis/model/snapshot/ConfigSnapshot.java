@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param resources everything that was loaded, for {@code validate} output and debugging
  * @param warnings problems that did not stop compilation (such as a PayloadProcessor that lost a
  *     conflict), in the same format as errors
+ * @param policies AccessPolicies, RateLimitPolicies, API keys and prices
  */
 public record ConfigSnapshot(
     List<BoundListener> listeners,
@@ -28,7 +29,8 @@ public record ConfigSnapshot(
     Map<String, ResolvedBackend> backends,
     List<PayloadProcessor> payloadProcessors,
     List<Resource> resources,
-    List<ConfigError> warnings) {
+    List<ConfigError> warnings,
+    Policies policies) {
 
   public ConfigSnapshot {
     listeners = List.copyOf(listeners);
@@ -37,12 +39,19 @@ public record ConfigSnapshot(
     payloadProcessors = List.copyOf(payloadProcessors);
     resources = List.copyOf(resources);
     warnings = List.copyOf(warnings);
+    policies = policies == null ? Policies.NONE : policies;
+  }
+
+  /** Without policies. */
+  public ConfigSnapshot(List<BoundListener> listeners, List<HttpRoute> routes, Map<String, ResolvedBackend> backends,
+      List<PayloadProcessor> payloadProcessors, List<Resource> resources, List<ConfigError> warnings) {
+    this(listeners, routes, backends, payloadProcessors, resources, warnings, Policies.NONE);
   }
 
   /** Without PayloadProcessors or warnings. */
   public ConfigSnapshot(
       List<BoundListener> listeners, List<HttpRoute> routes, Map<String, ResolvedBackend> backends, List<Resource> resources) {
-    this(listeners, routes, backends, List.of(), resources, List.of());
+    this(listeners, routes, backends, List.of(), resources, List.of(), Policies.NONE);
   }
 
   /**

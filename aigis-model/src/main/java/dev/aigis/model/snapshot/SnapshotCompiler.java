@@ -1,6 +1,9 @@
 package dev.aigis.model.snapshot;
 
 import dev.aigis.model.AIBackend;
+import dev.aigis.model.AccessPolicy;
+import dev.aigis.model.PriceCatalog;
+import dev.aigis.model.RateLimitPolicy;
 import dev.aigis.model.ConfigError;
 import dev.aigis.model.Gateway;
 import dev.aigis.model.HttpRoute;
@@ -61,6 +64,9 @@ public final class SnapshotCompiler {
           routes.add(route);
         }
         case Secret ignored -> {}
+        case AccessPolicy ignored -> {} // validated into Policies below (in progress)
+        case RateLimitPolicy ignored -> {}
+        case PriceCatalog ignored -> {}
         case PayloadProcessor processor -> {
           processorValidator.validate(processor);
           if (!conflicts.leftOut(processor)) {
