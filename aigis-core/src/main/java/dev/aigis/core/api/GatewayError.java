@@ -143,6 +143,64 @@ public sealed interface GatewayError {
     public String code() { return "unresolved_extension"; }
   }
 
+  /**
+   * No credential, or one the gateway cannot verify. {@code reason} says which without quoting the
+   * credential: "no API key or bearer token was presented", "invalid API key", "token expired".
+   */
+  record Unauthenticated(String reason) implements GatewayError {
+    public int status() { return 401; }
+    public String message() { return "Authentication failed: " + reason; }
+    public String type() { return "invalid_request_error"; }
+    public String code() { return "invalid_api_key"; }
+  }
+
+  /** A verified caller whose AccessPolicy (or whose key's own model list) does not allow the model. */
+  record ModelAccessDenied(String caller, String model) implements GatewayError {
+    public int status() { return 403; }
+    public String message() {
+      return model == null || model.isEmpty()
+          ? caller + " is not allowed to use this endpoint"
+          : caller + " is not allowed to use the model `" + model + "`";
+    }
+    public String type() { return "invalid_request_error"; }
+    public String code() { return "model_access_denied"; }
+  }
+
+  /**
+   * A RateLimitPolicy rule's bucket is exhausted. OpenAI's types: {@code requests} and
+   * {@code tokens} for rate limits, {@code insufficient_quota} for a spent budget.
+   *
+   * @param unit REQUESTS, TOKENS or COST
+   * @param retryAfterSeconds until the rule's window resets
+   */
+  record RateLimited(String rule, String unit, long retryAfterSeconds) implements GatewayError {
+    public int status() { return 429; }
+    public String message() {
+      String what = switch (unit) {
+        case "TOKENS" -> "Token rate limit";
+        case "COST" -> "Budget";
+        default -> "Request rate limit";
+      };
+      return what + " exceeded (rule " + rule + "); retry after " + retryAfterSeconds + " s";
+    }
+    public String type() {
+      return switch (unit) {
+        case "TOKENS" -> "tokens";
+        case "COST" -> "insufficient_quota";
+        default -> "requests";
+      };
+    }
+    public String code() { return "COST".equals(unit) ? "insufficient_quota" : "rate_limit_exceeded"; }
+  }
+
+  /** A FailClosed RateLimitPolicy's store cannot be reached, so nothing is admitted. */
+  record RateLimitUnavailable(String policy) implements GatewayError {
+    public int status() { return 503; }
+    public String message() { return "Rate limits of " + policy + " cannot be checked right now; retry shortly"; }
+    public String type() { return "server_error"; }
+    public String code() { return "rate_limit_unavailable"; }
+  }
+
   record Internal(String message) implements GatewayError {
     public int status() { return 500; }
     public String type() { return "server_error"; }

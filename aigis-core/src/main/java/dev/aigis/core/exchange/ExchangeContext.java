@@ -39,6 +39,7 @@ public final class ExchangeContext {
   private String model;
   private UnaryOperator<String> upstreamPathRewrite = UnaryOperator.identity();
   private String hostOverride;
+  private String clientAddress = "";
   private List<Consumer<ExchangeSummary>> completionHooks;
   private boolean completed;
 
@@ -173,6 +174,18 @@ public final class ExchangeContext {
 
   public void overrideHost(String host) {
     this.hostOverride = host;
+  }
+
+  /**
+   * The client's address: the connection's peer, or the address the trusted proxies in front
+   * reported ({@code --trusted-hops}); "" when unknown. Never a value the client chose itself.
+   */
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  public void clientAddress(String address) {
+    this.clientAddress = address == null ? "" : address;
   }
 
   /** Registers a hook told once how the exchange ended (usage charging, audit, cache stores). */

@@ -47,24 +47,61 @@ public final class ExchangePipeline {
     }
   }
 
+  /**
+   * The identity and limit stages of one Gateway, all built-in: {@code authentication} runs before
+   * the Gateway's PreRouting chain (a caller without valid credentials learns nothing about routes
+   * or models), {@code afterRouting} (access rules and limits of the Gateway's policies) runs first
+   * after the barrier, when the routed model is known, and {@code routes} holds each HTTPRoute's own
+   * policies, keyed by {@code namespace/name}, which run after the Gateway's.
+   */
+  public record PolicyChains(ProcessingChain authentication, ProcessingChain afterRouting,
+      Map<String, ProcessingChain> routes) {
+
+    public static final PolicyChains NONE = new PolicyChains(null, null, Map.of());
+
+    public PolicyChains {
+      routes = Map.copyOf(routes);
+    }
+  }
+
   private static final ProcessingChain MODEL_HEADER = builtinChain("aigis/model-header", "model-header", new ModelHeaderStep());
 
   private final List<Stage> preRouting;
   private final Stage gatewayPost;
   private final Chains chains;
+  private final PolicyChains policies;
+  private final Stage policiesAfterRouting;
+  private final List<Stage> unrouted;
   private final boolean requestBodyNeeded;
   /** Per rule (by identity: rules are immutable records of one snapshot), its filter stages and PostRouting. */
   private final Map<RouteRuleKey, List<Stage>> afterRouting = new ConcurrentHashMap<>();
 
   public ExchangePipeline(Chains chains) {
+    this(chains, PolicyChains.NONE);
+  }
+
+  public ExchangePipeline(Chains chains, PolicyChains policies) {
     this.chains = chains;
-    List<Stage> pre = new ArrayList<>(2);
+    this.policies = policies;
+    List<Stage> pre = new ArrayList<>(3);
     pre.add(Stage.builtin(MODEL_HEADER));
+    if (present(policies.authentication())) {
+      pre.add(Stage.builtin(policies.authentication()));
+    }
     if (present(chains.gatewayPreRouting())) {
       pre.add(Stage.configured(chains.gatewayPreRouting()));
     }
     this.preRouting = List.copyOf(pre);
     this.gatewayPost = present(chains.gatewayPostRouting()) ? Stage.configured(chains.gatewayPostRouting()) : null;
+    this.policiesAfterRouting = present(policies.afterRouting()) ? Stage.builtin(policies.afterRouting()) : null;
+    List<Stage> plain = new ArrayList<>(2);
+    if (policiesAfterRouting != null) {
+      plain.add(policiesAfterRouting);
+    }
+    if (gatewayPost != null) {
+      plain.add(gatewayPost);
+    }
+    this.unrouted = List.copyOf(plain);
     boolean body = false;
     for (ProcessingChain chain : chains.byName().values()) {
       body |= chain.needs().requestBody() != BodyMode.NONE;
@@ -94,9 +131,12 @@ public final class ExchangePipeline {
     return preRouting;
   }
 
-  /** After a barrier that routed nothing (behind Envoy, routing is its own): the Gateway's PostRouting only. */
+  /**
+   * After a barrier that routed nothing (behind Envoy, routing is its own): the Gateway's policies
+   * and PostRouting only.
+   */
   List<Stage> unrouted() {
-    return gatewayPost == null ? List.of() : List.of(gatewayPost);
+    return unrouted;
   }
 
   List<Stage> afterRouting(RouteMatchResult match) {
@@ -108,6 +148,13 @@ public final class ExchangePipeline {
     List<Stage> stages = new ArrayList<>(4);
     String namespace = match.route().metadata().namespace();
     String routeKey = match.route().metadata().qualifiedName();
+    if (policiesAfterRouting != null) {
+      stages.add(policiesAfterRouting);
+    }
+    ProcessingChain routePolicies = policies.routes().get(routeKey);
+    if (present(routePolicies)) {
+      stages.add(Stage.builtin(routePolicies));
+    }
     List<ConfiguredProcessor> builtins = new ArrayList<>(2);
     List<RouteFilter> filters = match.rule().filters();
     for (int i = 0; i < filters.size(); i++) {

@@ -413,6 +413,11 @@ public final class ChainExchange implements AutoCloseable {
           observer.processed(chain.name(), p.name(), stage, Outcome.CONTINUED, nanos);
           yield true;
         }
+        case Verdict.Refuse refuse -> {
+          observer.processed(chain.name(), p.name(), stage, Outcome.RESPONDED, nanos);
+          result.complete(new ChainOutcome.Fail(refuse.error(), refuse.headers()));
+          yield false;
+        }
         case Verdict.Immediate r -> {
           observer.processed(chain.name(), p.name(), stage, Outcome.RESPONDED, nanos);
           result.complete(new ChainOutcome.Respond(r));

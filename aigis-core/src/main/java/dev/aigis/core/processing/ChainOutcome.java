@@ -15,5 +15,14 @@ public sealed interface ChainOutcome {
 
   record Respond(Verdict.Immediate response) implements ChainOutcome {}
 
-  record Fail(GatewayError error) implements ChainOutcome {}
+  /** @param headers extra response headers (a 429's {@code Retry-After}); empty for most errors */
+  record Fail(GatewayError error, java.util.Map<String, java.util.List<String>> headers) implements ChainOutcome {
+    public Fail {
+      headers = headers == null ? java.util.Map.of() : java.util.Map.copyOf(headers);
+    }
+
+    public Fail(GatewayError error) {
+      this(error, java.util.Map.of());
+    }
+  }
 }

@@ -37,6 +37,26 @@ public sealed interface Verdict {
   record ImmediateResponse(int status, Map<String, List<String>> headers, byte[] body, String detail) implements Immediate {}
 
   /**
+   * Refuse the request with a gateway error, rendered in the client's API format like the
+   * gateway's own errors (401, 403, 429 ...), with extra response headers such as
+   * {@code Retry-After}.
+   */
+  record Refuse(dev.aigis.core.api.GatewayError error, Map<String, List<String>> headers) implements Immediate {
+    public Refuse {
+      headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    public Refuse(dev.aigis.core.api.GatewayError error) {
+      this(error, Map.of());
+    }
+
+    @Override
+    public String detail() {
+      return error.code();
+    }
+  }
+
+  /**
    * A structured answer (an OpenAI {@code chat.completion}, usage included) that the front door
    * renders in the client's format, plain or as a well-formed stream when the client asked for
    * one: what a cache hit or a canned guard answer needs without knowing the client's API.

@@ -329,6 +329,7 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     }
     ApiEndpoint endpoint = ApiEndpoint.of(path);
     context = new ExchangeContext(requestId != null ? requestId : "extproc-" + Long.toHexString(startNanos), endpoint, workers);
+    context.clientAddress(clientAddress(requestHeaders.get("x-forwarded-for")));
     if (badPath != null) {
       requestState = RequestState.DONE;
       immediate(new ChainOutcome.Fail(badPath));
@@ -768,10 +769,16 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
         finalStatus = 200;
         errorCode = "processor_response";
       }
-      case ChainOutcome.Fail(var error) -> {
+      case ChainOutcome.Respond(Verdict.Refuse refuse) -> {
+        immediate(new ChainOutcome.Fail(refuse.error(), refuse.headers()));
+        return;
+      }
+      case ChainOutcome.Fail(var error, var extraHeaders) -> {
         var errors = context != null ? context.errors() : ExchangeContext.errorsFor(ApiEndpoint.of(originalPath));
+        var headers = new java.util.LinkedHashMap<String, List<String>>(extraHeaders);
+        headers.put("content-type", List.of(errors.contentType()));
         reply.setStatus(HttpStatus.newBuilder().setCodeValue(error.status()))
-            .setHeaders(HeaderDiff.immediate(Map.of("content-type", List.of(errors.contentType()))))
+            .setHeaders(HeaderDiff.immediate(headers))
             .setBody(ByteString.copyFrom(errors.body(error)))
             .setDetails(details("aigis_" + error.code()));
         finalStatus = error.status();
@@ -781,6 +788,18 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     }
     immediateSent = true;
     send(ProcessingResponse.newBuilder().setImmediateResponse(reply));
+  }
+
+  /**
+   * The client as Envoy saw it: the rightmost {@code X-Forwarded-For} entry, the one Envoy appends
+   * itself (with {@code use_remote_address}); entries left of it are the client's to write.
+   */
+  private static String clientAddress(String forwardedFor) {
+    if (forwardedFor == null) {
+      return "";
+    }
+    int comma = forwardedFor.lastIndexOf(',');
+    return (comma < 0 ? forwardedFor : forwardedFor.substring(comma + 1)).strip();
   }
 
   /** Envoy's response code details may not contain whitespace. */

@@ -49,6 +49,11 @@ final class ExchangeCompletion {
 
   /** Answers with a gateway error, or ends an already started stream with an error event. */
   void fail(Exchange exchange, GatewayError error) {
+    fail(exchange, error, java.util.Map.of());
+  }
+
+  /** @param headers extra headers for the error response (a 429's {@code Retry-After}); unused once a stream started */
+  void fail(Exchange exchange, GatewayError error, java.util.Map<String, java.util.List<String>> headers) {
     if (exchange.finished()) {
       return;
     }
@@ -73,6 +78,7 @@ final class ExchangeCompletion {
     response.setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, exchange.errors().contentType())
         .putHeader("x-request-id", exchange.requestId);
+    headers.forEach((name, values) -> response.headers().set(name, values));
     if (exchange.run != null && exchange.processed != null) {
       exchange.run.builtinResponseHeaders(new ProcessedResponse(error.status(), new VertxMutableHeaders(response.headers())));
     }

@@ -15,6 +15,16 @@ record ForwardedFor(int trustedHops) {
     }
   }
 
+  /**
+   * The client's address as the nearest trusted hop saw it: the peer itself with no trusted hops,
+   * else the leftmost of the entries {@link #chain} keeps.
+   */
+  String client(String received, String peer) {
+    String chain = chain(received, peer);
+    int comma = chain.indexOf(',');
+    return comma < 0 ? chain : chain.substring(0, comma).strip();
+  }
+
   /** @param received the header as received (null when absent); @param peer the connection's remote address */
   String chain(String received, String peer) {
     if (trustedHops == 0 || received == null || received.isBlank()) {

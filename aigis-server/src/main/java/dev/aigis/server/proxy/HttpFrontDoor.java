@@ -64,6 +64,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   private final Scheduler timers;
   private final ProcessingObserver observer;
   private final HeaderTimeout headerTimeout;
+  private final ForwardedFor forwardedFor;
   /** nginx's {@code lingering_time}: the most time given to a client to finish a body the gateway refused. */
   static final java.time.Duration LINGER = java.time.Duration.ofSeconds(30);
   /** Weighted picks need a fast, not a secure, source; one per event-loop thread. */
@@ -93,7 +94,8 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     ResponseHead head = new ResponseHead(completion, immediate);
     this.timers = timers;
     this.echo = new EchoResponder(completion, head);
-    this.leg = new UpstreamLeg(vertx, clients, completion, timers, attemptPolicy, new ForwardedFor(options.trustedHops()));
+    this.forwardedFor = new ForwardedFor(options.trustedHops());
+    this.leg = new UpstreamLeg(vertx, clients, completion, timers, attemptPolicy, forwardedFor);
     this.relay = new EventRelay(completion, head);
     this.embeddings = new EmbeddingsCalls(leg, relay, head, completion);
     this.headerTimeout = new HeaderTimeout(options.headerTimeout(), timers, metrics);
@@ -127,6 +129,9 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     var exchange = new Exchange(request, requestId, new ExchangeContext(requestId, ApiEndpoint.of(path), workers));
     exchange.path = path;
     exchange.connectionIdle = idle;
+    var remote = request.remoteAddress();
+    exchange.context.clientAddress(forwardedFor.client(request.getHeader("x-forwarded-for"),
+        remote == null ? "" : remote.hostAddress()));
     request.response().closeHandler(v -> onClientGone(exchange));
     if (badPath != null) {
       exchange.runtime = config.get();
@@ -346,7 +351,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
         switch (result) {
           case ChainOutcome.Proceed p -> toBackend(exchange);
           case ChainOutcome.Respond respond -> immediate.send(exchange, respond.response());
-          case ChainOutcome.Fail fail -> completion.fail(exchange, fail.error());
+          case ChainOutcome.Fail fail -> completion.fail(exchange, fail.error(), fail.headers());
         }
       } catch (RuntimeException e) {
         internalError(exchange, e);

@@ -27,9 +27,14 @@ final class ImmediateAnswers {
     if (exchange.finished()) {
       return;
     }
+    if (answer instanceof Verdict.Refuse refuse) { // the chain turns these into failures; kept for completeness
+      completion.fail(exchange, refuse.error(), refuse.headers());
+      return;
+    }
     HttpServerResponse response = exchange.request.response();
     exchange.errorCode = "processor_response";
     switch (answer) {
+      case Verdict.Refuse refuse -> throw new AssertionError("handled above");
       case Verdict.ImmediateResponse raw -> {
         response.setStatusCode(raw.status());
         if (raw.headers() != null) {

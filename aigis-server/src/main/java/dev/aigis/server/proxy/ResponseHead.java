@@ -65,7 +65,7 @@ final class ResponseHead {
         case ChainOutcome.Fail fail when failure == null -> {
           exchange.resetUpstream();
           response.headers().clear();
-          completion.fail(exchange, fail.error());
+          completion.fail(exchange, fail.error(), fail.headers());
         }
         case null, default -> {
           exchange.resetUpstream();
