@@ -36,7 +36,8 @@ public final class GatewayServer implements AutoCloseable {
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final UpstreamClients clients;
   private final ExtProcChannels extProcChannels = new ExtProcChannels();
-  private final ProcessingCompiler processingCompiler = new ProcessingCompiler(extProcChannels);
+  private final dev.aigis.server.policy.PolicyRuntime policyRuntime;
+  private final ProcessingCompiler processingCompiler;
   private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
   /** CPU-heavy processor work runs here, never on an event loop; bounded so saturation fails fast. */
   private final BoundedWorkers workers =
@@ -46,14 +47,18 @@ public final class GatewayServer implements AutoCloseable {
   private volatile boolean ready;
   private int adminPort = -1;
 
-  private GatewayServer(ServerOptions options) {
+  private GatewayServer(ServerOptions options, java.time.InstantSource clock) {
     this.options = options;
     int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
     this.clients = new UpstreamClients(vertx);
+    this.policyRuntime = new dev.aigis.server.policy.PolicyRuntime(vertx, clock, workers,
+        new dev.aigis.server.metrics.PolicyMetrics(metrics.registry()));
+    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime);
     this.listeners = new ListenerManager(vertx, options, loops,
         port -> new HttpFrontDoor(port, current::get, options, clients, metrics, vertx, workers), metrics);
-    this.admin = new AdminServer(vertx, metrics, () -> ready);
+    this.admin = new AdminServer(vertx, metrics, () -> ready, () -> policyRuntime.usage()
+        .thenApply(buckets -> dev.aigis.server.policy.UsageReport.render(current.get().snapshot(), buckets)));
   }
 
   /**
@@ -62,9 +67,15 @@ public final class GatewayServer implements AutoCloseable {
    * @throws ConfigException when a PayloadProcessor's expressions do not compile
    */
   public static GatewayServer start(ConfigSnapshot snapshot, ServerOptions options) throws ConfigException {
+    return start(snapshot, options, java.time.InstantSource.system());
+  }
+
+  /** @param clock the time rate-limit windows and credential expiry are judged by (a test's manual one) */
+  public static GatewayServer start(ConfigSnapshot snapshot, ServerOptions options, java.time.InstantSource clock)
+      throws ConfigException {
     // The tokenizer's ranks take ~0.5 s to load; load them now rather than on the first echo request.
     Thread.ofVirtual().name("aigis-tokenizer-warmup").start(() -> dev.aigis.core.usage.TokenCounter.count("warm up"));
-    var server = new GatewayServer(options);
+    var server = new GatewayServer(options, clock);
     try {
       if (options.adminPort() >= 0) {
         server.adminPort = await(server.admin.start(options.adminHost(), options.adminPort()));
@@ -138,6 +149,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     clients.close();
     extProcChannels.close();
+    policyRuntime.close();
     workers.close();
     await(vertx.close());
   }

@@ -9,19 +9,28 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The admin port: {@code /healthz} (the process is alive), {@code /readyz} (a configuration is
- * loaded and every listener is bound) and {@code /metrics} (Prometheus text format).
+ * loaded and every listener is bound), {@code /metrics} (Prometheus text format) and
+ * {@code /admin/usage} (rate-limit and budget usage per policy, rule and key, as JSON).
  */
 public final class AdminServer {
 
   private final Vertx vertx;
   private final GatewayMetrics metrics;
   private final BooleanSupplier ready;
+  private final java.util.function.Supplier<java.util.concurrent.CompletionStage<byte[]>> usage;
   private HttpServer server;
 
   public AdminServer(Vertx vertx, GatewayMetrics metrics, BooleanSupplier ready) {
+    this(vertx, metrics, ready, () -> java.util.concurrent.CompletableFuture.completedFuture("{\"buckets\":[]}".getBytes()));
+  }
+
+  /** @param usage renders {@code /admin/usage}: rate-limit usage and remaining budget per policy, rule and key */
+  public AdminServer(Vertx vertx, GatewayMetrics metrics, BooleanSupplier ready,
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<byte[]>> usage) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.ready = ready;
+    this.usage = usage;
   }
 
   public Future<Integer> start(String host, int port) {
@@ -38,6 +47,13 @@ public final class AdminServer {
         response.setStatusCode(isReady ? 200 : 503).putHeader("content-type", "text/plain").end(isReady ? "ready\n" : "not ready\n");
       }
       case "/metrics" -> response.putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+      case "/admin/usage" -> usage.get().whenComplete((body, failure) -> {
+        if (failure != null) {
+          response.setStatusCode(503).putHeader("content-type", "text/plain").end("usage unavailable\n");
+        } else {
+          response.putHeader("content-type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(body));
+        }
+      });
       default -> response.setStatusCode(404).putHeader("content-type", "text/plain").end("not found\n");
     }
   }

@@ -12,9 +12,16 @@ public record CompiledProcessing(
     Map<String, ProcessingChain> byName,
     Map<String, ProcessingChain> gatewayPreRouting,
     Map<String, ProcessingChain> gatewayPostRouting,
-    Map<String, ProcessingChain> routePostRouting) {
+    Map<String, ProcessingChain> routePostRouting,
+    dev.aigis.server.policy.CompiledPolicies policies) {
 
   public static final CompiledProcessing NONE = new CompiledProcessing(Map.of(), Map.of(), Map.of(), Map.of());
+
+  /** Without AccessPolicies or RateLimitPolicies. */
+  public CompiledProcessing(Map<String, ProcessingChain> byName, Map<String, ProcessingChain> gatewayPreRouting,
+      Map<String, ProcessingChain> gatewayPostRouting, Map<String, ProcessingChain> routePostRouting) {
+    this(byName, gatewayPreRouting, gatewayPostRouting, routePostRouting, dev.aigis.server.policy.CompiledPolicies.NONE);
+  }
 
   /**
    * Whether some chain reads request bodies. Bodies are then buffered for every request that has
@@ -34,10 +41,11 @@ public record CompiledProcessing(
     gatewayPreRouting = Map.copyOf(gatewayPreRouting);
     gatewayPostRouting = Map.copyOf(gatewayPostRouting);
     routePostRouting = Map.copyOf(routePostRouting);
+    policies = policies == null ? dev.aigis.server.policy.CompiledPolicies.NONE : policies;
   }
 
   public boolean isEmpty() {
-    return byName.isEmpty();
+    return byName.isEmpty() && policies.isEmpty();
   }
 
   /** The chain an ExtensionRef names ({@code namespace/name}), or null. */

@@ -29,22 +29,42 @@ public final class ProcessingCompiler {
   private static final String GATEWAY = "Gateway";
 
   private final ProcessorFactories factories;
+  private final dev.aigis.server.policy.PolicyCompiler policies;
 
-  /** @param channels the ext_proc channels ExtProcess processors share, owned by the caller */
+  /**
+   * Compiles policies without ever connecting to their stores (validation, tests without policies).
+   *
+   * @param channels the ext_proc channels ExtProcess processors share, owned by the caller
+   */
   public ProcessingCompiler(ExtProcChannels channels) {
-    this(ProcessorFactories.builtIn(channels));
+    this(channels, dev.aigis.server.policy.PolicyRuntime.forValidation());
+  }
+
+  /** @param policyRuntime the stores and caches AccessPolicies and RateLimitPolicies share, owned by the caller */
+  public ProcessingCompiler(ExtProcChannels channels, dev.aigis.server.policy.PolicyRuntime policyRuntime) {
+    this(ProcessorFactories.builtIn(channels), policyRuntime);
   }
 
   ProcessingCompiler(ProcessorFactories factories) {
+    this(factories, dev.aigis.server.policy.PolicyRuntime.forValidation());
+  }
+
+  private ProcessingCompiler(ProcessorFactories factories, dev.aigis.server.policy.PolicyRuntime policyRuntime) {
     this.factories = factories;
+    this.policies = new dev.aigis.server.policy.PolicyCompiler(policyRuntime);
   }
 
   /** @throws ConfigException listing every entry that does not compile (such as a CEL expression) */
   public CompiledProcessing compile(ConfigSnapshot snapshot) throws ConfigException {
-    if (snapshot.payloadProcessors().isEmpty()) {
-      return CompiledProcessing.NONE;
-    }
     List<ConfigError> errors = new ArrayList<>();
+    var compiledPolicies = policies.compile(snapshot, errors);
+    if (snapshot.payloadProcessors().isEmpty()) {
+      if (!errors.isEmpty()) {
+        throw new ConfigException(errors);
+      }
+      return compiledPolicies.isEmpty() ? CompiledProcessing.NONE
+          : new CompiledProcessing(Map.of(), Map.of(), Map.of(), Map.of(), compiledPolicies);
+    }
     Map<String, ProcessingChain> byName = new HashMap<>();
     Map<String, ProcessingChain> pre = new HashMap<>();
     Map<String, ProcessingChain> postGateway = new HashMap<>();
@@ -72,7 +92,7 @@ public final class ProcessingCompiler {
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new CompiledProcessing(byName, pre, postGateway, postRoute);
+    return new CompiledProcessing(byName, pre, postGateway, postRoute, compiledPolicies);
   }
 
   /** The resource's chain, or null (with its errors added) when an entry does not compile. */

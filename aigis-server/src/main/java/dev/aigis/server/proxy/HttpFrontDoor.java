@@ -173,7 +173,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
       request.response().writeContinue();
     }
     if (exchange.endpoint == ApiEndpoint.MODELS && request.method() == HttpMethod.GET) {
-      ModelsResponder.respond(exchange, exchange.runtime.port(port), completion);
+      listModels(exchange);
       return;
     }
     if (!needsBody(request, exchange.endpoint, exchange.runtime.requestBodyNeeded())) {
@@ -182,6 +182,29 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
       return;
     }
     readBody(exchange);
+  }
+
+  /** {@code GET /v1/models}: the port's models, only those the caller may use when its Gateway has an AccessPolicy. */
+  private void listModels(Exchange exchange) {
+    PortRoutes routes = exchange.runtime.port(port);
+    PortRoutes.ListenerRouter listener = routes == null ? null : routes.listenerFor(exchange.host);
+    var access = listener == null ? null : exchange.runtime.processing().policies().access(listener.gateway());
+    if (access == null) {
+      ModelsResponder.respond(exchange, routes == null ? java.util.List.of() : routes.models(), completion);
+      return;
+    }
+    var processed = new ProcessedRequest(exchange.context, exchange.request.method().name(), exchange.path,
+        new CopyOnWriteHeaders(exchange.request.headers()), null, null);
+    Executor executor = executorOf(Vertx.currentContext());
+    access.listModels(processed, routes.models()).whenCompleteAsync((listing, failure) -> {
+      if (failure != null) {
+        internalError(exchange, failure);
+      } else if (listing.refusal() != null) {
+        completion.fail(exchange, listing.refusal().error(), listing.refusal().headers());
+      } else {
+        ModelsResponder.respond(exchange, listing.models(), completion);
+      }
+    }, executor);
   }
 
   private static boolean needsBody(HttpServerRequest request, ApiEndpoint endpoint, boolean processorsReadBodies) {

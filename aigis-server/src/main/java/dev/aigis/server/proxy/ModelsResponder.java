@@ -7,13 +7,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import java.util.List;
 
-/** {@code GET /v1/models}: the models the routes on this port serve, in OpenAI's list shape. */
+/** {@code GET /v1/models}: the models the routes on this port serve (those the caller may use), in OpenAI's list shape. */
 final class ModelsResponder {
 
   private ModelsResponder() {}
 
-  static void respond(Exchange exchange, PortRoutes routes, ExchangeCompletion completion) {
-    List<String> models = routes == null ? List.of() : routes.models();
+  static void respond(Exchange exchange, List<String> models, ExchangeCompletion completion) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("object", "list");
     ArrayNode data = body.putArray("data");

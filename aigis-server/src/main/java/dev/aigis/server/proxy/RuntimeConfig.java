@@ -66,7 +66,7 @@ public final class RuntimeConfig {
   public static ExchangePipeline pipelineOf(CompiledProcessing processing, String gateway) {
     return new ExchangePipeline(new ExchangePipeline.Chains(
         processing.gatewayPreRouting().get(gateway), processing.gatewayPostRouting().get(gateway),
-        processing.routePostRouting(), processing.byName()));
+        processing.routePostRouting(), processing.byName()), processing.policies().forGateway(gateway));
   }
 
   public static RuntimeConfig compile(ConfigSnapshot snapshot, CompiledProcessing processing) {
