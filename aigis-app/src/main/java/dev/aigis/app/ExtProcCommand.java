@@ -45,11 +45,21 @@ final class ExtProcCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ConfigSnapshot snapshot;
     var channels = new ExtProcChannels();
+    // One runtime for the process: rate-limit counters, Redis clients and JWKS caches outlive reloads.
+    var vertx = io.vertx.core.Vertx.vertx();
+    var policies = new dev.aigis.server.policy.PolicyRuntime(vertx, java.time.InstantSource.system(), null,
+        new dev.aigis.server.metrics.PolicyMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+    var compiler = new ProcessingCompiler(channels, policies);
+    Runnable release = () -> {
+      channels.close();
+      policies.close();
+      vertx.close();
+    };
     CompiledProcessing processing;
     String key;
     try {
       snapshot = ConfigPipeline.loadAndCompile(files, System::getenv);
-      processing = new ProcessingCompiler(channels).compile(snapshot);
+      processing = compiler.compile(snapshot);
       key = ExtProcServer.gatewayKey(snapshot, gateway);
     } catch (ConfigException e) {
       for (ConfigError error : e.errors()) {
@@ -57,11 +67,11 @@ final class ExtProcCommand implements Callable<Integer> {
       }
       System.err.printf("aigis: configuration is invalid (%d error%s); not starting%n",
           e.errors().size(), e.errors().size() == 1 ? "" : "s");
-      channels.close();
+      release.run();
       return 1;
     } catch (IllegalArgumentException e) {
       System.err.println("aigis: " + e.getMessage() + (gateway == null ? " with --gateway" : ""));
-      channels.close();
+      release.run();
       return 1;
     }
     if (!processing.gatewayPreRouting().containsKey(key) && !processing.gatewayPostRouting().containsKey(key)) {
@@ -73,14 +83,14 @@ final class ExtProcCommand implements Callable<Integer> {
       server = ExtProcServer.builder(current::get, key).port(port).build().start();
     } catch (IOException | RuntimeException e) {
       System.err.println("aigis: cannot start the ext_proc server on port " + port + ": " + e.getMessage());
-      channels.close();
+      release.run();
       return 1;
     }
     String gatewayKey = key;
     // Watched like `aigis run -f`: a valid change applies to new streams, a refused one keeps the old.
     ConfigWatcher watcher = ConfigWatcher.start(files, changed -> {
       ExtProcServer.gatewayKey(changed, gatewayKey); // the Gateway must still exist
-      current.set(RuntimeConfig.compile(changed, new ProcessingCompiler(channels).compile(changed)));
+      current.set(RuntimeConfig.compile(changed, compiler.compile(changed)));
     });
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -89,7 +99,7 @@ final class ExtProcCommand implements Callable<Integer> {
         watcher.close();
       }
       server.close();
-      channels.close();
+      release.run();
       stopped.countDown();
     }, "aigis-shutdown"));
     LOG.info("aigis ext_proc server for Gateway {} listening on port {}", key, server.port());

@@ -196,6 +196,42 @@ class FrontDoorParityTest {
   static final String BUFFERED_RESPONSE_ONLY =
       "{requestHeaderMode: SKIP, requestBodyMode: NONE, responseHeaderMode: SKIP, responseBodyMode: BUFFERED}";
 
+  static final String RESEARCH_KEY = "sk-aigis-" + "R".repeat(43);
+  static final String SALES_KEY = "sk-aigis-" + "S".repeat(43);
+
+  /** An AccessPolicy with two keys and a RateLimitPolicy of 100 requests a minute per key, on the Gateway. */
+  static final String POLICIES = """
+      ---
+      apiVersion: v1
+      kind: Secret
+      metadata: {name: aigis-key-alice}
+      type: aigis.dev/api-key
+      stringData: {name: alice, team: research, sha256: %s}
+      ---
+      apiVersion: v1
+      kind: Secret
+      metadata: {name: aigis-key-bob}
+      type: aigis.dev/api-key
+      stringData: {name: bob, team: sales, sha256: %s}
+      ---
+      apiVersion: aigis.dev/v1alpha1
+      kind: AccessPolicy
+      metadata: {name: access}
+      spec:
+        targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
+        authentication: {apiKeys: {}}
+        rules:
+        - {name: research, from: {teams: [research]}, models: [{type: Prefix, value: gpt-4o}]}
+      ---
+      apiVersion: aigis.dev/v1alpha1
+      kind: RateLimitPolicy
+      metadata: {name: limits}
+      spec:
+        targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
+        rules:
+        - {name: per-key, key: identity.key, limit: {volumeUnits: REQUESTS, volume: 100, timeUnit: Hour}}
+      """.formatted(dev.aigis.core.identity.ApiKeys.sha256Hex(RESEARCH_KEY), dev.aigis.core.identity.ApiKeys.sha256Hex(SALES_KEY));
+
   static Stream<Case> cases() {
     return Stream.of(
         Case.of("OpenAI chat, plain", Target.OPENAI, chat("gpt-4o-mini"), "", 200)
@@ -353,6 +389,23 @@ class FrontDoorParityTest {
                         setHeaders: [{name: x-field, value: "json(request.body).missing.field"}]
                 """, 500)
             .anchor(dp -> assertThat(dp.body()).contains("\"code\":\"processor_failed\"")),
+
+        Case.of("AccessPolicy: no credential is a 401 before routing", Target.OPENAI, chat("gpt-4o-mini"),
+                POLICIES, 401)
+            .clientHeaders("www-authenticate")
+            .anchor(dp -> assertThat(dp.body()).contains("\"code\":\"invalid_api_key\"")),
+
+        Case.of("AccessPolicy: a key whose team may not use the model is a 403", Target.OPENAI,
+                chat("gpt-4o-mini").with("authorization", "Bearer " + SALES_KEY), POLICIES, 403)
+            .anchor(dp -> assertThat(dp.body()).contains("API key bob is not allowed to use the model `gpt-4o-mini`")),
+
+        Case.of("AccessPolicy and RateLimitPolicy: admitted, with RateLimit headers, the key not sent upstream",
+                Target.OPENAI, chat("gpt-4o-mini").with("x-api-key", RESEARCH_KEY), POLICIES, 200)
+            .clientHeaders("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset")
+            .anchor(dp -> {
+              assertThat(dp.upstream().header("x-api-key")).isNull();
+              assertThat(dp.headers().get("ratelimit-remaining")).containsExactly("99");
+            }),
 
         Case.of("No route for the model, OpenAI client: 404 in OpenAI's shape", Target.OPENAI,
                 chat("no-such-model"), "", 404)

@@ -34,10 +34,16 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   public static GatewayFixture start(String yaml, ServerOptions options, Map<String, String> env) {
+    return start(yaml, options, env, java.time.InstantSource.system());
+  }
+
+  /** @param clock what rate-limit windows and credential expiry are judged by */
+  public static GatewayFixture start(String yaml, ServerOptions options, Map<String, String> env,
+      java.time.InstantSource clock) {
     int port = freePort();
     try {
       ConfigSnapshot snapshot = ConfigPipeline.compileText("test.yaml", yaml.replace("${PORT}", Integer.toString(port)), env::get);
-      return new GatewayFixture(GatewayServer.start(snapshot, options.withEventLoops(2)), port);
+      return new GatewayFixture(GatewayServer.start(snapshot, options.withEventLoops(2), clock), port);
     } catch (ConfigException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

@@ -35,6 +35,7 @@ final class AccessLog {
       if (r.ttftNanos() >= 0) {
         g.writeNumberField("ttft_ms", r.ttftNanos() / 1_000_000.0);
       }
+      writeNullable(g, "caller", r.caller());
       writeNullable(g, "route", r.route());
       writeNullable(g, "backend", r.backend());
       writeNullable(g, "model", r.model());

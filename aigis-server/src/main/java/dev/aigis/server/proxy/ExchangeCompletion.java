@@ -105,6 +105,11 @@ final class ExchangeCompletion {
     done(exchange, exchange.request.response().getStatusCode());
   }
 
+  private static String callerOf(Exchange exchange) {
+    var identity = exchange.context.attributes().get(dev.aigis.core.policy.PolicyAttributes.IDENTITY);
+    return identity == null ? null : identity.name();
+  }
+
   private void done(Exchange exchange, int status) {
     if (!exchange.markFinished()) {
       return;
@@ -141,7 +146,7 @@ final class ExchangeCompletion {
           status, duration, exchange.ttftNanos, exchange.match() == null ? null : exchange.routeName(),
           exchange.backend() == null ? null : exchange.backendName(), routedModel, operation,
           exchange.body.stream(), exchange.upstreamStatus, exchange.usage, exchange.bytesIn, exchange.bytesOut,
-          exchange.errorCode));
+          exchange.errorCode, callerOf(exchange)));
     }
     exchange.context.complete(new ExchangeSummary(exchange.requestId, status,
         exchange.usage == null ? TokenUsage.NONE : exchange.usage, routedModel,

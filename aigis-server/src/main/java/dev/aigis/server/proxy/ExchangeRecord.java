@@ -2,7 +2,11 @@ package dev.aigis.server.proxy;
 
 import dev.aigis.core.usage.TokenUsage;
 
-/** What is known about one finished request, for metrics and the access log. */
+/**
+ * What is known about one finished request, for metrics and the access log. {@code caller} is the
+ * authenticated identity's name (an API key's name, a JWT subject), never a credential; null when
+ * no AccessPolicy authenticated the request.
+ */
 record ExchangeRecord(
     long startEpochMillis,
     String requestId,
@@ -20,4 +24,5 @@ record ExchangeRecord(
     TokenUsage usage,
     long bytesIn,
     long bytesOut,
-    String errorCode) {}
+    String errorCode,
+    String caller) {}

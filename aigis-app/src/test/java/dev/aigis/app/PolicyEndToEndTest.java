@@ -1,0 +1,394 @@
+package dev.aigis.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.errors.RateLimitException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.models.Model;
+import com.sun.net.httpserver.HttpServer;
+import dev.aigis.core.identity.ApiKeys;
+import dev.aigis.server.ServerOptions;
+import dev.aigis.testkit.Behavior;
+import dev.aigis.testkit.FakeOpenAiUpstream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Identity, access and limits end to end: the official OpenAI and Anthropic SDKs against a real
+ * gateway with an AccessPolicy (API keys and JWTs from a JWKS served on loopback) and a
+ * RateLimitPolicy, in front of the fake OpenAI upstream. The gateway's clock is manual, so windows
+ * never roll over under the test.
+ */
+class PolicyEndToEndTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Instant START = Instant.parse("2026-12-07T10:00:05Z");
+  static final AtomicReference<Instant> now = new AtomicReference<>(START);
+  static final String ISSUER = "https://id.example.test";
+
+  static final String ALICE = ApiKeys.generate(new SecureRandom()); // research: gpt-4o*
+  static final String BOB = ApiKeys.generate(new SecureRandom());   // sales: gpt-3.5*, 3 requests a minute
+  static final String CAROL = ApiKeys.generate(new SecureRandom()); // research, but her key is limited to gpt-4o
+
+  static FakeOpenAiUpstream upstream;
+  static GatewayFixture gateway;
+  static HttpServer issuer;
+  static final AtomicReference<String> jwks = new AtomicReference<>();
+  static final AtomicInteger jwksFetches = new AtomicInteger();
+  static RSAKey signingKey;
+
+  @BeforeAll
+  static void start() throws Exception {
+    signingKey = new RSAKeyGenerator(2048).keyID("k1").generate();
+    jwks.set(new JWKSet(signingKey.toPublicJWK()).toString());
+    issuer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    issuer.createContext("/jwks.json", exchange -> {
+      jwksFetches.incrementAndGet();
+      byte[] body = jwks.get().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("content-type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    issuer.start();
+    upstream = FakeOpenAiUpstream.start();
+    gateway = GatewayFixture.start(config(issuer.getAddress().getPort()),
+        ServerOptions.defaults().withAdminPort(0).withTrafficHost("127.0.0.1"), Map.of(), () -> now.get());
+  }
+
+  static String config(int issuerPort) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          gatewayClassName: aigis
+          listeners: [{name: http, port: ${PORT}, protocol: HTTP}]
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: upstream-key}
+        stringData: {apiKey: sk-upstream-secret}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: fake}
+        spec:
+          schema: OpenAI
+          endpoint: {host: 127.0.0.1, port: %d}
+          credentials: {secretRef: {name: upstream-key, key: apiKey}}
+          timeouts: {connect: 2s, response: 2s, idle: 2s}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: models}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: gpt-4o-mini}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: fake}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: gpt-4o}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: fake}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: gpt-3.5-turbo-instruct}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: fake}]
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: aigis-key-alice}
+        type: aigis.dev/api-key
+        stringData: {name: alice, team: research, sha256: %s}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: aigis-key-bob}
+        type: aigis.dev/api-key
+        stringData: {name: bob, team: sales, sha256: %s}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: aigis-key-carol}
+        type: aigis.dev/api-key
+        stringData: {name: carol, team: research, sha256: %s, models: "gpt-4o"}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AccessPolicy
+        metadata: {name: access}
+        spec:
+          targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
+          authentication:
+            apiKeys: {}
+            jwt:
+              providers:
+              - name: corp
+                issuer: %s
+                audiences: [aigis]
+                jwks: {url: "http://127.0.0.1:%d/jwks.json"}
+                algorithms: [RS256]
+          rules:
+          - name: research-gpt-4o
+            from: {teams: [research]}
+            models: [{type: Prefix, value: gpt-4o}]
+          - name: ml-group
+            from: {cel: 'identity.groups.exists(g, g == "ml")'}
+            models: [{type: Exact, value: gpt-4o-mini}]
+          - name: sales
+            from: {teams: [sales]}
+            models: [{type: RegularExpression, value: "gpt-3\\\\.5.*"}]
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: RateLimitPolicy
+        metadata: {name: limits}
+        spec:
+          targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
+          rules:
+          - name: tokens-per-key
+            key: identity.key
+            limit: {volumeUnits: TOKENS, volume: 100000, timeUnit: Minute}
+          - name: sales-requests
+            key: identity.key
+            trafficMatcher: {celMatcher: 'identity.team == "sales"'}
+            limit: {volumeUnits: REQUESTS, volume: 3, timeUnit: Minute}
+        """.formatted(upstream.port(), ApiKeys.sha256Hex(ALICE), ApiKeys.sha256Hex(BOB), ApiKeys.sha256Hex(CAROL), ISSUER, issuerPort);
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    upstream.close();
+    issuer.stop(0);
+  }
+
+  @BeforeEach
+  void clear() {
+    upstream.reset();
+  }
+
+  static OpenAIClient openAi(String key) {
+    return OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey(key).maxRetries(0)
+        .timeout(Duration.ofSeconds(10)).build();
+  }
+
+  static ChatCompletionCreateParams chat(String model) {
+    return ChatCompletionCreateParams.builder().model(model).addUserMessage("Say hello").build();
+  }
+
+  @Test
+  void aMissingOrUnknownKeyIsA401InTheCallersFormatAndNothingGoesUpstream() throws Exception {
+    HttpResponse<String> missing = gateway.post("/v1/chat/completions",
+        "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(missing.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"aigis\"");
+    JsonNode error = JSON.readTree(missing.body()).path("error");
+    assertThat(error.path("code").asText()).isEqualTo("invalid_api_key");
+    assertThat(error.path("message").asText()).startsWith("Authentication failed: no API key or bearer token");
+
+    String forged = ApiKeys.generate(new SecureRandom());
+    try (OpenAIClient client = openAi(forged)) {
+      assertThatThrownBy(() -> client.chat().completions().create(chat("gpt-4o-mini")))
+          .isInstanceOf(UnauthorizedException.class)
+          .hasMessageContaining("invalid API key")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(forged));
+    }
+    AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey(forged)
+        .maxRetries(0).build();
+    try {
+      assertThatThrownBy(() -> anthropic.messages().create(MessageCreateParams.builder().model("gpt-4o-mini")
+          .maxTokens(16).addUserMessage("hi").build()))
+          .isInstanceOf(com.anthropic.errors.UnauthorizedException.class);
+    } finally {
+      anthropic.close();
+    }
+    assertThat(upstream.requests().size()).isZero();
+  }
+
+  @Test
+  void aKeyIsCheckedAgainstTheRulesAndItsOwnModelListAndNeverForwarded() {
+    upstream.enqueue(Behavior.ok().withReply("hello").withUsage(9, 2));
+    try (OpenAIClient alice = openAi(ALICE); OpenAIClient bob = openAi(BOB); OpenAIClient carol = openAi(CAROL)) {
+      ChatCompletion answer = alice.chat().completions().create(chat("gpt-4o-mini"));
+      assertThat(answer.choices().getFirst().message().content()).contains("hello");
+      assertThat(upstream.lastRequest().header("authorization")).isEqualTo("Bearer sk-upstream-secret");
+
+      assertThatThrownBy(() -> bob.chat().completions().create(chat("gpt-4o-mini")))
+          .isInstanceOf(PermissionDeniedException.class)
+          .hasMessageContaining("API key bob is not allowed to use the model `gpt-4o-mini`");
+      // Carol's team may use gpt-4o*, but her key names only gpt-4o.
+      assertThatThrownBy(() -> carol.chat().completions().create(chat("gpt-4o-mini")))
+          .isInstanceOf(PermissionDeniedException.class);
+    }
+    assertThat(upstream.requests().size()).isEqualTo(1);
+  }
+
+  @Test
+  void theModelListShowsOnlyWhatTheCallerMayUse() {
+    try (OpenAIClient alice = openAi(ALICE); OpenAIClient bob = openAi(BOB)) {
+      List<String> forAlice = alice.models().list().data().stream().map(Model::id).toList();
+      List<String> forBob = bob.models().list().data().stream().map(Model::id).toList();
+      assertThat(forAlice).containsExactly("gpt-4o-mini", "gpt-4o");
+      assertThat(forBob).containsExactly("gpt-3.5-turbo-instruct");
+    }
+    assertThat(gateway.get("/v1/models").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aStreamedAnswerIsChargedTheUsageTheProviderReported() throws Exception {
+    upstream.enqueue(Behavior.ok().withReply("one two three").withUsage(40, 3));
+    try (OpenAIClient alice = openAi(ALICE);
+        StreamResponse<ChatCompletionChunk> stream = alice.chat().completions().createStreaming(
+            ChatCompletionCreateParams.builder().model("gpt-4o-mini").maxCompletionTokens(500)
+                .addUserMessage("count to three").build())) {
+      assertThat(stream.stream().count()).isPositive();
+    }
+    // Admitted on an estimate (prompt tokens + the 500-token ceiling), then corrected to 40 + 3.
+    assertThat(eventually(() -> used("tokens-per-key", "alice"), used -> used == 43)).isEqualTo(43);
+  }
+
+  @Test
+  void aTranslatedAnswerToAnAnthropicClientIsChargedToo() throws Exception {
+    upstream.enqueue(Behavior.ok().withReply("bonjour").withUsage(21, 5));
+    long before = used("tokens-per-key", "carol");
+    AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey(CAROL)
+        .maxRetries(0).build();
+    try {
+      var message = anthropic.messages().create(MessageCreateParams.builder().model("gpt-4o")
+          .maxTokens(64).addUserMessage("hi").build());
+      assertThat(message.usage().inputTokens()).isEqualTo(21);
+    } finally {
+      anthropic.close();
+    }
+    assertThat(eventually(() -> used("tokens-per-key", "carol"), used -> used == before + 26)).isEqualTo(before + 26);
+  }
+
+  @Test
+  void theFourthRequestInAMinuteIsA429WithRetryAfterAndRateLimitHeaders() throws Exception {
+    now.set(START.plus(Duration.ofMinutes(10))); // a window of its own
+    for (int i = 0; i < 3; i++) {
+      upstream.enqueue(Behavior.ok().withReply("ok").withUsage(5, 1));
+    }
+    String body = "{\"model\":\"gpt-3.5-turbo-instruct\",\"prompt\":\"hi\"}";
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> ok = completions(BOB, body);
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.headers().firstValue("ratelimit-remaining")).isPresent();
+    }
+    HttpResponse<String> limited = completions(BOB, body);
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.headers().firstValue("retry-after")).hasValue("55"); // the window ends at :11:00
+    assertThat(limited.headers().firstValue("ratelimit-limit")).hasValue("3");
+    assertThat(limited.headers().firstValue("ratelimit-remaining")).hasValue("0");
+    assertThat(limited.headers().firstValue("ratelimit-reset")).hasValue("55");
+    assertThat(JSON.readTree(limited.body()).path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
+    try (OpenAIClient bob = openAi(BOB)) {
+      assertThatThrownBy(() -> bob.completions().create(com.openai.models.completions.CompletionCreateParams.builder()
+          .model("gpt-3.5-turbo-instruct").prompt("hi").build()))
+          .isInstanceOf(RateLimitException.class);
+    }
+    assertThat(upstream.requests().size()).isEqualTo(3);
+    now.set(START.plus(Duration.ofMinutes(11))); // the next window admits again
+    upstream.enqueue(Behavior.ok().withReply("ok").withUsage(5, 1));
+    assertThat(completions(BOB, body).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aJwtFromTheJwksIsAnIdentityAndARotatedKeyIsPickedUpWithoutARestart() throws Exception {
+    upstream.enqueue(Behavior.ok().withReply("hi").withUsage(3, 1));
+    upstream.enqueue(Behavior.ok().withReply("hi").withUsage(3, 1));
+    try (OpenAIClient client = openAi(token(signingKey, "dana", List.of("ml")))) {
+      assertThat(client.chat().completions().create(chat("gpt-4o-mini")).choices()).hasSize(1);
+    }
+    try (OpenAIClient client = openAi(token(signingKey, "erin", List.of("finance")))) {
+      assertThatThrownBy(() -> client.chat().completions().create(chat("gpt-4o-mini")))
+          .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("Subject erin");
+    }
+    RSAKey rotated = new RSAKeyGenerator(2048).keyID("k2").generate();
+    jwks.set(new JWKSet(List.of(rotated.toPublicJWK(), signingKey.toPublicJWK())).toString());
+    try (OpenAIClient client = openAi(token(rotated, "dana", List.of("ml")))) {
+      assertThat(client.chat().completions().create(chat("gpt-4o-mini")).choices()).hasSize(1);
+    }
+    RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate(); // a known kid, the wrong key
+    try (OpenAIClient client = openAi(token(stranger, "mallory", List.of("ml")))) {
+      assertThatThrownBy(() -> client.chat().completions().create(chat("gpt-4o-mini")))
+          .isInstanceOf(UnauthorizedException.class);
+    }
+  }
+
+  static String token(RSAKey key, String subject, List<String> groups) throws Exception {
+    var claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience("aigis").subject(subject)
+        .claim("groups", groups).issueTime(Date.from(now.get()))
+        .expirationTime(Date.from(now.get().plus(Duration.ofHours(1)))).build();
+    var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+    jwt.sign(new RSASSASigner(key));
+    return jwt.serialize();
+  }
+
+  static HttpResponse<String> completions(String key, String body) {
+    return gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/completions"))
+        .header("content-type", "application/json").header("authorization", "Bearer " + key)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  /** What {@code /admin/usage} reports for a rule's bucket of one key in the current window; 0 when none. */
+  static long used(String rule, String key) throws Exception {
+    JsonNode report = JSON.readTree(gateway.admin("/admin/usage").body());
+    long used = 0;
+    for (JsonNode bucket : report.path("buckets")) {
+      if (bucket.path("rule").asText().equals(rule) && bucket.path("key").asText().equals(key)
+          && !Instant.parse(bucket.path("windowEnd").asText()).isBefore(now.get())) {
+        used = bucket.path("used").asLong();
+      }
+    }
+    return used;
+  }
+
+  /**
+   * Charges are corrected in the exchange's completion hook, which runs just after the last byte
+   * went out: the client can ask before it has run. Re-reads (no fixed sleep) until it holds.
+   */
+  static <T> T eventually(java.util.concurrent.Callable<T> read, java.util.function.Predicate<T> done) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    T value = read.call();
+    while (!done.test(value) && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+      value = read.call();
+    }
+    return value;
+  }
+}
