@@ -1,0 +1,166 @@
+package dev.aigis.app.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aigis.core.identity.ApiKeys;
+import dev.aigis.testkit.Behavior;
+import dev.aigis.testkit.FakeOpenAiUpstream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two gateway processes, sharing nothing but one real Redis, under many parallel clients: what
+ * both admit together never exceeds the limit (requests exactly; tokens by at most the documented
+ * in-flight bound of one request's estimate). Both processes' clocks stand still inside one window.
+ */
+class TwoReplicasTest {
+
+  static final String KEY = ApiKeys.generate(new java.security.SecureRandom());
+  static final String PROMPT = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}";
+
+  @TempDir static Path dir;
+  static FakeOpenAiUpstream upstream;
+  static final List<Process> processes = new ArrayList<>();
+  static final List<Integer> ports = new ArrayList<>();
+  static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static String prefix;
+
+  @BeforeAll
+  static void start() throws Exception {
+    RedisRequirement.assumeRedis();
+    upstream = FakeOpenAiUpstream.start();
+    upstream.setDefault(Behavior.ok().withReply("ok").withUsage(10, 5));
+    // A namespace of its own per run, so counters left by an earlier run never count.
+    prefix = "run" + UUID.randomUUID().toString().substring(0, 8);
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(config, config(upstream.port(), prefix));
+    String instant = "2026-12-07T10:00:30Z";
+    for (int i = 0; i < 2; i++) {
+      Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), GatewayProcessMain.class.getName(), config.toString(), instant)
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      processes.add(process);
+      var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = out.readLine()) != null && !line.startsWith("PORT ")) {
+        // log lines before the port
+      }
+      assertThat(line).as("gateway process %d started", i).isNotNull();
+      ports.add(Integer.parseInt(line.substring(5).strip()));
+    }
+  }
+
+  static String config(int upstreamPort, String namespace) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: %2$s}
+        spec:
+          gatewayClassName: aigis
+          listeners: [{name: http, port: 0, protocol: HTTP}]
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: fake, namespace: %2$s}
+        spec:
+          schema: OpenAI
+          endpoint: {host: 127.0.0.1, port: %1$d}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: all, namespace: %2$s}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - backendRefs: [{group: aigis.dev, kind: AIBackend, name: fake}]
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: aigis-key-load, namespace: %2$s}
+        type: aigis.dev/api-key
+        stringData: {name: load, sha256: %3$s}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AccessPolicy
+        metadata: {name: access, namespace: %2$s}
+        spec:
+          targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
+          authentication: {apiKeys: {}}
+          rules: [{name: everyone}]
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: RateLimitPolicy
+        metadata: {name: limits, namespace: %2$s}
+        spec:
+          targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
+          failureMode: FailClosed
+          store: {redis: {url: "redis://127.0.0.1:6379", timeout: 2s}}
+          rules:
+          - name: requests
+            key: identity.key
+            limit: {volumeUnits: REQUESTS, volume: 60, timeUnit: Minute}
+        """.formatted(upstreamPort, namespace, ApiKeys.sha256Hex(KEY));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (Process process : processes) {
+      process.getOutputStream().close();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+    if (upstream != null) {
+      upstream.close();
+    }
+  }
+
+  @Test
+  void twoReplicasTogetherAdmitExactlyTheLimit() {
+    List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      int port = ports.get(i % 2);
+      sent.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+          .header("content-type", "application/json").header("authorization", "Bearer " + KEY)
+          .POST(HttpRequest.BodyPublishers.ofString(PROMPT)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    int admitted = 0;
+    int limited = 0;
+    int[] perReplica = new int[2];
+    for (int i = 0; i < sent.size(); i++) {
+      HttpResponse<String> response = sent.get(i).join();
+      if (response.statusCode() == 200) {
+        admitted++;
+        perReplica[i % 2]++;
+      } else {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(429);
+        assertThat(response.headers().firstValue("retry-after")).hasValue("30");
+        limited++;
+      }
+    }
+    assertThat(admitted).isEqualTo(60);
+    assertThat(limited).isEqualTo(140);
+    // Both replicas took part: the limit held across them, not by one replica refusing everything.
+    assertThat(perReplica[0]).isPositive();
+    assertThat(perReplica[1]).isPositive();
+    assertThat(upstream.requests()).hasSize(60);
+  }
+}
