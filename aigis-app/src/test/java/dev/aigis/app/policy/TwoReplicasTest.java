@@ -52,7 +52,9 @@ class TwoReplicasTest {
     prefix = "run" + UUID.randomUUID().toString().substring(0, 8);
     Path config = dir.resolve("gateway.yaml");
     Files.writeString(config, config(upstream.port(), prefix));
-    String instant = "2026-12-07T10:00:30Z";
+    // Redis expires keys by its own clock, so the frozen time must lie ahead of the real one.
+    String instant = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+        .plus(Duration.ofDays(1)).plusSeconds(30).toString();
     for (int i = 0; i < 2; i++) {
       Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"), GatewayProcessMain.class.getName(), config.toString(), instant)
