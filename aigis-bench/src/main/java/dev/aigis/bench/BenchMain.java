@@ -186,7 +186,8 @@ public final class BenchMain {
       // 2. gateway
       int gatewayPort = freePort();
       Path yaml = work.resolve("gateway.yaml");
-      Files.writeString(yaml, gatewayYaml(gatewayPort, upstreamPort));
+      int policyPort = freePort();
+      Files.writeString(yaml, gatewayYaml(gatewayPort, upstreamPort) + policyYaml(policyPort));
       List<String> gatewayCmd = gatewayCommand(java, o.root(), o.gatewayJavaOpts(), yaml);
       if (o.gatewayEventLoops() > 0) {
         gatewayCmd.addAll(List.of("--event-loops", Integer.toString(o.gatewayEventLoops())));
@@ -218,6 +219,8 @@ public final class BenchMain {
       for (int c : o.connections()) {
         rows.add(measure("direct", new LoadGenerator.Spec(upstreamPort, Workload.PATH, chat, null, false), c, o));
         rows.add(measure("aigis", new LoadGenerator.Spec(gatewayPort, Workload.PATH, chat, null, false), c, o));
+        rows.add(measure("aigis+key+limit", new LoadGenerator.Spec(policyPort, Workload.PATH, chat, null, false,
+            "Bearer " + BENCH_KEY), c, o));
         if (nginxPort > 0) {
           rows.add(measure("nginx", new LoadGenerator.Spec(nginxPort, Workload.PATH, chat, null, false), c, o));
         }
@@ -299,6 +302,69 @@ public final class BenchMain {
   public static int freePort() throws IOException {
     try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
+    }
+  }
+
+  /** The bench's virtual key; only its hash is in the generated configuration. */
+  static final String BENCH_KEY = "sk-aigis-benchbenchbenchbenchbenchbenchbenchbench012";
+
+  /**
+   * A second Gateway on {@code port} in front of the same backend, with what a typical deployment
+   * turns on: a virtual API key checked by an AccessPolicy and a per-key token limit (in memory, set
+   * high enough never to refuse during a run), so its row measures their overhead against plain
+   * passthrough.
+   */
+  static String policyYaml(int port) {
+    return """
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: bench-policy}
+        spec:
+          gatewayClassName: aigis
+          listeners: [{name: http, port: %d, protocol: HTTP}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: models-policy}
+        spec:
+          parentRefs: [{name: bench-policy}]
+          rules:
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: gpt-4o-mini}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: fake}]
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: aigis-key-bench}
+        type: aigis.dev/api-key
+        stringData: {name: bench, team: perf, sha256: %s}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AccessPolicy
+        metadata: {name: bench-access}
+        spec:
+          targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: bench-policy}
+          authentication: {apiKeys: {}}
+          rules: [{name: perf, from: {teams: [perf]}, models: [{type: Prefix, value: gpt-4o}]}]
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: RateLimitPolicy
+        metadata: {name: bench-limits}
+        spec:
+          targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: bench-policy}
+          rules:
+          - name: tokens-per-key
+            key: identity.key
+            limit: {volumeUnits: TOKENS, volume: 1000000000000, timeUnit: Minute}
+        """.formatted(port, sha256Hex(BENCH_KEY));
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -24,7 +24,11 @@ import org.HdrHistogram.Histogram;
 final class LoadGenerator {
 
   /** What to send: non-streaming (latency = full response) or streaming (latency = first data). */
-  record Spec(int port, String path, byte[] body, String behavior, boolean stream) {}
+  record Spec(int port, String path, byte[] body, String behavior, boolean stream, String authorization) {
+    Spec(int port, String path, byte[] body, String behavior, boolean stream) {
+      this(port, path, body, behavior, stream, "Bearer sk-bench-client");
+    }
+  }
 
   record Result(int connections, long requests, long errors, double seconds, Histogram latency,
       Histogram total, String firstError) {
@@ -89,7 +93,7 @@ final class LoadGenerator {
       this.options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
           .setPort(spec.port()).setURI(spec.path())
           .putHeader("content-type", "application/json")
-          .putHeader("authorization", "Bearer sk-bench-client");
+          .putHeader("authorization", spec.authorization());
       if (spec.behavior() != null) {
         options.putHeader("x-fake-behavior", spec.behavior());
       }

@@ -89,6 +89,7 @@ final class Report {
           .append(" | ").append(nginx.map(n -> added(n, direct.get(), 50)).orElse("n/a"))
           .append(" | ").append(nginx.map(n -> added(n, direct.get(), 99)).orElse("n/a")).append(" |\n");
     }
+    sb.append(policyOverhead(o, rows));
     sb.append('\n').append(aims(rows)).append('\n');
 
     if (!streamRows.isEmpty()) {
@@ -187,6 +188,29 @@ final class Report {
         sb.append(String.format(Locale.ROOT, "%n%s at %d connections: %d failed requests; the first: `%s`%n",
             r.target(), r.connections(), r.result().errors(), r.result().firstError()));
       }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * What an API key check and a per-key token limit (in memory) cost: the {@code aigis+key+limit}
+   * row, a second Gateway of the same process, against plain {@code aigis} passthrough.
+   */
+  private static String policyOverhead(Options o, List<Row> rows) {
+    var sb = new StringBuilder();
+    for (int c : o.connections()) {
+      Optional<Row> aigis = find(rows, "aigis", c);
+      Optional<Row> policy = find(rows, "aigis+key+limit", c);
+      if (aigis.isEmpty() || policy.isEmpty() || aigis.get().failed() || policy.get().failed()) {
+        continue;
+      }
+      if (sb.isEmpty()) {
+        sb.append("\nAPI key + token limit (`aigis+key+limit`, AccessPolicy and an in-memory RateLimitPolicy) against ")
+            .append("passthrough (`aigis`):\n\n| connections | req/s ratio | p50 added | p99 added |\n|---:|---:|---:|---:|\n");
+      }
+      sb.append(String.format(Locale.ROOT, "| %d | %.2f× | %s | %s |%n", c,
+          policy.get().result().rate() / aigis.get().result().rate(), added(policy.get(), aigis.get(), 50),
+          added(policy.get(), aigis.get(), 99)));
     }
     return sb.toString();
   }
