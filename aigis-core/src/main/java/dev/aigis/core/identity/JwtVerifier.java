@@ -90,6 +90,10 @@ public final class JwtVerifier {
     return verified.get(tokenKey);
   }
 
+  int cachedTokens() {
+    return verified.size();
+  }
+
   /** {@link #verify(String)} for a token already hashed (for the cache) and parsed. */
   CompletionStage<AuthResult> verify(String tokenKey, SignedJWT jwt) {
     JWSHeader header = jwt.getHeader();
