@@ -38,14 +38,17 @@ import java.util.Objects;
  * calendar years. A window never depends on when the gateway started, so every replica computes the
  * same windows.
  *
- * @param start inclusive
- * @param end exclusive, after {@code start}
+ * @param start inclusive, a whole second
+ * @param end exclusive, after {@code start}, a whole second (stores key windows by epoch second)
  */
 public record Window(Instant start, Instant end) {
 
   public Window {
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(end, "end");
+    if (start.getNano() != 0 || end.getNano() != 0) {
+      throw new IllegalArgumentException("a window starts and ends on whole seconds: " + start + " .. " + end);
+    }
     if (!end.isAfter(start)) {
       throw new IllegalArgumentException("a window must end after it starts: " + start + " .. " + end);
     }
