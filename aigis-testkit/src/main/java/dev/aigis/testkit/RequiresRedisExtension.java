@@ -28,7 +28,7 @@ public final class RequiresRedisExtension implements BeforeAllCallback, BeforeEa
         missing("no Redis answers at " + LocalRedis.uri() + " (set AIGIS_REDIS_URL to use another)");
       }
       if (needs.executable() && RedisServerProcess.executable() == null) {
-        missing("the redis-server executable is not on the PATH");
+        missing("no redis-server executable (on the PATH, or AIGIS_REDIS_SERVER)");
       }
     });
   }

@@ -24,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Memory.</b> Counters are grouped by window; once a window has ended, its whole group is
  * dropped by the next call after the clock passes the next sweep time (at most one sweep per second
  * of clock time, costing one pass over the live windows, not the buckets). At most {@code
- * maxBuckets} counters are held ({@value #DEFAULT_MAX_BUCKETS} by default, roughly 100 MB): when a
+ * maxBuckets} counters are held ({@value #DEFAULT_MAX_BUCKETS} by default; a counter takes about 110
+ * bytes plus its id, so some 150 MB with 40-character ids): when a
  * call needs new counters beyond that, ended windows are swept at once, and if that frees nothing the
  * call fails with {@link IllegalStateException} (the caller's failure mode applies) while existing
  * buckets keep working. The cap is checked without a global lock, so concurrent callers may
