@@ -6,6 +6,9 @@ import java.util.Objects;
  * What one rule charges one request: {@code cost} units against {@code bucket}'s {@code limit} in
  * {@code window}.
  *
+ * <p>Counts are integers in a unit the caller chooses: requests, tokens, or for USD budgets a fixed
+ * fraction such as micro-dollars (the caller converts the rule's decimal volume and rounds costs up).
+ *
  * <p>A bucket's counter is kept per window: the same {@code bucket} in the next window starts from 0.
  * Two charges name the same counter when their bucket ids and windows are equal; the limit is not
  * part of the identity, so a changed limit applies to the running window at once.
