@@ -1,18 +1,17 @@
 package dev.aigis.core.usage;
 
-import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 
 /**
  * Counts tokens with OpenAI's o200k_base BPE (the GPT-4o family's tokenizer) through jtokkit.
- * The encoding's ranks load once, lazily, on first use; the encoder is thread-safe.
+ * The encoding's ranks load once, lazily, on first use (shared with {@link OpenAiEncoding}); the
+ * encoder is thread-safe. For text of unbounded length, use {@link OpenAiEncoding#count}.
  */
 public final class TokenCounter {
 
   private static final class Holder {
-    static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    static final Encoding O200K = OpenAiEncoding.O200K_BASE.encoding();
   }
 
   private TokenCounter() {}

@@ -2,12 +2,15 @@ package dev.aigis.model.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigis.model.AIBackend;
+import dev.aigis.model.AccessPolicy;
 import dev.aigis.model.ConfigError;
 import dev.aigis.model.Gateway;
 import dev.aigis.model.HttpRoute;
 import dev.aigis.model.Names;
 import dev.aigis.model.ObjectMeta;
 import dev.aigis.model.PayloadProcessor;
+import dev.aigis.model.PriceCatalog;
+import dev.aigis.model.RateLimitPolicy;
 import dev.aigis.model.Resource;
 import dev.aigis.model.Secret;
 import dev.aigis.model.SourceRef;
@@ -31,6 +34,9 @@ final class DocumentReader {
       HttpRoute.KIND, GATEWAY_API,
       AIBackend.KIND, AIBackend.API_VERSION,
       PayloadProcessor.KIND, PayloadProcessor.API_VERSION,
+      AccessPolicy.KIND, AccessPolicy.API_VERSION,
+      RateLimitPolicy.KIND, RateLimitPolicy.API_VERSION,
+      PriceCatalog.KIND, PriceCatalog.API_VERSION,
       Secret.KIND, "v1");
 
   private DocumentReader() {}
@@ -80,7 +86,8 @@ final class DocumentReader {
     }
     String expected = API_VERSIONS.get(kind);
     if (expected == null) {
-      doc.error("kind", "unknown kind " + kind + " (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor or Secret)");
+      doc.error("kind", "unknown kind " + kind + " (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor,"
+          + " AccessPolicy, RateLimitPolicy, PriceCatalog or Secret)");
       return null;
     }
     if (apiVersion != null && !apiVersion.equals(expected)) {
@@ -95,6 +102,9 @@ final class DocumentReader {
       case HttpRoute.KIND -> HttpRouteReader.read(doc, metadata, source);
       case AIBackend.KIND -> AIBackendReader.read(doc, metadata, source);
       case PayloadProcessor.KIND -> PayloadProcessorReader.read(doc, metadata, source);
+      case AccessPolicy.KIND -> AccessPolicyReader.read(doc, metadata, source);
+      case RateLimitPolicy.KIND -> RateLimitPolicyReader.read(doc, metadata, source);
+      case PriceCatalog.KIND -> PriceCatalogReader.read(doc, metadata, source);
       default -> SecretReader.read(doc, metadata, source);
     };
   }

@@ -2,6 +2,7 @@ package dev.aigis.model.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigis.model.Durations;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -127,6 +128,25 @@ public final class Fields {
       return null;
     }
     return value.intValue();
+  }
+
+  /** A YAML number, integer or decimal, kept exact; null when missing or mistyped, after reporting. */
+  public BigDecimal decimal(String field, boolean required) {
+    JsonNode value = value(field, required);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isNumber()) {
+      error(field, "expected a number, got " + describe(value));
+      return null;
+    }
+    return value.decimalValue();
+  }
+
+  /** Whether {@code field} is written as a list with no elements (not: absent, or all elements unreadable). */
+  public boolean emptyList(String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isArray() && value.isEmpty();
   }
 
   public boolean bool(String field, boolean absent) {

@@ -3,6 +3,8 @@ package dev.aigis.model.load;
 import dev.aigis.model.ObjectMeta;
 import dev.aigis.model.Secret;
 import dev.aigis.model.SourceRef;
+import dev.aigis.model.policy.ApiKey;
+import dev.aigis.model.policy.ApiKeySecret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -11,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a core/v1 Secret: {@code data} is base64 and decoded here, {@code stringData} is plain text and
- * wins over {@code data} for the same key, as the Kubernetes API server does. No message ever
+ * wins over {@code data} for the same key, as the Kubernetes API server does. A Secret of type
+ * {@code aigis.dev/api-key} is also checked as an API key ({@link ApiKeySecret}). No message ever
  * contains a value.
  */
 final class SecretReader {
@@ -43,7 +46,11 @@ final class SecretReader {
         data.put(key, value.getBytes(StandardCharsets.UTF_8));
       });
     }
-    return new Secret(metadata, source, type, data);
+    Secret secret = new Secret(metadata, source, type, data);
+    if (ApiKey.SECRET_TYPE.equals(type)) {
+      ApiKeySecret.read(secret, doc.issues()::add);
+    }
+    return secret;
   }
 
   private static void checkKey(Fields doc, String field, String key) {

@@ -26,9 +26,7 @@ final class ProcessorConflicts {
 
   static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
 
-  private static final Comparator<PayloadProcessor> OLDER_FIRST = Comparator
-      .comparing((PayloadProcessor p) -> p.metadata().creationTimestamp(), Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
-      .thenComparing(p -> p.metadata().qualifiedName());
+  private static final Comparator<PayloadProcessor> OLDER_FIRST = olderFirst();
 
   /** Loser → "conflicts with PayloadProcessor ns/winner on Kind ns/name (Phase)". */
   private final Map<PayloadProcessor, String> losers = new IdentityHashMap<>();
@@ -56,6 +54,17 @@ final class ProcessorConflicts {
         warnings.add(ConfigError.at(processor, "spec.targetRef", losers.get(processor) + "; the older one applies"));
       }
     }
+  }
+
+  /**
+   * Gateway API's precedence among policies on one target: the oldest {@code creationTimestamp} (none
+   * counts as newer than any), then {@code namespace/name}. A stable sort leaves load order to break
+   * what remains. Shared with {@link PolicyConflicts}.
+   */
+  static <T extends Resource> Comparator<T> olderFirst() {
+    return Comparator
+        .comparing((T r) -> r.metadata().creationTimestamp(), Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+        .thenComparing(r -> r.metadata().qualifiedName());
   }
 
   /** Whether {@code processor} lost a conflict and stays out of the snapshot. */

@@ -21,8 +21,9 @@ import java.util.function.Function;
 
 /**
  * Turns loaded resources into a {@link ConfigSnapshot}, checking every cross-resource rule (references,
- * duplicates, listener conflicts, credentials, PayloadProcessor targets) and reporting all problems at
- * once. A PayloadProcessor that loses a target conflict is a warning, carried by the snapshot. Stateless apart
+ * duplicates, listener conflicts, credentials, PayloadProcessor and policy targets, API keys) and
+ * reporting all problems at once. A PayloadProcessor or policy that loses a target conflict is a
+ * warning, carried by the snapshot. Stateless apart
  * from the injected environment; safe to reuse and to call from any thread.
  */
 public final class SnapshotCompiler {
@@ -51,6 +52,7 @@ public final class SnapshotCompiler {
     ProcessorConflicts conflicts = new ProcessorConflicts(index.all());
     RouteValidator routeValidator = new RouteValidator(index, conflicts, problems);
     PayloadProcessorValidator processorValidator = new PayloadProcessorValidator(index, problems);
+    PolicyValidator policyValidator = new PolicyValidator(index, problems);
     List<BoundListener> listeners = new ArrayList<>();
     List<HttpRoute> routes = new ArrayList<>();
     Map<String, ResolvedBackend> backends = new LinkedHashMap<>();
@@ -63,10 +65,10 @@ public final class SnapshotCompiler {
           routeValidator.validate(route);
           routes.add(route);
         }
-        case Secret ignored -> {}
-        case AccessPolicy ignored -> {} // validated into Policies below (in progress)
-        case RateLimitPolicy ignored -> {}
-        case PriceCatalog ignored -> {}
+        case Secret secret -> policyValidator.secret(secret);
+        case AccessPolicy policy -> policyValidator.access(policy);
+        case RateLimitPolicy policy -> policyValidator.rateLimit(policy);
+        case PriceCatalog catalog -> policyValidator.prices(catalog);
         case PayloadProcessor processor -> {
           processorValidator.validate(processor);
           if (!conflicts.leftOut(processor)) {
@@ -82,9 +84,11 @@ public final class SnapshotCompiler {
     if (!anyListener && unloaded.isEmpty()) {
       problems.add(new ConfigError(fileSet(resources), 0, null, null, "no Gateway with at least one listener is defined"));
     }
+    List<ConfigError> warnings = new ArrayList<>(conflicts.warnings());
+    warnings.addAll(policyValidator.warnings());
     return problems.isEmpty()
         ? new CompileResult.Success(new ConfigSnapshot(
-            listeners, routes, backends, processors, resources, conflicts.warnings()))
+            listeners, routes, backends, processors, resources, warnings, policyValidator.policies()))
         : new CompileResult.Failure(problems.errors());
   }
 

@@ -78,7 +78,8 @@ class ConfigLoaderTest {
         spec: {}
         """ + BASE))
         .containsExactly(
-            "bad.yaml:2: ConfigMap/x: kind: unknown kind ConfigMap (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor or Secret)",
+            "bad.yaml:2: ConfigMap/x: kind: unknown kind ConfigMap (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor,"
+                + " AccessPolicy, RateLimitPolicy, PriceCatalog or Secret)",
             "bad.yaml:6: HTTPRoute/chat: apiVersion: HTTPRoute must have apiVersion gateway.networking.k8s.io/v1,"
                 + " not gateway.networking.k8s.io/v1beta1");
   }
