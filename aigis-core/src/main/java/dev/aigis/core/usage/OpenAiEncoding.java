@@ -33,7 +33,10 @@ public enum OpenAiEncoding {
     this.type = type;
   }
 
-  /** The encoding OpenAI uses for {@code model} (a provider prefix such as {@code openai/} is ignored), if it is an OpenAI model. */
+  /**
+   * The encoding OpenAI uses for {@code model}, if it is an OpenAI model; a provider prefix such as
+   * {@code openai/} is ignored.
+   */
   public static Optional<OpenAiEncoding> forModel(String model) {
     if (model == null) {
       return Optional.empty();

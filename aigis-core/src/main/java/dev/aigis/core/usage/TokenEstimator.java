@@ -103,7 +103,8 @@ public final class TokenEstimator {
   /** Arguments arrive as a JSON string (OpenAI) or, from some translations, as the object itself. */
   private static long function(JsonNode function, OpenAiEncoding encoding) {
     JsonNode arguments = function.path("arguments");
-    String text = arguments.isTextual() ? arguments.textValue() : arguments.isMissingNode() || arguments.isNull() ? "" : arguments.toString();
+    String text = arguments.isTextual() ? arguments.textValue()
+        : arguments.isMissingNode() || arguments.isNull() ? "" : arguments.toString();
     return encoding.count(function.path("name").asText("")) + encoding.count(text);
   }
 

@@ -140,7 +140,8 @@ class TokenEstimatorTest {
     request.putArray("messages").addObject().put("role", "user").put("content", prompt);
     long started = System.nanoTime();
     long tokens = TokenEstimator.estimate(request).inputTokens();
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60)); // about 2 s on an idle 2-core machine; generous for a busy CI
+    // About 2 s on an idle 2-core machine; the bound is generous for a busy CI.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
     // Runs of 'a' tokenize in chunks of several characters; the count must be in that range.
     assertThat(tokens).isBetween(prompt.length() / 16L, prompt.length() / 2L);
   }

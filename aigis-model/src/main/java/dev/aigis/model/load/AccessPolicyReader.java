@@ -54,7 +54,8 @@ final class AccessPolicyReader {
       }
     }
     if (!apiKeys && jwt == null) {
-      authentication.issues().add(authentication.path(), "set apiKeys, jwt or both: a policy accepting no credential admits no one");
+      authentication.issues().add(authentication.path(),
+          "set apiKeys, jwt or both: a policy accepting no credential admits no one");
     }
     return new Authentication(apiKeys, providers);
   }
@@ -79,7 +80,7 @@ final class AccessPolicyReader {
   private static ModelMatch model(Fields model) {
     ModelMatch.Type type = model.choice("type", false, ModelMatch.Type.values());
     String value = model.requiredString("value");
-    if (model.has("type") && type == null || value == null || value.isEmpty()) {
+    if ((model.has("type") && type == null) || value == null || value.isEmpty()) {
       return null;
     }
     type = type == null ? ModelMatch.Type.Exact : type;

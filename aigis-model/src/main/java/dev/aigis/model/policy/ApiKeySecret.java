@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +44,12 @@ public final class ApiKeySecret {
    * (field path, message).
    */
   public static ApiKey read(Secret secret, BiConsumer<String, String> problem) {
+    // In file order (the Secret's map has none), so that problems are reported in a stable order.
     Map<String, String> data = new LinkedHashMap<>();
-    secret.data().forEach((key, value) -> data.put(key, new String(value, StandardCharsets.UTF_8).strip()));
+    secret.data().keySet().stream()
+        .sorted(Comparator.comparingInt((String key) -> secret.source().lineOf(fieldPath(secret, key)))
+            .thenComparing(Comparator.naturalOrder()))
+        .forEach(key -> data.put(key, new String(secret.data().get(key), StandardCharsets.UTF_8).strip()));
     Problems problems = new Problems(secret, problem);
     for (String key : data.keySet()) {
       if (!KEYS.contains(key)) {

@@ -111,7 +111,8 @@ final class PolicyValidator {
     if (password == null) {
       problems.at(policy, path, "Secret " + secret.metadata().qualifiedName() + " has no key \"" + REDIS_PASSWORD_KEY + "\"");
     } else if (password.length == 0) {
-      problems.at(policy, path, "key \"" + REDIS_PASSWORD_KEY + "\" of Secret " + secret.metadata().qualifiedName() + " is empty");
+      problems.at(policy, path,
+          "key \"" + REDIS_PASSWORD_KEY + "\" of Secret " + secret.metadata().qualifiedName() + " is empty");
     }
   }
 }

@@ -23,8 +23,8 @@ import java.util.function.Function;
  * Turns loaded resources into a {@link ConfigSnapshot}, checking every cross-resource rule (references,
  * duplicates, listener conflicts, credentials, PayloadProcessor and policy targets, API keys) and
  * reporting all problems at once. A PayloadProcessor or policy that loses a target conflict is a
- * warning, carried by the snapshot. Stateless apart
- * from the injected environment; safe to reuse and to call from any thread.
+ * warning, carried by the snapshot. Stateless apart from the injected environment; safe to reuse and
+ * to call from any thread.
  */
 public final class SnapshotCompiler {
 
