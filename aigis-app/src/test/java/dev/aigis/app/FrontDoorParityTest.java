@@ -221,7 +221,7 @@ class FrontDoorParityTest {
         targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
         authentication: {apiKeys: {}}
         rules:
-        - {name: research, from: {teams: [research]}, models: [{type: Prefix, value: gpt-4o}]}
+        - {name: research, from: {teams: [research]}, models: [{type: Prefix, value: gpt-4o}], action: Allow}
       ---
       apiVersion: aigis.dev/v1alpha1
       kind: RateLimitPolicy

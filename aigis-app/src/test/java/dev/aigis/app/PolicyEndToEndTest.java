@@ -166,12 +166,15 @@ class PolicyEndToEndTest {
           - name: research-gpt-4o
             from: {teams: [research]}
             models: [{type: Prefix, value: gpt-4o}]
+            action: Allow
           - name: ml-group
             from: {cel: 'identity.groups.exists(g, g == "ml")'}
             models: [{type: Exact, value: gpt-4o-mini}]
+            action: Allow
           - name: sales
             from: {teams: [sales]}
             models: [{type: RegularExpression, value: "gpt-3\\\\.5.*"}]
+            action: Allow
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: RateLimitPolicy
@@ -191,6 +194,7 @@ class PolicyEndToEndTest {
 
   @AfterAll
   static void stop() {
+    clients.values().forEach(OpenAIClient::close);
     gateway.close();
     upstream.close();
     issuer.stop(0);
@@ -201,9 +205,12 @@ class PolicyEndToEndTest {
     upstream.reset();
   }
 
+  static final Map<String, OpenAIClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** One SDK client per key for the whole class; closed after it. */
   static OpenAIClient openAi(String key) {
-    return OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey(key).maxRetries(0)
-        .timeout(Duration.ofSeconds(10)).build();
+    return clients.computeIfAbsent(key, k -> OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey(k)
+        .maxRetries(0).timeout(Duration.ofSeconds(10)).build());
   }
 
   static ChatCompletionCreateParams chat(String model) {
@@ -221,7 +228,8 @@ class PolicyEndToEndTest {
     assertThat(error.path("message").asText()).startsWith("Authentication failed: no API key or bearer token");
 
     String forged = ApiKeys.generate(new SecureRandom());
-    try (OpenAIClient client = openAi(forged)) {
+    {
+      OpenAIClient client = openAi(forged);
       assertThatThrownBy(() -> client.chat().completions().create(chat("gpt-4o-mini")))
           .isInstanceOf(UnauthorizedException.class)
           .hasMessageContaining("invalid API key")
@@ -242,7 +250,10 @@ class PolicyEndToEndTest {
   @Test
   void aKeyIsCheckedAgainstTheRulesAndItsOwnModelListAndNeverForwarded() {
     upstream.enqueue(Behavior.ok().withReply("hello").withUsage(9, 2));
-    try (OpenAIClient alice = openAi(ALICE); OpenAIClient bob = openAi(BOB); OpenAIClient carol = openAi(CAROL)) {
+    {
+      OpenAIClient alice = openAi(ALICE);
+      OpenAIClient bob = openAi(BOB);
+      OpenAIClient carol = openAi(CAROL);
       ChatCompletion answer = alice.chat().completions().create(chat("gpt-4o-mini"));
       assertThat(answer.choices().getFirst().message().content()).contains("hello");
       assertThat(upstream.lastRequest().header("authorization")).isEqualTo("Bearer sk-upstream-secret");
@@ -259,7 +270,9 @@ class PolicyEndToEndTest {
 
   @Test
   void theModelListShowsOnlyWhatTheCallerMayUse() {
-    try (OpenAIClient alice = openAi(ALICE); OpenAIClient bob = openAi(BOB)) {
+    {
+      OpenAIClient alice = openAi(ALICE);
+      OpenAIClient bob = openAi(BOB);
       List<String> forAlice = alice.models().list().data().stream().map(Model::id).toList();
       List<String> forBob = bob.models().list().data().stream().map(Model::id).toList();
       assertThat(forAlice).containsExactly("gpt-4o-mini", "gpt-4o");
@@ -271,8 +284,8 @@ class PolicyEndToEndTest {
   @Test
   void aStreamedAnswerIsChargedTheUsageTheProviderReported() throws Exception {
     upstream.enqueue(Behavior.ok().withReply("one two three").withUsage(40, 3));
-    try (OpenAIClient alice = openAi(ALICE);
-        StreamResponse<ChatCompletionChunk> stream = alice.chat().completions().createStreaming(
+    OpenAIClient alice = openAi(ALICE);
+    try (StreamResponse<ChatCompletionChunk> stream = alice.chat().completions().createStreaming(
             ChatCompletionCreateParams.builder().model("gpt-4o-mini").maxCompletionTokens(500)
                 .addUserMessage("count to three").build())) {
       assertThat(stream.stream().count()).isPositive();
@@ -316,7 +329,8 @@ class PolicyEndToEndTest {
     assertThat(limited.headers().firstValue("ratelimit-remaining")).hasValue("0");
     assertThat(limited.headers().firstValue("ratelimit-reset")).hasValue("55");
     assertThat(JSON.readTree(limited.body()).path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
-    try (OpenAIClient bob = openAi(BOB)) {
+    {
+      OpenAIClient bob = openAi(BOB);
       assertThatThrownBy(() -> bob.completions().create(com.openai.models.completions.CompletionCreateParams.builder()
           .model("gpt-3.5-turbo-instruct").prompt("hi").build()))
           .isInstanceOf(RateLimitException.class);
@@ -331,20 +345,24 @@ class PolicyEndToEndTest {
   void aJwtFromTheJwksIsAnIdentityAndARotatedKeyIsPickedUpWithoutARestart() throws Exception {
     upstream.enqueue(Behavior.ok().withReply("hi").withUsage(3, 1));
     upstream.enqueue(Behavior.ok().withReply("hi").withUsage(3, 1));
-    try (OpenAIClient client = openAi(token(signingKey, "dana", List.of("ml")))) {
+    {
+      OpenAIClient client = openAi(token(signingKey, "dana", List.of("ml")));
       assertThat(client.chat().completions().create(chat("gpt-4o-mini")).choices()).hasSize(1);
     }
-    try (OpenAIClient client = openAi(token(signingKey, "erin", List.of("finance")))) {
+    {
+      OpenAIClient client = openAi(token(signingKey, "erin", List.of("finance")));
       assertThatThrownBy(() -> client.chat().completions().create(chat("gpt-4o-mini")))
           .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("Subject erin");
     }
     RSAKey rotated = new RSAKeyGenerator(2048).keyID("k2").generate();
     jwks.set(new JWKSet(List.of(rotated.toPublicJWK(), signingKey.toPublicJWK())).toString());
-    try (OpenAIClient client = openAi(token(rotated, "dana", List.of("ml")))) {
+    {
+      OpenAIClient client = openAi(token(rotated, "dana", List.of("ml")));
       assertThat(client.chat().completions().create(chat("gpt-4o-mini")).choices()).hasSize(1);
     }
     RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate(); // a known kid, the wrong key
-    try (OpenAIClient client = openAi(token(stranger, "mallory", List.of("ml")))) {
+    {
+      OpenAIClient client = openAi(token(stranger, "mallory", List.of("ml")));
       assertThatThrownBy(() -> client.chat().completions().create(chat("gpt-4o-mini")))
           .isInstanceOf(UnauthorizedException.class);
     }

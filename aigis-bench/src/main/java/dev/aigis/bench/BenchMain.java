@@ -345,7 +345,7 @@ public final class BenchMain {
         spec:
           targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: bench-policy}
           authentication: {apiKeys: {}}
-          rules: [{name: perf, from: {teams: [perf]}, models: [{type: Prefix, value: gpt-4o}]}]
+          rules: [{name: perf, from: {teams: [perf]}, models: [{type: Prefix, value: gpt-4o}], action: Allow}]
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: RateLimitPolicy

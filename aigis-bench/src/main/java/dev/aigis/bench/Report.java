@@ -196,7 +196,7 @@ final class Report {
    * What an API key check and a per-key token limit (in memory) cost: the {@code aigis+key+limit}
    * row, a second Gateway of the same process, against plain {@code aigis} passthrough.
    */
-  private static String policyOverhead(Options o, List<Row> rows) {
+  private static String policyOverhead(BenchMain.Options o, List<Row> rows) {
     var sb = new StringBuilder();
     for (int c : o.connections()) {
       Optional<Row> aigis = find(rows, "aigis", c);

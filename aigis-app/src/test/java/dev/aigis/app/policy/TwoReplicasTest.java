@@ -50,12 +50,13 @@ class TwoReplicasTest {
     upstream.setDefault(Behavior.ok().withReply("ok").withUsage(10, 5));
     // A namespace of its own per run, so counters left by an earlier run never count.
     prefix = "run" + UUID.randomUUID().toString().substring(0, 8);
-    Path config = dir.resolve("gateway.yaml");
-    Files.writeString(config, config(upstream.port(), prefix));
     // Redis expires keys by its own clock, so the frozen time must lie ahead of the real one.
     String instant = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
         .plus(Duration.ofDays(1)).plusSeconds(30).toString();
     for (int i = 0; i < 2; i++) {
+      int port = dev.aigis.app.GatewayFixture.freePort();
+      Path config = dir.resolve("gateway-" + i + ".yaml");
+      Files.writeString(config, config(port, upstream.port(), prefix));
       Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"), GatewayProcessMain.class.getName(), config.toString(), instant)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -70,14 +71,14 @@ class TwoReplicasTest {
     }
   }
 
-  static String config(int upstreamPort, String namespace) {
+  static String config(int port, int upstreamPort, String namespace) {
     return """
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
         metadata: {name: gw, namespace: %2$s}
         spec:
           gatewayClassName: aigis
-          listeners: [{name: http, port: 0, protocol: HTTP}]
+          listeners: [{name: http, port: %4$d, protocol: HTTP}]
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: AIBackend
@@ -106,7 +107,7 @@ class TwoReplicasTest {
         spec:
           targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
           authentication: {apiKeys: {}}
-          rules: [{name: everyone}]
+          rules: [{name: everyone, action: Allow}]
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: RateLimitPolicy
@@ -119,7 +120,7 @@ class TwoReplicasTest {
           - name: requests
             key: identity.key
             limit: {volumeUnits: REQUESTS, volume: 60, timeUnit: Minute}
-        """.formatted(upstreamPort, namespace, ApiKeys.sha256Hex(KEY));
+        """.formatted(upstreamPort, namespace, ApiKeys.sha256Hex(KEY), port);
   }
 
   @AfterAll

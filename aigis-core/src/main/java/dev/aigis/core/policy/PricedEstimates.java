@@ -80,6 +80,6 @@ public final class PricedEstimates implements UsageEstimates {
     if (model == null) {
       return 0;
     }
-    return prices.lookup(model).map(price -> prices.nanoUsd(usage, price)).orElse(0L);
+    return prices.lookup(model).map(price -> Prices.nanoUsd(usage, price)).orElse(0L);
   }
 }

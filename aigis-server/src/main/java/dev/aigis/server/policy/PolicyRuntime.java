@@ -3,6 +3,7 @@ package dev.aigis.server.policy;
 import dev.aigis.core.exchange.Workers;
 import dev.aigis.core.identity.JwksSources;
 import dev.aigis.core.policy.PolicyObserver;
+import dev.aigis.core.policy.PricedEstimates;
 import dev.aigis.core.policy.UsageEstimates;
 import dev.aigis.core.ratelimit.FailoverRateLimitStore;
 import dev.aigis.core.ratelimit.MemoryRateLimitStore;
