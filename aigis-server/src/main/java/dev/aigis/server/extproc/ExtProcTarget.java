@@ -67,7 +67,9 @@ record ExtProcTarget(ExchangePipeline pipeline, List<PortRoutes.ListenerRouter> 
       }
     }
     CompiledProcessing processing = runtime.processing();
-    Needs chains = Needs.of(processing.byName().values());
+    List<ProcessingChain> all = new ArrayList<>(processing.byName().values());
+    all.addAll(processing.policies().chains()); // RateLimit headers are a response-header stage too
+    Needs chains = Needs.of(all);
     // The route's ResponseHeaderModifier is a built-in response stage: Envoy must send response headers for it.
     Needs needs = new Needs(chains.requestBodyBuffered(), chains.responseHeaders() || responseFilters, chains.responseBody());
     // A Gateway with no HTTPRoutes in Aigis's configuration leaves routing to Envoy alone.

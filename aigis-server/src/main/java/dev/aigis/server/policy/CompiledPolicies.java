@@ -33,6 +33,14 @@ public record CompiledPolicies(
     return gatewayAccess.get(gateway);
   }
 
+  /** Every chain, for what the ext_proc server must ask Envoy to send. */
+  public java.util.List<ProcessingChain> chains() {
+    var all = new java.util.ArrayList<ProcessingChain>(authentication.values());
+    all.addAll(afterRouting.values());
+    all.addAll(routes.values());
+    return all;
+  }
+
   public boolean isEmpty() {
     return authentication.isEmpty() && afterRouting.isEmpty() && routes.isEmpty();
   }
