@@ -62,7 +62,9 @@ record ApiKeySecretManifest(String name, String namespace, String sha256Hex, Str
     secret.put("metadata", metadata);
     secret.put("stringData", stringData);
     try {
-      return YAML.writeValueAsString(secret);
+      // A document marker and a final newline, so `keys create -o yaml >> keys.yaml` builds a valid multi-document file.
+      String yaml = YAML.writeValueAsString(secret);
+      return "---\n" + yaml + (yaml.endsWith("\n") ? "" : "\n");
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

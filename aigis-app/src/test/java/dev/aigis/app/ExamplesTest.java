@@ -31,7 +31,12 @@ class ExamplesTest {
   @ParameterizedTest
   @MethodSource("examples")
   void exampleCompiles(Path example) throws ConfigException {
-    assertThat(ConfigPipeline.loadAndCompile(List.of(example), ENV::get).listeners()).isNotEmpty();
+    var snapshot = ConfigPipeline.loadAndCompile(List.of(example), ENV::get);
+    assertThat(snapshot.listeners()).isNotEmpty();
+    // Expressions (PayloadProcessor and policy CEL) compile too, as `aigis validate` checks them.
+    try (var channels = new dev.aigis.extproc.ExtProcChannels()) {
+      new dev.aigis.server.processing.ProcessingCompiler(channels).compile(snapshot);
+    }
   }
 
   @Test

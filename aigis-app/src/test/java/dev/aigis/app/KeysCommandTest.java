@@ -67,6 +67,8 @@ class KeysCommandTest {
     assertThat(result.exit()).as(result.err()).isZero();
     String key = keyOn(result.err());
     assertThat(result.out()).doesNotContain(key).doesNotContain(key.substring(ApiKeys.PREFIX.length()));
+    // One whole document, so `-o yaml >> keys.yaml` appends a valid one.
+    assertThat(result.out()).startsWith("---\n").endsWith("\n");
 
     JsonNode secret = new YAMLMapper().readTree(result.out());
     assertThat(secret.path("apiVersion").asText()).isEqualTo("v1");
