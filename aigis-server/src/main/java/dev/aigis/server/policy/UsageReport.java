@@ -65,6 +65,6 @@ public final class UsageReport {
   }
 
   private static BigDecimal usd(long nanos) {
-    return BigDecimal.valueOf(nanos).divide(NANOS_PER_USD, 6, RoundingMode.HALF_UP).stripTrailingZeros();
+    return BigDecimal.valueOf(nanos).divide(NANOS_PER_USD, 6, RoundingMode.HALF_UP); // plain, never 5E+1
   }
 }
