@@ -67,6 +67,7 @@ class PolicyEndToEndTest {
   static final String ALICE = ApiKeys.generate(new SecureRandom()); // research: gpt-4o*
   static final String BOB = ApiKeys.generate(new SecureRandom());   // sales: gpt-3.5*, 3 requests a minute
   static final String CAROL = ApiKeys.generate(new SecureRandom()); // research, but her key is limited to gpt-4o
+  static final String DAVE = ApiKeys.generate(new SecureRandom());  // team budget: a USD 0.00002 daily budget
 
   static FakeOpenAiUpstream upstream;
   static GatewayFixture gateway;
@@ -148,6 +149,12 @@ class PolicyEndToEndTest {
         type: aigis.dev/api-key
         stringData: {name: carol, team: research, sha256: %s, models: "gpt-4o"}
         ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: aigis-key-dave}
+        type: aigis.dev/api-key
+        stringData: {name: dave, team: budget, sha256: %s}
+        ---
         apiVersion: aigis.dev/v1alpha1
         kind: AccessPolicy
         metadata: {name: access}
@@ -171,6 +178,10 @@ class PolicyEndToEndTest {
             from: {cel: 'identity.groups.exists(g, g == "ml")'}
             models: [{type: Exact, value: gpt-4o-mini}]
             action: Allow
+          - name: budget-team
+            from: {teams: [budget]}
+            models: [{type: Exact, value: gpt-4o-mini}]
+            action: Allow
           - name: sales
             from: {teams: [sales]}
             models: [{type: RegularExpression, value: "gpt-3\\\\.5.*"}]
@@ -189,7 +200,12 @@ class PolicyEndToEndTest {
             key: identity.key
             trafficMatcher: {celMatcher: 'identity.team == "sales"'}
             limit: {volumeUnits: REQUESTS, volume: 3, timeUnit: Minute}
-        """.formatted(upstream.port(), ApiKeys.sha256Hex(ALICE), ApiKeys.sha256Hex(BOB), ApiKeys.sha256Hex(CAROL), ISSUER, issuerPort);
+          - name: daily-budget
+            key: identity.team
+            trafficMatcher: {celMatcher: 'identity.team == "budget"'}
+            limit: {volumeUnits: COST, volume: 0.00002, timeUnit: Day}
+        """.formatted(upstream.port(), ApiKeys.sha256Hex(ALICE), ApiKeys.sha256Hex(BOB), ApiKeys.sha256Hex(CAROL),
+            ApiKeys.sha256Hex(DAVE), ISSUER, issuerPort);
   }
 
   @AfterAll
@@ -248,8 +264,9 @@ class PolicyEndToEndTest {
   }
 
   @Test
-  void aKeyIsCheckedAgainstTheRulesAndItsOwnModelListAndNeverForwarded() {
+  void aKeyIsCheckedAgainstTheRulesAndItsOwnModelListAndNeverForwarded() throws Exception {
     upstream.enqueue(Behavior.ok().withReply("hello").withUsage(9, 2));
+    long earlier = used("tokens-per-key", "alice");
     {
       OpenAIClient alice = openAi(ALICE);
       OpenAIClient bob = openAi(BOB);
@@ -266,6 +283,8 @@ class PolicyEndToEndTest {
           .isInstanceOf(PermissionDeniedException.class);
     }
     assertThat(upstream.requests().size()).isEqualTo(1);
+    // Every test that charges a key waits for its correction, so the next one starts from settled counts.
+    assertThat(eventually(() -> used("tokens-per-key", "alice"), used -> used == earlier + 11)).isEqualTo(earlier + 11);
   }
 
   @Test
@@ -284,6 +303,7 @@ class PolicyEndToEndTest {
   @Test
   void aStreamedAnswerIsChargedTheUsageTheProviderReported() throws Exception {
     upstream.enqueue(Behavior.ok().withReply("one two three").withUsage(40, 3));
+    long earlier = used("tokens-per-key", "alice");
     OpenAIClient alice = openAi(ALICE);
     try (StreamResponse<ChatCompletionChunk> stream = alice.chat().completions().createStreaming(
             ChatCompletionCreateParams.builder().model("gpt-4o-mini").maxCompletionTokens(500)
@@ -291,7 +311,7 @@ class PolicyEndToEndTest {
       assertThat(stream.stream().count()).isPositive();
     }
     // Admitted on an estimate (prompt tokens + the 500-token ceiling), then corrected to 40 + 3.
-    assertThat(eventually(() -> used("tokens-per-key", "alice"), used -> used == 43)).isEqualTo(43);
+    assertThat(eventually(() -> used("tokens-per-key", "alice"), used -> used == earlier + 43)).isEqualTo(earlier + 43);
   }
 
   @Test
@@ -366,6 +386,65 @@ class PolicyEndToEndTest {
       assertThatThrownBy(() -> client.chat().completions().create(chat("gpt-4o-mini")))
           .isInstanceOf(UnauthorizedException.class);
     }
+  }
+
+  @Test
+  void aBudgetIsChargedThePricedUsageAndASpentBudgetIsA429() throws Exception {
+    // gpt-4o-mini: USD 0.15 in and 0.60 out per million tokens, so 100 + 20 tokens cost USD 0.000027.
+    upstream.enqueue(Behavior.ok().withReply("fine").withUsage(100, 20));
+    assertThat(openAi(DAVE).chat().completions().create(chat("gpt-4o-mini")).choices()).hasSize(1);
+    JsonNode budget = eventually(() -> bucket("daily-budget", "budget"),
+        b -> b != null && b.path("usedUsd").decimalValue().compareTo(new java.math.BigDecimal("0.000027")) == 0);
+    assertThat(budget.path("usedUsd").decimalValue()).isEqualByComparingTo("0.000027");
+    assertThat(budget.path("limitUsd").decimalValue()).isEqualByComparingTo("0.00002");
+    assertThat(budget.path("remainingUsd").decimalValue()).isEqualByComparingTo("0");
+
+    HttpResponse<String> spent = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+        .header("content-type", "application/json").header("authorization", "Bearer " + DAVE)
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"again\"}]}")).build());
+    assertThat(spent.statusCode()).isEqualTo(429);
+    JsonNode error = JSON.readTree(spent.body()).path("error");
+    assertThat(error.path("code").asText()).isEqualTo("insufficient_quota");
+    assertThat(error.path("message").asText()).startsWith("Budget exceeded (rule daily-budget)");
+    assertThat(upstream.requests()).hasSize(1);
+  }
+
+  @Test
+  void aReloadRevokesARemovedKeyAndKeepsTheCounters() throws Exception {
+    upstream.enqueue(Behavior.ok().withReply("hi").withUsage(4, 1));
+    long earlier = used("tokens-per-key", "carol"); // carol's other exchange waited for its correction
+    openAi(CAROL).chat().completions().create(chat("gpt-4o"));
+    long before = eventually(() -> used("tokens-per-key", "carol"), used -> used == earlier + 5);
+    assertThat(before).isEqualTo(earlier + 5);
+    String withoutBob = config(issuer.getAddress().getPort()).replaceAll(
+        "(?s)apiVersion: v1\nkind: Secret\nmetadata: \\{name: aigis-key-bob}.*?---\n", "");
+    assertThat(withoutBob).doesNotContain("aigis-key-bob");
+    gateway.server.apply(snapshot(withoutBob));
+    try {
+      assertThatThrownBy(() -> openAi(BOB).models().list()).isInstanceOf(UnauthorizedException.class);
+      assertThat(used("tokens-per-key", "carol")).isEqualTo(before);
+    } finally {
+      gateway.server.apply(snapshot(config(issuer.getAddress().getPort())));
+    }
+    assertThat(openAi(BOB).models().list().data()).isNotEmpty();
+  }
+
+  static dev.aigis.model.snapshot.ConfigSnapshot snapshot(String yaml) throws Exception {
+    return dev.aigis.model.load.ConfigPipeline.compileText("test.yaml",
+        yaml.replace("${PORT}", Integer.toString(gateway.port)), Map.<String, String>of()::get);
+  }
+
+  /** One bucket of {@code /admin/usage} in the current window, or null. */
+  static JsonNode bucket(String rule, String key) throws Exception {
+    JsonNode found = null;
+    for (JsonNode bucket : JSON.readTree(gateway.admin("/admin/usage").body()).path("buckets")) {
+      if (bucket.path("rule").asText().equals(rule) && bucket.path("key").asText().equals(key)
+          && !Instant.parse(bucket.path("windowEnd").asText()).isBefore(now.get())) {
+        found = bucket;
+      }
+    }
+    return found;
   }
 
   static String token(RSAKey key, String subject, List<String> groups) throws Exception {
