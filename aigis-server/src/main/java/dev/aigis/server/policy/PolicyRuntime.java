@@ -88,6 +88,7 @@ public final class PolicyRuntime implements AutoCloseable {
     String label = redacted(spec.redisUrl());
     RateLimitStore redis = shared.computeIfAbsent(key,
         k -> new RedisRateLimitStore(vertx, spec, password, "aigis:rl", clock));
+    // While Redis is down it is probed once per interval of the gateway's clock (the one windows use).
     return guarded.computeIfAbsent(policy.failureMode().name() + " " + key.url() + " " + key.timeout(),
         k -> new FailoverRateLimitStore(redis, memory, policy.failureMode(), new FailoverRateLimitStore.Listener() {
           @Override
@@ -110,7 +111,7 @@ public final class PolicyRuntime implements AutoCloseable {
               metrics.storeFallback(label);
             }
           }
-        }));
+        }, FailoverRateLimitStore.DEFAULT_PROBE_INTERVAL, clock));
   }
 
   /** Every bucket of every store, for the admin usage report. */
