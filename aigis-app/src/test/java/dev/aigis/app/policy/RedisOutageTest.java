@@ -210,7 +210,7 @@ class RedisOutageTest {
     assertThat(metric(gateway.admin("/metrics").body(), "aigis_ratelimit_store_fallbacks_total", store)).isEqualTo(6.0);
     // One line per transition and failure mode, not one per request.
     assertThat(transitions.lines).containsExactlyInAnyOrder(
-        "down FailOpen " + store, "down FailClosed " + store, "up " + store, "up " + store);
+        "down FailOpen " + store, "down FailClosed " + store, "up FailOpen " + store, "up FailClosed " + store);
   }
 
   static void assertAdmitted(String model, int remaining) throws Exception {
@@ -253,9 +253,9 @@ class RedisOutageTest {
         Object[] args = event.getArgumentArray();
         String message = event.getMessage();
         if (message.contains("cannot be reached")) {
-          lines.add("down " + args[1] + " " + args[0]);
+          lines.add("down " + args[2] + " " + args[0]); // store, cause, mode, what happens now
         } else if (message.contains("answers again")) {
-          lines.add("up " + args[0]);
+          lines.add("up " + args[1] + " " + args[0]);
         }
       }
     };

@@ -35,7 +35,10 @@ public final class PolicyRuntime implements AutoCloseable {
   private final JwksSources jwks;
   private final MemoryRateLimitStore memory;
   private final Map<StoreKey, RateLimitStore> shared = new ConcurrentHashMap<>();
-  private final Map<String, RateLimitStore> guarded = new ConcurrentHashMap<>();
+  private final Map<GuardKey, RateLimitStore> guarded = new ConcurrentHashMap<>();
+
+  /** A shared store in one failure mode: policies that agree on both share health and fallback. */
+  private record GuardKey(StoreKey store, RateLimitPolicy.StoreFailureMode mode) {}
 
   private record StoreKey(String url, String password, java.time.Duration timeout) {
     @Override
@@ -89,15 +92,23 @@ public final class PolicyRuntime implements AutoCloseable {
     RateLimitStore redis = shared.computeIfAbsent(key,
         k -> new RedisRateLimitStore(vertx, spec, password, "aigis:rl", clock));
     // While Redis is down it is probed once per interval of the gateway's clock (the one windows use).
-    return guarded.computeIfAbsent(policy.failureMode().name() + " " + key.url() + " " + key.timeout(),
+    return guarded.computeIfAbsent(new GuardKey(key, policy.failureMode()),
         k -> new FailoverRateLimitStore(redis, memory, policy.failureMode(), new FailoverRateLimitStore.Listener() {
+          private volatile String lastCause = "";
+
+          @Override
+          public void onPrimaryFailure(Throwable cause) {
+            // Vert.x and the store name host, port and operation, never the password.
+            lastCause = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+          }
+
           @Override
           public void onTransition(boolean healthy) {
             if (healthy) {
-              LOG.info("rate-limit store {} answers again", label);
+              LOG.info("rate-limit store {} answers again ({} mode)", label, policy.failureMode());
             } else {
-              LOG.warn("rate-limit store {} cannot be reached; policies in {} mode now {}", label, policy.failureMode(),
-                  policy.failureMode() == RateLimitPolicy.StoreFailureMode.FailOpen
+              LOG.warn("rate-limit store {} cannot be reached ({}); policies in {} mode now {}", label, lastCause,
+                  policy.failureMode(), policy.failureMode() == RateLimitPolicy.StoreFailureMode.FailOpen
                       ? "count in this replica's memory" : "refuse requests with 503");
             }
             if (metrics != null) {
