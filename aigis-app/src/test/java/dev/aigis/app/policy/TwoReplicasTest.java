@@ -36,6 +36,10 @@ class TwoReplicasTest {
   static final String KEY = ApiKeys.generate(new java.security.SecureRandom());
   /** Warms both fresh JVMs (JIT, Redis pool, script cache) on a bucket of its own before the measured burst. */
   static final String WARM = ApiKeys.generate(new java.security.SecureRandom());
+  static final String TOKENS = ApiKeys.generate(new java.security.SecureRandom());
+  static final long TOKEN_LIMIT = 2_000;
+  /** Every answer reports 10 + 5 tokens. */
+  static final Behavior ANSWER = Behavior.ok().withReply("ok").withUsage(10, 5);
   static final String PROMPT = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}";
 
   @TempDir static Path dir;
@@ -49,7 +53,7 @@ class TwoReplicasTest {
   static void start() throws Exception {
     RedisRequirement.assumeRedis();
     upstream = FakeOpenAiUpstream.start();
-    upstream.setDefault(Behavior.ok().withReply("ok").withUsage(10, 5));
+    upstream.setDefault(ANSWER);
     // A namespace of its own per run, so counters left by an earlier run never count.
     prefix = "run" + UUID.randomUUID().toString().substring(0, 8);
     // Redis expires keys by its own clock, so the frozen time must lie ahead of the real one.
@@ -109,6 +113,12 @@ class TwoReplicasTest {
         type: aigis.dev/api-key
         stringData: {name: warm, sha256: %5$s}
         ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: aigis-key-tokens, namespace: %2$s}
+        type: aigis.dev/api-key
+        stringData: {name: tokens, sha256: %6$s}
+        ---
         apiVersion: aigis.dev/v1alpha1
         kind: AccessPolicy
         metadata: {name: access, namespace: %2$s}
@@ -128,8 +138,40 @@ class TwoReplicasTest {
           rules:
           - name: requests
             key: identity.key
+            trafficMatcher: {celMatcher: 'identity.key != "tokens"'}
             limit: {volumeUnits: REQUESTS, volume: 60, timeUnit: Minute}
-        """.formatted(upstreamPort, namespace, ApiKeys.sha256Hex(KEY), port, ApiKeys.sha256Hex(WARM));
+          - name: tokens
+            key: identity.key
+            trafficMatcher: {celMatcher: 'identity.key == "tokens"'}
+            limit: {volumeUnits: TOKENS, volume: %7$d, timeUnit: Minute}
+        """.formatted(upstreamPort, namespace, ApiKeys.sha256Hex(KEY), port, ApiKeys.sha256Hex(WARM),
+            ApiKeys.sha256Hex(TOKENS), TOKEN_LIMIT);
+  }
+
+  /**
+   * Tokens: each request is admitted on its estimate (prompt + max_tokens) and corrected to the 15
+   * tokens the upstream reports as soon as it completes, while others are still being admitted.
+   * What was admitted, counted as it was finally charged, stays within the limit plus one
+   * request's estimate (the documented in-flight bound); and at least as many as the estimates
+   * alone allow get in.
+   */
+  @Test
+  void twoReplicasTogetherKeepATokenLimitWithinOneEstimate() throws Exception {
+    var pivot = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(PROMPT);
+    var estimate = dev.aigis.core.usage.TokenEstimator.estimate(pivot);
+    long perRequest = estimate.inputTokens() + estimate.maxOutputTokens();
+    List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      sent.add(http.sendAsync(request(ports.get(i % 2), TOKENS), HttpResponse.BodyHandlers.ofString()));
+    }
+    long admitted = 0;
+    for (CompletableFuture<HttpResponse<String>> response : sent) {
+      int status = response.join().statusCode();
+      assertThat(status).isIn(200, 429);
+      admitted += status == 200 ? 1 : 0;
+    }
+    assertThat(admitted * 15).isLessThanOrEqualTo(TOKEN_LIMIT + perRequest);
+    assertThat(admitted).isGreaterThanOrEqualTo((TOKEN_LIMIT + perRequest - 1) / perRequest);
   }
 
   static HttpRequest request(int port, String key) {
@@ -158,6 +200,7 @@ class TwoReplicasTest {
       assertThat(warm.statusCode()).as(warm.body()).isEqualTo(200);
     }
     upstream.reset();
+    upstream.setDefault(ANSWER);
     List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       int port = ports.get(i % 2);
