@@ -21,8 +21,12 @@ public record GeneratedSection(String begin, String end) {
   public static final GeneratedSection SOAK = new GeneratedSection(
       "<!-- BEGIN ./aigis bench soak: generated, replaced on each run -->", "<!-- END ./aigis bench soak -->");
 
+  /** The policy-admission JMH results, written by hand from an {@code AdmissionBenchmark} run. */
+  public static final GeneratedSection POLICY_JMH = new GeneratedSection(
+      "<!-- BEGIN AdmissionBenchmark: from a JMH run, kept by ./aigis bench -->", "<!-- END AdmissionBenchmark -->");
+
   /** Every section, in the order {@link #keepAll} appends them. */
-  static final List<GeneratedSection> ALL = List.of(WRK, SOAK);
+  static final List<GeneratedSection> ALL = List.of(WRK, SOAK, POLICY_JMH);
 
   /** {@code existing} with this section replaced by {@code section} (markers included), or with it appended. */
   public String replaceIn(String existing, String section) {

@@ -1,5 +1,6 @@
 package dev.aigis.app.policy;
 
+import dev.aigis.app.PolicyYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,49 +63,10 @@ class MemoryStoreConcurrencyTest {
   }
 
   static String config(int upstreamPort) {
-    return """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw}
-        spec:
-          gatewayClassName: aigis
-          listeners: [{name: http, port: ${PORT}, protocol: HTTP}]
-        ---
-        apiVersion: aigis.dev/v1alpha1
-        kind: AIBackend
-        metadata: {name: fake}
-        spec:
-          schema: OpenAI
-          endpoint: {host: 127.0.0.1, port: %d}
-          timeouts: {connect: 10s, response: 60s, idle: 60s}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata: {name: all}
-        spec:
-          parentRefs: [{name: gw}]
-          rules:
-          - backendRefs: [{group: aigis.dev, kind: AIBackend, name: fake}]
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: aigis-key-requests}
-        type: aigis.dev/api-key
-        stringData: {name: requests, team: requests, sha256: %s}
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: aigis-key-tokens}
-        type: aigis.dev/api-key
-        stringData: {name: tokens, team: tokens, sha256: %s}
-        ---
-        apiVersion: aigis.dev/v1alpha1
-        kind: AccessPolicy
-        metadata: {name: access}
-        spec:
-          targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
-          authentication: {apiKeys: {}}
-          rules: [{name: everyone, action: Allow}]
+    return PolicyYaml.gatewayTo("default", "${PORT}", upstreamPort)
+        + PolicyYaml.apiKey("default", "requests", "requests", REQUESTS_KEY, "")
+        + PolicyYaml.apiKey("default", "tokens", "tokens", TOKENS_KEY, "")
+        + PolicyYaml.everyKeyAllowed("default") + """
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: RateLimitPolicy
@@ -120,8 +82,7 @@ class MemoryStoreConcurrencyTest {
             key: identity.key
             trafficMatcher: {celMatcher: 'identity.team == "tokens"'}
             limit: {volumeUnits: TOKENS, volume: %d, timeUnit: Minute}
-        """.formatted(upstreamPort, ApiKeys.sha256Hex(REQUESTS_KEY), ApiKeys.sha256Hex(TOKENS_KEY),
-        REQUEST_LIMIT, TOKEN_LIMIT);
+        """.formatted(REQUEST_LIMIT, TOKEN_LIMIT);
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.aigis.app.policy;
 
+import dev.aigis.app.PolicyYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aigis.core.identity.ApiKeys;
@@ -78,58 +79,15 @@ class TwoReplicasTest {
   }
 
   static String config(int port, int upstreamPort, String namespace) {
-    return """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: %2$s}
-        spec:
-          gatewayClassName: aigis
-          listeners: [{name: http, port: %4$d, protocol: HTTP}]
-        ---
-        apiVersion: aigis.dev/v1alpha1
-        kind: AIBackend
-        metadata: {name: fake, namespace: %2$s}
-        spec:
-          schema: OpenAI
-          endpoint: {host: 127.0.0.1, port: %1$d}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata: {name: all, namespace: %2$s}
-        spec:
-          parentRefs: [{name: gw}]
-          rules:
-          - backendRefs: [{group: aigis.dev, kind: AIBackend, name: fake}]
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: aigis-key-load, namespace: %2$s}
-        type: aigis.dev/api-key
-        stringData: {name: load, sha256: %3$s}
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: aigis-key-warm, namespace: %2$s}
-        type: aigis.dev/api-key
-        stringData: {name: warm, sha256: %5$s}
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: aigis-key-tokens, namespace: %2$s}
-        type: aigis.dev/api-key
-        stringData: {name: tokens, sha256: %6$s}
-        ---
-        apiVersion: aigis.dev/v1alpha1
-        kind: AccessPolicy
-        metadata: {name: access, namespace: %2$s}
-        spec:
-          targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
-          authentication: {apiKeys: {}}
-          rules: [{name: everyone, action: Allow}]
+    return PolicyYaml.gatewayTo(namespace, Integer.toString(port), upstreamPort)
+        + PolicyYaml.apiKey(namespace, "load", "load", KEY, "")
+        + PolicyYaml.apiKey(namespace, "warm", "warm", WARM, "")
+        + PolicyYaml.apiKey(namespace, "tokens", "tokens", TOKENS, "")
+        + PolicyYaml.everyKeyAllowed(namespace) + """
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: RateLimitPolicy
-        metadata: {name: limits, namespace: %2$s}
+        metadata: {name: limits, namespace: %s}
         spec:
           targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gw}
           failureMode: FailClosed
@@ -143,9 +101,8 @@ class TwoReplicasTest {
           - name: tokens
             key: identity.key
             trafficMatcher: {celMatcher: 'identity.key == "tokens"'}
-            limit: {volumeUnits: TOKENS, volume: %7$d, timeUnit: Minute}
-        """.formatted(upstreamPort, namespace, ApiKeys.sha256Hex(KEY), port, ApiKeys.sha256Hex(WARM),
-            ApiKeys.sha256Hex(TOKENS), TOKEN_LIMIT);
+            limit: {volumeUnits: TOKENS, volume: %d, timeUnit: Minute}
+        """.formatted(namespace, TOKEN_LIMIT);
   }
 
   /**

@@ -9,7 +9,6 @@ import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.backend.Credentials;
 import dev.aigis.model.backend.VertexConfig;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
@@ -86,11 +85,8 @@ final class AIBackendReader {
     if (text == null) {
       return null;
     }
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      endpoint.error("url", "invalid URL: " + e.getReason());
+    URI uri = endpoint.uri("url", text);
+    if (uri == null) {
       return null;
     }
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);

@@ -81,6 +81,19 @@ public final class Fields {
     return null;
   }
 
+  /**
+   * {@code text}, the value of {@code field}, as a URI; null (with an error on the field) when it
+   * does not parse. The value is never echoed: a URL may carry user info.
+   */
+  java.net.URI uri(String field, String text) {
+    try {
+      return new java.net.URI(text);
+    } catch (java.net.URISyntaxException e) {
+      error(field, "invalid URL: " + e.getReason());
+      return null;
+    }
+  }
+
   public String string(String field) {
     return string(field, false);
   }

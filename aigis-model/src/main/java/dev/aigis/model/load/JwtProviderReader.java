@@ -3,7 +3,6 @@ package dev.aigis.model.load;
 import dev.aigis.model.Durations;
 import dev.aigis.model.policy.JwtProvider;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -60,11 +59,8 @@ final class JwtProviderReader {
     if (text == null) {
       return null;
     }
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      jwks.error("url", "invalid URL: " + e.getReason());
+    URI uri = jwks.uri("url", text);
+    if (uri == null) {
       return null;
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

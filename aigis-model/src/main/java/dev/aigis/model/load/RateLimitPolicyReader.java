@@ -10,7 +10,6 @@ import dev.aigis.model.policy.RateLimitRule.Limit;
 import dev.aigis.model.policy.RateLimitStoreSpec;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -77,11 +76,8 @@ final class RateLimitPolicyReader {
     if (text == null || text.isEmpty()) {
       return null;
     }
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      redis.error("url", "invalid URL: " + e.getReason());
+    URI uri = redis.uri("url", text);
+    if (uri == null) {
       return null;
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

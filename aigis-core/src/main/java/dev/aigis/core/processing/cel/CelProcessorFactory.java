@@ -233,7 +233,7 @@ public final class CelProcessorFactory implements ProcessorFactory<InProcessSpec
   }
 
   /** "column 5: undeclared reference to 'x'", with the line for multi-line expressions. */
-  private static String describe(CelIssue issue) {
+  static String describe(CelIssue issue) {
     String message = issue.getMessage().replace(" (in container '')", "");
     var location = issue.getSourceLocation();
     if (location == null || location.getLine() <= 0) {

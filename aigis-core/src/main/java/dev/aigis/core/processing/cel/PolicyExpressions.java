@@ -93,7 +93,7 @@ public final class PolicyExpressions {
         if (!message.isEmpty()) {
           message.append("; ");
         }
-        message.append(describe(issue));
+        message.append(CelProcessorFactory.describe(issue));
       }
       return new Compiled(null, message.toString());
     }
@@ -229,15 +229,6 @@ public final class PolicyExpressions {
     }
   }
 
-  private static String describe(CelIssue issue) {
-    String message = issue.getMessage().replace(" (in container '')", "");
-    var location = issue.getSourceLocation();
-    if (location == null || location.getLine() <= 0) {
-      return message;
-    }
-    String where = location.getLine() > 1 ? "line " + location.getLine() + ", column " : "column ";
-    return where + (location.getColumn() + 1) + ": " + message;
-  }
 
   /** Identity values as CEL reads them: ints as long, nested maps and lists converted. */
   public static Object celValue(Object value) {
