@@ -68,6 +68,13 @@ public enum OpenAiEncoding {
     if (text == null || text.isEmpty()) {
       return 0;
     }
+    if (text.length() >= CountCache.MIN_LENGTH && text.length() <= CountCache.MAX_LENGTH) {
+      return CountCache.COUNTS.get(new CountCache.Key(this, text), key -> countUncached(key.text()));
+    }
+    return countUncached(text);
+  }
+
+  private long countUncached(String text) {
     Encoding encoding = encoding();
     if (text.length() <= PIECE) {
       return encoding.countTokensOrdinary(text);
@@ -93,6 +100,25 @@ public enum OpenAiEncoding {
     }
     int hard = start + HARD_PIECE;
     return Character.isLowSurrogate(text.charAt(hard)) ? hard - 1 : hard;
+  }
+
+  /**
+   * Counts of recent texts. Clients resend the same system prompt with every request and a whole
+   * conversation with every turn, and byte-pair encoding costs about 40 ns a character here, so a
+   * repeated message is counted once. Bounded by characters held (16 M, about 32 MB); texts shorter
+   * than {@value #MIN_LENGTH} characters cost less to count than to look up.
+   */
+  private static final class CountCache {
+    static final int MIN_LENGTH = 128;
+    static final int MAX_LENGTH = 256 * 1024;
+    static final com.github.benmanes.caffeine.cache.Cache<Key, Long> COUNTS =
+        com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .maximumWeight(16_000_000)
+            .weigher((Key key, Long count) -> key.text().length())
+            .executor(Runnable::run) // maintenance inline: no common-pool tasks from the event loop
+            .build();
+
+    record Key(OpenAiEncoding encoding, String text) {}
   }
 
   private static final class Registry {
