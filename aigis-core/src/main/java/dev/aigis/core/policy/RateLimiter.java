@@ -137,7 +137,9 @@ public final class RateLimiter implements Processor {
         });
       }
       BucketState tightest = tightest(admission.buckets());
-      Admitted admitted = new Admitted(enforced, tightest, variables, model);
+      // A cost expression is evaluated again at completion, when the exchange's headers are no longer its to read.
+      boolean reevaluated = enforced.stream().anyMatch(c -> c.rule().cost() != null);
+      Admitted admitted = new Admitted(enforced, tightest, reevaluated ? variables.detach() : variables, model);
       return new Verdict.EditThenContinue(() -> {
         context.attributes().put(admittedKey, admitted);
         context.onComplete(summary -> reconcile(admitted, summary));

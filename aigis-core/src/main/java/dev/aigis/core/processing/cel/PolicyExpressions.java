@@ -118,6 +118,9 @@ public final class PolicyExpressions {
   /** The variables of one evaluation; build with {@link #variables()}. */
   public static final class Variables {
     private final Map<String, Object> values = new HashMap<>(16);
+    /** Headers turn into a map only when an expression reads them: most policies key on identity. */
+    private MutableHeaders headers;
+    private Map<String, String> headerMap;
 
     private Variables() {
       values.put("identity", Map.of());
@@ -139,9 +142,8 @@ public final class PolicyExpressions {
     }
 
     public Variables request(MutableHeaders headers, String method, String path) {
-      Map<String, String> map = headers == null ? Map.of() : CelValues.headers(headers);
-      values.put("request.headers", map);
-      values.put("k8s.http.request.headers", map);
+      this.headers = headers;
+      this.headerMap = null;
       values.put("request.method", method == null ? "" : method);
       values.put("k8s.http.request.method", method == null ? "" : method);
       values.put("request.path", path == null ? "" : path);
@@ -157,6 +159,30 @@ public final class PolicyExpressions {
     public Variables route(String route) {
       values.put("route", route == null ? "" : route);
       return this;
+    }
+
+    /**
+     * Takes the headers' values now, for evaluations after the exchange moved on (a completion
+     * hook): the headers object belongs to the exchange.
+     */
+    public Variables detach() {
+      headerMap();
+      headers = null;
+      return this;
+    }
+
+    private Map<String, String> headerMap() {
+      if (headerMap == null) {
+        headerMap = headers == null ? Map.of() : CelValues.headers(headers);
+      }
+      return headerMap;
+    }
+
+    Object resolve(String name) {
+      if (name.equals("request.headers") || name.equals("k8s.http.request.headers")) {
+        return headerMap();
+      }
+      return values.get(name);
     }
 
     /** Token counts by name: input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, total_tokens. */
@@ -184,7 +210,7 @@ public final class PolicyExpressions {
     /** @throws PolicyExpressionException when evaluation fails (a missing key, the budget, a type error) */
     public Object evaluate(Variables variables) {
       try {
-        return program.eval(name -> Optional.ofNullable(variables.values.get(name)), EvaluationBudget.of(BUDGET));
+        return program.eval(name -> Optional.ofNullable(variables.resolve(name)), EvaluationBudget.of(BUDGET));
       } catch (CelEvaluationException | EvaluationBudget.Exceeded e) {
         throw new PolicyExpressionException(text, e.getMessage());
       }
