@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "aigis 0.1.0",
     description = "Kubernetes-native AI gateway.",
-    subcommands = {RunCommand.class, ValidateCommand.class, ExtProcCommand.class, KeysCommand.class})
+    subcommands = {RunCommand.class, ValidateCommand.class, ExtProcCommand.class, KeysCommand.class,
+        AuditCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -74,6 +74,22 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--debug-headers", description = "Add x-aigis-route, x-aigis-backend and x-aigis-processors to responses.")
   boolean debugHeaders;
 
+  @Option(names = "--audit-log", paramLabel = "FILE",
+      description = "Write a hash-chained JSON Lines audit record of every outbound call and policy refusal to FILE (off by default).")
+  java.nio.file.Path auditLog;
+
+  @Option(names = "--audit-log-max-bytes", defaultValue = "104857600",
+      description = "Rotate the audit log before it grows past this size (default: ${DEFAULT-VALUE}).")
+  long auditLogMaxBytes;
+
+  @Option(names = "--audit-log-files", defaultValue = "5",
+      description = "Rotated audit files kept besides the current one: FILE.1 ... FILE.N (default: ${DEFAULT-VALUE}).")
+  int auditLogFiles;
+
+  @Option(names = "--audit-log-content", defaultValue = "none", paramLabel = "none|hash",
+      description = "What audit records carry of the request: none, or hash (SHA-256 of the body sent upstream; never the text). Default: ${DEFAULT-VALUE}.")
+  String auditLogContent;
+
   @Override
   public Integer call() throws InterruptedException {
     ConfigSnapshot snapshot;
@@ -102,17 +118,26 @@ final class RunCommand implements Callable<Integer> {
         .withHeaderTimeout(java.time.Duration.ofSeconds(Math.max(1, headerSeconds)))
         .withMaxConnections(Math.max(0, maxConnections))
         .withTrustedHops(Math.max(0, trustedHops));
+    dev.aigis.server.audit.AuditLog audit;
+    try {
+      audit = openAuditLog();
+    } catch (RuntimeException e) {
+      System.err.println("aigis: cannot open the audit log: " + e.getMessage());
+      return 1;
+    }
     GatewayServer server;
     try {
-      server = GatewayServer.start(snapshot, options);
+      server = GatewayServer.start(snapshot, options, java.time.InstantSource.system(), audit);
     } catch (ConfigException e) {
       for (ConfigError error : e.errors()) {
         System.err.println(error.format());
       }
       System.err.println("aigis: configuration is invalid; not starting");
+      closeAudit(audit);
       return 1;
     } catch (RuntimeException e) {
       System.err.println("aigis: cannot start: " + e.getMessage());
+      closeAudit(audit);
       return 1;
     }
     ConfigWatcher watcher = files.isEmpty() ? null : ConfigWatcher.start(files, server);
@@ -123,6 +148,7 @@ final class RunCommand implements Callable<Integer> {
         watcher.close();
       }
       server.close();
+      closeAudit(audit);
       stopped.countDown();
     }, "aigis-shutdown"));
     LOG.info("aigis is serving {} listener(s); try: curl localhost:{}/v1/chat/completions -H 'content-type: application/json' "
@@ -130,5 +156,28 @@ final class RunCommand implements Callable<Integer> {
         snapshot.listeners().size(), snapshot.listeners().getFirst().port());
     stopped.await();
     return 0;
+  }
+
+  /** The audit log the flags ask for, or null when {@code --audit-log} is not given. */
+  private dev.aigis.server.audit.AuditLog openAuditLog() {
+    if (auditLog == null) {
+      return null;
+    }
+    var content = switch (auditLogContent.toLowerCase(java.util.Locale.ROOT)) {
+      case "none" -> dev.aigis.server.audit.AuditLog.Content.NONE;
+      case "hash" -> dev.aigis.server.audit.AuditLog.Content.HASH;
+      default -> throw new IllegalArgumentException("--audit-log-content must be none or hash, not " + auditLogContent);
+    };
+    return dev.aigis.server.audit.AuditLog.builder(auditLog)
+        .maxBytes(auditLogMaxBytes)
+        .files(auditLogFiles)
+        .content(content)
+        .build();
+  }
+
+  private static void closeAudit(dev.aigis.server.audit.AuditLog audit) {
+    if (audit != null) {
+      audit.close();
+    }
   }
 }

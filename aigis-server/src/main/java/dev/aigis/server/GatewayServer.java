@@ -47,7 +47,7 @@ public final class GatewayServer implements AutoCloseable {
   private volatile boolean ready;
   private int adminPort = -1;
 
-  private GatewayServer(ServerOptions options, java.time.InstantSource clock) {
+  private GatewayServer(ServerOptions options, java.time.InstantSource clock, dev.aigis.server.audit.AuditLog audit) {
     this.options = options;
     int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
@@ -56,7 +56,13 @@ public final class GatewayServer implements AutoCloseable {
         new dev.aigis.server.metrics.PolicyMetrics(metrics.registry()));
     this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime);
     this.listeners = new ListenerManager(vertx, options, loops,
-        port -> new HttpFrontDoor(port, current::get, options, clients, metrics, vertx, workers), metrics);
+        port -> new HttpFrontDoor(port, current::get, options, clients, metrics, vertx, workers).audit(audit), metrics);
+    if (audit != null) {
+      io.micrometer.core.instrument.FunctionCounter.builder("aigis.audit.dropped", audit,
+              dev.aigis.server.audit.AuditLog::dropped)
+          .description("Audit records lost because the writer's queue was full or the disk failed")
+          .register(metrics.registry());
+    }
     this.admin = new AdminServer(vertx, metrics, () -> ready, () -> policyRuntime.usage()
         .thenApply(buckets -> dev.aigis.server.policy.UsageReport.render(current.get().snapshot(), buckets)));
   }
@@ -73,9 +79,18 @@ public final class GatewayServer implements AutoCloseable {
   /** @param clock the time rate-limit windows and credential expiry are judged by (a test's manual one) */
   public static GatewayServer start(ConfigSnapshot snapshot, ServerOptions options, java.time.InstantSource clock)
       throws ConfigException {
+    return start(snapshot, options, clock, null);
+  }
+
+  /**
+   * @param audit where the HTTP data plane records every outbound call and policy refusal, or null
+   *     for none; the caller closes it after this server (the ext_proc server does not audit)
+   */
+  public static GatewayServer start(ConfigSnapshot snapshot, ServerOptions options, java.time.InstantSource clock,
+      dev.aigis.server.audit.AuditLog audit) throws ConfigException {
     // The tokenizer's ranks take ~0.5 s to load; load them now rather than on the first echo request.
     Thread.ofVirtual().name("aigis-tokenizer-warmup").start(() -> dev.aigis.core.usage.TokenCounter.count("warm up"));
-    var server = new GatewayServer(options, clock);
+    var server = new GatewayServer(options, clock, audit);
     try {
       if (options.adminPort() >= 0) {
         server.adminPort = await(server.admin.start(options.adminHost(), options.adminPort()));

@@ -21,11 +21,17 @@ final class ExchangeCompletion {
   private final GatewayMetrics metrics;
   private final boolean accessLog;
   private final boolean debugHeaders;
+  /** Audit log hook (issue 10, item 6): null when auditing is off; set before the front door serves. */
+  private dev.aigis.server.audit.AuditLog audit;
 
   ExchangeCompletion(GatewayMetrics metrics, boolean accessLog, boolean debugHeaders) {
     this.metrics = metrics;
     this.accessLog = accessLog && AccessLog.enabled();
     this.debugHeaders = debugHeaders;
+  }
+
+  void audit(dev.aigis.server.audit.AuditLog audit) {
+    this.audit = audit;
   }
 
   /**
@@ -147,6 +153,12 @@ final class ExchangeCompletion {
           exchange.backend() == null ? null : exchange.backendName(), routedModel, operation,
           exchange.body.stream(), exchange.upstreamStatus, exchange.usage, exchange.bytesIn, exchange.bytesOut,
           exchange.errorCode, callerOf(exchange)));
+    }
+    if (audit != null) { // audit log hook: one record per audited exchange, queued without blocking
+      var record = AuditEntries.of(exchange, status, duration, audit.content());
+      if (record != null) {
+        audit.submit(record);
+      }
     }
     exchange.context.complete(new ExchangeSummary(exchange.requestId, status,
         exchange.usage == null ? TokenUsage.NONE : exchange.usage, routedModel,

@@ -103,6 +103,15 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
         new GatewayMetrics.ProcessorLabels(chain, processor, stage.name(), outcome.name()), nanos);
   }
 
+  /**
+   * Writes a record of every audited exchange to {@code audit} (null: off). Call before the front
+   * door serves its first request.
+   */
+  public HttpFrontDoor audit(dev.aigis.server.audit.AuditLog audit) {
+    completion.audit(audit);
+    return this;
+  }
+
   /** A client connection was accepted on this front door's port. */
   public void connected(HttpConnection connection) {
     headerTimeout.opened(connection);
