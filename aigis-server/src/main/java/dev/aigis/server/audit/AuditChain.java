@@ -97,6 +97,13 @@ public final class AuditChain {
         continue;
       }
       Line after = i + 1 < chain.size() ? chain.get(i + 1) : null;
+      if (line.seq == before.seq && line.prev.equals(before.prev)) {
+        // Two records claim the same place; the one the chain goes on from is genuine.
+        return after != null && line.hash().equals(after.prev)
+            ? bad(i - 1, before, "inserted: the record after it chains to seq " + (before.seq - 1))
+            : bad(i, line, "inserted: seq " + line.seq + " already chains to seq " + (line.seq - 1) + " at line "
+                + before.number);
+      }
       boolean afterChainsPast = after != null && after.seq == expected && head.equals(after.prev);
       if (afterChainsPast && after.hash().equals(line.prev)) {
         return bad(i, line, "out of order: it comes before seq " + after.seq + " (records were swapped)");
