@@ -40,10 +40,16 @@ public final class GatewayFixture implements AutoCloseable {
   /** @param clock what rate-limit windows and credential expiry are judged by */
   public static GatewayFixture start(String yaml, ServerOptions options, Map<String, String> env,
       java.time.InstantSource clock) {
+    return start(yaml, options, env, clock, null);
+  }
+
+  /** @param audit the audit log the data plane writes to, or null for none (the caller closes it) */
+  public static GatewayFixture start(String yaml, ServerOptions options, Map<String, String> env,
+      java.time.InstantSource clock, dev.aigis.server.audit.AuditLog audit) {
     int port = freePort();
     try {
       ConfigSnapshot snapshot = ConfigPipeline.compileText("test.yaml", yaml.replace("${PORT}", Integer.toString(port)), env::get);
-      return new GatewayFixture(GatewayServer.start(snapshot, options.withEventLoops(2), clock), port);
+      return new GatewayFixture(GatewayServer.start(snapshot, options.withEventLoops(2), clock, audit), port);
     } catch (ConfigException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
