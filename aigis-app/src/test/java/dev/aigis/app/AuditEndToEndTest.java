@@ -138,6 +138,32 @@ class AuditEndToEndTest {
     assertThat(tampered.exit()).isEqualTo(1);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "edit   | :3: record seq 3: edited: its hash does not match the prev of the record after it",
+      "delete | :3: record seq 4: record 3 is missing (removed)",
+      "insert | :5: record seq 2: inserted: the record after it chains to seq 4",
+      "swap   | :3: record seq 4: out of order: it comes before seq 3 (records were swapped)"})
+  void verifyReportsEachTampering(String change, String problem) throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    try (AuditLog audit = AuditLog.builder(file).clock(InstantSource.fixed(NOW)).build()) {
+      for (int i = 1; i <= 6; i++) {
+        audit.submit(new dev.aigis.server.audit.AuditRecord("req-" + i, "alice", "research", "default/all",
+            "default/fake", "127.0.0.1:9000", "gpt-4o-mini", 200, null, null, null, 3, null, List.of(), null));
+      }
+    }
+    assertThat(aigis("audit", "verify", file.toString())).isEqualTo(new Result(0, "ok: 6 records\n"));
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    switch (change) {
+      case "edit" -> lines.set(2, lines.get(2).replace("req-3", "req-x"));
+      case "delete" -> lines.remove(2);
+      case "insert" -> lines.add(4, lines.get(1));
+      default -> lines.add(3, lines.remove(2));
+    }
+    Files.write(file, lines);
+    assertThat(aigis("audit", "verify", file.toString())).isEqualTo(new Result(1, file + problem + "\n"));
+  }
+
   @Test
   void verifyNamesAMissingFile() {
     Result result = aigis("audit", "verify", dir.resolve("nope.jsonl").toString());

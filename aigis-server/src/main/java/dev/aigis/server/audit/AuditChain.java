@@ -122,8 +122,9 @@ public final class AuditChain {
         return bad(i, line, "edited: its seq should be " + expected);
       }
       if (line.seq > expected && line.first && "rotated".equals(line.type)) {
+        // previousFile is the name at rotation time; later rotations have renamed it since.
         return bad(i, line, "records " + expected + " to " + (line.seq - 1) + " are missing: "
-            + "the file before it (rotated as " + line.node.path("previousFile").asText("?") + ") was deleted");
+            + "the file rotated before this one was deleted");
       }
       if (line.seq > expected) {
         return bad(i, line, (line.seq - 1 > expected ? "records " + expected + " to " + (line.seq - 1) + " are"

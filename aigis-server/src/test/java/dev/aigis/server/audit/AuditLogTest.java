@@ -85,7 +85,7 @@ class AuditLogTest {
     List<Path> remaining = logFiles();
     assertThat(AuditChain.verify(remaining).problem()).isEqualTo(dir.resolve("audit.jsonl.1") + ":1: record seq "
         + (lastMissing + 1) + ": records " + firstMissing + " to " + lastMissing
-        + " are missing: the file before it (rotated as audit.jsonl.1) was deleted");
+        + " are missing: the file rotated before this one was deleted");
   }
 
   @Test
