@@ -55,10 +55,13 @@ public final class GatewayServer implements AutoCloseable {
     this.policyRuntime = new dev.aigis.server.policy.PolicyRuntime(vertx, clock, workers,
         new dev.aigis.server.metrics.PolicyMetrics(metrics.registry()));
     this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime);
+    // One for every port: a backend has one circuit breaker and one concurrency count.
+    var traffic = new dev.aigis.server.proxy.Traffic(new dev.aigis.server.metrics.TrafficMetrics(metrics.registry()), clock);
     this.listeners = new ListenerManager(vertx, options, loops,
-        port -> new HttpFrontDoor(port, current::get, options, clients, metrics, vertx, workers), metrics);
+        port -> new HttpFrontDoor(port, current::get, options, clients, metrics, vertx, workers, traffic), metrics);
     this.admin = new AdminServer(vertx, metrics, () -> ready, () -> policyRuntime.usage()
-        .thenApply(buckets -> dev.aigis.server.policy.UsageReport.render(current.get().snapshot(), buckets)));
+        .thenApply(buckets -> dev.aigis.server.policy.UsageReport.render(current.get().snapshot(), buckets)))
+        .backends(traffic::backendsJson);
   }
 
   /**
