@@ -3,6 +3,7 @@ package dev.aigis.model;
 import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.backend.BackendTraffic;
 import dev.aigis.model.backend.Credentials;
 import dev.aigis.model.backend.VertexConfig;
 
@@ -13,6 +14,7 @@ import dev.aigis.model.backend.VertexConfig;
  * {@code anthropic-version} header (default {@code 2023-06-01}). {@code awsRegion} is
  * {@code spec.aws.region}, the SigV4 signing region (required for {@code AWSBedrock}, else null).
  * {@code vertex} (schema GCPVertexAI only, else null) names the Google Cloud project and location.
+ * {@code traffic} ({@code spec.maxConcurrentRequests}, {@code spec.circuitBreaker}) is never null.
  */
 public record AIBackend(
     ObjectMeta metadata,
@@ -25,8 +27,21 @@ public record AIBackend(
     BackendTimeouts timeouts,
     String apiVersion,
     String awsRegion,
-    VertexConfig vertex)
+    VertexConfig vertex,
+    BackendTraffic traffic)
     implements Resource {
+
+  public AIBackend {
+    traffic = traffic == null ? BackendTraffic.NONE : traffic;
+  }
+
+  /** An AIBackend without traffic limits ({@code maxConcurrentRequests}, {@code circuitBreaker}). */
+  public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
+      Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts,
+      String apiVersion, String awsRegion, VertexConfig vertex) {
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts,
+        apiVersion, awsRegion, vertex, null);
+  }
 
   /** The constructor for schemas without provider-specific blocks. */
   public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,

@@ -55,8 +55,11 @@ public final class GatewayServer implements AutoCloseable {
     this.policyRuntime = new dev.aigis.server.policy.PolicyRuntime(vertx, clock, workers,
         new dev.aigis.server.metrics.PolicyMetrics(metrics.registry()));
     this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime);
+    // One for every port: a backend has one circuit breaker and one concurrency count.
+    var traffic = new dev.aigis.server.proxy.Traffic(new dev.aigis.server.metrics.TrafficMetrics(metrics.registry()), clock);
     this.listeners = new ListenerManager(vertx, options, loops,
-        port -> new HttpFrontDoor(port, current::get, options, clients, metrics, vertx, workers).audit(audit), metrics);
+        port -> new HttpFrontDoor(port, current::get, options, clients, metrics, vertx, workers, traffic).audit(audit),
+        metrics);
     if (audit != null) {
       io.micrometer.core.instrument.FunctionCounter.builder("aigis.audit.dropped", audit,
               dev.aigis.server.audit.AuditLog::dropped)
@@ -64,7 +67,8 @@ public final class GatewayServer implements AutoCloseable {
           .register(metrics.registry());
     }
     this.admin = new AdminServer(vertx, metrics, () -> ready, () -> policyRuntime.usage()
-        .thenApply(buckets -> dev.aigis.server.policy.UsageReport.render(current.get().snapshot(), buckets)));
+        .thenApply(buckets -> dev.aigis.server.policy.UsageReport.render(current.get().snapshot(), buckets)))
+        .backends(traffic::backendsJson);
   }
 
   /**

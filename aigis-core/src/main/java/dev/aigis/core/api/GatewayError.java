@@ -71,6 +71,22 @@ public sealed interface GatewayError {
     public String code() { return "no_backend"; }
   }
 
+  /** Every backend of the route that could take the request has its circuit breaker open. */
+  record NoHealthyBackend(String route) implements GatewayError {
+    public int status() { return 503; }
+    public String message() { return "No healthy backend for route " + route + ": every one is ejected by its circuit breaker"; }
+    public String type() { return "server_error"; }
+    public String code() { return "no_healthy_backend"; }
+  }
+
+  /** The backend already has its {@code maxConcurrentRequests} in flight. */
+  record BackendBusy(String backend, int limit) implements GatewayError {
+    public int status() { return 503; }
+    public String message() { return "Backend " + backend + " is at its limit of " + limit + " concurrent requests; try again later"; }
+    public String type() { return "server_error"; }
+    public String code() { return "backend_busy"; }
+  }
+
   record UpstreamUnreachable(String backend) implements GatewayError {
     public int status() { return 502; }
     public String message() { return "Upstream " + backend + " is unreachable"; }

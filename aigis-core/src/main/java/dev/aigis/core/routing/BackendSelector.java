@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -17,6 +18,10 @@ import java.util.random.RandomGenerator;
  * <p>Gateway API requires that traffic for an invalid backendRef fail with 500 rather than move to
  * another backend, so an unresolved ref keeps its share of the weight and {@link #pick} returns
  * empty for that share.
+ *
+ * <p>With {@code priority} on the refs, {@link #pick(RandomGenerator)} splits by weight inside the
+ * lowest priority only; {@link #pick(RandomGenerator, Predicate)} (failover, or a backend ejected by
+ * its circuit breaker) moves to the next priority once the lower ones have no usable backend left.
  */
 public final class BackendSelector {
 
@@ -30,7 +35,8 @@ public final class BackendSelector {
 
   private BackendSelector(List<WeightedBackend> all) {
     this.all = List.copyOf(all);
-    List<WeightedBackend> positive = this.all.stream().filter(b -> b.weight() > 0).toList();
+    int lowest = this.all.stream().filter(b -> b.weight() > 0).mapToInt(WeightedBackend::priority).min().orElse(0);
+    List<WeightedBackend> positive = this.all.stream().filter(b -> b.weight() > 0 && b.priority() == lowest).toList();
     this.cumulative = new long[positive.size()];
     List<Optional<WeightedBackend>> answers = new ArrayList<>(positive.size());
     long sum = 0;
@@ -42,7 +48,7 @@ public final class BackendSelector {
     }
     this.answers = List.copyOf(answers);
     this.total = sum;
-    this.noUsableBackend = positive.stream().noneMatch(WeightedBackend::resolved);
+    this.noUsableBackend = this.all.stream().noneMatch(b -> b.weight() > 0 && b.resolved());
   }
 
   static BackendSelector of(List<WeightedBackend> backends) {
@@ -87,6 +93,41 @@ public final class BackendSelector {
     // draw == cumulative[i] belongs to entry i + 1; otherwise the insertion point is the entry.
     int index = found >= 0 ? found + 1 : -found - 1;
     return answers.get(index);
+  }
+
+  /**
+   * A resolved, positive-weight backend that {@code usable} accepts, chosen by weight inside the
+   * lowest priority that has one; empty when none is left. O(n) with no allocation beyond the
+   * answer: rules have a handful of refs.
+   */
+  public Optional<WeightedBackend> pick(RandomGenerator random, Predicate<WeightedBackend> usable) {
+    int priority = Integer.MIN_VALUE;
+    while (true) {
+      int next = Integer.MAX_VALUE;
+      long weights = 0;
+      for (WeightedBackend b : all) {
+        if (b.weight() > 0 && b.resolved() && b.priority() > priority && b.priority() <= next && usable.test(b)) {
+          if (b.priority() < next) {
+            next = b.priority();
+            weights = 0;
+          }
+          weights += b.weight();
+        }
+      }
+      if (weights == 0) {
+        return Optional.empty();
+      }
+      long draw = random.nextLong(weights);
+      for (WeightedBackend b : all) {
+        if (b.weight() > 0 && b.resolved() && b.priority() == next && usable.test(b)) {
+          draw -= b.weight();
+          if (draw < 0) {
+            return Optional.of(b);
+          }
+        }
+      }
+      priority = next; // usable changed its mind between the two passes: try the next priority
+    }
   }
 
   /** Every backendRef in rule order, including zero-weight and unresolved ones. */

@@ -11,6 +11,11 @@ import dev.aigis.model.snapshot.ResolvedBackend;
  */
 public record WeightedBackend(BackendRef ref, ResolvedBackend backend, int weight) {
 
+  /** The ref's failover priority: lower is tried first (default 0). */
+  public int priority() {
+    return ref.effectivePriority();
+  }
+
   public boolean resolved() {
     return backend != null;
   }

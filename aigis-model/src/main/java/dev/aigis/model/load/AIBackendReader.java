@@ -6,6 +6,7 @@ import dev.aigis.model.SourceRef;
 import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.backend.BackendTraffic;
 import dev.aigis.model.backend.Credentials;
 import dev.aigis.model.backend.VertexConfig;
 import java.net.URI;
@@ -29,7 +30,7 @@ final class AIBackendReader {
   static AIBackend read(Fields doc, ObjectMeta metadata, SourceRef source) {
     Fields spec = doc.requiredObject("spec",
         "schema", "endpoint", "credentials", "modelNameOverride", "forwardClientAuthorization", "timeouts", "apiVersion", "aws",
-        "vertex");
+        "vertex", "maxConcurrentRequests", "circuitBreaker");
     if (spec == null) {
       return null;
     }
@@ -51,7 +52,55 @@ final class AIBackendReader {
     return new AIBackend(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardAuthorization,
         timeouts == null ? null
             : new BackendTimeouts(timeouts.duration("connect"), timeouts.duration("response"), timeouts.duration("idle")),
-        spec.string("apiVersion"), awsRegion, vertex);
+        spec.string("apiVersion"), awsRegion, vertex, traffic(spec));
+  }
+
+  /** {@code maxConcurrentRequests} (at least 1) and {@code circuitBreaker} (each field defaulted). */
+  private static BackendTraffic traffic(Fields spec) {
+    Integer max = spec.integer("maxConcurrentRequests");
+    if (max != null && max < 1) {
+      spec.error("maxConcurrentRequests", "must be at least 1, got " + max);
+      max = null;
+    }
+    Fields breaker = spec.object("circuitBreaker", "consecutiveFailures", "failureRatePercent", "minimumRequests",
+        "window", "openFor", "halfOpenProbes");
+    BackendTraffic.CircuitBreaker circuit = null;
+    if (breaker != null) {
+      var d = BackendTraffic.CircuitBreaker.DEFAULTS;
+      circuit = new BackendTraffic.CircuitBreaker(
+          positive(breaker, "consecutiveFailures", d.consecutiveFailures()),
+          percent(breaker, d.failureRatePercent()),
+          positive(breaker, "minimumRequests", d.minimumRequests()),
+          positive(breaker, "window", d.window()),
+          positive(breaker, "openFor", d.openFor()),
+          positive(breaker, "halfOpenProbes", d.halfOpenProbes()));
+    }
+    return max == null && circuit == null ? BackendTraffic.NONE : new BackendTraffic(max, circuit);
+  }
+
+  private static int positive(Fields fields, String field, int absent) {
+    Integer value = fields.integer(field);
+    if (value != null && value < 1) {
+      fields.error(field, "must be at least 1, got " + value);
+    }
+    return value == null || value < 1 ? absent : value;
+  }
+
+  private static java.time.Duration positive(Fields fields, String field, java.time.Duration absent) {
+    java.time.Duration value = fields.duration(field);
+    if (value != null && (value.isZero() || value.isNegative())) {
+      fields.error(field, "must be positive");
+    }
+    return value == null || value.isZero() || value.isNegative() ? absent : value;
+  }
+
+  private static int percent(Fields fields, int absent) {
+    Integer value = fields.integer("failureRatePercent");
+    if (value != null && (value < 1 || value > 100)) {
+      fields.error("failureRatePercent", "must be 1..100, got " + value);
+      return absent;
+    }
+    return value == null ? absent : value;
   }
 
   private static BackendEndpoint endpoint(Fields endpoint) {

@@ -239,6 +239,17 @@ public final class Fields {
     });
   }
 
+  /** A list of integers, e.g. HTTP status codes; null when absent. */
+  public List<Integer> integers(String field) {
+    return list(field, false, (json, elementPath) -> {
+      if (json.isIntegralNumber() && json.canConvertToInt()) {
+        return json.intValue();
+      }
+      issues.add(elementPath, "expected an integer, got " + describe(json));
+      return null;
+    });
+  }
+
   private <T> List<T> list(String field, boolean required, ElementReader<T> element) {
     JsonNode value = value(field, required);
     if (value == null) {

@@ -9,6 +9,7 @@ import dev.aigis.model.route.RouteFilter;
 import dev.aigis.model.route.RouteMatch;
 import dev.aigis.model.route.RouteMatch.MatchType;
 import dev.aigis.model.route.RouteRule;
+import dev.aigis.model.route.RouteRetry;
 import dev.aigis.model.route.RouteTimeouts;
 import java.util.List;
 import java.util.Map;
@@ -40,21 +41,56 @@ final class HttpRouteReader {
             ref.string("namespace"), ref.string("sectionName"), ref.integer("port")));
     List<String> hostnames = spec.strings("hostnames");
     List<RouteRule> rules = spec.objects("rules", false,
-        List.of("name", "matches", "filters", "backendRefs", "timeouts"), HttpRouteReader::rule);
+        List.of("name", "matches", "filters", "backendRefs", "timeouts", "retry"), HttpRouteReader::rule);
     return new HttpRoute(metadata, source, parents, hostnames, rules);
   }
 
   private static RouteRule rule(Fields rule) {
     Fields timeouts = rule.object("timeouts", "request", "backendRequest");
+    Fields retry = rule.object("retry", "codes", "attempts", "backoff");
     return new RouteRule(
         rule.string("name"),
         rule.objects("matches", false, List.of("path", "headers", "queryParams", "method"), HttpRouteReader::match),
         rule.objects("filters", false, List.of("type", "requestHeaderModifier", "responseHeaderModifier", "urlRewrite",
             "requestMirror", "requestRedirect", "extensionRef", "cors", "externalAuth"), HttpRouteReader::filter),
-        rule.objects("backendRefs", false, List.of("group", "kind", "name", "namespace", "port", "weight"),
+        rule.objects("backendRefs", false, List.of("group", "kind", "name", "namespace", "port", "weight", "priority"),
             ref -> new BackendRef(ref.string("group"), ref.string("kind"), ref.requiredString("name"),
-                ref.string("namespace"), ref.integer("port"), ref.integer("weight"))),
-        timeouts == null ? null : new RouteTimeouts(timeouts.duration("request"), timeouts.duration("backendRequest")));
+                ref.string("namespace"), ref.integer("port"), ref.integer("weight"), priority(ref))),
+        timeouts == null ? null : new RouteTimeouts(timeouts.duration("request"), timeouts.duration("backendRequest")),
+        retry == null ? null : retry(retry));
+  }
+
+  private static Integer priority(Fields ref) {
+    Integer priority = ref.integer("priority");
+    if (priority != null && priority < 0) {
+      ref.error("priority", "must be 0 or more (lower is tried first), got " + priority);
+      return null;
+    }
+    return priority;
+  }
+
+  /** GEP-1731 retry: codes 400-599, attempts at least 1 (the first try counts), a positive backoff. */
+  private static RouteRetry retry(Fields retry) {
+    List<Integer> codes = retry.integers("codes");
+    if (codes != null) {
+      for (int code : codes) {
+        if (code < 400 || code > 599) {
+          retry.error("codes", "retryable codes must be 400..599, got " + code);
+          return null;
+        }
+      }
+    }
+    Integer attempts = retry.integer("attempts");
+    if (attempts != null && (attempts < 1 || attempts > 10)) {
+      retry.error("attempts", "must be 1..10 (the first try counts), got " + attempts);
+      return null;
+    }
+    java.time.Duration backoff = retry.duration("backoff");
+    if (backoff != null && (backoff.isNegative() || backoff.isZero())) {
+      retry.error("backoff", "must be positive");
+      return null;
+    }
+    return RouteRetry.of(codes, attempts, backoff);
   }
 
   private static RouteMatch match(Fields match) {

@@ -10,7 +10,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The admin port: {@code /healthz} (the process is alive), {@code /readyz} (a configuration is
  * loaded and every listener is bound), {@code /metrics} (Prometheus text format) and
- * {@code /admin/usage} (rate-limit and budget usage per policy, rule and key, as JSON).
+ * {@code /admin/usage} (rate-limit and budget usage per policy, rule and key, as JSON) and
+ * {@code /admin/backends} (each backend's circuit state, requests and retries in flight, as JSON).
  */
 public final class AdminServer {
 
@@ -19,6 +20,7 @@ public final class AdminServer {
   private final BooleanSupplier ready;
   private final java.util.function.Supplier<java.util.concurrent.CompletionStage<byte[]>> usage;
   private HttpServer server;
+  private java.util.function.Supplier<String> backends = () -> "{\"backends\":[]}";
 
   public AdminServer(Vertx vertx, GatewayMetrics metrics, BooleanSupplier ready) {
     this(vertx, metrics, ready, () -> java.util.concurrent.CompletableFuture.completedFuture("{\"buckets\":[]}".getBytes()));
@@ -31,6 +33,12 @@ public final class AdminServer {
     this.metrics = metrics;
     this.ready = ready;
     this.usage = usage;
+  }
+
+  /** @param json renders {@code /admin/backends}; set before {@link #start} */
+  public AdminServer backends(java.util.function.Supplier<String> json) {
+    this.backends = json;
+    return this;
   }
 
   public Future<Integer> start(String host, int port) {
@@ -54,6 +62,7 @@ public final class AdminServer {
           response.putHeader("content-type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(body));
         }
       });
+      case "/admin/backends" -> response.putHeader("content-type", "application/json").end(backends.get());
       default -> response.setStatusCode(404).putHeader("content-type", "text/plain").end("not found\n");
     }
   }

@@ -48,6 +48,14 @@ final class Exchange {
   long bytesIn;
   long bytesOut;
   String errorCode;
+  /** The number of the attempt being sent (the hop header's value). */
+  int attemptNumber = 1;
+  /** Backends this exchange already tried (failover skips them); null until a retry. */
+  java.util.List<WeightedBackend> tried;
+  /** Gives back the current attempt's slot on its backend; null when it holds none. */
+  Runnable attemptRelease;
+  /** Tells the current attempt's circuit breaker how it went (true: failed); null when none listens. */
+  java.util.function.Consumer<Boolean> attemptOutcome;
   /** Whether the route's whole-exchange deadline is running. */
   boolean deadlineStarted;
   private boolean finished;
@@ -84,6 +92,22 @@ final class Exchange {
 
   boolean finished() {
     return finished;
+  }
+
+  /** Gives back the current attempt's slot on its backend (once). */
+  void releaseAttempt() {
+    Runnable release = attemptRelease;
+    attemptRelease = null;
+    if (release != null) {
+      release.run();
+    }
+  }
+
+  /** The current attempt's outcome, for its backend's circuit breaker. */
+  void outcome(boolean failed) {
+    if (attemptOutcome != null) {
+      attemptOutcome.accept(failed);
+    }
   }
 
   /** Resets the upstream request, if one is open: its answer is no longer wanted. */

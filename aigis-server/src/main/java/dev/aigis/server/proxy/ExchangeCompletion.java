@@ -120,6 +120,7 @@ final class ExchangeCompletion {
     if (!exchange.markFinished()) {
       return;
     }
+    exchange.releaseAttempt();
     if (exchange.connectionIdle != null) {
       exchange.connectionIdle.arm();
     }

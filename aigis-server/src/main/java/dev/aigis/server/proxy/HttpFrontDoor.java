@@ -65,6 +65,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   private final ProcessingObserver observer;
   private final HeaderTimeout headerTimeout;
   private final ForwardedFor forwardedFor;
+  private final Traffic traffic;
   /** nginx's {@code lingering_time}: the most time given to a client to finish a body the gateway refused. */
   static final java.time.Duration LINGER = java.time.Duration.ofSeconds(30);
   /** Weighted picks need a fast, not a secure, source; one per event-loop thread. */
@@ -73,6 +74,12 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   public HttpFrontDoor(int port, Supplier<RuntimeConfig> config, ServerOptions options, UpstreamClients clients,
       GatewayMetrics metrics, Vertx vertx, Workers workers) {
     this(port, config, options, clients, metrics, vertx, workers, UnaryOperator.identity());
+  }
+
+  /** @param traffic retries, failover and backend limits, shared by every port so a backend has one circuit */
+  public HttpFrontDoor(int port, Supplier<RuntimeConfig> config, ServerOptions options, UpstreamClients clients,
+      GatewayMetrics metrics, Vertx vertx, Workers workers, Traffic traffic) {
+    this(port, config, options, clients, metrics, vertx, workers, UnaryOperator.identity(), vertxTimers(vertx), traffic);
   }
 
   /** @param attemptPolicy decorates what becomes of a failed upstream attempt (see {@link UpstreamLeg.AttemptFailure}) */
@@ -85,6 +92,14 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   HttpFrontDoor(int port, Supplier<RuntimeConfig> config, ServerOptions options, UpstreamClients clients,
       GatewayMetrics metrics, Vertx vertx, Workers workers, UnaryOperator<UpstreamLeg.AttemptFailure> attemptPolicy,
       Scheduler timers) {
+    this(port, config, options, clients, metrics, vertx, workers, attemptPolicy, timers,
+        new Traffic(new dev.aigis.server.metrics.TrafficMetrics(metrics.registry()), InstantSource.system()));
+  }
+
+  HttpFrontDoor(int port, Supplier<RuntimeConfig> config, ServerOptions options, UpstreamClients clients,
+      GatewayMetrics metrics, Vertx vertx, Workers workers, UnaryOperator<UpstreamLeg.AttemptFailure> attemptPolicy,
+      Scheduler timers, Traffic traffic) {
+    this.traffic = traffic;
     this.port = port;
     this.config = config;
     this.options = options;
@@ -95,7 +110,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     this.timers = timers;
     this.echo = new EchoResponder(completion, head);
     this.forwardedFor = new ForwardedFor(options.trustedHops());
-    this.leg = new UpstreamLeg(vertx, clients, completion, timers, attemptPolicy, forwardedFor);
+    this.leg = new UpstreamLeg(vertx, clients, completion, timers, attemptPolicy, forwardedFor, traffic);
     this.relay = new EventRelay(completion, head);
     this.embeddings = new EmbeddingsCalls(leg, relay, head, completion);
     this.headerTimeout = new HeaderTimeout(options.headerTimeout(), timers, metrics);
@@ -369,7 +384,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     ExchangePipeline pipeline = exchange.runtime.pipeline(listener.gateway());
     exchange.run = pipeline.start(exchange.context, executorOf(Vertx.currentContext()), timers, observer);
     SplittableRandom picks = random.get();
-    RoutingBarrier barrier = processed -> route(exchange, listener, host, processed, picks);
+    RoutingBarrier barrier = processed -> route(exchange, listener, host, processed, picks, traffic);
     var outcome = exchange.run.request(exchange.processed, barrier);
     outcome.whenComplete((result, failure) -> {
       if (exchange.finished()) {
@@ -391,19 +406,26 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     });
   }
 
-  /** The routing barrier: matches the processed request once and picks a weighted backend. */
+  /**
+   * The routing barrier: matches the processed request once and picks a weighted backend of the
+   * lowest priority, or of the next one when its circuit breakers eject them all.
+   */
   private static GatewayError route(Exchange exchange, PortRoutes.ListenerRouter listener, String host,
-      ProcessedRequest processed, SplittableRandom random) {
+      ProcessedRequest processed, SplittableRandom random, Traffic traffic) {
     var head = new RequestHead(processed.method(), host, processed.path(), exchange.request.query(), processed.headers());
     Optional<RouteMatchResult> matched = listener.router().match(head);
     String model = processed.headers().get(ModelHeaderStep.MODEL_HEADER);
     if (matched.isEmpty()) {
       return notFound(model, processed.method(), processed.path());
     }
-    Optional<WeightedBackend> picked = matched.get().backends().pick(random);
+    var backends = matched.get().backends();
+    Optional<WeightedBackend> first = backends.pick(random);
+    Optional<WeightedBackend> picked = first.isEmpty() || traffic.healthy(first.get()) ? first
+        : backends.pick(random, traffic::healthy);
     exchange.context.routed(matched.get(), picked.orElse(null), model);
     if (picked.isEmpty()) {
-      return new GatewayError.NoBackend(exchange.routeName());
+      return first.isEmpty() ? new GatewayError.NoBackend(exchange.routeName())
+          : new GatewayError.NoHealthyBackend(exchange.routeName());
     }
     return null;
   }
@@ -432,7 +454,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
       case Route.Refused refused -> completion.fail(exchange, refused.error());
       case Route.Embeddings e -> embeddings.send(exchange, e.translator());
       case Route.Upstream upstream -> leg.send(exchange, new UpstreamLeg.Attempt(backend, upstream.adapter(), 1),
-          response -> relay.relay(exchange, upstream.adapter(), response));
+          (attempt, response) -> relay.relay(exchange, attempt.adapter(), response));
     }
   }
 

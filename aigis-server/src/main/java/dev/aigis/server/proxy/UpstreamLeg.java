@@ -70,6 +70,12 @@ final class UpstreamLeg {
     void failed(Exchange exchange, Attempt attempt, GatewayError error, Consumer<Attempt> resend);
   }
 
+  /** Receives an attempt's response head, once no retry wants it: the attempt says which adapter relays it. */
+  @FunctionalInterface
+  interface AttemptAnswer {
+    void answered(Attempt attempt, HttpClientResponse response);
+  }
+
   /** Headers that describe the client's own API: a translated request gets the backend's from the adapter. */
   private static final Set<String> CLIENT_API_HEADERS = Set.of(
       "host", "content-length", "content-type", "accept", "accept-encoding", "authorization", "x-api-key", "api-key");
@@ -83,24 +89,31 @@ final class UpstreamLeg {
   private final VertexTokens vertexTokens;
   private final AttemptFailure onFailure;
   private final ForwardedFor forwardedFor;
+  private final Traffic traffic;
 
   /**
    * @param policy decorates the default failure handling (which fails the exchange)
    * @param forwardedFor how much of a received {@code X-Forwarded-For} to keep
+   * @param traffic retries, failover, circuit breakers and concurrency caps; {@code policy} decorates its retries
    */
   UpstreamLeg(Vertx vertx, UpstreamClients clients, ExchangeCompletion completion, Scheduler timers,
-      UnaryOperator<AttemptFailure> policy, ForwardedFor forwardedFor) {
+      UnaryOperator<AttemptFailure> policy, ForwardedFor forwardedFor, Traffic traffic) {
     this.forwardedFor = forwardedFor;
+    this.traffic = traffic;
     this.vertx = vertx;
     this.clients = clients;
     this.completion = completion;
     this.timers = timers;
     this.vertexTokens = clients.vertexTokens();
-    this.onFailure = policy.apply((exchange, attempt, error, resend) -> completion.fail(exchange, error));
+    this.onFailure = policy.apply(traffic.retries(timers).apply(
+        (exchange, attempt, error, resend) -> completion.fail(exchange, error)));
   }
 
-  /** Prepares and sends one attempt; {@code answer} gets the upstream's response head. */
-  void send(Exchange exchange, Attempt attempt, Consumer<HttpClientResponse> answer) {
+  /**
+   * Prepares and sends one attempt, once its backend admits it (concurrency cap, circuit breaker);
+   * {@code answer} gets the upstream's response head unless the route retries its status.
+   */
+  void send(Exchange exchange, Attempt attempt, AttemptAnswer answer) {
     startRequestDeadline(exchange);
     if (attempt.backend() != exchange.backend()) {
       exchange.context.sendingTo(attempt.backend());
@@ -119,8 +132,17 @@ final class UpstreamLeg {
       }
       // A body sent from a buffer can be sent again; one piped from the client cannot.
       Consumer<Attempt> resend = call.body() != null ? next -> send(exchange, next, answer) : null;
-      call(exchange, backend, attempt.adapter().nativeApi(), call, answer,
-          error -> onFailure.failed(exchange, attempt, error, resend));
+      GatewayError refused = traffic.admit(exchange, attempt);
+      if (refused != null) {
+        onFailure.failed(exchange, attempt, refused, resend);
+        return;
+      }
+      exchange.attemptNumber = attempt.number();
+      call(exchange, backend, attempt.adapter().nativeApi(), call, response -> {
+        if (!traffic.retriesAnswer(exchange, attempt, response, resend, timers)) {
+          answer.answered(attempt, response);
+        }
+      }, error -> onFailure.failed(exchange, attempt, error, resend));
     });
   }
 
@@ -249,6 +271,7 @@ final class UpstreamLeg {
     String host = exchange.context.hostOverride();
     out.set(HttpHeaders.HOST, host != null ? host : url.authority());
     out.set("x-request-id", exchange.requestId);
+    out.set(Traffic.ATTEMPT_HEADER, Integer.toString(exchange.attemptNumber));
     var remote = exchange.request.remoteAddress();
     out.set("x-forwarded-for", forwardedFor.chain(exchange.request.getHeader("x-forwarded-for"),
         remote == null ? "unknown" : remote.hostAddress()));

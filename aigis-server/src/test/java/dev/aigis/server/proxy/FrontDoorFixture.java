@@ -33,6 +33,7 @@ final class FrontDoorFixture implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final HttpServer server;
   private final GatewayMetrics metrics = new GatewayMetrics();
+  private final Traffic traffic;
 
   FrontDoorFixture(String yaml, UnaryOperator<UpstreamLeg.AttemptFailure> policy) throws Exception {
     this(yaml, policy, CompiledProcessing.NONE);
@@ -47,12 +48,28 @@ final class FrontDoorFixture implements AutoCloseable {
   /** @param timers the front door's clock (a test's manual one), or null for Vert.x timers */
   FrontDoorFixture(String yaml, UnaryOperator<UpstreamLeg.AttemptFailure> policy, CompiledProcessing processing,
       dev.aigis.core.processing.Scheduler timers) throws Exception {
+    this(yaml, policy, processing, timers, null);
+  }
+
+  /**
+   * Traffic management on manual time: backoffs wait on {@code timers}, circuits read {@code clock},
+   * and the backoff's jitter always draws its maximum.
+   */
+  FrontDoorFixture(String yaml, dev.aigis.core.processing.Scheduler timers, java.time.InstantSource clock)
+      throws Exception {
+    this(yaml, UnaryOperator.identity(), CompiledProcessing.NONE, timers, clock);
+  }
+
+  private FrontDoorFixture(String yaml, UnaryOperator<UpstreamLeg.AttemptFailure> policy, CompiledProcessing processing,
+      dev.aigis.core.processing.Scheduler timers, java.time.InstantSource clock) throws Exception {
+    this.traffic = new Traffic(new dev.aigis.server.metrics.TrafficMetrics(metrics.registry()),
+        clock == null ? java.time.InstantSource.system() : clock, () -> 1.0);
     RuntimeConfig runtime = RuntimeConfig.compile(
         ConfigPipeline.compileText("fixture.yaml", yaml, Map.<String, String>of()::get), processing);
     var options = ServerOptions.defaults().withAccessLog(false).withDebugHeaders(true);
     var frontDoor = timers == null
         ? new HttpFrontDoor(8080, () -> runtime, options, clients, metrics, vertx, workers, policy)
-        : new HttpFrontDoor(8080, () -> runtime, options, clients, metrics, vertx, workers, policy, timers);
+        : new HttpFrontDoor(8080, () -> runtime, options, clients, metrics, vertx, workers, policy, timers, traffic);
     var serverOptions = new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false);
     server = vertx.createHttpServer(serverOptions).requestHandler(frontDoor).connectionHandler(connection -> {
       LengthAndChunkedGuard.install(connection, serverOptions);
@@ -74,6 +91,11 @@ final class FrontDoorFixture implements AutoCloseable {
   /** What the front door recorded, in Prometheus text. */
   String scrape() {
     return metrics.scrape();
+  }
+
+  /** What {@code GET /admin/backends} shows. */
+  String backendsJson() {
+    return traffic.backendsJson();
   }
 
   /** The port the front door listens on. */
