@@ -138,6 +138,58 @@ class AuditEndToEndTest {
     assertThat(tampered.exit()).isEqualTo(1);
   }
 
+  @Test
+  void recordsTheRetryAndFailoverPath() throws Exception {
+    Path file = dir.resolve("failover.jsonl");
+    try (var primary = FakeOpenAiUpstream.start(); var secondary = FakeOpenAiUpstream.start()) {
+      primary.setDefault(dev.aigis.testkit.Behavior.ok().withStatus(503));
+      String yaml = """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw}
+          spec:
+            gatewayClassName: aigis
+            listeners: [{name: http, port: ${PORT}, protocol: HTTP}]
+          ---
+          apiVersion: aigis.dev/v1alpha1
+          kind: AIBackend
+          metadata: {name: primary}
+          spec: {schema: OpenAI, endpoint: {host: 127.0.0.1, port: %d}}
+          ---
+          apiVersion: aigis.dev/v1alpha1
+          kind: AIBackend
+          metadata: {name: secondary}
+          spec: {schema: OpenAI, endpoint: {host: 127.0.0.1, port: %d}}
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: all}
+          spec:
+            parentRefs: [{name: gw}]
+            rules:
+            - retry: {codes: [503], attempts: 2, backoff: 1ms}
+              backendRefs:
+              - {group: aigis.dev, kind: AIBackend, name: primary, priority: 0}
+              - {group: aigis.dev, kind: AIBackend, name: secondary, priority: 1}
+          """.formatted(primary.port(), secondary.port());
+      try (AuditLog audit = AuditLog.builder(file).clock(InstantSource.fixed(NOW)).build();
+          var gateway = GatewayFixture.start(yaml, ServerOptions.defaults().withAdminPort(-1).withTrafficHost("127.0.0.1"),
+              Map.of(), InstantSource.fixed(NOW), audit)) {
+        // No x-fake-behavior: each upstream answers with its own default (the primary always 503).
+        var request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
+        assertThat(gateway.send(request).statusCode()).isEqualTo(200);
+        audit.flush();
+      }
+      JsonNode record = JSON.readTree(Files.readAllLines(file).getFirst());
+      assertThat(record.get("backend").asText()).isEqualTo("default/secondary");
+      assertThat(record.get("attempts")).isEqualTo(JSON.readTree("[{\"backend\":\"default/primary\",\"host\":\"127.0.0.1:"
+          + primary.port() + "\",\"status\":503},{\"backend\":\"default/secondary\",\"host\":\"127.0.0.1:"
+          + secondary.port() + "\",\"status\":200}]"));
+    }
+  }
+
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
       "edit   | :3: record seq 3: edited: its hash does not match the prev of the record after it",

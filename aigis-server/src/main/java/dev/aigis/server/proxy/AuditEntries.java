@@ -39,12 +39,13 @@ final class AuditEntries {
         : identity != null ? new AuditRecord.Policy("allowed", null) : null;
     TokenUsage usage = exchange.usage;
     String backend = exchange.backend() == null ? null : exchange.backendName();
-    // The retry/failover path: today one attempt, to the backend that was picked. Retries and
-    // failover add one entry per attempt here.
-    List<AuditRecord.Attempt> attempts = host == null ? List.of()
-        : List.of(exchange.upstreamStatus > 0
-            ? new AuditRecord.Attempt(backend, host, exchange.upstreamStatus, null)
-            : new AuditRecord.Attempt(backend, host, null, exchange.errorCode == null ? "no_answer" : exchange.errorCode));
+    // The retry/failover path: every earlier attempt with how it ended, then the last one.
+    List<AuditRecord.Attempt> attempts = new java.util.ArrayList<>(exchange.earlierAttempts);
+    if (host != null) {
+      attempts.add(exchange.upstreamStatus > 0
+          ? new AuditRecord.Attempt(backend, host, exchange.upstreamStatus, null)
+          : new AuditRecord.Attempt(backend, host, null, exchange.errorCode == null ? "no_answer" : exchange.errorCode));
+    }
     String requestHash = null;
     if (content == AuditLog.Content.HASH && exchange.processed != null && exchange.processed.body() != null) {
       requestHash = AuditChain.hash(exchange.processed.body());

@@ -48,6 +48,19 @@ final class Exchange {
   long bytesIn;
   long bytesOut;
   String errorCode;
+  /** Attempts before the current one, each with how it ended: the retry and failover path the audit log records. */
+  final java.util.List<dev.aigis.server.audit.AuditRecord.Attempt> earlierAttempts = new java.util.ArrayList<>(0);
+  /** How the current attempt ended, once it failed or answered with a status a retry may want; null before. */
+  dev.aigis.server.audit.AuditRecord.Attempt attemptEnded;
+
+  /** A retry or failover is sending another attempt: the current one joins the path. */
+  void nextAttempt() {
+    if (attemptEnded != null) {
+      earlierAttempts.add(attemptEnded);
+      attemptEnded = null;
+    }
+  }
+
   /** The number of the attempt being sent (the hop header's value). */
   int attemptNumber = 1;
   /** Backends this exchange already tried (failover skips them); null until a retry. */

@@ -131,18 +131,28 @@ final class UpstreamLeg {
         return;
       }
       // A body sent from a buffer can be sent again; one piped from the client cannot.
-      Consumer<Attempt> resend = call.body() != null ? next -> send(exchange, next, answer) : null;
+      Consumer<Attempt> resend = call.body() != null ? next -> {
+        exchange.nextAttempt();
+        send(exchange, next, answer);
+      } : null;
+      String name = attempt.backend().backend().key();
       GatewayError refused = traffic.admit(exchange, attempt);
       if (refused != null) {
+        exchange.attemptEnded = new dev.aigis.server.audit.AuditRecord.Attempt(name, url.authority(), null, refused.code());
         onFailure.failed(exchange, attempt, refused, resend);
         return;
       }
       exchange.attemptNumber = attempt.number();
       call(exchange, backend, attempt.adapter().nativeApi(), call, response -> {
+        exchange.attemptEnded = new dev.aigis.server.audit.AuditRecord.Attempt(name, url.authority(),
+            response.statusCode(), null);
         if (!traffic.retriesAnswer(exchange, attempt, response, resend, timers)) {
           answer.answered(attempt, response);
         }
-      }, error -> onFailure.failed(exchange, attempt, error, resend));
+      }, error -> {
+        exchange.attemptEnded = new dev.aigis.server.audit.AuditRecord.Attempt(name, url.authority(), null, error.code());
+        onFailure.failed(exchange, attempt, error, resend);
+      });
     });
   }
 
