@@ -31,10 +31,62 @@ final class EventRelay {
 
   private final ExchangeCompletion completion;
   private final ResponseHead head;
+  private final dev.aigis.core.processing.Scheduler timers;
 
-  EventRelay(ExchangeCompletion completion, ResponseHead head) {
+  EventRelay(ExchangeCompletion completion, ResponseHead head, dev.aigis.core.processing.Scheduler timers) {
     this.completion = completion;
     this.head = head;
+    this.timers = timers;
+  }
+
+  /**
+   * The backend's {@code idle} timeout as the time allowed between two complete events of a stream.
+   * The connection's own idle timeout restarts on every byte, so a stream that trickles bytes
+   * without ever completing an event would hold the client forever; this one restarts only when an
+   * event is whole. When it fires, the client gets an error event and the upstream is reset.
+   */
+  private final class EventIdle {
+    private final Exchange exchange;
+    private final java.time.Duration limit;
+    private dev.aigis.core.processing.Scheduler.Cancellable timer;
+    private boolean over;
+
+    EventIdle(Exchange exchange) {
+      this.exchange = exchange;
+      this.limit = exchange.backend().backend().timeouts().idle();
+      progress();
+    }
+
+    void progress() {
+      if (over) {
+        return;
+      }
+      if (timer != null) {
+        timer.cancel();
+      }
+      var context = io.vertx.core.Vertx.currentContext();
+      timer = timers.schedule(limit, () -> {
+        Runnable expire = () -> {
+          if (!over && !exchange.finished()) {
+            over = true;
+            completion.fail(exchange, new GatewayError.UpstreamTimeout(exchange.backendName(), limit.toMillis()));
+            exchange.resetUpstream();
+          }
+        };
+        if (context == null) {
+          expire.run();
+        } else {
+          context.runOnContext(v -> expire.run());
+        }
+      });
+    }
+
+    void stop() {
+      over = true;
+      if (timer != null) {
+        timer.cancel();
+      }
+    }
   }
 
   void relay(Exchange exchange, BackendAdapter adapter, HttpClientResponse upstream) {
@@ -113,15 +165,20 @@ final class EventRelay {
 
   private void stream(Exchange exchange, HttpClientResponse upstream, ResponseDecoder decoder, ResponseWriter writer,
       boolean sse) {
+    EventIdle idle = sse ? new EventIdle(exchange) : null;
     if (decoder.passesThrough() && !writer.processes()) {
       passThrough(exchange, upstream, decoder, writer);
     } else {
+      dev.aigis.core.backend.EventSink events = idle == null ? writer::offer : (bytes, pivot) -> {
+        idle.progress();
+        writer.offer(bytes, pivot);
+      };
       upstream.handler(chunk -> {
       if (exchange.finished()) {
         return;
       }
       try {
-        decoder.bytes(chunk.getBytes(), writer::offer);
+        decoder.bytes(chunk.getBytes(), events);
       } catch (TranslationException e) {
         broken(exchange, e.error());
         return;
@@ -132,6 +189,9 @@ final class EventRelay {
     });
     }
     upstream.endHandler(v -> {
+      if (idle != null) {
+        idle.stop();
+      }
       if (exchange.finished()) {
         return;
       }
@@ -145,6 +205,9 @@ final class EventRelay {
       writer.finish();
     });
     upstream.exceptionHandler(err -> {
+      if (idle != null) {
+        idle.stop();
+      }
       if (exchange.finished()) {
         return;
       }

@@ -111,7 +111,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     this.echo = new EchoResponder(completion, head);
     this.forwardedFor = new ForwardedFor(options.trustedHops());
     this.leg = new UpstreamLeg(vertx, clients, completion, timers, attemptPolicy, forwardedFor, traffic);
-    this.relay = new EventRelay(completion, head);
+    this.relay = new EventRelay(completion, head, timers);
     this.embeddings = new EmbeddingsCalls(leg, relay, head, completion);
     this.headerTimeout = new HeaderTimeout(options.headerTimeout(), timers, metrics);
     this.observer = (chain, processor, stage, outcome, nanos) -> metrics.recordProcessor(
