@@ -5,6 +5,7 @@ import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.backend.Credentials;
 import dev.aigis.model.backend.VertexConfig;
+import dev.aigis.model.route.ObjectReference;
 
 /**
  * aigis.dev/v1alpha1 AIBackend: an AI service Aigis sends requests to. {@code credentials},
@@ -13,6 +14,8 @@ import dev.aigis.model.backend.VertexConfig;
  * {@code anthropic-version} header (default {@code 2023-06-01}). {@code awsRegion} is
  * {@code spec.aws.region}, the SigV4 signing region (required for {@code AWSBedrock}, else null).
  * {@code vertex} (schema GCPVertexAI only, else null) names the Google Cloud project and location.
+ * {@code backendRef} (else null) names the XBackend the backend connects through, instead of an
+ * {@code endpoint}; once compiled, {@code endpoint} is the XBackend's hostname and port.
  */
 public record AIBackend(
     ObjectMeta metadata,
@@ -25,21 +28,36 @@ public record AIBackend(
     BackendTimeouts timeouts,
     String apiVersion,
     String awsRegion,
-    VertexConfig vertex)
+    VertexConfig vertex,
+    ObjectReference backendRef)
     implements Resource {
+
+  /** The constructor without {@code spec.backendRef}: the backend is reached at its {@code endpoint}. */
+  public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
+      Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts,
+      String apiVersion, String awsRegion, VertexConfig vertex) {
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts,
+        apiVersion, awsRegion, vertex, null);
+  }
+
+  /** This backend reached at {@code resolved}, as the compiler sets it from the XBackend that {@code backendRef} names. */
+  public AIBackend withEndpoint(BackendEndpoint resolved) {
+    return new AIBackend(metadata, source, schema, resolved, credentials, modelNameOverride, forwardClientAuthorization,
+        timeouts, apiVersion, awsRegion, vertex, backendRef);
+  }
 
   /** The constructor for schemas without provider-specific blocks. */
   public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
       Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts,
       String apiVersion) {
     this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts,
-        apiVersion, null, null);
+        apiVersion, null, null, null);
   }
 
   /** The constructor for schemas without an API version. */
   public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
       Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts) {
-    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts, null, null, null);
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts, null, null, null, null);
   }
 
   public static final String API_VERSION = "aigis.dev/v1alpha1";
