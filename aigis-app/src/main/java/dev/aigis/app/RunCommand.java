@@ -7,6 +7,7 @@ import dev.aigis.model.snapshot.ConfigSnapshot;
 import dev.aigis.server.GatewayServer;
 import dev.aigis.server.ServerOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +63,10 @@ final class RunCommand implements Callable<Integer> {
           + "a client-written X-Forwarded-For is replaced by the peer address).")
   int trustedHops;
 
+  @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDRESS",
+      description = "Connect to ADDRESS for upstream HOST:PORT, as curl's --resolve (repeatable); TLS still checks HOST.")
+  List<String> resolve = new ArrayList<>();
+
   @Option(names = "--h2c", description = "Accept cleartext HTTP/2 on HTTP listeners (prior knowledge or Upgrade); off by default.")
   boolean h2c;
 
@@ -92,6 +97,16 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    var pins = new java.util.LinkedHashMap<String, String>();
+    for (String pin : resolve) {
+      try {
+        var entry = ServerOptions.parseResolve(pin);
+        pins.put(entry.getKey(), entry.getValue());
+      } catch (IllegalArgumentException e) {
+        System.err.println("aigis: --resolve: " + e.getMessage());
+        return 2;
+      }
+    }
     ConfigSnapshot snapshot;
     try {
       snapshot = files.isEmpty()
@@ -117,7 +132,8 @@ final class RunCommand implements Callable<Integer> {
         .withH2c(h2c)
         .withHeaderTimeout(java.time.Duration.ofSeconds(Math.max(1, headerSeconds)))
         .withMaxConnections(Math.max(0, maxConnections))
-        .withTrustedHops(Math.max(0, trustedHops));
+        .withTrustedHops(Math.max(0, trustedHops))
+        .withResolve(pins);
     dev.aigis.server.audit.AuditLog audit;
     try {
       audit = openAuditLog();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ExamplesTest {
 
   private static final Path EXAMPLES = Path.of("..", "examples");
-  private static final Map<String, String> ENV = Map.of("OPENAI_API_KEY", "sk-example");
+  private static final Map<String, String> ENV = Map.of("OPENAI_API_KEY", "sk-example", "ANTHROPIC_API_KEY", "sk-ant-example");
 
   static Stream<Path> examples() throws IOException {
     try (Stream<Path> files = Files.list(EXAMPLES)) {

@@ -6,6 +6,7 @@ import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.backend.BackendTraffic;
 import dev.aigis.model.backend.Credentials;
 import dev.aigis.model.backend.VertexConfig;
+import dev.aigis.model.route.ObjectReference;
 
 /**
  * aigis.dev/v1alpha1 AIBackend: an AI service Aigis sends requests to. {@code credentials},
@@ -15,6 +16,8 @@ import dev.aigis.model.backend.VertexConfig;
  * {@code spec.aws.region}, the SigV4 signing region (required for {@code AWSBedrock}, else null).
  * {@code vertex} (schema GCPVertexAI only, else null) names the Google Cloud project and location.
  * {@code traffic} ({@code spec.maxConcurrentRequests}, {@code spec.circuitBreaker}) is never null.
+ * {@code backendRef} (else null) names the XBackend the backend connects through, instead of an
+ * {@code endpoint}; once compiled, {@code endpoint} is the XBackend's hostname and port.
  */
 public record AIBackend(
     ObjectMeta metadata,
@@ -28,19 +31,42 @@ public record AIBackend(
     String apiVersion,
     String awsRegion,
     VertexConfig vertex,
-    BackendTraffic traffic)
+    BackendTraffic traffic,
+    ObjectReference backendRef)
     implements Resource {
 
   public AIBackend {
     traffic = traffic == null ? BackendTraffic.NONE : traffic;
   }
 
-  /** An AIBackend without traffic limits ({@code maxConcurrentRequests}, {@code circuitBreaker}). */
+  /** Without traffic limits or {@code spec.backendRef}: reached at its {@code endpoint}. */
   public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
       Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts,
       String apiVersion, String awsRegion, VertexConfig vertex) {
     this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts,
-        apiVersion, awsRegion, vertex, null);
+        apiVersion, awsRegion, vertex, (BackendTraffic) null, (ObjectReference) null);
+  }
+
+  /** With traffic limits ({@code maxConcurrentRequests}, {@code circuitBreaker}), reached at its {@code endpoint}. */
+  public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
+      Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts,
+      String apiVersion, String awsRegion, VertexConfig vertex, BackendTraffic traffic) {
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts,
+        apiVersion, awsRegion, vertex, traffic, (ObjectReference) null);
+  }
+
+  /** Without traffic limits, connecting through the XBackend {@code backendRef}. */
+  public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
+      Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts,
+      String apiVersion, String awsRegion, VertexConfig vertex, ObjectReference backendRef) {
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts,
+        apiVersion, awsRegion, vertex, (BackendTraffic) null, backendRef);
+  }
+
+  /** This backend reached at {@code resolved}, as the compiler sets it from the XBackend that {@code backendRef} names. */
+  public AIBackend withEndpoint(BackendEndpoint resolved) {
+    return new AIBackend(metadata, source, schema, resolved, credentials, modelNameOverride, forwardClientAuthorization,
+        timeouts, apiVersion, awsRegion, vertex, traffic, backendRef);
   }
 
   /** The constructor for schemas without provider-specific blocks. */

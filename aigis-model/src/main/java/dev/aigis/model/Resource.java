@@ -5,7 +5,8 @@ package dev.aigis.model;
  * One declarative resource, in the shape the Kubernetes API uses ({@code apiVersion}, {@code kind},
  * {@code metadata}, {@code spec}). Standalone files and the cluster produce the same records.
  */
-public sealed interface Resource permits Gateway, HttpRoute, AIBackend, Secret, PayloadProcessor, AccessPolicy, RateLimitPolicy, PriceCatalog {
+public sealed interface Resource permits Gateway, HttpRoute, AIBackend, Secret, PayloadProcessor, AccessPolicy, RateLimitPolicy, PriceCatalog,
+    XBackend, ConfigMap, EgressPolicy {
 
   ObjectMeta metadata();
 

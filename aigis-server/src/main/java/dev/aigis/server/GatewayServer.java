@@ -51,7 +51,8 @@ public final class GatewayServer implements AutoCloseable {
     this.options = options;
     int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
-    this.clients = new UpstreamClients(vertx);
+    this.clients = new UpstreamClients(vertx, options.resolve(),
+        new dev.aigis.server.metrics.EgressMetrics(metrics.registry()), clock);
     this.policyRuntime = new dev.aigis.server.policy.PolicyRuntime(vertx, clock, workers,
         new dev.aigis.server.metrics.PolicyMetrics(metrics.registry()));
     this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime);
@@ -177,7 +178,7 @@ public final class GatewayServer implements AutoCloseable {
     Set<UpstreamClients.EndpointKey> keys = new HashSet<>();
     for (ResolvedBackend backend : snapshot.backends().values()) {
       if (backend.backend().endpoint() instanceof BackendEndpoint.Url url) {
-        keys.add(UpstreamClients.EndpointKey.of(url, backend.timeouts().connect()));
+        keys.add(UpstreamClients.EndpointKey.of(backend));
       }
     }
     return keys;

@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param maxConnections open client connections across all listeners; more are closed as they
  *     arrive, so descriptors stay for upstream connections and the gateway sheds instead of
  *     failing to accept; 0 means half the process's descriptor limit
+ * @param resolve {@code host:port} → address pins for upstream connections ({@code --resolve}); TLS still
+ *     checks the certificate against the hostname
  * @param trustedHops proxies in front of the gateway whose {@code X-Forwarded-For} entries are
  *     kept: 0 (the default) replaces a client-written chain with the peer address; n keeps the
  *     last n entries and appends the peer
@@ -42,7 +44,53 @@ public record ServerOptions(
     boolean h2c,
     Duration headerTimeout,
     int maxConnections,
-    int trustedHops) {
+    int trustedHops,
+    java.util.Map<String, String> resolve) {
+
+  public ServerOptions {
+    resolve = resolve == null ? java.util.Map.of() : java.util.Map.copyOf(resolve);
+  }
+
+  /** The options as they were before {@code resolve}: no pins. */
+  public ServerOptions(int adminPort, String adminHost, String trafficHost, long maxRequestBodyBytes, int eventLoops,
+      Duration drainTimeout, boolean accessLog, boolean debugHeaders, Duration bodyStallTimeout,
+      int maxConnectionsPerClient, boolean h2c, Duration headerTimeout, int maxConnections, int trustedHops) {
+    this(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog, debugHeaders,
+        bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops, java.util.Map.of());
+  }
+
+  /**
+   * Pins {@code host:port} to {@code address} for upstream connections, as curl's {@code --resolve
+   * HOST:PORT:ADDRESS} does; TLS still checks the certificate against the hostname.
+   */
+  public ServerOptions withResolve(java.util.Map<String, String> pins) {
+    return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops, pins);
+  }
+
+  /** Parses one {@code HOST:PORT:ADDRESS} (an IPv6 address may be bracketed); throws with the reason. */
+  public static java.util.Map.Entry<String, String> parseResolve(String text) {
+    int first = text.indexOf(':');
+    int second = first < 0 ? -1 : text.indexOf(':', first + 1);
+    if (first <= 0 || second < 0 || second == text.length() - 1) {
+      throw new IllegalArgumentException("expected HOST:PORT:ADDRESS, got \"" + text + "\"");
+    }
+    String host = text.substring(0, first).toLowerCase(java.util.Locale.ROOT);
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(first + 1, second));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("port of \"" + text + "\" is not a number");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is out of range 1..65535");
+    }
+    String address = text.substring(second + 1);
+    if (address.startsWith("[") && address.endsWith("]")) {
+      address = address.substring(1, address.length() - 1);
+    }
+    return java.util.Map.entry(host + ":" + port, address);
+  }
 
   public static final long DEFAULT_MAX_REQUEST_BODY = 2L * 1024 * 1024;
   /** nginx's {@code client_body_timeout} default. */
@@ -58,66 +106,66 @@ public record ServerOptions(
 
   public ServerOptions withAdminPort(int port) {
     return new ServerOptions(port, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withAdminHost(String host) {
     return new ServerOptions(adminPort, host, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withAccessLog(boolean enabled) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, enabled,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withMaxRequestBodyBytes(long bytes) {
     return new ServerOptions(adminPort, adminHost, trafficHost, bytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withEventLoops(int count) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, count, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withDebugHeaders(boolean enabled) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        enabled, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
+        enabled, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withTrafficHost(String host) {
     return new ServerOptions(adminPort, adminHost, host, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withBodyStallTimeout(Duration timeout) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, timeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops);
+        debugHeaders, timeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withMaxConnectionsPerClient(int connections) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, connections, h2c, headerTimeout, maxConnections, trustedHops);
+        debugHeaders, bodyStallTimeout, connections, h2c, headerTimeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withH2c(boolean enabled) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, enabled, headerTimeout, maxConnections, trustedHops);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, enabled, headerTimeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withHeaderTimeout(Duration timeout) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, timeout, maxConnections, trustedHops);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, timeout, maxConnections, trustedHops, resolve);
   }
 
   public ServerOptions withMaxConnections(int connections) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, connections, trustedHops);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, connections, trustedHops, resolve);
   }
 
   public ServerOptions withTrustedHops(int hops) {
     return new ServerOptions(adminPort, adminHost, trafficHost, maxRequestBodyBytes, eventLoops, drainTimeout, accessLog,
-        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, hops);
+        debugHeaders, bodyStallTimeout, maxConnectionsPerClient, h2c, headerTimeout, maxConnections, hops, resolve);
   }
 }

@@ -50,6 +50,12 @@ public final class TestCertificates {
    * is the subject CN. A client trusts it by using the certificate itself as trust anchor.
    */
   public static SelfSigned selfSigned(String... dnsNames) {
+    Instant now = Instant.now();
+    return selfSigned(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), dnsNames);
+  }
+
+  /** As {@link #selfSigned(String...)}, valid from {@code notBefore} to {@code notAfter} (an expired one, say). */
+  public static SelfSigned selfSigned(Instant notBefore, Instant notAfter, String... dnsNames) {
     List<String> names = dnsNames.length == 0 ? List.of("localhost") : List.of(dnsNames);
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -57,13 +63,12 @@ public final class TestCertificates {
       KeyPair keys = generator.generateKeyPair();
 
       var subject = new X500Name("CN=" + names.getFirst());
-      Instant now = Instant.now();
       var builder =
           new JcaX509v3CertificateBuilder(
               subject,
               new BigInteger(64, RANDOM).add(BigInteger.ONE),
-              Date.from(now.minus(Duration.ofDays(1))),
-              Date.from(now.plus(Duration.ofDays(30))),
+              Date.from(notBefore),
+              Date.from(notAfter),
               subject,
               keys.getPublic());
       List<GeneralName> sans = new ArrayList<>();

@@ -217,6 +217,25 @@ public sealed interface GatewayError {
     public String code() { return "rate_limit_unavailable"; }
   }
 
+  /**
+   * The TLS connection to an XBackend failed a check: {@code check} says which (an expired, untrusted
+   * or wrong-name certificate, an unusable CA reference, a failed handshake), never the certificate.
+   */
+  record UpstreamTlsFailed(String backend, String check) implements GatewayError {
+    public int status() { return 503; }
+    public String message() { return "TLS to upstream " + backend + " failed: " + check; }
+    public String type() { return "server_error"; }
+    public String code() { return "upstream_tls_failed"; }
+  }
+
+  /** The Gateway's EgressPolicy does not allow {@code host}, which a filter or processor pointed the request at. */
+  record EgressRefused(String host) implements GatewayError {
+    public int status() { return 403; }
+    public String message() { return "Egress to " + host + " is not allowed by this gateway's EgressPolicy"; }
+    public String type() { return "invalid_request_error"; }
+    public String code() { return "egress_refused"; }
+  }
+
   record Internal(String message) implements GatewayError {
     public int status() { return 500; }
     public String type() { return "server_error"; }

@@ -3,6 +3,8 @@ package dev.aigis.model.load;
 import dev.aigis.model.AIBackend;
 import dev.aigis.model.ObjectMeta;
 import dev.aigis.model.SourceRef;
+import dev.aigis.model.XBackend;
+import dev.aigis.model.route.ObjectReference;
 import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
@@ -30,7 +32,7 @@ final class AIBackendReader {
   static AIBackend read(Fields doc, ObjectMeta metadata, SourceRef source) {
     Fields spec = doc.requiredObject("spec",
         "schema", "endpoint", "credentials", "modelNameOverride", "forwardClientAuthorization", "timeouts", "apiVersion", "aws",
-        "vertex", "maxConcurrentRequests", "circuitBreaker");
+        "vertex", "maxConcurrentRequests", "circuitBreaker", "backendRef");
     if (spec == null) {
       return null;
     }
@@ -40,7 +42,12 @@ final class AIBackendReader {
         vertexFields.requiredString("location"), vertexFields.string("tokenUrl"));
     // Google's schemas have well-known hosts: the endpoint may be left out.
     boolean google = schema == ApiSchema.Gemini || (schema == ApiSchema.GCPVertexAI && vertex != null && vertex.location() != null);
-    BackendEndpoint endpoint = google && !spec.has("endpoint")
+    ObjectReference backendRef = backendRef(spec);
+    if (spec.has("backendRef") && spec.has("endpoint")) {
+      spec.error("backendRef", "set exactly one of endpoint or backendRef");
+    }
+    BackendEndpoint endpoint = spec.has("backendRef") ? null
+        : google && !spec.has("endpoint")
         ? new BackendEndpoint.Url(true, schema == ApiSchema.Gemini ? GEMINI_HOST : vertex.defaultHost(), 443, "")
         : endpoint(spec.requiredObject("endpoint", "url", "host", "port", "tls", "builtin"));
     Credentials credentials = credentials(spec.object("credentials", "secretRef", "env"), schema == ApiSchema.AWSBedrock);
@@ -52,7 +59,7 @@ final class AIBackendReader {
     return new AIBackend(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardAuthorization,
         timeouts == null ? null
             : new BackendTimeouts(timeouts.duration("connect"), timeouts.duration("response"), timeouts.duration("idle")),
-        spec.string("apiVersion"), awsRegion, vertex, traffic(spec));
+        spec.string("apiVersion"), awsRegion, vertex, traffic(spec), backendRef);
   }
 
   /** {@code maxConcurrentRequests} (at least 1) and {@code circuitBreaker} (each field defaulted). */
@@ -101,6 +108,23 @@ final class AIBackendReader {
       return absent;
     }
     return value == null ? absent : value;
+  }
+
+  /** {@code spec.backendRef}: an XBackend in the same namespace (GEP-4894 keeps backends beside what uses them). */
+  private static ObjectReference backendRef(Fields spec) {
+    Fields ref = spec.object("backendRef", "group", "kind", "name");
+    if (ref == null) {
+      return null;
+    }
+    String group = ref.requiredString("group");
+    String kind = ref.requiredString("kind");
+    if (group != null && !group.equals(XBackend.GROUP)) {
+      ref.error("group", "must be " + XBackend.GROUP + " (got \"" + group + "\")");
+    } else if (kind != null && !kind.equals(XBackend.KIND)) {
+      ref.error("kind", "must be XBackend (got \"" + kind + "\")");
+    }
+    String name = ref.requiredString("name");
+    return name == null ? null : new ObjectReference(group, kind, name, null);
   }
 
   private static BackendEndpoint endpoint(Fields endpoint) {

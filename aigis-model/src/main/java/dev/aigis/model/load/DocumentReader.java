@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigis.model.AIBackend;
 import dev.aigis.model.AccessPolicy;
 import dev.aigis.model.ConfigError;
+import dev.aigis.model.ConfigMap;
+import dev.aigis.model.EgressPolicy;
 import dev.aigis.model.Gateway;
 import dev.aigis.model.HttpRoute;
 import dev.aigis.model.Names;
@@ -14,6 +16,7 @@ import dev.aigis.model.RateLimitPolicy;
 import dev.aigis.model.Resource;
 import dev.aigis.model.Secret;
 import dev.aigis.model.SourceRef;
+import dev.aigis.model.XBackend;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -29,15 +32,18 @@ final class DocumentReader {
   private static final String GATEWAY_API = "gateway.networking.k8s.io/v1";
 
   /** Kind → the apiVersion it must carry. */
-  private static final Map<String, String> API_VERSIONS = Map.of(
-      Gateway.KIND, Gateway.API_VERSION,
-      HttpRoute.KIND, GATEWAY_API,
-      AIBackend.KIND, AIBackend.API_VERSION,
-      PayloadProcessor.KIND, PayloadProcessor.API_VERSION,
-      AccessPolicy.KIND, AccessPolicy.API_VERSION,
-      RateLimitPolicy.KIND, RateLimitPolicy.API_VERSION,
-      PriceCatalog.KIND, PriceCatalog.API_VERSION,
-      Secret.KIND, "v1");
+  private static final Map<String, String> API_VERSIONS = Map.ofEntries(
+      Map.entry(Gateway.KIND, Gateway.API_VERSION),
+      Map.entry(HttpRoute.KIND, GATEWAY_API),
+      Map.entry(AIBackend.KIND, AIBackend.API_VERSION),
+      Map.entry(PayloadProcessor.KIND, PayloadProcessor.API_VERSION),
+      Map.entry(AccessPolicy.KIND, AccessPolicy.API_VERSION),
+      Map.entry(RateLimitPolicy.KIND, RateLimitPolicy.API_VERSION),
+      Map.entry(PriceCatalog.KIND, PriceCatalog.API_VERSION),
+      Map.entry(Secret.KIND, "v1"),
+      Map.entry(XBackend.KIND, XBackend.API_VERSION),
+      Map.entry(ConfigMap.KIND, "v1"),
+      Map.entry(EgressPolicy.KIND, EgressPolicy.API_VERSION));
 
   private DocumentReader() {}
 
@@ -76,6 +82,7 @@ final class DocumentReader {
     String kind = root.path("kind").isTextual() ? root.get("kind").textValue() : null;
     String[] topLevel = Secret.KIND.equals(kind)
         ? new String[] {"apiVersion", "kind", "metadata", "type", "data", "stringData", "immutable"}
+        : ConfigMap.KIND.equals(kind) ? new String[] {"apiVersion", "kind", "metadata", "data", "binaryData", "immutable"}
         : new String[] {"apiVersion", "kind", "metadata", "spec"};
     Fields doc = Fields.of(root, "", issues, topLevel);
     ObjectMeta metadata = metadata(doc, kind);
@@ -87,7 +94,7 @@ final class DocumentReader {
     String expected = API_VERSIONS.get(kind);
     if (expected == null) {
       doc.error("kind", "unknown kind " + kind + " (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor,"
-          + " AccessPolicy, RateLimitPolicy, PriceCatalog or Secret)");
+          + " AccessPolicy, RateLimitPolicy, PriceCatalog, Secret, XBackend, ConfigMap or EgressPolicy)");
       return null;
     }
     if (apiVersion != null && !apiVersion.equals(expected)) {
@@ -105,6 +112,9 @@ final class DocumentReader {
       case AccessPolicy.KIND -> AccessPolicyReader.read(doc, metadata, source);
       case RateLimitPolicy.KIND -> RateLimitPolicyReader.read(doc, metadata, source);
       case PriceCatalog.KIND -> PriceCatalogReader.read(doc, metadata, source);
+      case XBackend.KIND -> XBackendReader.read(doc, metadata, source);
+      case ConfigMap.KIND -> ConfigMapReader.read(doc, metadata, source);
+      case EgressPolicy.KIND -> EgressPolicyReader.read(doc, metadata, source);
       default -> SecretReader.read(doc, metadata, source);
     };
   }

@@ -23,13 +23,25 @@ final class BackendResolver {
   private final Function<String, String> environment;
   private final Problems problems;
 
+  private final XBackendResolver xbackends;
+
   BackendResolver(ResourceIndex index, Function<String, String> environment, Problems problems) {
     this.index = index;
     this.environment = environment;
     this.problems = problems;
+    this.xbackends = new XBackendResolver(index, problems);
+  }
+
+  /** Warnings about XBackends (unusable CA references), in the format of errors. */
+  java.util.List<dev.aigis.model.ConfigError> warnings() {
+    return xbackends.warnings();
   }
 
   ResolvedBackend resolve(AIBackend backend) {
+    return backend.backendRef() == null ? resolveEndpoint(backend) : xbackends.connect(backend, this::resolveEndpoint);
+  }
+
+  private ResolvedBackend resolveEndpoint(AIBackend backend) {
     BackendTimeouts timeouts = backend.timeouts() == null ? BackendTimeouts.DEFAULTS : backend.timeouts();
     checkPositive(backend, "connect", timeouts.connect());
     checkPositive(backend, "response", timeouts.response());

@@ -47,6 +47,14 @@ final class ResourceIndex {
     return (Secret) byKey.get(key(Secret.KIND, namespace + "/" + name));
   }
 
+  dev.aigis.model.XBackend xbackend(String namespace, String name) {
+    return (dev.aigis.model.XBackend) byKey.get(key(dev.aigis.model.XBackend.KIND, namespace + "/" + name));
+  }
+
+  dev.aigis.model.ConfigMap configMap(String namespace, String name) {
+    return (dev.aigis.model.ConfigMap) byKey.get(key(dev.aigis.model.ConfigMap.KIND, namespace + "/" + name));
+  }
+
   /** The resources kept, in load order. */
   Iterable<Resource> all() {
     return byKey.values();

@@ -5,6 +5,9 @@ import dev.aigis.model.AccessPolicy;
 import dev.aigis.model.PriceCatalog;
 import dev.aigis.model.RateLimitPolicy;
 import dev.aigis.model.ConfigError;
+import dev.aigis.model.ConfigMap;
+import dev.aigis.model.EgressPolicy;
+import dev.aigis.model.XBackend;
 import dev.aigis.model.Gateway;
 import dev.aigis.model.HttpRoute;
 import dev.aigis.model.Resource;
@@ -53,6 +56,7 @@ public final class SnapshotCompiler {
     RouteValidator routeValidator = new RouteValidator(index, conflicts, problems);
     PayloadProcessorValidator processorValidator = new PayloadProcessorValidator(index, problems);
     PolicyValidator policyValidator = new PolicyValidator(index, problems);
+    EgressValidator egressValidator = new EgressValidator(index, problems);
     List<BoundListener> listeners = new ArrayList<>();
     List<HttpRoute> routes = new ArrayList<>();
     Map<String, ResolvedBackend> backends = new LinkedHashMap<>();
@@ -69,6 +73,9 @@ public final class SnapshotCompiler {
         case AccessPolicy policy -> policyValidator.access(policy);
         case RateLimitPolicy policy -> policyValidator.rateLimit(policy);
         case PriceCatalog catalog -> policyValidator.prices(catalog);
+        case EgressPolicy policy -> egressValidator.policy(policy);
+        case XBackend xbackend -> { } // checked when read; resolved through the AIBackends that use it
+        case ConfigMap map -> { } // read through the XBackends that name it
         case PayloadProcessor processor -> {
           processorValidator.validate(processor);
           if (!conflicts.leftOut(processor)) {
@@ -77,6 +84,7 @@ public final class SnapshotCompiler {
         }
       }
     }
+    routes.forEach(egressValidator::route);
     boolean anyListener = resources.stream()
         .anyMatch(resource -> resource instanceof Gateway gateway && !gateway.listeners().isEmpty());
     // Said only of a configuration that loaded whole: with documents left out for their errors it
@@ -86,6 +94,7 @@ public final class SnapshotCompiler {
     }
     List<ConfigError> warnings = new ArrayList<>(conflicts.warnings());
     warnings.addAll(policyValidator.warnings());
+    warnings.addAll(backendResolver.warnings());
     return problems.isEmpty()
         ? new CompileResult.Success(new ConfigSnapshot(
             listeners, routes, backends, processors, resources, warnings, policyValidator.policies()))

@@ -67,7 +67,7 @@ class ConfigLoaderTest {
   void unknownKindAndWrongApiVersion() {
     assertThat(errors("""
         apiVersion: v1
-        kind: ConfigMap
+        kind: Deployment
         metadata:
           name: x
         ---
@@ -78,8 +78,8 @@ class ConfigLoaderTest {
         spec: {}
         """ + BASE))
         .containsExactly(
-            "bad.yaml:2: ConfigMap/x: kind: unknown kind ConfigMap (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor,"
-                + " AccessPolicy, RateLimitPolicy, PriceCatalog or Secret)",
+            "bad.yaml:2: Deployment/x: kind: unknown kind Deployment (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor,"
+                + " AccessPolicy, RateLimitPolicy, PriceCatalog, Secret, XBackend, ConfigMap or EgressPolicy)",
             "bad.yaml:6: HTTPRoute/chat: apiVersion: HTTPRoute must have apiVersion gateway.networking.k8s.io/v1,"
                 + " not gateway.networking.k8s.io/v1beta1");
   }

@@ -39,6 +39,8 @@ final class Exchange {
   RuntimeConfig runtime;
   /** The request as processors see and change it. */
   ProcessedRequest processed;
+  /** The Gateway ({@code namespace/name}) whose listener took the request; null before it is known. */
+  String gateway;
   /** The exchange's run through its Gateway's pipeline; null before the listener is known. */
   PipelineRun run;
   HttpClientRequest upstream;

@@ -381,6 +381,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     }
     exchange.processed = new ProcessedRequest(exchange.context, request.method().name(), exchange.path,
         new CopyOnWriteHeaders(request.headers()), body, exchange.body.model());
+    exchange.gateway = listener.gateway();
     ExchangePipeline pipeline = exchange.runtime.pipeline(listener.gateway());
     exchange.run = pipeline.start(exchange.context, executorOf(Vertx.currentContext()), timers, observer);
     SplittableRandom picks = random.get();

@@ -28,6 +28,8 @@ public final class RuntimeConfig {
   private final CompiledProcessing processing;
   private final boolean requestBodyNeeded;
   private final ModelLabels modelLabels;
+  /** Gateway {@code namespace/name} → the hostnames its EgressPolicy allows. */
+  private final Map<String, java.util.List<String>> egress;
   /** One pipeline per Gateway ({@code namespace/name}), built on first use. */
   private final Map<String, ExchangePipeline> pipelines = new ConcurrentHashMap<>();
 
@@ -37,6 +39,7 @@ public final class RuntimeConfig {
     this.processing = processing;
     this.requestBodyNeeded = processing.needsRequestBody();
     this.modelLabels = ModelLabels.of(snapshot);
+    this.egress = egressOf(snapshot);
   }
 
   /** The metric label for a routed model: declared by the configuration, or {@code other}. */
@@ -80,6 +83,24 @@ public final class RuntimeConfig {
     byPort.forEach((port, routers) -> ports.put(port, new PortRoutes(routers,
         modelsOf(routers.stream().flatMap(r -> r.router().attachedRoutes().stream()).distinct().toList()))));
     return new RuntimeConfig(snapshot, ports, processing);
+  }
+
+  /**
+   * The hostnames a Gateway's EgressPolicy allows, or null when it has none. The compiler allowed
+   * one policy per Gateway and checked every backend against it.
+   */
+  java.util.List<String> egressAllowList(String gateway) {
+    return egress.get(gateway);
+  }
+
+  private static Map<String, java.util.List<String>> egressOf(ConfigSnapshot snapshot) {
+    Map<String, java.util.List<String>> out = new HashMap<>();
+    for (var resource : snapshot.resources()) {
+      if (resource instanceof dev.aigis.model.EgressPolicy policy && policy.targetRef() != null) {
+        out.putIfAbsent(policy.metadata().namespace() + "/" + policy.targetRef().name(), policy.allowedHostnames());
+      }
+    }
+    return Map.copyOf(out);
   }
 
   public ConfigSnapshot snapshot() {

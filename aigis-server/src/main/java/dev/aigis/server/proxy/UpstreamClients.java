@@ -1,6 +1,16 @@
 package dev.aigis.server.proxy;
 
 import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.snapshot.EgressTarget;
+import dev.aigis.model.snapshot.ResolvedBackend;
+import dev.aigis.server.egress.EgressTrustManager;
+import dev.aigis.server.metrics.EgressMetrics;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
+import java.util.List;
 import dev.aigis.server.gcp.VertexTokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -22,10 +32,18 @@ import java.util.stream.Collectors;
  */
 public final class UpstreamClients implements AutoCloseable {
 
-  /** What makes two backends share connections. */
-  public record EndpointKey(boolean tls, String host, int port, long connectTimeoutMillis) {
+  /**
+   * What makes two backends share connections. {@code egress} is set for backends reached through
+   * an XBackend: its TLS mode, trust and client certificate are part of the pool's identity.
+   */
+  public record EndpointKey(boolean tls, String host, int port, long connectTimeoutMillis, EgressTarget egress) {
     public static EndpointKey of(BackendEndpoint.Url url, Duration connectTimeout) {
-      return new EndpointKey(url.tls(), url.host(), url.port(), connectTimeout.toMillis());
+      return new EndpointKey(url.tls(), url.host(), url.port(), connectTimeout.toMillis(), null);
+    }
+
+    public static EndpointKey of(ResolvedBackend backend) {
+      var url = (BackendEndpoint.Url) backend.backend().endpoint();
+      return new EndpointKey(url.tls(), url.host(), url.port(), backend.timeouts().connect().toMillis(), backend.egress());
     }
   }
 
@@ -38,9 +56,45 @@ public final class UpstreamClients implements AutoCloseable {
   /** Access tokens for Vertex AI backends, shared by every listener so each account costs one token request. */
   private final VertexTokens vertexTokens;
 
+  /** {@code --resolve} pins: {@code host:port} → the address to dial instead of resolving the host. */
+  private final Map<String, String> pins;
+  private final EgressMetrics egressMetrics;
+  private final InstantSource clock;
+
   public UpstreamClients(Vertx vertx) {
+    this(vertx, Map.of(), new EgressMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+        InstantSource.system());
+  }
+
+  /**
+   * @param pins {@code host:port} → address, as {@code aigis run --resolve} gives them
+   * @param clock checks the validity period of XBackend server certificates
+   */
+  public UpstreamClients(Vertx vertx, Map<String, String> pins, EgressMetrics egressMetrics, InstantSource clock) {
     this.vertx = vertx;
     this.vertexTokens = new VertexTokens(vertx, InstantSource.system());
+    this.pins = Map.copyOf(pins);
+    this.egressMetrics = egressMetrics;
+    this.clock = clock;
+  }
+
+  EgressMetrics egressMetrics() {
+    return egressMetrics;
+  }
+
+  /**
+   * Points {@code options} at an XBackend: the TLS name (SNI and the certificate check) is the
+   * validation hostname, the address dialled the external hostname or its {@code --resolve} pin.
+   */
+  RequestOptions target(EndpointKey endpoint, RequestOptions options) {
+    EgressTarget egress = endpoint.egress();
+    if (egress == null) {
+      String pinned = pins.get(endpoint.host() + ":" + endpoint.port());
+      return pinned == null ? options : options.setServer(SocketAddress.inetSocketAddress(endpoint.port(), pinned));
+    }
+    String pinned = pins.get(egress.hostname() + ":" + egress.port());
+    return options.setHost(egress.tls() ? egress.verifyHostname() : egress.hostname()).setPort(egress.port())
+        .setServer(SocketAddress.inetSocketAddress(egress.port(), pinned != null ? pinned : egress.hostname()));
   }
 
   VertexTokens vertexTokens() {
@@ -63,10 +117,35 @@ public final class UpstreamClients implements AutoCloseable {
         .setDefaultPort(endpoint.port())
         .setDecompressionSupported(false)
         .setKeepAliveTimeout(60);
-    if (endpoint.tls()) {
+    if (endpoint.egress() != null) {
+      egress(options, endpoint.egress());
+    } else if (endpoint.tls()) {
       options.setSsl(true).setVerifyHost(true).setForceSni(true);
     }
     return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_LOOP).setMaxWaitQueueSize(-1));
+  }
+
+  /**
+   * An XBackend's protocol and TLS. The trust manager is the only verifier and has no lenient mode;
+   * ALPN offers what {@code protocol} names (HTTP: h2 and http/1.1).
+   */
+  private void egress(HttpClientOptions options, EgressTarget egress) {
+    List<HttpVersion> alpn = switch (egress.protocol()) {
+      case HTTP -> List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1);
+      case HTTP2, H2C -> List.of(HttpVersion.HTTP_2);
+      case HTTP11 -> List.of(HttpVersion.HTTP_1_1);
+    };
+    options.setProtocolVersion(alpn.getFirst()).setHttp2ClearTextUpgrade(false);
+    if (!egress.tls()) {
+      return;
+    }
+    options.setSsl(true).setVerifyHost(false).setForceSni(true).setUseAlpn(true).setAlpnVersions(alpn)
+        .setTrustOptions(TrustOptions.wrap(new EgressTrustManager(egress, clock)));
+    if (egress.clientCertificatePem() != null) {
+      options.setKeyCertOptions(new PemKeyCertOptions()
+          .addCertValue(Buffer.buffer(egress.clientCertificatePem()))
+          .addKeyValue(Buffer.buffer(egress.clientKeyPem())));
+    }
   }
 
   /** Closes clients whose endpoint no backend uses any more. In-flight requests on them finish first. */

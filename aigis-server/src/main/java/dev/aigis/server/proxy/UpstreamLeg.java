@@ -45,6 +45,8 @@ import java.util.function.UnaryOperator;
  */
 final class UpstreamLeg {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamLeg.class);
+
   /** One try of an exchange against one backend. */
   record Attempt(WeightedBackend backend, BackendAdapter adapter, int number) {
 
@@ -208,7 +210,17 @@ final class UpstreamLeg {
         .setURI(call.pathAndQuery())
         .setIdleTimeout(timeouts.idle().toMillis());
     long headerTimeout = headerTimeoutMillis(timeouts, exchange.match().rule().timeouts());
-    clients.client(UpstreamClients.EndpointKey.of(url, timeouts.connect())).request(options).onComplete(ar -> {
+    GatewayError refused = egressRefused(exchange, url);
+    if (refused != null) {
+      completion.fail(exchange, refused); // a policy decision: not retried, not failed over
+      return;
+    }
+    if (backend.egress() != null && backend.egress().caProblem() != null) {
+      failed.accept(new GatewayError.UpstreamTlsFailed(exchange.backendName(), backend.egress().caProblem()));
+      return;
+    }
+    var endpoint = UpstreamClients.EndpointKey.of(backend);
+    clients.client(endpoint).request(clients.target(endpoint, options)).onComplete(ar -> {
       if (exchange.finished()) {
         if (ar.succeeded()) {
           ar.result().reset();
@@ -318,7 +330,41 @@ final class UpstreamLeg {
         || lower.startsWith("x-stainless-");
   }
 
+  /**
+   * The Gateway's EgressPolicy, checked against the host dialled and the Host sent (a URLRewrite or
+   * a processor may have changed it): validation already refused backends outside the list, so a
+   * refusal here means something pointed the request elsewhere. Counted and logged with the host.
+   */
+  private GatewayError egressRefused(Exchange exchange, BackendEndpoint.Url url) {
+    java.util.List<String> allowed = exchange.gateway == null ? null : exchange.runtime.egressAllowList(exchange.gateway);
+    if (allowed == null) {
+      return null;
+    }
+    String override = exchange.context.hostOverride();
+    for (String host : override == null ? java.util.List.of(url.host()) : java.util.List.of(url.host(), override)) {
+      if (!dev.aigis.model.EgressPolicy.allows(allowed, host)) {
+        String name = dev.aigis.model.EgressPolicy.normalize(host);
+        clients.egressMetrics().refused(exchange.gateway);
+        LOG.warn("egress refused: gateway={} route={} backend={} host={} request_id={}", exchange.gateway,
+            exchange.routeName(), exchange.backendName(), name, exchange.requestId);
+        return new GatewayError.EgressRefused(name);
+      }
+    }
+    return null;
+  }
+
   private static GatewayError connectError(Exchange exchange, Throwable cause, Duration timeout) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof dev.aigis.server.egress.EgressTlsException tls) {
+        return new GatewayError.UpstreamTlsFailed(exchange.backendName(), tls.getMessage());
+      }
+    }
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        // The JDK's text may quote the peer's alert or names; the check is stated, not echoed.
+        return new GatewayError.UpstreamTlsFailed(exchange.backendName(), "the TLS handshake failed");
+      }
+    }
     if (cause instanceof TimeoutException
         || cause instanceof io.netty.channel.ConnectTimeoutException
         || (cause.getMessage() != null && cause.getMessage().contains("timed out"))) {

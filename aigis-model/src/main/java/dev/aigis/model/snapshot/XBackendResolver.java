@@ -1,0 +1,119 @@
+package dev.aigis.model.snapshot;
+
+import dev.aigis.model.AIBackend;
+import dev.aigis.model.ConfigError;
+import dev.aigis.model.ConfigMap;
+import dev.aigis.model.Secret;
+import dev.aigis.model.XBackend;
+import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.backend.XBackendTls;
+import dev.aigis.model.route.ObjectReference;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Resolves the XBackend an AIBackend connects through into an {@link EgressTarget}. A client
+ * certificate Secret that is missing or broken is an error (as every other Secret reference is). An
+ * unusable CA reference is a warning: GEP-4894 says connections then MUST fail with a 5xx, so the
+ * target carries the reason and every request answers 503 with it, never an unverified connection.
+ */
+final class XBackendResolver {
+
+  static final String CA_KEY = "ca.crt";
+
+  private final ResourceIndex index;
+  private final Problems problems;
+  private final List<ConfigError> warnings = new ArrayList<>();
+  /** Per XBackend, so one used by several AIBackends is checked (and reported) once. */
+  private final java.util.Map<String, EgressTarget> targets = new java.util.HashMap<>();
+
+  XBackendResolver(ResourceIndex index, Problems problems) {
+    this.index = index;
+    this.problems = problems;
+  }
+
+  /** The backend with its endpoint set from the XBackend, or unchanged (and a problem) when it is not found. */
+  ResolvedBackend connect(AIBackend backend, java.util.function.Function<AIBackend, ResolvedBackend> resolve) {
+    ObjectReference ref = backend.backendRef();
+    String namespace = backend.metadata().namespace();
+    XBackend xbackend = index.xbackend(namespace, ref.name());
+    if (xbackend == null) {
+      problems.notFound(backend, "spec.backendRef.name", XBackend.KIND, namespace, ref.name());
+      return resolve.apply(backend);
+    }
+    EgressTarget target = targets.computeIfAbsent(xbackend.metadata().qualifiedName(), k -> target(xbackend));
+    var endpoint = new BackendEndpoint.Url(target.tls(), xbackend.hostname(), xbackend.port(), "");
+    return resolve.apply(backend.withEndpoint(endpoint)).withEgress(target);
+  }
+
+  List<ConfigError> warnings() {
+    return warnings;
+  }
+
+  private EgressTarget target(XBackend xbackend) {
+    XBackendTls tls = xbackend.tls();
+    String qualified = xbackend.metadata().qualifiedName();
+    if (tls == null || tls.mode() == XBackendTls.Mode.None || tls.validation() == null) {
+      return new EgressTarget(qualified, xbackend.hostname(), xbackend.port(), xbackend.protocol(), XBackendTls.Mode.None,
+          null, null, null, null, xbackend.hostname(), List.of());
+    }
+    XBackendTls.Validation validation = tls.validation();
+    String caPem = null;
+    String caProblem = null;
+    if (!validation.systemCertificates()) {
+      var bundle = new StringBuilder();
+      for (int i = 0; i < validation.caCertificateRefs().size() && caProblem == null; i++) {
+        String name = validation.caCertificateRefs().get(i).name();
+        caProblem = caCertificates(xbackend, name, bundle);
+        if (caProblem != null) {
+          warnings.add(ConfigError.at(xbackend, "spec.tls.validation.caCertificateRefs[" + i + "].name",
+              caProblem + "; requests through this XBackend fail with 503"));
+        }
+      }
+      caPem = caProblem == null ? bundle.toString() : null;
+    }
+    String certificate = null;
+    String key = null;
+    if (tls.mode() == XBackendTls.Mode.ClientAndServer && tls.clientCertificateRef() != null) {
+      ObjectReference ref = tls.clientCertificateRef();
+      String namespace = ref.namespace() == null ? xbackend.metadata().namespace() : ref.namespace();
+      Secret secret = index.secret(namespace, ref.name());
+      if (secret == null) {
+        problems.notFound(xbackend, "spec.tls.clientCertificateRef.name", "Secret", namespace, ref.name());
+      } else {
+        byte[] crt = secret.data().get("tls.crt");
+        byte[] pem = secret.data().get("tls.key");
+        String problem = crt == null || pem == null ? "Secret " + namespace + "/" + ref.name()
+            + " must have tls.crt and tls.key (a kubernetes.io/tls Secret)"
+            : PemCheck.certificateChain(crt) != null ? PemCheck.certificateChain(crt) : PemCheck.privateKey(pem);
+        if (problem != null) {
+          problems.at(xbackend, "spec.tls.clientCertificateRef.name", problem);
+        } else {
+          certificate = new String(crt, StandardCharsets.US_ASCII);
+          key = new String(pem, StandardCharsets.US_ASCII);
+        }
+      }
+    }
+    return new EgressTarget(qualified, xbackend.hostname(), xbackend.port(), xbackend.protocol(), tls.mode(), caPem,
+        caProblem, certificate, key, validation.hostname(), validation.subjectAltNames());
+  }
+
+  /** Appends the ConfigMap's {@code ca.crt} to {@code bundle}; returns why it cannot, or null. */
+  private String caCertificates(XBackend xbackend, String name, StringBuilder bundle) {
+    String qualified = xbackend.metadata().namespace() + "/" + name;
+    ConfigMap map = index.configMap(xbackend.metadata().namespace(), name);
+    if (map == null) {
+      return "CA certificate ConfigMap " + qualified + " not found";
+    }
+    String pem = map.data().get(CA_KEY);
+    if (pem == null || pem.isBlank()) {
+      return "CA certificate ConfigMap " + qualified + " has no " + CA_KEY;
+    }
+    if (PemCheck.certificateChain(pem.getBytes(StandardCharsets.US_ASCII)) != null) {
+      return CA_KEY + " of ConfigMap " + qualified + " holds no PEM certificate";
+    }
+    bundle.append(pem).append('\n');
+    return null;
+  }
+}
