@@ -228,6 +228,17 @@ public sealed interface GatewayError {
     public String code() { return "upstream_tls_failed"; }
   }
 
+  /**
+   * The XBackend's forward proxy could not be reached or refused the tunnel (407, 403, or its own
+   * failure to reach the target); {@code reason} names the proxy by URL, never its credentials.
+   */
+  record UpstreamProxyFailed(String backend, String reason) implements GatewayError {
+    public int status() { return 502; }
+    public String message() { return "Upstream " + backend + " is unreachable: " + reason; }
+    public String type() { return "server_error"; }
+    public String code() { return "upstream_proxy_failed"; }
+  }
+
   /** The Gateway's EgressPolicy does not allow {@code host}, which a filter or processor pointed the request at. */
   record EgressRefused(String host) implements GatewayError {
     public int status() { return 403; }

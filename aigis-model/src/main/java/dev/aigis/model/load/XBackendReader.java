@@ -5,9 +5,12 @@ import dev.aigis.model.Names;
 import dev.aigis.model.ObjectMeta;
 import dev.aigis.model.SourceRef;
 import dev.aigis.model.XBackend;
+import dev.aigis.model.backend.XBackendProxy;
 import dev.aigis.model.backend.XBackendTls;
 import dev.aigis.model.route.ObjectReference;
+import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +28,7 @@ final class XBackendReader {
   private XBackendReader() {}
 
   static XBackend read(Fields doc, ObjectMeta metadata, SourceRef source) {
-    Fields spec = doc.requiredObject("spec", "type", "port", "protocol", "externalHostname", "tls");
+    Fields spec = doc.requiredObject("spec", "type", "port", "protocol", "externalHostname", "tls", "proxy");
     if (spec == null) {
       return null;
     }
@@ -44,8 +47,9 @@ final class XBackendReader {
       checkHostname(external, "hostname", hostname);
     }
     XBackendTls tls = tls(spec.object("tls", "mode", "clientCertificateRef", "validation"));
+    XBackendProxy proxy = proxy(spec.object("proxy", "url", "credentialsRef"));
     return number == null || hostname == null ? null
-        : new XBackend(metadata, source, number, protocol, hostname, tls);
+        : new XBackend(metadata, source, number, protocol, hostname, tls, proxy);
   }
 
   /** Refuses what is not an external DNS name, saying why, since each looks plausible when written. */
@@ -59,6 +63,59 @@ final class XBackendReader {
     } else if (!Names.isHostname(hostname, false)) {
       fields.error(field, "invalid hostname \"" + hostname + "\": lowercase letters, digits, '-' and '.', no wildcard");
     }
+  }
+
+  /**
+   * {@code spec.proxy}: an {@code http://host[:port]} URL (the tunnel to the proxy is cleartext; TLS
+   * to the target runs inside it) and an optional Secret for Basic proxy credentials. A URL with
+   * user info is refused, as the rate limiter's redis URL is: credentials belong in the Secret.
+   */
+  private static XBackendProxy proxy(Fields proxy) {
+    if (proxy == null) {
+      return null;
+    }
+    String text = proxy.requiredString("url");
+    URI uri = text == null || text.isEmpty() ? null : proxy.uri("url", text);
+    ObjectReference credentials = null;
+    Fields ref = proxy.object("credentialsRef", "group", "kind", "name");
+    if (ref != null) {
+      String group = ref.string("group");
+      String kind = ref.string("kind");
+      if (group != null && !group.isEmpty()) {
+        ref.error("group", "must be \"\" (the core group of Secret), got \"" + group + "\"");
+      }
+      if (kind != null && !kind.equals("Secret")) {
+        ref.error("kind", "must be Secret, got \"" + kind + "\"");
+      }
+      String name = ref.requiredString("name");
+      credentials = name == null ? null : new ObjectReference("", "Secret", name, null);
+    }
+    if (uri == null) {
+      if (text != null && text.isEmpty()) {
+        proxy.error("url", "must not be empty");
+      }
+      return null;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String path = uri.getRawPath();
+    String problem;
+    if (!scheme.equals("http")) {
+      problem = "URL scheme must be http (TLS to the target is tunnelled through the proxy with CONNECT)";
+    } else if (uri.getRawUserInfo() != null) {
+      problem = "URL must not have user info; put the username and password in a Secret named by credentialsRef";
+    } else if (uri.getHost() == null) {
+      problem = "URL has no host";
+    } else if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      problem = "URL must be http://host[:port], without a path, a query or a fragment";
+    } else if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      problem = "URL port " + uri.getPort() + " is out of range 1..65535";
+    } else {
+      String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+      return new XBackendProxy(host, uri.getPort() < 0 ? 80 : uri.getPort(), credentials);
+    }
+    proxy.error("url", problem);
+    return null;
   }
 
   private static XBackendTls tls(Fields tls) {

@@ -13,6 +13,7 @@ import java.util.List;
  * @param caProblem why the CA reference cannot be used (a missing ConfigMap or {@code ca.crt}, no PEM
  *     certificate in it), or null: requests then fail with that reason, never unverified
  * @param verifyHostname SNI, and the name the certificate must carry unless {@code subjectAltNames} is set
+ * @param proxy the HTTP forward proxy to tunnel through ({@code spec.proxy}), or null to dial directly
  */
 public record EgressTarget(
     String xbackend,
@@ -25,10 +26,24 @@ public record EgressTarget(
     String clientCertificatePem,
     String clientKeyPem,
     String verifyHostname,
-    List<String> subjectAltNames) {
+    List<String> subjectAltNames,
+    ForwardProxy proxy) {
 
   public EgressTarget {
     subjectAltNames = subjectAltNames == null ? List.of() : List.copyOf(subjectAltNames);
+  }
+
+  /** A target dialled directly, without a forward proxy. */
+  public EgressTarget(String xbackend, String hostname, int port, XBackend.Protocol protocol, XBackendTls.Mode mode,
+      String caPem, String caProblem, String clientCertificatePem, String clientKeyPem, String verifyHostname,
+      List<String> subjectAltNames) {
+    this(xbackend, hostname, port, protocol, mode, caPem, caProblem, clientCertificatePem, clientKeyPem, verifyHostname,
+        subjectAltNames, null);
+  }
+
+  public EgressTarget withProxy(ForwardProxy proxy) {
+    return new EgressTarget(xbackend, hostname, port, protocol, mode, caPem, caProblem, clientCertificatePem,
+        clientKeyPem, verifyHostname, subjectAltNames, proxy);
   }
 
   public boolean tls() {
@@ -39,6 +54,7 @@ public record EgressTarget(
   public String toString() {
     return "EgressTarget[" + xbackend + " -> " + hostname + ":" + port + ", " + protocol + ", " + mode
         + (caProblem == null ? "" : ", caProblem=" + caProblem)
-        + (clientKeyPem == null ? "" : ", clientKey=redacted") + "]";
+        + (clientKeyPem == null ? "" : ", clientKey=redacted")
+        + (proxy == null ? "" : ", via " + proxy) + "]";
   }
 }

@@ -6,6 +6,7 @@ import dev.aigis.model.ConfigMap;
 import dev.aigis.model.Secret;
 import dev.aigis.model.XBackend;
 import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.backend.XBackendProxy;
 import dev.aigis.model.backend.XBackendTls;
 import dev.aigis.model.route.ObjectReference;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,8 @@ final class XBackendResolver {
       problems.notFound(backend, "spec.backendRef.name", XBackend.KIND, namespace, ref.name());
       return resolve.apply(backend);
     }
-    EgressTarget target = targets.computeIfAbsent(xbackend.metadata().qualifiedName(), k -> target(xbackend));
+    EgressTarget target = targets.computeIfAbsent(xbackend.metadata().qualifiedName(),
+        k -> target(xbackend).withProxy(proxy(xbackend)));
     var endpoint = new BackendEndpoint.Url(target.tls(), xbackend.hostname(), xbackend.port(), "");
     return resolve.apply(backend.withEndpoint(endpoint)).withEgress(target);
   }
@@ -97,6 +99,36 @@ final class XBackendResolver {
     }
     return new EgressTarget(qualified, xbackend.hostname(), xbackend.port(), xbackend.protocol(), tls.mode(), caPem,
         caProblem, certificate, key, validation.hostname(), validation.subjectAltNames());
+  }
+
+  /**
+   * The forward proxy with its credentials read: a missing Secret, or one without {@code username}
+   * and {@code password}, is an error, as every other Secret reference is. Values are never echoed.
+   */
+  private ForwardProxy proxy(XBackend xbackend) {
+    XBackendProxy proxy = xbackend.proxy();
+    if (proxy == null) {
+      return null;
+    }
+    ObjectReference ref = proxy.credentialsRef();
+    if (ref == null) {
+      return new ForwardProxy(proxy.host(), proxy.port(), null, null);
+    }
+    String namespace = xbackend.metadata().namespace();
+    Secret secret = index.secret(namespace, ref.name());
+    if (secret == null) {
+      problems.notFound(xbackend, "spec.proxy.credentialsRef.name", "Secret", namespace, ref.name());
+      return new ForwardProxy(proxy.host(), proxy.port(), null, null);
+    }
+    byte[] username = secret.data().get("username");
+    byte[] password = secret.data().get("password");
+    if (username == null || password == null || username.length == 0) {
+      problems.at(xbackend, "spec.proxy.credentialsRef.name",
+          "Secret " + namespace + "/" + ref.name() + " must have username and password");
+      return new ForwardProxy(proxy.host(), proxy.port(), null, null);
+    }
+    return new ForwardProxy(proxy.host(), proxy.port(), new String(username, StandardCharsets.UTF_8),
+        new String(password, StandardCharsets.UTF_8));
   }
 
   /** Appends the ConfigMap's {@code ca.crt} to {@code bundle}; returns why it cannot, or null. */

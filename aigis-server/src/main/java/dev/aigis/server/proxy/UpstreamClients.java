@@ -2,12 +2,15 @@ package dev.aigis.server.proxy;
 
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.snapshot.EgressTarget;
+import dev.aigis.model.snapshot.ForwardProxy;
 import dev.aigis.model.snapshot.ResolvedBackend;
 import dev.aigis.server.egress.EgressTrustManager;
 import dev.aigis.server.metrics.EgressMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
 import java.util.List;
@@ -92,6 +95,11 @@ public final class UpstreamClients implements AutoCloseable {
       String pinned = pins.get(endpoint.host() + ":" + endpoint.port());
       return pinned == null ? options : options.setServer(SocketAddress.inetSocketAddress(endpoint.port(), pinned));
     }
+    if (egress.proxy() != null) {
+      // The proxy resolves the target: CONNECT names the external hostname, never a pinned address.
+      return options.setHost(egress.tls() ? egress.verifyHostname() : egress.hostname()).setPort(egress.port())
+          .setServer(SocketAddress.inetSocketAddress(egress.port(), egress.hostname()));
+    }
     String pinned = pins.get(egress.hostname() + ":" + egress.port());
     return options.setHost(egress.tls() ? egress.verifyHostname() : egress.hostname()).setPort(egress.port())
         .setServer(SocketAddress.inetSocketAddress(egress.port(), pinned != null ? pinned : egress.hostname()));
@@ -136,6 +144,9 @@ public final class UpstreamClients implements AutoCloseable {
       case HTTP11 -> List.of(HttpVersion.HTTP_1_1);
     };
     options.setProtocolVersion(alpn.getFirst()).setHttp2ClearTextUpgrade(false);
+    if (egress.proxy() != null) {
+      options.setProxyOptions(proxy(egress.proxy()));
+    }
     if (!egress.tls()) {
       return;
     }
@@ -146,6 +157,21 @@ public final class UpstreamClients implements AutoCloseable {
           .addCertValue(Buffer.buffer(egress.clientCertificatePem()))
           .addKeyValue(Buffer.buffer(egress.clientKeyPem())));
     }
+  }
+
+  /**
+   * An HTTP forward proxy: Vert.x tunnels a TLS target through {@code CONNECT} (the handshake and
+   * its verification run end to end inside the tunnel) and sends Basic {@code Proxy-Authorization}
+   * when credentials are set. A {@code --resolve} pin for the proxy's {@code host:port} applies.
+   */
+  private ProxyOptions proxy(ForwardProxy proxy) {
+    String pinned = pins.get(proxy.host() + ":" + proxy.port());
+    var options = new ProxyOptions().setType(ProxyType.HTTP).setHost(pinned != null ? pinned : proxy.host())
+        .setPort(proxy.port());
+    if (proxy.username() != null) {
+      options.setUsername(proxy.username()).setPassword(proxy.password());
+    }
+    return options;
   }
 
   /** Closes clients whose endpoint no backend uses any more. In-flight requests on them finish first. */

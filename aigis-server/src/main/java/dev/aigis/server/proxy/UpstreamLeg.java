@@ -228,7 +228,7 @@ final class UpstreamLeg {
         return;
       }
       if (ar.failed()) {
-        failed.accept(connectError(exchange, ar.cause(), timeouts.connect()));
+        failed.accept(connectError(exchange, backend, ar.cause(), timeouts.connect()));
         return;
       }
       HttpClientRequest upstream = ar.result();
@@ -255,7 +255,7 @@ final class UpstreamLeg {
           return;
         }
         if (res.failed()) {
-          failed.accept(connectError(exchange, res.cause(), Duration.ofMillis(headerTimeout)));
+          failed.accept(connectError(exchange, backend, res.cause(), Duration.ofMillis(headerTimeout)));
           return;
         }
         exchange.upstreamStatus = res.result().statusCode();
@@ -353,7 +353,12 @@ final class UpstreamLeg {
     return null;
   }
 
-  private static GatewayError connectError(Exchange exchange, Throwable cause, Duration timeout) {
+  private static GatewayError connectError(Exchange exchange, ResolvedBackend backend, Throwable cause, Duration timeout) {
+    String proxy = dev.aigis.server.egress.ProxyFailures.describe(cause,
+        backend.egress() == null ? null : backend.egress().proxy());
+    if (proxy != null) {
+      return new GatewayError.UpstreamProxyFailed(exchange.backendName(), proxy);
+    }
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof dev.aigis.server.egress.EgressTlsException tls) {
         return new GatewayError.UpstreamTlsFailed(exchange.backendName(), tls.getMessage());
