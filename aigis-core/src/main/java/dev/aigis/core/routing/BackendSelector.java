@@ -56,9 +56,9 @@ public final class BackendSelector {
   }
 
   /**
-   * Resolves each ref against {@code backends} (keyed {@code namespace/name}); a ref without a
-   * namespace means the route's namespace. A ref whose group or kind is set to anything but
-   * {@code aigis.dev}/{@code AIBackend} never resolves.
+   * Resolves each ref against {@code backends} (keyed as {@link BackendRef#key} says: an AIBackend
+   * {@code namespace/name}, an XBackend named directly {@code namespace/xbackend/name}); a ref without
+   * a namespace means the route's namespace. A ref to any other group or kind never resolves.
    */
   static BackendSelector resolve(List<BackendRef> refs, String routeNamespace, Map<String, ResolvedBackend> backends) {
     List<WeightedBackend> resolved = new ArrayList<>(refs.size());
@@ -69,15 +69,8 @@ public final class BackendSelector {
   }
 
   private static ResolvedBackend lookup(BackendRef ref, String routeNamespace, Map<String, ResolvedBackend> backends) {
-    if (!isBlankOr(ref.group(), BackendRef.AIGIS_GROUP) || !isBlankOr(ref.kind(), BackendRef.AIBACKEND_KIND) || ref.name() == null) {
-      return null;
-    }
-    String namespace = ref.namespace() == null || ref.namespace().isBlank() ? routeNamespace : ref.namespace();
-    return backends.get(namespace + "/" + ref.name());
-  }
-
-  private static boolean isBlankOr(String value, String expected) {
-    return value == null || value.isBlank() || value.equals(expected);
+    String key = ref.key(routeNamespace);
+    return key == null ? null : backends.get(key);
   }
 
   /**

@@ -65,7 +65,7 @@ public final class Router {
   /**
    * Compiles the routes attached to {@code listener}. Routes that do not attach (parentRefs, or
    * no hostname intersecting the listener's) are skipped. {@code routes} order is the last
-   * tie-breaker; {@code backends} is keyed {@code namespace/name}.
+   * tie-breaker; {@code backends} is keyed as {@link dev.aigis.model.route.BackendRef#key} says.
    *
    * @throws com.google.re2j.PatternSyntaxException if a regex does not compile (validation should have caught it)
    */

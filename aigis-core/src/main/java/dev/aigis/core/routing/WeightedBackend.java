@@ -6,7 +6,7 @@ import dev.aigis.model.snapshot.ResolvedBackend;
 /**
  * One backendRef of a rule with what it resolved to.
  *
- * @param backend null when the ref names no known AIBackend; requests picked for it must get a 500
+ * @param backend null when the ref names no known AIBackend or XBackend; requests picked for it must get a 500
  * @param weight the ref's weight, never negative; 0 means never picked
  */
 public record WeightedBackend(BackendRef ref, ResolvedBackend backend, int weight) {

@@ -119,4 +119,18 @@ class BackendSelectorTest {
     WeightedBackend picked = router.match(get("/")).orElseThrow().backends().pick(new SplittableRandom(1)).orElseThrow();
     assertThat(picked.backend().key()).isEqualTo("default/backend");
   }
+
+  @Test
+  void anXBackendRefFindsItsImpliedBackendNeverTheAIBackendOfTheSameName() {
+    Map<String, ResolvedBackend> backends = new HashMap<>(BACKENDS);
+    ResolvedBackend implied = backend("default", "xbackend/a");
+    backends.put(BackendRef.xbackendKey("default", "a"), implied);
+    BackendRef toXBackend = new BackendRef(BackendRef.XBACKEND_GROUP, BackendRef.XBACKEND_KIND, "a", null, null, 1);
+    BackendRef wrongPair = new BackendRef(BackendRef.XBACKEND_GROUP, BackendRef.AIBACKEND_KIND, "a", null, null, 1);
+
+    var selector = BackendSelector.resolve(List.of(toXBackend, wrongPair), "default", backends);
+
+    assertThat(selector.all().get(0).backend()).isSameAs(implied);
+    assertThat(selector.all().get(1).resolved()).isFalse();
+  }
 }

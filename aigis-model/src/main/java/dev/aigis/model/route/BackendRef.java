@@ -1,7 +1,8 @@
 package dev.aigis.model.route;
 
 /**
- * A weighted reference from a rule to a backend. Aigis resolves {@code group: aigis.dev, kind: AIBackend};
+ * A weighted reference from a rule to a backend. Aigis resolves {@code group: aigis.dev, kind: AIBackend}
+ * and {@code group: gateway.networking.x-k8s.io, kind: XBackend} (a passthrough egress, see {@link #key});
  * weight defaults to 1 and 0 means "never picked". {@code priority} (an Aigis extension, as Envoy AI
  * Gateway has it) defaults to 0: requests go to the lowest priority that has a backend left, higher
  * ones only on failover.
@@ -11,6 +12,9 @@ public record BackendRef(String group, String kind, String name, String namespac
 
   public static final String AIGIS_GROUP = "aigis.dev";
   public static final String AIBACKEND_KIND = "AIBackend";
+  /** Gateway API's experimental group, where GEP-4894's XBackend lives. */
+  public static final String XBACKEND_GROUP = "gateway.networking.x-k8s.io";
+  public static final String XBACKEND_KIND = "XBackend";
 
   public BackendRef {
     weight = weight == null ? 1 : weight;
@@ -28,5 +32,34 @@ public record BackendRef(String group, String kind, String name, String namespac
 
   public int effectivePriority() {
     return priority;
+  }
+
+  /** Whether this ref names an XBackend directly ({@code gateway.networking.x-k8s.io/XBackend}). */
+  public boolean isXBackend() {
+    return XBACKEND_GROUP.equals(group) && XBACKEND_KIND.equals(kind);
+  }
+
+  /**
+   * The key of what this ref names among the snapshot's backends, or null when it names neither an
+   * AIBackend nor an XBackend. An AIBackend is {@code namespace/name} (an omitted group or kind is
+   * taken leniently as AIBackend here; validation has already refused it). An XBackend named directly
+   * is {@code namespace/xbackend/name}: a backend name has no slash, so the two never collide.
+   */
+  public String key(String routeNamespace) {
+    if (name == null) {
+      return null;
+    }
+    String ns = namespace == null || namespace.isBlank() ? routeNamespace : namespace;
+    if (isXBackend()) {
+      return xbackendKey(ns, name);
+    }
+    boolean aiBackend = (group == null || group.isBlank() || group.equals(AIGIS_GROUP))
+        && (kind == null || kind.isBlank() || kind.equals(AIBACKEND_KIND));
+    return aiBackend ? ns + "/" + name : null;
+  }
+
+  /** The snapshot key of the backend implied by an HTTPRoute ref straight to the XBackend {@code namespace/name}. */
+  public static String xbackendKey(String namespace, String name) {
+    return namespace + "/xbackend/" + name;
   }
 }

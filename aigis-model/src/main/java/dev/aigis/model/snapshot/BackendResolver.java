@@ -37,6 +37,11 @@ final class BackendResolver {
     return xbackends.warnings();
   }
 
+  /** The passthrough backend for an HTTPRoute ref straight to {@code xbackend}; see {@link XBackendResolver#direct}. */
+  ResolvedBackend direct(dev.aigis.model.XBackend xbackend) {
+    return xbackends.direct(xbackend);
+  }
+
   ResolvedBackend resolve(AIBackend backend) {
     return backend.backendRef() == null ? resolveEndpoint(backend) : xbackends.connect(backend, this::resolveEndpoint);
   }

@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * @param listeners every listener of every Gateway, with TLS material resolved
  * @param routes accepted HTTPRoutes in load order (the order breaks precedence ties after creation time)
- * @param backends resolved AIBackends keyed by {@code namespace/name}
+ * @param backends resolved AIBackends keyed by {@code namespace/name}, and the backend implied by each XBackend an
+ *     HTTPRoute names directly, keyed {@code namespace/xbackend/name} ({@link dev.aigis.model.route.BackendRef#key})
  * @param payloadProcessors PayloadProcessors in load order, without those that lost a target conflict;
  *     every {@code ExtensionRef} filter of {@code routes} resolves to one of them
  * @param resources everything that was loaded, for {@code validate} output and debugging

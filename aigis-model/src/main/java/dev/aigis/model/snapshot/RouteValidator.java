@@ -6,6 +6,7 @@ import dev.aigis.model.Gateway;
 import dev.aigis.model.HttpRoute;
 import dev.aigis.model.Names;
 import dev.aigis.model.PayloadProcessor;
+import dev.aigis.model.XBackend;
 import dev.aigis.model.gateway.Listener;
 import dev.aigis.model.route.BackendRef;
 import dev.aigis.model.route.ParentRef;
@@ -188,15 +189,22 @@ final class RouteValidator {
       problems.at(route, path + ".weight", "weight " + ref.weight() + " is out of range 0..1000000");
     }
     // Gateway API defaults an omitted group to the core group and kind to Service, neither of which Aigis serves.
-    if (!BackendRef.AIGIS_GROUP.equals(ref.group()) || !Objects.requireNonNullElse(ref.kind(), "Service").equals(BackendRef.AIBACKEND_KIND)) {
-      problems.at(route, path + (BackendRef.AIGIS_GROUP.equals(ref.group()) ? ".kind" : ".group"),
-          "only aigis.dev/AIBackend backends are supported");
-      return;
-    }
+    String kind = Objects.requireNonNullElse(ref.kind(), "Service");
     String namespace = ref.namespace() == null ? route.metadata().namespace() : ref.namespace();
-    AIBackend backend = index.backend(namespace, ref.name());
-    if (backend == null) {
-      problems.notFound(route, path + ".name", "AIBackend", namespace, ref.name());
+    if (BackendRef.AIGIS_GROUP.equals(ref.group()) && kind.equals(BackendRef.AIBACKEND_KIND)) {
+      if (index.backend(namespace, ref.name()) == null) {
+        problems.notFound(route, path + ".name", AIBackend.KIND, namespace, ref.name());
+      }
+    } else if (ref.isXBackend()) {
+      if (index.xbackend(namespace, ref.name()) == null) {
+        problems.notFound(route, path + ".name", XBackend.KIND, namespace, ref.name());
+      }
+    } else {
+      // The field to fix: the group when it is neither backend's, else the kind that does not go with it.
+      boolean knownGroup = BackendRef.AIGIS_GROUP.equals(ref.group()) || BackendRef.XBACKEND_GROUP.equals(ref.group());
+      problems.at(route, path + (knownGroup ? ".kind" : ".group"), (knownGroup
+          ? "kind " + kind + " is not served from group " + ref.group() + "; "
+          : "") + "only aigis.dev/AIBackend and gateway.networking.x-k8s.io/XBackend backends are supported");
     }
   }
 

@@ -13,6 +13,8 @@ import dev.aigis.model.HttpRoute;
 import dev.aigis.model.Resource;
 import dev.aigis.model.PayloadProcessor;
 import dev.aigis.model.Secret;
+import dev.aigis.model.route.BackendRef;
+import dev.aigis.model.route.RouteRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -74,7 +76,7 @@ public final class SnapshotCompiler {
         case RateLimitPolicy policy -> policyValidator.rateLimit(policy);
         case PriceCatalog catalog -> policyValidator.prices(catalog);
         case EgressPolicy policy -> egressValidator.policy(policy);
-        case XBackend xbackend -> { } // checked when read; resolved through the AIBackends that use it
+        case XBackend xbackend -> { } // checked when read; resolved through the AIBackends and routes that use it
         case ConfigMap map -> { } // read through the XBackends that name it
         case PayloadProcessor processor -> {
           processorValidator.validate(processor);
@@ -85,6 +87,7 @@ public final class SnapshotCompiler {
       }
     }
     routes.forEach(egressValidator::route);
+    routes.forEach(route -> directXBackends(route, index, backendResolver, backends));
     boolean anyListener = resources.stream()
         .anyMatch(resource -> resource instanceof Gateway gateway && !gateway.listeners().isEmpty());
     // Said only of a configuration that loaded whole: with documents left out for their errors it
@@ -99,6 +102,24 @@ public final class SnapshotCompiler {
         ? new CompileResult.Success(new ConfigSnapshot(
             listeners, routes, backends, processors, resources, warnings, policyValidator.policies()))
         : new CompileResult.Failure(problems.errors());
+  }
+
+  /**
+   * Adds the passthrough backend of each XBackend that {@code route} names directly, once per XBackend
+   * however many routes name it; a missing one has been reported by the route's validation.
+   */
+  private static void directXBackends(
+      HttpRoute route, ResourceIndex index, BackendResolver resolver, Map<String, ResolvedBackend> backends) {
+    for (RouteRule rule : route.rules()) {
+      for (BackendRef ref : rule.backendRefs()) {
+        String key = ref.isXBackend() ? ref.key(route.metadata().namespace()) : null;
+        XBackend xbackend = key == null ? null
+            : index.xbackend(ref.namespace() == null ? route.metadata().namespace() : ref.namespace(), ref.name());
+        if (xbackend != null && !backends.containsKey(key)) {
+          backends.put(key, resolver.direct(xbackend));
+        }
+      }
+    }
   }
 
   private static String fileSet(List<Resource> resources) {

@@ -4,7 +4,11 @@ import dev.aigis.model.AIBackend;
 import dev.aigis.model.ConfigError;
 import dev.aigis.model.ConfigMap;
 import dev.aigis.model.Secret;
+import dev.aigis.model.ObjectMeta;
 import dev.aigis.model.XBackend;
+import dev.aigis.model.backend.ApiSchema;
+import dev.aigis.model.backend.BackendTimeouts;
+import dev.aigis.model.route.BackendRef;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.XBackendProxy;
 import dev.aigis.model.backend.XBackendTls;
@@ -47,6 +51,25 @@ final class XBackendResolver {
         k -> target(xbackend).withProxy(proxy(xbackend)));
     var endpoint = new BackendEndpoint.Url(target.tls(), xbackend.hostname(), xbackend.port(), "");
     return resolve.apply(backend.withEndpoint(endpoint)).withEgress(target);
+  }
+
+  /**
+   * The backend implied by an HTTPRoute backendRef straight to {@code xbackend}: a passthrough egress
+   * (GEP-4894). Schema OpenAI, so a request in the OpenAI API, or on a path Aigis does not interpret,
+   * goes as it came; no credentials of its own, so the client's are forwarded; default timeouts. Its
+   * name is {@code xbackend/<name>}, making its key {@code namespace/xbackend/name}
+   * ({@link BackendRef#xbackendKey}), distinct from every AIBackend's in metrics, limits and circuits.
+   */
+  ResolvedBackend direct(XBackend xbackend) {
+    EgressTarget target = targets.computeIfAbsent(xbackend.metadata().qualifiedName(), k -> target(xbackend));
+    ObjectMeta meta = xbackend.metadata();
+    var implied = new AIBackend(
+        new ObjectMeta("xbackend/" + meta.name(), meta.namespace(), meta.labels(), meta.annotations(),
+            meta.creationTimestamp()),
+        xbackend.source(), ApiSchema.OpenAI, new BackendEndpoint.Url(target.tls(), xbackend.hostname(), xbackend.port(), ""),
+        null, null, true, null, null, null, null, null,
+        new ObjectReference(BackendRef.XBACKEND_GROUP, BackendRef.XBACKEND_KIND, meta.name(), meta.namespace()));
+    return new ResolvedBackend(implied, null, BackendTimeouts.DEFAULTS.withDefaults()).withEgress(target);
   }
 
   List<ConfigError> warnings() {

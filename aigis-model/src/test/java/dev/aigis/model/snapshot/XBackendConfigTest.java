@@ -112,6 +112,58 @@ class XBackendConfigTest {
         .endsWith("XBackend/openai: spec.tls.clientCertificateRef: required for mode ClientAndServer: a kubernetes.io/tls Secret");
   }
 
+  private static String direct(String refs) {
+    return direct("api.openai.com", refs);
+  }
+
+  /** BASE with the route's backendRefs replaced; the AIBackend stays, unreferenced. */
+  private static String direct(String hostname, String refs) {
+    return BASE.formatted(hostname)
+        .replace("- backendRefs: [{group: aigis.dev, kind: AIBackend, name: openai}]", "- backendRefs: " + refs);
+  }
+
+  @Test
+  void aRouteNamingAnXBackendGetsAPassthroughBackendOfItsOwn() throws ConfigException {
+    ConfigSnapshot snapshot = compile(direct("[{group: gateway.networking.x-k8s.io, kind: XBackend, name: openai}]"));
+    ResolvedBackend direct = snapshot.backends().get("default/xbackend/openai");
+    assertThat(direct.key()).isEqualTo("default/xbackend/openai");
+    assertThat(direct.backend().schema()).hasToString("OpenAI");
+    assertThat(direct.backend().forwardClientAuthorization()).isTrue();
+    assertThat(direct.apiKey()).isNull();
+    assertThat(direct.backend().endpoint()).hasToString("Url[tls=true, host=api.openai.com, port=443, basePath=]");
+    assertThat(direct.egress().verifyHostname()).isEqualTo("api.openai.com");
+    // The AIBackend through the same XBackend keeps its own key: the two never share limits or circuits.
+    assertThat(snapshot.backends()).containsKeys("default/openai", "default/xbackend/openai");
+  }
+
+  @Test
+  void anUnknownXBackendRefIsAnErrorNamingIt() {
+    assertThat(errors(direct("[{group: gateway.networking.x-k8s.io, kind: XBackend, name: nope}]"))).containsExactly(
+        "f.yaml:14: HTTPRoute/chat: spec.rules[0].backendRefs[0].name: XBackend default/nope not found");
+  }
+
+  @Test
+  void aGroupAndKindThatDoNotGoTogetherAreRefused() {
+    assertThat(errors(direct("[{group: aigis.dev, kind: XBackend, name: openai}]"))).containsExactly(
+        "f.yaml:14: HTTPRoute/chat: spec.rules[0].backendRefs[0].kind: kind XBackend is not served from group"
+            + " aigis.dev; only aigis.dev/AIBackend and gateway.networking.x-k8s.io/XBackend backends are supported");
+    assertThat(errors(direct("[{group: gateway.networking.x-k8s.io, kind: AIBackend, name: openai}]"))).containsExactly(
+        "f.yaml:14: HTTPRoute/chat: spec.rules[0].backendRefs[0].kind: kind AIBackend is not served from group"
+            + " gateway.networking.x-k8s.io; only aigis.dev/AIBackend and gateway.networking.x-k8s.io/XBackend"
+            + " backends are supported");
+    assertThat(errors(direct("[{kind: XBackend, name: openai}]"))).containsExactly(
+        "f.yaml:14: HTTPRoute/chat: spec.rules[0].backendRefs[0].group: only aigis.dev/AIBackend and"
+            + " gateway.networking.x-k8s.io/XBackend backends are supported");
+  }
+
+  @Test
+  void aDirectXBackendRefIsHeldToTheAllowList() {
+    assertThat(errors(direct("api.evil.example", "[{group: gateway.networking.x-k8s.io, kind: XBackend, name: openai}]")
+        + POLICY))
+        .singleElement().asString()
+        .contains("hostname api.evil.example is not allowed by EgressPolicy default/egress");
+  }
+
   private static ConfigSnapshot compile(String yaml) throws ConfigException {
     return ConfigPipeline.compileText("f.yaml", yaml, Map.<String, String>of()::get);
   }
