@@ -55,6 +55,9 @@ class EgressTlsTest {
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(upstream.requests().getLast().header("host")).isEqualTo(HOST + ":" + upstream.port());
+    assertThat(gateway.admin("/metrics").body()).as("the host label is the XBackend's hostname")
+        .contains("aigis_upstream_attempts_total{backend=\"default/openai\",host=\"api.test.example\",route=\"default/chat\"} 1.0")
+        .doesNotContain("aigis_egress_tls_failures_total{");
   }
 
   @Test
@@ -79,6 +82,7 @@ class EgressTlsTest {
     assertThat(message(response.body())).startsWith(
         "TLS to upstream default/openai failed: the server certificate has expired (not after ");
     assertThat(response.body()).doesNotContain("BEGIN CERTIFICATE");
+    assertThat(tlsFailures()).isEqualTo("aigis_egress_tls_failures_total{backend=\"default/openai\",check=\"expired\"} 1.0");
   }
 
   @Test
@@ -92,6 +96,7 @@ class EgressTlsTest {
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(message(response.body())).isEqualTo(
         "TLS to upstream default/openai failed: the server certificate does not match the name api.test.example");
+    assertThat(tlsFailures()).isEqualTo("aigis_egress_tls_failures_total{backend=\"default/openai\",check=\"wrong_name\"} 1.0");
   }
 
   @Test
@@ -105,6 +110,7 @@ class EgressTlsTest {
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(message(response.body())).isEqualTo(
         "TLS to upstream default/openai failed: the server certificate is not trusted by the configured CA certificates");
+    assertThat(tlsFailures()).isEqualTo("aigis_egress_tls_failures_total{backend=\"default/openai\",check=\"untrusted\"} 1.0");
   }
 
   @Test
@@ -141,6 +147,14 @@ class EgressTlsTest {
     assertThat(message(response.body())).isEqualTo(
         "TLS to upstream default/openai failed: CA certificate ConfigMap default/upstream-ca not found");
     assertThat(upstream.requests()).isEmpty();
+    assertThat(tlsFailures()).isEqualTo(
+        "aigis_egress_tls_failures_total{backend=\"default/openai\",check=\"ca_unusable\"} 1.0");
+  }
+
+  /** The TLS-failure series on the admin port's {@code /metrics}, one per line. */
+  private String tlsFailures() {
+    return gateway.admin("/metrics").body().lines().filter(l -> l.startsWith("aigis_egress_tls_failures_total{"))
+        .collect(java.util.stream.Collectors.joining("\n"));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.aigis.core.backend;
 
 import dev.aigis.core.provider.UpstreamCall;
+import dev.aigis.model.backend.Credentials;
 import dev.aigis.model.snapshot.ResolvedBackend;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,12 +45,20 @@ public sealed interface BackendAuth {
     }
   }
 
-  /** A key in a header of its own: Anthropic's {@code x-api-key}, Azure's {@code api-key}, Google AI's {@code x-goog-api-key}. */
-  record ApiKeyHeader(String header) implements BackendAuth {
+  /**
+   * A key in a header of its own: Anthropic's {@code x-api-key}, Azure's {@code api-key}, Google
+   * AI's {@code x-goog-api-key}, or the backend's {@code spec.credentials.header}, after
+   * {@code prefix} ({@code "Key "}; empty for none).
+   */
+  record ApiKeyHeader(String header, String prefix) implements BackendAuth {
+    public ApiKeyHeader(String header) {
+      this(header, "");
+    }
+
     @Override
     public void apply(String credential, Map<String, String> headers) {
       if (credential != null && !credential.isBlank()) {
-        headers.put(header, credential);
+        headers.put(header, prefix + credential);
       }
     }
   }
@@ -81,7 +90,37 @@ public sealed interface BackendAuth {
     }
   }
 
+  /** The schema's strategy, or the key in the backend's own header ({@code spec.credentials.header}/{@code prefix}). */
   static BackendAuth of(ResolvedBackend backend) {
+    BackendAuth schema = ofSchema(backend);
+    Credentials credentials = backend.backend().credentials();
+    Credentials.Header custom = credentials == null ? null : credentials.header();
+    if (custom == null) {
+      return schema;
+    }
+    return switch (schema) {
+      case Bearer b -> custom.name() == null || custom.name().equalsIgnoreCase("authorization")
+          ? new ApiKeyHeader(custom.name() == null ? "Authorization" : custom.name(),
+              custom.prefix() == null ? "Bearer " : custom.prefix())
+          : new ApiKeyHeader(custom.name(), custom.prefix() == null ? "" : custom.prefix());
+      case ApiKeyHeader h -> new ApiKeyHeader(custom.name() == null ? h.header() : custom.name(),
+          custom.prefix() == null ? h.prefix() : custom.prefix());
+      case SigV4 s -> s; // the loader refuses a header for the schemas that sign or exchange
+      case GcpOAuth g -> g;
+    };
+  }
+
+  /** The header the credential is sent in when it is a plain header (not a signature), or null. */
+  static String headerOf(ResolvedBackend backend) {
+    return switch (of(backend)) {
+      case Bearer b -> "Authorization";
+      case ApiKeyHeader h -> h.header();
+      case SigV4 s -> null;
+      case GcpOAuth g -> "Authorization";
+    };
+  }
+
+  private static BackendAuth ofSchema(ResolvedBackend backend) {
     return switch (backend.backend().schema()) {
       case OpenAI -> new Bearer();
       case Gemini -> new ApiKeyHeader("x-goog-api-key");

@@ -32,6 +32,34 @@ class BackendAuthTest {
     assertThat(applied(schema, " ")).as("a blank credential is none").isEmpty();
   }
 
+  private static dev.aigis.model.snapshot.ResolvedBackend custom(ApiSchema schema, String header, String prefix) {
+    var credentials = new dev.aigis.model.backend.Credentials.EnvVar("KEY",
+        new dev.aigis.model.backend.Credentials.Header(header, prefix));
+    var backend = new dev.aigis.model.AIBackend(dev.aigis.model.ObjectMeta.named("llm"), dev.aigis.model.SourceRef.EMBEDDED,
+        schema, new dev.aigis.model.backend.BackendEndpoint.Url(true, "llm.example.com", 443, ""), credentials, null, false,
+        null, schema == ApiSchema.AzureOpenAI ? "2024-10-21" : null, null, null);
+    return new dev.aigis.model.snapshot.ResolvedBackend(backend, "sk-test", null);
+  }
+
+  @ParameterizedTest(name = "{0} header={1} prefix={2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      OpenAI      | X-My-Key      | 'Key '   | X-My-Key      | Key key-1
+      OpenAI      | X-My-Key      |          | X-My-Key      | key-1
+      OpenAI      |               | 'Token ' | Authorization | Token key-1
+      OpenAI      | authorization |          | authorization | Bearer key-1
+      Anthropic   | X-My-Key      |          | X-My-Key      | key-1
+      Anthropic   |               | 'Key '   | x-api-key     | Key key-1
+      AzureOpenAI | X-My-Key      | 'Key '   | X-My-Key      | Key key-1
+      """)
+  void aCustomHeaderAndPrefixReplaceTheSchemas(ApiSchema schema, String header, String prefix, String sent,
+      String value) {
+    Map<String, String> headers = new HashMap<>();
+    BackendAuth auth = BackendAuth.of(custom(schema, header, prefix));
+    auth.apply("key-1", headers);
+    assertThat(headers).isEqualTo(Map.of(sent, value));
+    assertThat(BackendAuth.headerOf(custom(schema, header, prefix))).isEqualTo(sent);
+  }
+
   @Test
   void authorizeAddsTheCredentialToACopyOfTheTranslatedCall() {
     var translated = new UpstreamCall("POST", "/v1/messages", Map.of("anthropic-version", "2023-06-01"), new byte[] {1});

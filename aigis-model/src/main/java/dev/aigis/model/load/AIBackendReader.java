@@ -1,6 +1,7 @@
 package dev.aigis.model.load;
 
 import dev.aigis.model.AIBackend;
+import dev.aigis.model.Names;
 import dev.aigis.model.ObjectMeta;
 import dev.aigis.model.SourceRef;
 import dev.aigis.model.XBackend;
@@ -50,7 +51,7 @@ final class AIBackendReader {
         : google && !spec.has("endpoint")
         ? new BackendEndpoint.Url(true, schema == ApiSchema.Gemini ? GEMINI_HOST : vertex.defaultHost(), 443, "")
         : endpoint(spec.requiredObject("endpoint", "url", "host", "port", "tls", "builtin"));
-    Credentials credentials = credentials(spec.object("credentials", "secretRef", "env"), schema == ApiSchema.AWSBedrock);
+    Credentials credentials = credentials(spec.object("credentials", "secretRef", "env", "header", "prefix"), schema);
     String modelNameOverride = spec.string("modelNameOverride");
     boolean forwardAuthorization = spec.bool("forwardClientAuthorization", false);
     Fields timeouts = spec.object("timeouts", "connect", "response", "idle");
@@ -197,10 +198,12 @@ final class AIBackendReader {
    * For AWSBedrock a secretRef names the Secret only: its keys are fixed ({@code accessKeyId},
    * {@code secretAccessKey}, optional {@code sessionToken}) and {@code key} is not used.
    */
-  private static Credentials credentials(Fields credentials, boolean aws) {
+  private static Credentials credentials(Fields credentials, ApiSchema schema) {
     if (credentials == null) {
       return null;
     }
+    boolean aws = schema == ApiSchema.AWSBedrock;
+    Credentials.Header header = header(credentials, schema);
     if (credentials.has("secretRef") == credentials.has("env")) {
       credentials.issues().add(credentials.path(), "set exactly one of secretRef or env");
       return null;
@@ -213,11 +216,52 @@ final class AIBackendReader {
             "must name an environment variable (letters, digits and _, not starting with a digit), not hold the key");
         return null;
       }
-      return name == null ? null : new Credentials.EnvVar(name);
+      return name == null ? null : new Credentials.EnvVar(name, header);
     }
     Fields ref = credentials.requiredObject("secretRef", "name", "key", "namespace");
     return ref == null ? null
         : new Credentials.SecretKeyRef(ref.requiredString("name"), ref.string("namespace"),
-            aws ? ref.string("key") : ref.requiredString("key"));
+            aws ? ref.string("key") : ref.requiredString("key"), header);
+  }
+
+  /**
+   * Headers a credential may not be sent in: the ones the gateway owns (framing, hop-by-hop, Host)
+   * and the ones it sets itself on every upstream request.
+   */
+  private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("host", "content-length",
+      "transfer-encoding", "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect",
+      "content-type", "accept-encoding", "x-request-id", "x-forwarded-for", "cookie");
+
+  /**
+   * {@code header} and {@code prefix}: where the key goes instead of the schema's usual header.
+   * Not for the schemas that sign or exchange their credential (AWSBedrock, GCPVertexAI). The
+   * prefix is configuration, not a secret, so it may be echoed; control characters are refused.
+   */
+  private static Credentials.Header header(Fields credentials, ApiSchema schema) {
+    if (!credentials.has("header") && !credentials.has("prefix")) {
+      return null;
+    }
+    if (schema == ApiSchema.AWSBedrock || schema == ApiSchema.GCPVertexAI) {
+      credentials.error(credentials.has("header") ? "header" : "prefix",
+          "not used by schema " + schema + ", which " + (schema == ApiSchema.AWSBedrock ? "signs" : "exchanges")
+              + " its credential");
+      return null;
+    }
+    String name = credentials.string("header");
+    String prefix = credentials.has("prefix") ? credentials.string("prefix") : null;
+    boolean ok = true;
+    if (name != null && !Names.isHeaderName(name)) {
+      credentials.error("header", "\"" + name + "\" is not a valid HTTP header name (RFC 9110 token)");
+      ok = false;
+    } else if (name != null && RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+      credentials.error("header", "\"" + name + "\" is set by the gateway (hop-by-hop, framing or its own); "
+          + "choose another header for the credential");
+      ok = false;
+    }
+    if (prefix != null && prefix.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      credentials.error("prefix", "must not contain control characters");
+      ok = false;
+    }
+    return ok ? new Credentials.Header(name, prefix) : null;
   }
 }

@@ -69,20 +69,20 @@ public final class EgressTrustManager extends X509ExtendedTrustManager {
 
   private void check(X509Certificate[] certificates, String authType) throws CertificateException {
     if (certificates == null || certificates.length == 0) {
-      throw new EgressTlsException("the server sent no certificate");
+      throw new EgressTlsException(EgressTlsException.Check.UNTRUSTED, "the server sent no certificate");
     }
     X509Certificate leaf = certificates[0];
     try {
       leaf.checkValidity(Date.from(clock.instant()));
     } catch (CertificateExpiredException e) {
-      throw new EgressTlsException("the server certificate has expired (not after " + leaf.getNotAfter().toInstant() + ")");
+      throw new EgressTlsException(EgressTlsException.Check.EXPIRED, "the server certificate has expired (not after " + leaf.getNotAfter().toInstant() + ")");
     } catch (CertificateNotYetValidException e) {
-      throw new EgressTlsException("the server certificate is not valid yet (not before " + leaf.getNotBefore().toInstant() + ")");
+      throw new EgressTlsException(EgressTlsException.Check.NOT_YET_VALID, "the server certificate is not valid yet (not before " + leaf.getNotBefore().toInstant() + ")");
     }
     try {
       chain.checkServerTrusted(certificates, authType);
     } catch (CertificateException e) {
-      throw new EgressTlsException("the server certificate is not trusted by "
+      throw new EgressTlsException(EgressTlsException.Check.UNTRUSTED, "the server certificate is not trusted by "
           + (target.caPem() == null ? "the system CA certificates" : "the configured CA certificates"));
     }
     List<String> wanted = target.subjectAltNames().isEmpty() ? List.of(target.verifyHostname()) : target.subjectAltNames();
@@ -94,7 +94,7 @@ public final class EgressTrustManager extends X509ExtendedTrustManager {
         }
       }
     }
-    throw new EgressTlsException("the server certificate does not match "
+    throw new EgressTlsException(EgressTlsException.Check.WRONG_NAME, "the server certificate does not match "
         + (wanted.size() == 1 ? "the name " + wanted.getFirst() : "any of the names " + String.join(", ", wanted)));
   }
 

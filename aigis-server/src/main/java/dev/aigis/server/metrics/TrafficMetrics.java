@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Upstream traffic management as metrics: attempts, retries and failovers by route and backend,
+ * Upstream traffic management as metrics: attempts (by route, backend and configured host), retries and failovers by route and backend,
  * each backend's circuit state and the requests its concurrency cap or retry budget turned away.
  * Labels are route and backend names from the configuration and closed sets of reasons, so a
  * caller cannot create series; the families are capped like the gateway's others.
@@ -36,10 +36,15 @@ public final class TrafficMetrics {
     this.registry = registry;
   }
 
-  /** One request sent to a backend (the first try or a retry). */
-  public void attempt(String route, String backend) {
+  /**
+   * One request sent to a backend (the first try or a retry).
+   *
+   * @param host the host the backend's configuration dials (its endpoint or XBackend hostname),
+   *     never the request's Host, so the label set stays as small as the configuration
+   */
+  public void attempt(String route, String backend, String host) {
     counter("aigis_upstream_attempts", "Requests sent upstream, first tries and retries", "route", route, "backend",
-        backend).increment();
+        backend, "host", host).increment();
   }
 
   /**

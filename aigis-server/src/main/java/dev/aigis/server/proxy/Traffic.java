@@ -129,8 +129,17 @@ public final class Traffic {
         load.circuit.abandoned();
       }
     };
-    metrics.attempt(exchange.routeName(), backend.key());
+    metrics.attempt(exchange.routeName(), backend.key(), configuredHost(backend));
     return null;
+  }
+
+  /**
+   * The host an attempt dials as the configuration names it (the endpoint's, or the XBackend's
+   * external hostname): never the request's Host, which a client or filter could vary.
+   */
+  private static String configuredHost(ResolvedBackend backend) {
+    return backend.backend().endpoint() instanceof dev.aigis.model.backend.BackendEndpoint.Url url
+        ? url.host().toLowerCase(java.util.Locale.ROOT) : "builtin";
   }
 
   /** Decorates the leg's failure handling with the route's retries; backoffs wait on {@code timers}. */

@@ -12,6 +12,7 @@ import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.route.RouteTimeouts;
 import dev.aigis.model.snapshot.ResolvedBackend;
+import dev.aigis.server.egress.EgressTlsException;
 import dev.aigis.server.gcp.VertexTokens;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -216,6 +217,7 @@ final class UpstreamLeg {
       return;
     }
     if (backend.egress() != null && backend.egress().caProblem() != null) {
+      clients.egressMetrics().tlsFailure(exchange.backendName(), EgressTlsException.Check.CA_UNUSABLE.label);
       failed.accept(new GatewayError.UpstreamTlsFailed(exchange.backendName(), backend.egress().caProblem()));
       return;
     }
@@ -276,6 +278,8 @@ final class UpstreamLeg {
       UpstreamCall call, MultiMap out) {
     boolean forwardAuthorization = nativeApi && backend.backend().forwardClientAuthorization();
     boolean buffered = call.body() != null;
+    // A backend's own credential header ({@code spec.credentials.header}) is the client's too.
+    String credentialHeader = dev.aigis.core.backend.BackendAuth.headerOf(backend);
     String connection = exchange.request.getHeader(HttpHeaders.CONNECTION);
     for (Map.Entry<String, String> header : exchange.processed.headers().entries()) {
       String name = header.getKey();
@@ -283,7 +287,7 @@ final class UpstreamLeg {
           || name.equalsIgnoreCase("expect") // the gateway answered it; the upstream gets the whole body at once
           || name.equalsIgnoreCase("x-forwarded-for")
           || (buffered && name.equalsIgnoreCase("content-length")) // Vert.x sets it from the buffer sent
-          || (!forwardAuthorization && isClientCredential(name))
+          || (!forwardAuthorization && (isClientCredential(name) || name.equalsIgnoreCase(credentialHeader)))
           || name.equalsIgnoreCase("cookie")
           || (!nativeApi && describesClientApi(name))) {
         continue;
@@ -353,20 +357,23 @@ final class UpstreamLeg {
     return null;
   }
 
-  private static GatewayError connectError(Exchange exchange, ResolvedBackend backend, Throwable cause, Duration timeout) {
+  /** The error a failed connection or request becomes; a TLS failure is counted by the check that failed. */
+  private GatewayError connectError(Exchange exchange, ResolvedBackend backend, Throwable cause, Duration timeout) {
     String proxy = dev.aigis.server.egress.ProxyFailures.describe(cause,
         backend.egress() == null ? null : backend.egress().proxy());
     if (proxy != null) {
       return new GatewayError.UpstreamProxyFailed(exchange.backendName(), proxy);
     }
     for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof dev.aigis.server.egress.EgressTlsException tls) {
+      if (t instanceof EgressTlsException tls) {
+        clients.egressMetrics().tlsFailure(exchange.backendName(), tls.check().label);
         return new GatewayError.UpstreamTlsFailed(exchange.backendName(), tls.getMessage());
       }
     }
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof javax.net.ssl.SSLException) {
         // The JDK's text may quote the peer's alert or names; the check is stated, not echoed.
+        clients.egressMetrics().tlsFailure(exchange.backendName(), EgressTlsException.Check.HANDSHAKE.label);
         return new GatewayError.UpstreamTlsFailed(exchange.backendName(), "the TLS handshake failed");
       }
     }

@@ -101,7 +101,7 @@ class RetryTest {
     assertThat(upstream.requests()).extracting(RecordedRequest::bodyText).containsExactly(CHAT, CHAT);
     String metrics = gateway.scrape();
     assertThat(metrics).contains(
-        "aigis_upstream_attempts_total{backend=\"default/live\",route=\"default/models\"} 2.0",
+        "aigis_upstream_attempts_total{backend=\"default/live\",host=\"127.0.0.1\",route=\"default/models\"} 2.0",
         "aigis_upstream_retries_total{backend=\"default/live\",reason=\"503\",route=\"default/models\"} 1.0");
   }
 
