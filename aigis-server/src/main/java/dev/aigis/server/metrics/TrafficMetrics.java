@@ -3,7 +3,6 @@ package dev.aigis.server.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,14 +25,14 @@ public final class TrafficMetrics {
     }
   }
 
-  private static final int MAX_SERIES = GatewayMetrics.DEFAULT_MAX_SERIES;
 
   private final MeterRegistry registry;
-  private final ConcurrentHashMap<List<String>, Counter> counters = new ConcurrentHashMap<>();
+  private final CappedCounters counters;
   private final ConcurrentHashMap<String, AtomicInteger> circuits = new ConcurrentHashMap<>();
 
   public TrafficMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.counters = new CappedCounters(registry);
   }
 
   /**
@@ -86,21 +85,6 @@ public final class TrafficMetrics {
   }
 
   private Counter counter(String name, String description, String... tags) {
-    List<String> key = new java.util.ArrayList<>(tags.length + 1);
-    key.add(name);
-    key.addAll(List.of(tags));
-    Counter counter = counters.get(key);
-    if (counter != null) {
-      return counter;
-    }
-    if (counters.size() >= MAX_SERIES) {
-      String[] other = tags.clone();
-      for (int i = 1; i < other.length; i += 2) {
-        other[i] = ModelLabels.OTHER;
-      }
-      return Counter.builder(name).description(description).tags(other).register(registry);
-    }
-    return counters.computeIfAbsent(List.copyOf(key),
-        k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    return counters.counter(name, description, tags);
   }
 }
