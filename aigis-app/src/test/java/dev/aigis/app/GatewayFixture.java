@@ -46,12 +46,20 @@ public final class GatewayFixture implements AutoCloseable {
   /** @param audit the audit log the data plane writes to, or null for none (the caller closes it) */
   public static GatewayFixture start(String yaml, ServerOptions options, Map<String, String> env,
       java.time.InstantSource clock, dev.aigis.server.audit.AuditLog audit) {
-    int port = freePort();
-    try {
-      ConfigSnapshot snapshot = ConfigPipeline.compileText("test.yaml", yaml.replace("${PORT}", Integer.toString(port)), env::get);
-      return new GatewayFixture(GatewayServer.start(snapshot, options.withEventLoops(2), clock, audit), port);
-    } catch (ConfigException e) {
-      throw new IllegalStateException(e.getMessage(), e);
+    // A free port is only free until someone else binds it: tests in other classes and processes
+    // (fake upstreams, redis-server, gateway processes) take ports too. A lost race binds another.
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      try {
+        ConfigSnapshot snapshot = ConfigPipeline.compileText("test.yaml", yaml.replace("${PORT}", Integer.toString(port)), env::get);
+        return new GatewayFixture(GatewayServer.start(snapshot, options.withEventLoops(2), clock, audit), port);
+      } catch (ConfigException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      } catch (IllegalStateException e) {
+        if (attempt == 5 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+          throw e;
+        }
+      }
     }
   }
 
