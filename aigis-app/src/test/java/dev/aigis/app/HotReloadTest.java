@@ -46,11 +46,21 @@ class HotReloadTest {
   @BeforeEach
   void start() throws Exception {
     upstream = FakeOpenAiUpstream.start(FakeOptions.defaults().withScheduler(time));
-    port = GatewayFixture.freePort();
     file = dir.resolve("aigis.yaml");
-    Files.writeString(file, config(port, "model-a"));
-    ConfigSnapshot snapshot = ConfigPipeline.loadAndCompile(List.of(file), Map.<String, String>of()::get);
-    server = GatewayServer.start(snapshot, ServerOptions.defaults().withAdminPort(-1).withTrafficHost("127.0.0.1").withEventLoops(2));
+    // A free port is free only until another test binds it: a lost race picks another.
+    for (int attempt = 1; server == null; attempt++) {
+      port = GatewayFixture.freePort();
+      Files.writeString(file, config(port, "model-a"));
+      ConfigSnapshot snapshot = ConfigPipeline.loadAndCompile(List.of(file), Map.<String, String>of()::get);
+      try {
+        server = GatewayServer.start(snapshot,
+            ServerOptions.defaults().withAdminPort(-1).withTrafficHost("127.0.0.1").withEventLoops(2));
+      } catch (IllegalStateException e) {
+        if (attempt == 5 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+          throw e;
+        }
+      }
+    }
     watcher = ConfigWatcher.start(List.of(file), new ConfigWatcher.ReloadTarget() {
       @Override
       public void apply(ConfigSnapshot next) throws dev.aigis.model.ConfigException {
