@@ -56,7 +56,7 @@ class EgressTlsTest {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(upstream.requests().getLast().header("host")).isEqualTo(HOST + ":" + upstream.port());
     assertThat(gateway.admin("/metrics").body()).as("the host label is the XBackend's hostname")
-        .contains("aigis_upstream_attempts_total{backend=\"default/openai\",host=\"api.test.example\",route=\"default/chat\"} 1.0")
+        .contains("aigis_upstream_attempts_total{backend=\"default/openai\",gateway=\"default/gw\",host=\"api.test.example\",route=\"default/chat\"} 1.0")
         .doesNotContain("aigis_egress_tls_failures_total{");
   }
 

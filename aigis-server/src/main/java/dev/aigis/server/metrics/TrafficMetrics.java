@@ -38,12 +38,13 @@ public final class TrafficMetrics {
   /**
    * One request sent to a backend (the first try or a retry).
    *
+   * @param gateway {@code namespace/name} of the Gateway the request came through
    * @param host the host the backend's configuration dials (its endpoint or XBackend hostname),
    *     never the request's Host, so the label set stays as small as the configuration
    */
-  public void attempt(String route, String backend, String host) {
-    counter("aigis_upstream_attempts", "Requests sent upstream, first tries and retries", "route", route, "backend",
-        backend, "host", host).increment();
+  public void attempt(String gateway, String route, String backend, String host) {
+    counter("aigis_upstream_attempts", "Requests sent upstream, first tries and retries", "gateway", gateway,
+        "route", route, "backend", backend, "host", host).increment();
   }
 
   /**
@@ -51,15 +52,15 @@ public final class TrafficMetrics {
    *
    * @param reason the upstream status ({@code "503"}) or the gateway's error code ({@code upstream_unreachable})
    */
-  public void retry(String route, String backend, String reason) {
-    counter("aigis_upstream_retries", "Attempts sent again after a failure", "route", route, "backend", backend,
-        "reason", reason).increment();
+  public void retry(String gateway, String route, String backend, String reason) {
+    counter("aigis_upstream_retries", "Attempts sent again after a failure", "gateway", gateway, "route", route,
+        "backend", backend, "reason", reason).increment();
   }
 
   /** A retry that went to another backend than the attempt before it. */
-  public void failover(String route, String from, String to) {
-    counter("aigis_upstream_failovers", "Retries sent to another backend", "route", route, "from", from, "to", to)
-        .increment();
+  public void failover(String gateway, String route, String from, String to) {
+    counter("aigis_upstream_failovers", "Retries sent to another backend", "gateway", gateway, "route", route,
+        "from", from, "to", to).increment();
   }
 
   /**

@@ -129,7 +129,7 @@ public final class Traffic {
         load.circuit.abandoned();
       }
     };
-    metrics.attempt(exchange.routeName(), backend.key(), configuredHost(backend));
+    metrics.attempt(gatewayOf(exchange), exchange.routeName(), backend.key(), configuredHost(backend));
     return null;
   }
 
@@ -210,9 +210,9 @@ public final class Traffic {
     }
     exchange.releaseAttempt();
     String route = exchange.routeName();
-    metrics.retry(route, attempt.backend().backend().key(), reason);
+    metrics.retry(gatewayOf(exchange), route, attempt.backend().backend().key(), reason);
     if (next != attempt.backend()) {
-      metrics.failover(route, attempt.backend().backend().key(), next.backend().key());
+      metrics.failover(gatewayOf(exchange), route, attempt.backend().backend().key(), next.backend().key());
     }
     Duration delay = next == attempt.backend() && retryAfter != null ? retryAfter : backoff(retry.backoff(), attempt.number());
     UpstreamLeg.Attempt again = attempt.next(next, adapter);
@@ -274,5 +274,10 @@ public final class Traffic {
       first = false;
     }
     return out.append("]}").toString();
+  }
+
+  /** The Gateway label: {@code namespace/name} from configuration, "" before a listener matched. */
+  private static String gatewayOf(Exchange exchange) {
+    return exchange.gateway == null ? "" : exchange.gateway;
   }
 }

@@ -87,8 +87,8 @@ class FailoverTest {
     assertThat(anthropic.lastRequest().header("x-api-key")).isEqualTo("sk-claude");
     assertThat(anthropic.lastRequest().header("x-aigis-attempt")).isEqualTo("2");
     assertThat(gateway.scrape()).contains(
-        "aigis_upstream_failovers_total{from=\"default/openai\",route=\"default/models\",to=\"default/claude\"} 1.0",
-        "aigis_upstream_attempts_total{backend=\"default/claude\",host=\"127.0.0.1\",route=\"default/models\"} 1.0");
+        "aigis_upstream_failovers_total{from=\"default/openai\",gateway=\"default/gw\",route=\"default/models\",to=\"default/claude\"} 1.0",
+        "aigis_upstream_attempts_total{backend=\"default/claude\",gateway=\"default/gw\",host=\"127.0.0.1\",route=\"default/models\"} 1.0");
   }
 
   @Test

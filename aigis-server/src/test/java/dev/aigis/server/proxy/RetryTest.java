@@ -101,8 +101,8 @@ class RetryTest {
     assertThat(upstream.requests()).extracting(RecordedRequest::bodyText).containsExactly(CHAT, CHAT);
     String metrics = gateway.scrape();
     assertThat(metrics).contains(
-        "aigis_upstream_attempts_total{backend=\"default/live\",host=\"127.0.0.1\",route=\"default/models\"} 2.0",
-        "aigis_upstream_retries_total{backend=\"default/live\",reason=\"503\",route=\"default/models\"} 1.0");
+        "aigis_upstream_attempts_total{backend=\"default/live\",gateway=\"default/gw\",host=\"127.0.0.1\",route=\"default/models\"} 2.0",
+        "aigis_upstream_retries_total{backend=\"default/live\",gateway=\"default/gw\",reason=\"503\",route=\"default/models\"} 1.0");
   }
 
   @Test
@@ -182,7 +182,7 @@ class RetryTest {
 
     assertThat(done(response).statusCode()).isEqualTo(200);
     assertThat(gateway.scrape()).contains(
-        "aigis_upstream_retries_total{backend=\"default/live\",reason=\"upstream_unreachable\",route=\"default/models\"} 1.0");
+        "aigis_upstream_retries_total{backend=\"default/live\",gateway=\"default/gw\",reason=\"upstream_unreachable\",route=\"default/models\"} 1.0");
   }
 
   @Test
