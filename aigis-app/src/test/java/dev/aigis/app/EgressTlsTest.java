@@ -239,7 +239,8 @@ class EgressTlsTest {
     return https.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
   }
 
-  private static String config(int upstreamPort, String tls, String extra) {
+  /** The Gateway, a route to AIBackend {@code openai} and its XBackend {@code upstream}; shared with the proxy tests. */
+  static String config(int upstreamPort, String tls, String extra) {
     return """
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -274,7 +275,7 @@ class EgressTlsTest {
         %s""".formatted(upstreamPort, tls) + extra;
   }
 
-  private static String tls(String mode, String more, String hostname) {
+  static String tls(String mode, String more, String hostname) {
     return """
           tls:
             mode: %s
@@ -284,7 +285,7 @@ class EgressTlsTest {
         """.formatted(mode, hostname) + more;
   }
 
-  private static String caMap(String pem) {
+  static String caMap(String pem) {
     return """
         ---
         apiVersion: v1

@@ -55,7 +55,7 @@ class ForwardProxyTest {
   void tlsIsTunnelledThroughTheProxyAndVerifiedEndToEnd() throws IOException {
     upstream = FakeOpenAiUpstream.start(FakeOptions.defaults().withTls(server));
     proxy = new ConnectProxy("gateway", PASSWORD, upstream.port());
-    gateway = start(config(upstream.port(), proxy.port(), caMap(server.certificatePem()) + secret("gateway", PASSWORD)));
+    gateway = start(config(upstream.port(), proxy.port(), EgressTlsTest.caMap(server.certificatePem()) + secret("gateway", PASSWORD)));
 
     var response = gateway.post("/v1/chat/completions", CHAT);
 
@@ -75,7 +75,7 @@ class ForwardProxyTest {
     upstream = FakeOpenAiUpstream.start(FakeOptions.defaults().withTls(server));
     proxy = new ConnectProxy("gateway", PASSWORD, upstream.port());
     var other = TestCertificates.selfSigned(HOST);
-    gateway = start(config(upstream.port(), proxy.port(), caMap(other.certificatePem()) + secret("gateway", PASSWORD)));
+    gateway = start(config(upstream.port(), proxy.port(), EgressTlsTest.caMap(other.certificatePem()) + secret("gateway", PASSWORD)));
 
     var response = gateway.post("/v1/chat/completions", CHAT);
 
@@ -90,7 +90,7 @@ class ForwardProxyTest {
   void wrongCredentialsAre502NamingTheProxyNeverThePassword() throws IOException {
     upstream = FakeOpenAiUpstream.start(FakeOptions.defaults().withTls(server));
     proxy = new ConnectProxy("gateway", "the-right-one", upstream.port());
-    gateway = start(config(upstream.port(), proxy.port(), caMap(server.certificatePem()) + secret("gateway", PASSWORD)));
+    gateway = start(config(upstream.port(), proxy.port(), EgressTlsTest.caMap(server.certificatePem()) + secret("gateway", PASSWORD)));
 
     var response = gateway.post("/v1/chat/completions", CHAT);
 
@@ -105,7 +105,7 @@ class ForwardProxyTest {
   void aProxyThatIsDownIs502NamingTheProxy() {
     upstream = FakeOpenAiUpstream.start(FakeOptions.defaults().withTls(server));
     int down = GatewayFixture.freePort();
-    gateway = start(config(upstream.port(), down, caMap(server.certificatePem()) + secret("gateway", PASSWORD)));
+    gateway = start(config(upstream.port(), down, EgressTlsTest.caMap(server.certificatePem()) + secret("gateway", PASSWORD)));
 
     var response = gateway.post("/v1/chat/completions", CHAT);
 
@@ -121,47 +121,14 @@ class ForwardProxyTest {
     return GatewayFixture.start(yaml, options, Map.of());
   }
 
+  /** EgressTlsTest's configuration, its XBackend trusting the test CA and going through the proxy. */
   private static String config(int upstreamPort, int proxyPort, String extra) {
-    return """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw}
-        spec:
-          gatewayClassName: aigis
-          listeners: [{name: http, port: ${PORT}, protocol: HTTP}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata: {name: chat}
-        spec:
-          parentRefs: [{name: gw}]
-          rules:
-          - matches: [{path: {type: PathPrefix, value: /v1}}]
-            backendRefs: [{group: aigis.dev, kind: AIBackend, name: openai}]
-        ---
-        apiVersion: aigis.dev/v1alpha1
-        kind: AIBackend
-        metadata: {name: openai}
-        spec:
-          schema: OpenAI
-          backendRef: {group: gateway.networking.x-k8s.io, kind: XBackend, name: upstream}
-        ---
-        apiVersion: gateway.networking.x-k8s.io/v1alpha1
-        kind: XBackend
-        metadata: {name: upstream}
-        spec:
-          type: ExternalHostname
-          port: {port: %d}
-          externalHostname: {hostname: api.test.example}
-          tls:
-            mode: ServerOnly
-            validation:
-              caCertificateRefs: [{group: "", kind: ConfigMap, name: upstream-ca}]
-              hostname: api.test.example
+    String proxy = """
           proxy:
             url: http://127.0.0.1:%d
             credentialsRef: {name: proxy-auth}
-        """.formatted(upstreamPort, proxyPort) + extra;
+        """.formatted(proxyPort);
+    return EgressTlsTest.config(upstreamPort, EgressTlsTest.tls("ServerOnly", proxy, "api.test.example"), extra);
   }
 
   private static String secret(String username, String password) {
@@ -175,17 +142,6 @@ class ForwardProxyTest {
         """.formatted(username, password);
   }
 
-  private static String caMap(String pem) {
-    return """
-        ---
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {name: upstream-ca}
-        data:
-          ca.crt: |
-        %s
-        """.formatted(pem.strip().indent(4).stripTrailing());
-  }
 
   private static String message(String body) {
     try {

@@ -147,32 +147,23 @@ public final class RateLimiter implements Processor {
     });
   }
 
+  /** The 429 for the first exhausted bucket, in the policy's order (the store answers in charge order). */
   private Verdict refuse(List<Charged> enforced, Admission admission) {
-    // The rule to name is the first exhausted one, in the policy's order.
-    for (int i = 0; i < admission.buckets().size() && i < enforced.size(); i++) {
-      BucketState bucket = admission.buckets().get(i);
-      Charged charged = enforced.get(i);
-      if (exhausted(bucket, charged.charge())) {
-        observer.rateLimit(policy, charged.rule().name(), "limited");
-        long retryAfter = secondsUntil(bucket);
-        var error = new GatewayError.RateLimited(charged.rule().name(), charged.rule().unit().name(), retryAfter);
-        var extra = new java.util.LinkedHashMap<String, List<String>>();
-        extra.put("Retry-After", List.of(Long.toString(retryAfter)));
-        if (headers) {
-          rateLimitHeaders(bucket).forEach((name, value) -> extra.put(name, List.of(value)));
-        }
-        return new Verdict.Refuse(error, extra);
-      }
+    int first = 0;
+    while (first < admission.buckets().size() - 1 && !admission.buckets().get(first).exhausted()) {
+      first++;
     }
-    BucketState first = admission.buckets().isEmpty() ? null : admission.buckets().getFirst();
-    long retryAfter = first == null ? 1 : secondsUntil(first);
-    return new Verdict.Refuse(new GatewayError.RateLimited(enforced.getFirst().rule().name(),
-        enforced.getFirst().rule().unit().name(), retryAfter), Map.of("Retry-After", List.of(Long.toString(retryAfter))));
-  }
-
-  /** The store's rule: exhausted when nothing is left, or when a single request no longer fits. */
-  private static boolean exhausted(BucketState bucket, Charge charge) {
-    return bucket.used() >= bucket.limit() || (charge.cost() == 1 && bucket.used() + 1 > bucket.limit());
+    BucketState bucket = admission.buckets().get(first);
+    Charged charged = enforced.get(first);
+    observer.rateLimit(policy, charged.rule().name(), "limited");
+    long retryAfter = secondsUntil(bucket);
+    var error = new GatewayError.RateLimited(charged.rule().name(), charged.rule().unit().name(), retryAfter);
+    var extra = new java.util.LinkedHashMap<String, List<String>>();
+    extra.put("Retry-After", List.of(Long.toString(retryAfter)));
+    if (headers) {
+      rateLimitHeaders(bucket).forEach((name, value) -> extra.put(name, List.of(value)));
+    }
+    return new Verdict.Refuse(error, extra);
   }
 
   @Override
@@ -231,7 +222,7 @@ public final class RateLimiter implements Processor {
     }
     try {
       String key = rule.key().string(variables);
-      return key.length() <= MAX_KEY_LENGTH ? key : "sha256:" + sha256(key);
+      return key.length() <= MAX_KEY_LENGTH ? key : "sha256:" + dev.aigis.core.identity.ApiKeys.sha256Hex(key);
     } catch (PolicyExpressions.PolicyExpressionException e) {
       // Counted, not skipped: a request without the key's input still shares one bucket.
       observer.keyFailed(policy, rule.name());
@@ -292,12 +283,4 @@ public final class RateLimiter implements Processor {
     return Math.max(1, (millis + 999) / 1000);
   }
 
-  private static String sha256(String text) {
-    try {
-      var digest = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(digest);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

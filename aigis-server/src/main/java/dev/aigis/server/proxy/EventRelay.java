@@ -48,6 +48,8 @@ final class EventRelay {
   private final class EventIdle {
     private final Exchange exchange;
     private final java.time.Duration limit;
+    /** The upstream's event loop: the handler that relays the events runs there, and so does expiry. */
+    private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
     private dev.aigis.core.processing.Scheduler.Cancellable timer;
     private boolean over;
 
@@ -64,7 +66,6 @@ final class EventRelay {
       if (timer != null) {
         timer.cancel();
       }
-      var context = io.vertx.core.Vertx.currentContext();
       timer = timers.schedule(limit, () -> {
         Runnable expire = () -> {
           if (!over && !exchange.finished()) {
