@@ -35,6 +35,8 @@ public final class ExchangeContext {
   private ProcessedRequest request;
   private PivotView pivot;
   private RouteMatchResult route;
+  /** {@code namespace/name} of {@link #route}, built once: metrics, logs and policies ask for it per attempt. */
+  private String routeName = "";
   private WeightedBackend backend;
   private String model;
   private UnaryOperator<String> upstreamPathRewrite = UnaryOperator.identity();
@@ -132,6 +134,7 @@ public final class ExchangeContext {
 
   public void routed(RouteMatchResult route, WeightedBackend backend, String model) {
     this.route = route;
+    this.routeName = route == null ? "" : route.route().metadata().qualifiedName();
     this.backend = backend;
     this.model = model;
   }
@@ -146,7 +149,7 @@ public final class ExchangeContext {
 
   /** {@code namespace/name} of the matched route, or "" before routing. */
   public String routeName() {
-    return route == null ? "" : route.route().metadata().qualifiedName();
+    return routeName;
   }
 
   /** The picked backend's key, or "". */

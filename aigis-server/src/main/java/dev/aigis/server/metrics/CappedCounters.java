@@ -2,7 +2,6 @@ package dev.aigis.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,7 +15,10 @@ final class CappedCounters {
 
   private final MeterRegistry registry;
   private final int maxSeries;
-  private final ConcurrentHashMap<List<String>, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, Counter> counters = new ConcurrentHashMap<>();
+
+  /** A family's name and its label names and values, as given (one array copy per lookup). */
+  private record Key(String name, List<String> tags) {}
 
   CappedCounters(MeterRegistry registry) {
     this(registry, GatewayMetrics.DEFAULT_MAX_SERIES);
@@ -29,9 +31,7 @@ final class CappedCounters {
 
   /** @param tags alternating label names and values */
   Counter counter(String name, String description, String... tags) {
-    List<String> key = new ArrayList<>(tags.length + 1);
-    key.add(name);
-    key.addAll(List.of(tags));
+    Key key = new Key(name, List.of(tags));
     Counter counter = counters.get(key);
     if (counter != null) {
       return counter;
@@ -43,7 +43,7 @@ final class CappedCounters {
       }
       return Counter.builder(name).description(description).tags(other).register(registry);
     }
-    return counters.computeIfAbsent(List.copyOf(key),
+    return counters.computeIfAbsent(key,
         k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 }
