@@ -5,6 +5,7 @@ import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.backend.BackendTraffic;
 import dev.aigis.model.backend.Credentials;
+import dev.aigis.model.backend.ProviderOptions;
 import dev.aigis.model.backend.VertexConfig;
 import dev.aigis.model.route.ObjectReference;
 
@@ -18,6 +19,7 @@ import dev.aigis.model.route.ObjectReference;
  * {@code traffic} ({@code spec.maxConcurrentRequests}, {@code spec.circuitBreaker}) is never null.
  * {@code backendRef} (else null) names the XBackend the backend connects through, instead of an
  * {@code endpoint}; once compiled, {@code endpoint} is the XBackend's hostname and port.
+ * {@code options} ({@code spec.openai}, {@code spec.anthropic}) is never null.
  */
 public record AIBackend(
     ObjectMeta metadata,
@@ -32,11 +34,21 @@ public record AIBackend(
     String awsRegion,
     VertexConfig vertex,
     BackendTraffic traffic,
-    ObjectReference backendRef)
+    ObjectReference backendRef,
+    ProviderOptions options)
     implements Resource {
 
   public AIBackend {
     traffic = traffic == null ? BackendTraffic.NONE : traffic;
+    options = options == null ? ProviderOptions.DEFAULTS : options;
+  }
+
+  /** With default provider options. */
+  public AIBackend(ObjectMeta metadata, SourceRef source, ApiSchema schema, BackendEndpoint endpoint,
+      Credentials credentials, String modelNameOverride, boolean forwardClientAuthorization, BackendTimeouts timeouts,
+      String apiVersion, String awsRegion, VertexConfig vertex, BackendTraffic traffic, ObjectReference backendRef) {
+    this(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardClientAuthorization, timeouts,
+        apiVersion, awsRegion, vertex, traffic, backendRef, null);
   }
 
   /** Without traffic limits or {@code spec.backendRef}: reached at its {@code endpoint}. */
@@ -66,7 +78,7 @@ public record AIBackend(
   /** This backend reached at {@code resolved}, as the compiler sets it from the XBackend that {@code backendRef} names. */
   public AIBackend withEndpoint(BackendEndpoint resolved) {
     return new AIBackend(metadata, source, schema, resolved, credentials, modelNameOverride, forwardClientAuthorization,
-        timeouts, apiVersion, awsRegion, vertex, traffic, backendRef);
+        timeouts, apiVersion, awsRegion, vertex, traffic, backendRef, options);
   }
 
   /** The constructor for schemas without provider-specific blocks. */

@@ -16,8 +16,9 @@ public final class AnthropicUsage {
       return null;
     }
     long cacheRead = usage.path("cache_read_input_tokens").asLong(0);
-    long input = usage.path("input_tokens").asLong(0) + cacheRead + usage.path("cache_creation_input_tokens").asLong(0);
+    long cacheWrite = usage.path("cache_creation_input_tokens").asLong(0);
+    long input = usage.path("input_tokens").asLong(0) + cacheRead + cacheWrite;
     long output = usage.path("output_tokens").asLong(0);
-    return new TokenUsage(input, output, input + output, cacheRead, 0);
+    return new TokenUsage(input, output, input + output, cacheRead, 0, cacheWrite);
   }
 }

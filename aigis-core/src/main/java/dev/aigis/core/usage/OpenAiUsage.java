@@ -15,7 +15,7 @@ public final class OpenAiUsage {
     long input = 0;
     long output = 0;
     long total = -1;
-    long cached = 0;
+    long[] cached = new long[2];
     long reasoning = 0;
     while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
       String field = p.currentName();
@@ -24,12 +24,32 @@ public final class OpenAiUsage {
         case "prompt_tokens" -> input = p.getValueAsLong(0);
         case "completion_tokens" -> output = p.getValueAsLong(0);
         case "total_tokens" -> total = p.getValueAsLong(-1);
-        case "prompt_tokens_details" -> cached = detail(p, value, "cached_tokens");
+        case "prompt_tokens_details" -> cached = promptDetails(p, value);
         case "completion_tokens_details" -> reasoning = detail(p, value, "reasoning_tokens");
         default -> p.skipChildren();
       }
     }
-    return new TokenUsage(input, output, total < 0 ? input + output : total, cached, reasoning);
+    return new TokenUsage(input, output, total < 0 ? input + output : total, cached[0], reasoning, cached[1]);
+  }
+
+  /** {@code cached_tokens} and the Aigis extension {@code cache_creation_tokens}. */
+  private static long[] promptDetails(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken value)
+      throws java.io.IOException {
+    long[] found = new long[2];
+    if (value != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return found;
+    }
+    while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "cached_tokens" -> found[0] = p.getValueAsLong(0);
+        case "cache_creation_tokens" -> found[1] = p.getValueAsLong(0);
+        default -> p.skipChildren();
+      }
+    }
+    return found;
   }
 
   private static long detail(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken value, String name)
@@ -60,7 +80,8 @@ public final class OpenAiUsage {
     long output = usage.path("completion_tokens").asLong(0);
     long total = usage.has("total_tokens") ? usage.path("total_tokens").asLong(0) : input + output;
     long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
+    long cacheWrite = usage.path("prompt_tokens_details").path("cache_creation_tokens").asLong(0);
     long reasoning = usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0);
-    return new TokenUsage(input, output, total, cached, reasoning);
+    return new TokenUsage(input, output, total, cached, reasoning, cacheWrite);
   }
 }

@@ -11,6 +11,7 @@ import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.BackendTimeouts;
 import dev.aigis.model.backend.BackendTraffic;
 import dev.aigis.model.backend.Credentials;
+import dev.aigis.model.backend.ProviderOptions;
 import dev.aigis.model.backend.VertexConfig;
 import java.net.URI;
 import java.util.Locale;
@@ -33,7 +34,7 @@ final class AIBackendReader {
   static AIBackend read(Fields doc, ObjectMeta metadata, SourceRef source) {
     Fields spec = doc.requiredObject("spec",
         "schema", "endpoint", "credentials", "modelNameOverride", "forwardClientAuthorization", "timeouts", "apiVersion", "aws",
-        "vertex", "maxConcurrentRequests", "circuitBreaker", "backendRef");
+        "vertex", "maxConcurrentRequests", "circuitBreaker", "backendRef", "openai", "anthropic");
     if (spec == null) {
       return null;
     }
@@ -60,7 +61,23 @@ final class AIBackendReader {
     return new AIBackend(metadata, source, schema, endpoint, credentials, modelNameOverride, forwardAuthorization,
         timeouts == null ? null
             : new BackendTimeouts(timeouts.duration("connect"), timeouts.duration("response"), timeouts.duration("idle")),
-        spec.string("apiVersion"), awsRegion, vertex, traffic(spec), backendRef);
+        spec.string("apiVersion"), awsRegion, vertex, traffic(spec), backendRef, options(spec, schema));
+  }
+
+  /** {@code spec.openai.api} (OpenAI schema only) and {@code spec.anthropic.betas}. */
+  private static ProviderOptions options(Fields spec, ApiSchema schema) {
+    Fields openai = spec.object("openai", "api");
+    ProviderOptions.OpenAiApi api = null;
+    if (openai != null) {
+      if (schema != null && schema != ApiSchema.OpenAI) {
+        spec.error("openai", "only for schema OpenAI");
+      } else {
+        api = openai.choice("api", false, ProviderOptions.OpenAiApi.values());
+      }
+    }
+    Fields anthropic = spec.object("anthropic", "betas");
+    java.util.List<String> betas = anthropic == null ? null : anthropic.strings("betas");
+    return api == null && betas == null ? ProviderOptions.DEFAULTS : new ProviderOptions(api, betas);
   }
 
   /** {@code maxConcurrentRequests} (at least 1) and {@code circuitBreaker} (each field defaulted). */
