@@ -68,7 +68,7 @@ class PassthroughBodyDecoderTest {
 
     relay(decoder, pieces(body, 7));
 
-    assertThat(decoder.usage()).isEqualTo(new TokenUsage(3050, 30, 3080, 2000, 0));
+    assertThat(decoder.usage()).isEqualTo(new TokenUsage(3050, 30, 3080, 2000, 0, 1000));
   }
 
   @Test
