@@ -13,6 +13,8 @@ public enum ApiEndpoint {
   MODELS(InboundApi.OpenAI, null, false, false),
   ANTHROPIC_MESSAGES(InboundApi.Anthropic, "chat", true, true),
   ANTHROPIC_COUNT_TOKENS(InboundApi.Anthropic, null, false, true),
+  RESPONSES(InboundApi.OpenAI, "chat", true, true),
+  RESPONSES_INPUT_TOKENS(InboundApi.OpenAI, null, false, true),
   PASSTHROUGH(InboundApi.OpenAI, null, false, false);
 
   private final InboundApi api;
@@ -35,6 +37,8 @@ public enum ApiEndpoint {
       case "/v1/models" -> MODELS;
       case "/v1/messages" -> ANTHROPIC_MESSAGES;
       case "/v1/messages/count_tokens" -> ANTHROPIC_COUNT_TOKENS;
+      case "/v1/responses" -> RESPONSES;
+      case "/v1/responses/input_tokens" -> RESPONSES_INPUT_TOKENS;
       default -> PASSTHROUGH;
     };
   }

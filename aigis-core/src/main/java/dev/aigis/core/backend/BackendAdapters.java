@@ -16,8 +16,10 @@ import dev.aigis.core.provider.bedrock.OpenAiToBedrockConverseTranslator;
 import dev.aigis.core.provider.gemini.GeminiEmbeddingsTranslator;
 import dev.aigis.core.provider.gemini.OpenAiToGeminiChatTranslator;
 import dev.aigis.core.provider.openai.OpenAiToOpenAiChatTranslator;
+import dev.aigis.core.provider.openai.responses.OpenAiToOpenAiResponsesTranslator;
 import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.backend.ProviderOptions.OpenAiApi;
 import dev.aigis.model.snapshot.ResolvedBackend;
 import java.time.InstantSource;
 
@@ -26,10 +28,26 @@ public final class BackendAdapters {
 
   private BackendAdapters() {}
 
-  /** Same format on both sides: the request and answer pass through without the pivot, so nothing is lost. */
+  /** Same format on both sides, for a server that speaks every OpenAI API ({@code spec.openai.api: Both}). */
   public static boolean isNative(ApiEndpoint endpoint, ApiSchema schema) {
-    return (endpoint.api() == InboundApi.OpenAI && schema == ApiSchema.OpenAI)
-        || (endpoint.api() == InboundApi.Anthropic && schema == ApiSchema.Anthropic);
+    return isNative(endpoint, schema, OpenAiApi.Both);
+  }
+
+  /**
+   * Same format on both sides: the request and answer pass through without the pivot, so nothing
+   * is lost. An OpenAI-schema server may lack one of OpenAI's two generation APIs
+   * ({@code spec.openai.api}): Responses clients are native only where it speaks Responses, chat
+   * and completions clients only where it speaks chat; the others are translated.
+   */
+  public static boolean isNative(ApiEndpoint endpoint, ApiSchema schema, OpenAiApi openAiApi) {
+    if (endpoint.api() == InboundApi.OpenAI && schema == ApiSchema.OpenAI) {
+      return switch (endpoint) {
+        case RESPONSES, RESPONSES_INPUT_TOKENS -> openAiApi != OpenAiApi.ChatCompletions;
+        case CHAT_COMPLETIONS, COMPLETIONS -> openAiApi != OpenAiApi.Responses;
+        default -> true;
+      };
+    }
+    return endpoint.api() == InboundApi.Anthropic && schema == ApiSchema.Anthropic;
   }
 
   /**
@@ -46,16 +64,18 @@ public final class BackendAdapters {
     if (backend.backend().endpoint() instanceof BackendEndpoint.Builtin) {
       return new Route.Echo();
     }
-    if (isNative(endpoint, schema)) {
+    if (isNative(endpoint, schema, backend.backend().options().openAiApi())) {
       return new Route.Upstream(new NativeAdapter(endpoint, schema, inspected, name));
     }
-    if (endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS) {
+    if (endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS || endpoint == ApiEndpoint.RESPONSES_INPUT_TOKENS) {
       return new Route.CountTokens();
     }
     if (InboundCodecs.covers(endpoint) && hasBody) {
       InboundCodec codec = InboundCodecs.of(endpoint);
+      // A Responses stream ends with the usage in response.completed: its codec needs the usage chunk.
+      boolean usageChunk = inspected.clientAskedForUsage() || endpoint == ApiEndpoint.RESPONSES;
       return new Route.Upstream(new TranslatingAdapter(codec, translator(backend, clock), inspected.stream(),
-          inspected.clientAskedForUsage(), name));
+          usageChunk, name));
     }
     if (endpoint == ApiEndpoint.EMBEDDINGS && hasBody && embeddings(backend, clock) instanceof EmbeddingsTranslator e) {
       return new Route.Embeddings(e);
@@ -72,6 +92,8 @@ public final class BackendAdapters {
       case MODELS -> "/v1/models";
       case ANTHROPIC_MESSAGES -> "/v1/messages";
       case ANTHROPIC_COUNT_TOKENS -> "/v1/messages/count_tokens";
+      case RESPONSES -> "/v1/responses";
+      case RESPONSES_INPUT_TOKENS -> "/v1/responses/input_tokens";
       case PASSTHROUGH -> "This path";
     };
   }
@@ -80,7 +102,9 @@ public final class BackendAdapters {
   static BackendTranslator translator(ResolvedBackend backend, InstantSource clock) {
     String version = backend.backend().apiVersion();
     return switch (backend.backend().schema()) {
-      case OpenAI -> new OpenAiToOpenAiChatTranslator();
+      case OpenAI -> backend.backend().options().openAiApi() == OpenAiApi.Responses
+          ? new OpenAiToOpenAiResponsesTranslator()
+          : new OpenAiToOpenAiChatTranslator();
       case AzureOpenAI -> new OpenAiToAzureOpenAiChatTranslator(version);
       case Anthropic -> new OpenAiToAnthropicChatTranslator(version != null ? version : NativeAdapter.ANTHROPIC_VERSION,
           clock);

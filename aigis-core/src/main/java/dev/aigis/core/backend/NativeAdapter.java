@@ -11,7 +11,9 @@ import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
+import dev.aigis.core.provider.openai.responses.OpenAiToOpenAiResponsesTranslator;
 import dev.aigis.core.usage.AnthropicUsage;
+import dev.aigis.core.usage.ResponsesUsage;
 import dev.aigis.core.usage.UsageTail;
 import dev.aigis.core.usage.TokenUsage;
 import dev.aigis.model.backend.ApiSchema;
@@ -130,8 +132,12 @@ final class NativeAdapter implements BackendAdapter {
     if (sse && endpoint.openAiStreamUsage()) {
       return new OpenAiEventDecoder(backendName, injectedUsage);
     }
+    if (sse && endpoint == ApiEndpoint.RESPONSES) {
+      return new ResponsesEventDecoder(backendName);
+    }
     UsageTail.Reader usage = endpoint.operationName() == null || sse ? null
-        : schema == ApiSchema.Anthropic ? ANTHROPIC_USAGE : UsageTail.OPENAI;
+        : schema == ApiSchema.Anthropic ? ANTHROPIC_USAGE
+        : endpoint == ApiEndpoint.RESPONSES ? ResponsesUsage::read : UsageTail.OPENAI;
     return new PassthroughBodyDecoder(usage, sse ? null : wholePivot());
   }
 
@@ -142,6 +148,9 @@ final class NativeAdapter implements BackendAdapter {
     }
     if (endpoint == ApiEndpoint.ANTHROPIC_MESSAGES && schema == ApiSchema.Anthropic) {
       return body -> new OpenAiToAnthropicChatTranslator().chatResponse(body);
+    }
+    if (endpoint == ApiEndpoint.RESPONSES && schema == ApiSchema.OpenAI) {
+      return body -> new OpenAiToOpenAiResponsesTranslator().chatResponse(body);
     }
     return null;
   }

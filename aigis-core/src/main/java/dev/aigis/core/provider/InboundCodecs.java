@@ -4,16 +4,17 @@ import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
 import dev.aigis.core.provider.openai.OpenAiCompletionsInboundCodec;
 import dev.aigis.core.provider.openai.OpenAiInboundCodec;
+import dev.aigis.core.provider.openai.responses.ResponsesInboundCodec;
 
 /** The inbound codec of each client endpoint the chat pivot covers. */
 public final class InboundCodecs {
 
   private InboundCodecs() {}
 
-  /** Whether the chat pivot covers this endpoint: chat from either client API, and OpenAI's legacy completions. */
+  /** Whether the chat pivot covers this endpoint: chat from either client API, OpenAI's legacy completions and Responses. */
   public static boolean covers(ApiEndpoint endpoint) {
     return endpoint == ApiEndpoint.CHAT_COMPLETIONS || endpoint == ApiEndpoint.ANTHROPIC_MESSAGES
-        || endpoint == ApiEndpoint.COMPLETIONS;
+        || endpoint == ApiEndpoint.COMPLETIONS || endpoint == ApiEndpoint.RESPONSES;
   }
 
   /** A new codec for one request (codecs hold stream state); null when the pivot does not cover the endpoint. */
@@ -22,6 +23,7 @@ public final class InboundCodecs {
       case CHAT_COMPLETIONS -> new OpenAiInboundCodec();
       case COMPLETIONS -> new OpenAiCompletionsInboundCodec();
       case ANTHROPIC_MESSAGES -> new AnthropicInboundCodec();
+      case RESPONSES -> new ResponsesInboundCodec();
       default -> null;
     };
   }

@@ -10,6 +10,8 @@ import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
 import dev.aigis.core.provider.anthropic.inbound.AnthropicTokenCount;
+import dev.aigis.core.provider.openai.responses.ResponsesInboundCodec;
+import dev.aigis.core.provider.openai.responses.ResponsesTokenCount;
 import dev.aigis.core.sse.SseDecoder;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -36,7 +38,8 @@ final class EchoResponder {
   }
 
   void respond(Exchange exchange) {
-    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS) {
+    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS
+        || exchange.endpoint == ApiEndpoint.RESPONSES_INPUT_TOKENS) {
       countTokens(exchange);
       return;
     }
@@ -51,8 +54,8 @@ final class EchoResponder {
     boolean stream = exchange.body.stream();
     EchoModel.Answer answer;
     InboundCodec codec = null;
-    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_MESSAGES) {
-      codec = new AnthropicInboundCodec();
+    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || exchange.endpoint == ApiEndpoint.RESPONSES) {
+      codec = exchange.endpoint == ApiEndpoint.RESPONSES ? new ResponsesInboundCodec() : new AnthropicInboundCodec();
       try {
         request = codec.toPivot(request);
       } catch (TranslationException e) {
@@ -128,11 +131,16 @@ final class EchoResponder {
     }
   }
 
-  /** {@code /v1/messages/count_tokens} answered by the gateway (o200k_base, an approximation of Anthropic's tokenizer). */
+  /**
+   * {@code /v1/messages/count_tokens} and {@code /v1/responses/input_tokens} answered by the gateway
+   * (o200k_base, an approximation of other providers' tokenizers).
+   */
   void countTokens(Exchange exchange) {
     byte[] out;
     try {
-      out = Json.MAPPER.writeValueAsBytes(AnthropicTokenCount.count(Json.MAPPER.readTree(exchange.processed.body())));
+      JsonNode request = Json.MAPPER.readTree(exchange.processed.body());
+      out = Json.MAPPER.writeValueAsBytes(exchange.endpoint == ApiEndpoint.RESPONSES_INPUT_TOKENS
+          ? ResponsesTokenCount.count(request) : AnthropicTokenCount.count(request));
     } catch (TranslationException e) {
       completion.fail(exchange, e.error());
       return;
