@@ -29,7 +29,8 @@ final class PivotToResponse {
     String text = message.path("content").asText("");
     String refusal = message.path("refusal").asText("");
     if (!text.isEmpty() || !refusal.isEmpty()) {
-      ObjectNode item = ResponseObjects.messageItem(ResponseObjects.itemId("msg", id, output.size()), "completed");
+      ObjectNode item = ResponseObjects.messageItem(ResponseObjects.itemId("msg", id, output.size()),
+          ResponseObjects.itemStatus(choice.path("finish_reason").asText(null)));
       ArrayNode content = (ArrayNode) item.get("content");
       if (!text.isEmpty()) {
         content.add(ResponseObjects.outputText(text));

@@ -215,7 +215,7 @@ final class PivotToResponsesStream {
         .put("output_index", item.outputIndex).put("content_index", 0);
     partDone.set("part", part);
     emit(partDone, events);
-    ObjectNode message = ResponseObjects.messageItem(item.id, "completed");
+    ObjectNode message = ResponseObjects.messageItem(item.id, ResponseObjects.itemStatus(finishReason));
     ((ArrayNode) message.get("content")).add(part.deepCopy());
     itemDone(item.outputIndex, message, events);
   }

@@ -79,6 +79,11 @@ final class ResponseObjects {
     }
   }
 
+  /** An item cut by a length or content-filter stop is {@code incomplete}, as OpenAI marks it. */
+  static String itemStatus(String finishReason) {
+    return "length".equals(finishReason) || "content_filter".equals(finishReason) ? "incomplete" : "completed";
+  }
+
   static String itemId(String prefix, String pivotId, int outputIndex) {
     return prefix + "_" + pivotId + "_" + outputIndex;
   }
