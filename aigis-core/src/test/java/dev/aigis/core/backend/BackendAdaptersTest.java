@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.openai.OpenAiRequest;
 import dev.aigis.model.backend.ApiSchema;
+import dev.aigis.model.backend.ProviderOptions;
 import java.time.Instant;
 import java.time.InstantSource;
 import org.junit.jupiter.api.Test;
@@ -62,11 +63,45 @@ class BackendAdaptersTest {
       PASSTHROUGH            | OpenAI      | native
       PASSTHROUGH            | AzureOpenAI | refused 400: This path is not available on AzureOpenAI backends
       PASSTHROUGH            | Anthropic   | refused 400: This path is not available on Anthropic backends
+      RESPONSES              | OpenAI      | native
+      RESPONSES              | AzureOpenAI | translated
+      RESPONSES              | Anthropic   | translated
+      RESPONSES              | AWSBedrock  | translated
+      RESPONSES              | Gemini      | translated
+      RESPONSES              | GCPVertexAI | translated
+      RESPONSES_INPUT_TOKENS | OpenAI      | native
+      RESPONSES_INPUT_TOKENS | Anthropic   | count tokens
+      RESPONSES_INPUT_TOKENS | Gemini      | count tokens
       """)
   void eachEndpointAndSchemaPairHasOneWay(ApiEndpoint endpoint, ApiSchema schema, String expected) {
     Route route = BackendAdapters.route(endpoint, Backends.backend(schema), INSPECTED, true, CLOCK);
 
     assertThat(describe(route)).isEqualTo(expected);
+  }
+
+  /** {@code spec.openai.api}: each OpenAI API is native only where the server speaks it, else translated. */
+  @ParameterizedTest(name = "{0} on an OpenAI server speaking {1}: {2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      RESPONSES              | ChatCompletions | translated OpenAiToOpenAiChatTranslator
+      RESPONSES_INPUT_TOKENS | ChatCompletions | count tokens
+      RESPONSES              | Responses       | native
+      RESPONSES_INPUT_TOKENS | Responses       | native
+      CHAT_COMPLETIONS       | Responses       | translated OpenAiToOpenAiResponsesTranslator
+      COMPLETIONS            | Responses       | translated OpenAiToOpenAiResponsesTranslator
+      ANTHROPIC_MESSAGES     | Responses       | translated OpenAiToOpenAiResponsesTranslator
+      ANTHROPIC_MESSAGES     | ChatCompletions | translated OpenAiToOpenAiChatTranslator
+      CHAT_COMPLETIONS       | ChatCompletions | native
+      EMBEDDINGS             | Responses       | native
+      """)
+  void openAiServersSpeakTheApisTheyDeclare(ApiEndpoint endpoint, ProviderOptions.OpenAiApi api, String expected) {
+    var backend = Backends.backend(ApiSchema.OpenAI, new ProviderOptions(api, null));
+    Route route = BackendAdapters.route(endpoint, backend, INSPECTED, true, CLOCK);
+
+    String described = describe(route);
+    if (described.equals("translated")) {
+      described += " " + BackendAdapters.translator(backend, CLOCK).getClass().getSimpleName();
+    }
+    assertThat(described).isEqualTo(expected);
   }
 
   @ParameterizedTest

@@ -10,6 +10,7 @@ import dev.aigis.model.SourceRef;
 import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.AwsCredentials;
 import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.backend.ProviderOptions;
 import dev.aigis.model.backend.VertexConfig;
 import dev.aigis.model.snapshot.ResolvedBackend;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,14 @@ final class Backends {
     var backend = new AIBackend(ObjectMeta.named("llm"), SourceRef.EMBEDDED, schema, endpoint, null, modelNameOverride,
         false, null, apiVersion, region, vertex);
     return new ResolvedBackend(backend, "sk-test", null, aws, null);
+  }
+
+  /** An endpoint-URL backend with these provider options ({@code spec.openai}, {@code spec.anthropic}). */
+  static ResolvedBackend backend(ApiSchema schema, ProviderOptions options) {
+    var endpoint = new BackendEndpoint.Url(true, "llm.example.com", 443, "");
+    var backend = new AIBackend(ObjectMeta.named("llm"), SourceRef.EMBEDDED, schema, endpoint, null, null, false, null,
+        null, null, null, null, null, options);
+    return new ResolvedBackend(backend, "sk-test", null);
   }
 
   static ResolvedBackend echo() {

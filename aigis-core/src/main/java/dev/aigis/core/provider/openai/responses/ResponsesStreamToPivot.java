@@ -139,8 +139,10 @@ final class ResponsesStreamToPivot {
         done = true;
       }
       case "response.failed" -> failure = ResponseToPivot.failed(data.path("response"));
-      case "error" -> failure = new TranslationException(OpenAiChatWire.providerError(502, data,
-          ResponseToPivot.PROVIDER));
+      // The event's own type is "error"; its code and message are the provider's. The stream began
+      // with a 200, so the failure is the upstream's: 502, as for chat streams.
+      case "error" -> failure = new TranslationException(OpenAiChatWire.providerError(502,
+          ((ObjectNode) data).without("type"), ResponseToPivot.PROVIDER));
       default -> { }
     }
   }
