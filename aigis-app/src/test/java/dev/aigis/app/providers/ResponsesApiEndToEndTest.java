@@ -210,6 +210,13 @@ class ResponsesApiEndToEndTest {
           credentials: {secretRef: {name: keys, key: responses}}
           openai: {api: Responses}
         ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: echo}
+        spec:
+          schema: OpenAI
+          endpoint: {builtin: Echo}
+        ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata: {name: models}
@@ -232,6 +239,8 @@ class ResponsesApiEndToEndTest {
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: responses-native}]
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: gpt-responses-only}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: responses-only}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: aigis-echo}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: echo}]
         """.formatted(chat.baseUrl(), azure.baseUrl(), claude.baseUrl(), bedrock.baseUrl(), gemini.baseUrl(),
         responses.baseUrl(), BEDROCK_MODEL_ID));
     openai = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey("sk-client")
@@ -366,6 +375,27 @@ class ResponsesApiEndToEndTest {
           .isEqualTo("application/json");
       default -> assertThat(sent.path("text").path("format").path("name").asText()).isEqualTo("forecast");
     }
+  }
+
+  @Test
+  void theEchoModelAnswersResponsesClientsPlainAndStreamed() {
+    Response plain = openai.responses().create(ResponseCreateParams.builder().model("aigis-echo")
+        .input("echo me").build());
+    plain.validate();
+    assertThat(outputText(plain)).contains("echo me");
+
+    var text = new StringBuilder();
+    List<ResponseStreamEvent> events = new ArrayList<>();
+    try (StreamResponse<ResponseStreamEvent> stream = openai.responses().createStreaming(
+        ResponseCreateParams.builder().model("aigis-echo").input("echo me").build())) {
+      stream.stream().forEach(event -> {
+        event.validate();
+        events.add(event);
+        event.outputTextDelta().ifPresent(delta -> text.append(delta.delta()));
+      });
+    }
+    assertThat(text.toString()).isEqualTo(outputText(plain));
+    assertThat(events.getLast().completed().orElseThrow().response().usage()).isPresent();
   }
 
   // ---- native passthrough ----
