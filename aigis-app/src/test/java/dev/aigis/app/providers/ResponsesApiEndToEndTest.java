@@ -1,6 +1,7 @@
 package dev.aigis.app.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
@@ -13,6 +14,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.OpenAIException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -375,6 +377,20 @@ class ResponsesApiEndToEndTest {
           .isEqualTo("application/json");
       default -> assertThat(sent.path("text").path("format").path("name").asText()).isEqualTo("forecast");
     }
+  }
+
+  @Test
+  void aProviderErrorInsideTheStreamReachesTheSdkAsAnError() {
+    claude.script(FakeAnthropicUpstream.Reply.text("partial answer here").withErrorEvent(1, "overloaded_error", "Overloaded"));
+    var text = new StringBuilder();
+
+    assertThatThrownBy(() -> {
+      try (StreamResponse<ResponseStreamEvent> stream = openai.responses().createStreaming(
+          ResponseCreateParams.builder().model("claude-sonnet").input("hi").build())) {
+        stream.stream().forEach(event -> event.outputTextDelta().ifPresent(delta -> text.append(delta.delta())));
+      }
+    }).isInstanceOf(OpenAIException.class).hasMessageContaining("Overloaded");
+    assertThat(text.toString()).isEqualTo("partial");
   }
 
   @Test
