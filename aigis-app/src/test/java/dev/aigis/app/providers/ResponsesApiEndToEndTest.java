@@ -40,6 +40,7 @@ import dev.aigis.testkit.FakeGeminiUpstream;
 import dev.aigis.testkit.FakeOpenAiResponsesUpstream;
 import dev.aigis.testkit.FakeOpenAiUpstream;
 import dev.aigis.testkit.RecordedRequest;
+import dev.aigis.testkit.TestServiceAccount;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The official openai-java SDK's Responses client ({@code client.responses()}) through the gateway
- * to every backend schema's fake; native passthrough to a server that speaks Responses; and chat
+ * to every backend schema's fake (Vertex AI included); native passthrough to a server that speaks Responses; and chat
  * and Anthropic clients reaching a Responses-only server ({@code spec.openai.api: Responses}).
  * Every answer and stream event is checked with the SDK's own {@code validate()}, which fails on
  * a missing required field or a wrong type.
@@ -69,6 +70,7 @@ class ResponsesApiEndToEndTest {
   static FakeAnthropicUpstream claude;
   static FakeBedrockUpstream bedrock;
   static FakeGeminiUpstream gemini;
+  static FakeGeminiUpstream vertex;
   static FakeOpenAiResponsesUpstream responses;
   static GatewayFixture gateway;
   static OpenAIClient openai;
@@ -77,7 +79,7 @@ class ResponsesApiEndToEndTest {
   /** One backend schema behind the gateway, named by the model that routes to it. */
   enum Target {
     CHAT("gpt-chat"), AZURE("gpt-azure"), ANTHROPIC("claude-sonnet"), BEDROCK("claude-bedrock"),
-    GEMINI("gemini-2.5-flash"), NATIVE("gpt-native");
+    GEMINI("gemini-2.5-flash"), VERTEX("gemini-vertex"), NATIVE("gpt-native");
 
     final String model;
 
@@ -92,6 +94,7 @@ class ResponsesApiEndToEndTest {
         case ANTHROPIC -> claude.script(FakeAnthropicUpstream.Reply.text(text).withUsage(11, 4));
         case BEDROCK -> bedrock.script(FakeBedrockUpstream.Reply.text(text).withUsage(11, 4, 0));
         case GEMINI -> gemini.script(FakeGeminiUpstream.Reply.text(text).withUsage(11, 4, 0, 0));
+        case VERTEX -> vertex.script(FakeGeminiUpstream.Reply.text(text).withUsage(11, 4, 0, 0));
         case NATIVE -> responses.script(FakeOpenAiResponsesUpstream.Reply.text(text).withUsage(11, 4, 0));
       }
     }
@@ -103,6 +106,7 @@ class ResponsesApiEndToEndTest {
         case ANTHROPIC -> claude.script(FakeAnthropicUpstream.Reply.text("").withToolCall(id, name, arguments));
         case BEDROCK -> bedrock.script(FakeBedrockUpstream.Reply.text("").withToolCall(id, name, arguments));
         case GEMINI -> gemini.script(FakeGeminiUpstream.Reply.text("").withCall(name, arguments));
+        case VERTEX -> vertex.script(FakeGeminiUpstream.Reply.text("").withCall(name, arguments));
         case NATIVE -> responses.script(FakeOpenAiResponsesUpstream.Reply.text("").withCall(id, name, arguments));
       }
     }
@@ -114,6 +118,7 @@ class ResponsesApiEndToEndTest {
         case ANTHROPIC -> claude.lastRequest();
         case BEDROCK -> bedrock.lastRequest();
         case GEMINI -> gemini.lastRequest();
+        case VERTEX -> vertex.lastRequest();
         case NATIVE -> responses.lastRequest();
       };
     }
@@ -126,6 +131,9 @@ class ResponsesApiEndToEndTest {
     claude = FakeAnthropicUpstream.start("sk-ant-upstream");
     bedrock = FakeBedrockUpstream.start("AKIAFAKEBEDROCK", "fake/secret+key", "fake-session-token", "eu-west-3");
     gemini = FakeGeminiUpstream.startGemini("AIza-upstream");
+    TestServiceAccount account = TestServiceAccount.generate();
+    vertex = FakeGeminiUpstream.startVertex(account);
+    String keyJson = account.keyJson(vertex.tokenUrl()).replace("\\", "\\\\").replace("\"", "\\\"");
     responses = FakeOpenAiResponsesUpstream.start("sk-responses-upstream");
     gateway = GatewayFixture.start("""
         apiVersion: gateway.networking.k8s.io/v1
@@ -144,6 +152,7 @@ class ResponsesApiEndToEndTest {
           anthropic: sk-ant-upstream
           gemini: AIza-upstream
           responses: sk-responses-upstream
+          sa.json: "%8$s"
         ---
         apiVersion: v1
         kind: Secret
@@ -197,6 +206,15 @@ class ResponsesApiEndToEndTest {
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: AIBackend
+        metadata: {name: vertex}
+        spec:
+          schema: GCPVertexAI
+          endpoint: {url: "%9$s"}
+          vertex: {project: my-project, location: us-central1}
+          credentials: {secretRef: {name: keys, key: sa.json}}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
         metadata: {name: responses-native}
         spec:
           schema: OpenAI
@@ -235,6 +253,8 @@ class ResponsesApiEndToEndTest {
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: bedrock}]
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: gemini-2.5-flash}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: gemini}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: gemini-vertex}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: vertex}]
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: gpt-native}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: responses-native}]
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: gpt-native-metered}]}]
@@ -244,7 +264,7 @@ class ResponsesApiEndToEndTest {
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: aigis-echo}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: echo}]
         """.formatted(chat.baseUrl(), azure.baseUrl(), claude.baseUrl(), bedrock.baseUrl(), gemini.baseUrl(),
-        responses.baseUrl(), BEDROCK_MODEL_ID));
+        responses.baseUrl(), BEDROCK_MODEL_ID, keyJson, vertex.baseUrl()));
     openai = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey("sk-client")
         .maxRetries(0).timeout(Duration.ofSeconds(10)).build();
     anthropic = AnthropicOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("sk-ant-client")
@@ -261,6 +281,7 @@ class ResponsesApiEndToEndTest {
     claude.close();
     bedrock.close();
     gemini.close();
+    vertex.close();
     responses.close();
   }
 
@@ -271,6 +292,7 @@ class ResponsesApiEndToEndTest {
     claude.reset();
     bedrock.reset();
     gemini.reset();
+    vertex.reset();
     responses.reset();
   }
 
@@ -333,7 +355,7 @@ class ResponsesApiEndToEndTest {
         .findFirst().orElseThrow();
     assertThat(call.name()).isEqualTo("get_weather");
     assertThat(parse(call.arguments())).isEqualTo(parse("{\"city\":\"Paris\"}"));
-    if (target != Target.GEMINI) { // Gemini has no call ids; the gateway makes them
+    if (target != Target.GEMINI && target != Target.VERTEX) { // Gemini has no call ids; the gateway makes them
       assertThat(call.callId()).isEqualTo("call_w1");
     }
 
