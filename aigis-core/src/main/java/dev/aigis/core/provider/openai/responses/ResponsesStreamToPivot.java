@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * A Responses API event stream read from raw bytes as pivot chunks: {@code response.created} gives
  * the role chunk; {@code response.output_text.delta} content, {@code response.refusal.delta}
  * refusal, {@code response.reasoning_text.delta} and {@code response.reasoning_summary_text.delta}
- * {@code reasoning_content}; a {@code function_call} item's {@code response.output_item.added}
+ * {@code reasoning_content} (each summary part after the first opens with a blank line, as plain
+ * answers join them); a {@code function_call} item's {@code response.output_item.added}
  * opens a tool call (numbered in order) and {@code response.function_call_arguments.delta} extends
  * it; {@code response.completed}/{@code response.incomplete} give the finish chunk and then the
  * usage chunk, and end the stream. {@code response.failed} and {@code error} events are thrown as
@@ -101,6 +102,12 @@ final class ResponsesStreamToPivot {
       case "response.output_text.delta" -> text("content", data);
       case "response.refusal.delta" -> text("refusal", data);
       case "response.reasoning_text.delta", "response.reasoning_summary_text.delta" -> text("reasoning_content", data);
+      case "response.reasoning_summary_part.added" -> {
+        if (data.path("summary_index").asInt(0) > 0) {
+          delta().put("reasoning_content", "\n\n");
+          emitLast();
+        }
+      }
       case "response.output_item.added" -> {
         JsonNode item = data.path("item");
         if ("function_call".equals(item.path("type").asText())) {
