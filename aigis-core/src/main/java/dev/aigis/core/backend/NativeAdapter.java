@@ -130,7 +130,8 @@ final class NativeAdapter implements BackendAdapter {
     if (sse && endpoint.openAiStreamUsage()) {
       return new OpenAiEventDecoder(backendName, injectedUsage);
     }
-    UsageTail.Reader usage = endpoint.operationName() == null || sse ? null
+    // Rerank answers carry no token usage in a shape the tail readers know (Cohere bills search units).
+    UsageTail.Reader usage = endpoint.operationName() == null || sse || endpoint == ApiEndpoint.RERANK ? null
         : schema == ApiSchema.Anthropic ? ANTHROPIC_USAGE : UsageTail.OPENAI;
     return new PassthroughBodyDecoder(usage, sse ? null : wholePivot());
   }
