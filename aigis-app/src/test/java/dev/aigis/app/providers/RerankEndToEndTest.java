@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigis.app.GatewayFixture;
 import dev.aigis.core.json.Json;
+import dev.aigis.testkit.FakeBedrockAgentRuntime;
 import dev.aigis.testkit.FakeOpenAiUpstream;
 import dev.aigis.testkit.RecordedRequest;
 import java.net.http.HttpResponse;
@@ -20,11 +21,13 @@ import org.junit.jupiter.api.Test;
 class RerankEndToEndTest {
 
   static FakeOpenAiUpstream cohereCompatible;
+  static FakeBedrockAgentRuntime bedrock;
   static GatewayFixture gateway;
 
   @BeforeAll
   static void start() {
     cohereCompatible = FakeOpenAiUpstream.start();
+    bedrock = FakeBedrockAgentRuntime.start("AKIAFAKERERANK", "rerank/secret", null, "us-west-2");
     gateway = GatewayFixture.start("""
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -37,6 +40,20 @@ class RerankEndToEndTest {
         kind: Secret
         metadata: {name: keys}
         stringData: {tei: sk-tei, anthropic: sk-ant}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: aws}
+        stringData: {accessKeyId: AKIAFAKERERANK, secretAccessKey: rerank/secret}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: bedrock-rerank}
+        spec:
+          schema: AWSBedrock
+          endpoint: {url: "http://127.0.0.1:%d"}
+          aws: {region: us-west-2}
+          credentials: {secretRef: {name: aws}}
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: AIBackend
@@ -69,16 +86,19 @@ class RerankEndToEndTest {
           rules:
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: bge-reranker-v2-m3}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: tei}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: cohere.rerank-v3-5:0}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: bedrock-rerank}]
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: claude-sonnet-4-5}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: claude}]
           - backendRefs: [{group: aigis.dev, kind: AIBackend, name: echo}]
-        """.formatted(cohereCompatible.port()));
+        """.formatted(bedrock.port(), cohereCompatible.port()));
   }
 
   @AfterAll
   static void stop() {
     gateway.close();
     cohereCompatible.close();
+    bedrock.close();
   }
 
   @Test
@@ -93,6 +113,24 @@ class RerankEndToEndTest {
     assertThat(seen.path()).isEqualTo("/v1/rerank");
     assertThat(seen.bodyText()).isEqualTo(body);
     assertThat(seen.header("authorization")).isEqualTo("Bearer sk-tei");
+  }
+
+  @Test
+  void bedrocksRerankApiGetsASignedRequestAndItsScoresComeBackInCoheresShape() throws Exception {
+    HttpResponse<String> response = gateway.post("/v1/rerank", """
+        {"model": "cohere.rerank-v3-5:0", "query": "capital of France", "top_n": 2,
+         "documents": ["Berlin is a city", "Paris is the capital of France", "the capital of Spain"]}""");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode answer = Json.MAPPER.readTree(response.body());
+    assertThat(answer.get("results").toString()).isEqualTo(
+        "[{\"index\":1,\"relevance_score\":1.0},{\"index\":2,\"relevance_score\":0.6666666666666666}]");
+    assertThat(answer.get("id").asText()).isNotBlank();
+    RecordedRequest seen = bedrock.requests().getLast();
+    assertThat(seen.path()).isEqualTo("/rerank");
+    assertThat(Json.MAPPER.readTree(seen.bodyText())
+        .at("/rerankingConfiguration/bedrockRerankingConfiguration/modelConfiguration/modelArn").asText())
+        .isEqualTo("arn:aws:bedrock:us-west-2::foundation-model/cohere.rerank-v3-5:0");
   }
 
   @Test
