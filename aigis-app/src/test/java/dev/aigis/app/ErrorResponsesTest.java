@@ -157,14 +157,17 @@ class ErrorResponsesTest {
         "data: {\"error\":{\"message\":\"Upstream default/fake sent an invalid response: connection lost mid-stream\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_invalid_response\"}}\n\n");
   }
 
+  /** Passthrough means passthrough: the broken answer reaches the client as it came, and is counted. */
   @Test
-  void malformedStreamChunkEndsTheStreamWithAnErrorEvent() {
+  void aMalformedStreamChunkPassesOnUnchangedAndIsCounted() {
     upstream.enqueue(Behavior.ok().malformedStream());
     HttpResponse<String> response = gateway.post("/v1/chat/completions",
         "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).endsWith(
-        "data: {\"error\":{\"message\":\"Upstream default/fake sent an invalid response: malformed stream chunk\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_invalid_response\"}}\n\n");
+    assertThat(response.body()).endsWith("data: {\"id\":\"broken\",\"choices\":[{\"delta\":\n\n")
+        .doesNotContain("upstream_invalid_response");
+    assertThat(gateway.admin("/metrics").body())
+        .contains("aigis_upstream_protocol_violations_total{backend=\"default/fake\"} 1.0");
   }
 
   @Test

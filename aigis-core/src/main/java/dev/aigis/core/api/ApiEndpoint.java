@@ -13,6 +13,8 @@ public enum ApiEndpoint {
   MODELS(InboundApi.OpenAI, null, false, false),
   ANTHROPIC_MESSAGES(InboundApi.Anthropic, "chat", true, true),
   ANTHROPIC_COUNT_TOKENS(InboundApi.Anthropic, null, false, true),
+  /** Cohere-style rerank ({@code /v1/rerank}, Cohere v2's {@code /v2/rerank}); errors in OpenAI's format. */
+  RERANK(InboundApi.OpenAI, "rerank", false, true),
   RESPONSES(InboundApi.OpenAI, "chat", true, true),
   RESPONSES_INPUT_TOKENS(InboundApi.OpenAI, null, false, true),
   PASSTHROUGH(InboundApi.OpenAI, null, false, false);
@@ -37,6 +39,7 @@ public enum ApiEndpoint {
       case "/v1/models" -> MODELS;
       case "/v1/messages" -> ANTHROPIC_MESSAGES;
       case "/v1/messages/count_tokens" -> ANTHROPIC_COUNT_TOKENS;
+      case "/v1/rerank", "/v2/rerank" -> RERANK;
       case "/v1/responses" -> RESPONSES;
       case "/v1/responses/input_tokens" -> RESPONSES_INPUT_TOKENS;
       default -> PASSTHROUGH;

@@ -2,14 +2,11 @@ package dev.aigis.core.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.BackendTranslator;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
-import dev.aigis.core.sse.SseDecoder;
 import dev.aigis.core.sse.SseEvent;
-import dev.aigis.core.sse.SseException;
 import dev.aigis.core.usage.AnthropicUsage;
 import dev.aigis.core.usage.TokenUsage;
 import java.io.IOException;
@@ -18,16 +15,18 @@ import java.io.IOException;
  * A native Anthropic Messages stream, event by event: each event passes as received (so response
  * processors see whole events, not network chunks). Usage comes from {@code message_start}
  * (input, cache) and {@code message_delta} (cumulative output); only those two events are parsed.
+ * A usage event that does not parse, or a stream without {@code message_stop}, passes on as it
+ * came and is recorded as a {@link #violation()} ({@link NativeEventStream}).
  */
 final class AnthropicEventDecoder implements ResponseDecoder {
 
   private final String backend;
-  private final SseDecoder decoder;
+  private final NativeEventStream stream;
   /** Translates events into pivot chunks when asked ({@link #withPivots()}); null otherwise. */
   private final BackendTranslator pivots;
-  private EventSink sink;
   private long input;
   private long cachedInput;
+  private long cacheWrite;
   private long output;
   private boolean sawUsage;
   private boolean sawStop;
@@ -39,7 +38,7 @@ final class AnthropicEventDecoder implements ResponseDecoder {
   private AnthropicEventDecoder(String backend, BackendTranslator pivots) {
     this.backend = backend;
     this.pivots = pivots;
-    this.decoder = new SseDecoder(this::onEvent, OpenAiEventDecoder.MAX_EVENT_BYTES);
+    this.stream = new NativeEventStream(this::onEvent);
   }
 
   /** Each event's pivot is the OpenAI chunk the Anthropic-to-OpenAI stream translation makes of it. */
@@ -49,22 +48,21 @@ final class AnthropicEventDecoder implements ResponseDecoder {
   }
 
   @Override
-  public void bytes(byte[] chunk, EventSink out) throws TranslationException {
-    sink = out;
-    try {
-      decoder.feed(chunk);
-    } catch (SseException e) {
-      throw new TranslationException(new GatewayError.UpstreamProtocolError(backend, e.getMessage()));
-    }
+  public void bytes(byte[] chunk, EventSink out) {
+    stream.feed(chunk, out);
   }
 
   private void onEvent(SseEvent event) {
     String type = event.event();
     sawStop |= "message_stop".equals(type);
+    if (stream.unread()) {
+      stream.emit(event.raw(), null);
+      return;
+    }
     if (event.data() != null && ("message_start".equals(type) || "message_delta".equals(type))) {
       readUsage(type, event.data());
     }
-    sink.emit(event.raw(), pivotOf(event));
+    stream.emit(event.raw(), stream.unread() ? null : pivotOf(event));
   }
 
   /**
@@ -94,7 +92,8 @@ final class AnthropicEventDecoder implements ResponseDecoder {
     try {
       node = Json.MAPPER.readTree(data);
     } catch (IOException e) {
-      return; // passed on as received; the client's SDK reports it
+      stream.violated("malformed " + type + " event");
+      return;
     }
     JsonNode usage = "message_start".equals(type) ? node.path("message").path("usage") : node.path("usage");
     TokenUsage read = AnthropicUsage.from(usage);
@@ -105,23 +104,26 @@ final class AnthropicEventDecoder implements ResponseDecoder {
     if ("message_start".equals(type) || usage.has("input_tokens")) {
       input = read.input();
       cachedInput = read.cachedInput();
+      cacheWrite = read.cacheWrite();
     }
     if (usage.has("output_tokens")) {
       output = read.output(); // cumulative in message_delta
     }
   }
 
-  /** A stream that ends without {@code message_stop} was cut: the client's SDK would wait for more. */
   @Override
-  public void end(EventSink out) throws TranslationException {
-    if (!sawStop) {
-      throw new TranslationException(new GatewayError.UpstreamProtocolError(backend, "stream ended before message_stop"));
-    }
+  public void end(EventSink out) {
+    stream.end(out, sawStop ? null : "message_stop");
+  }
+
+  @Override
+  public String violation() {
+    return stream.violation();
   }
 
   @Override
   public TokenUsage usage() {
-    return sawUsage ? new TokenUsage(input, output, input + output, cachedInput, 0) : null;
+    return sawUsage ? new TokenUsage(input, output, input + output, cachedInput, 0, cacheWrite) : null;
   }
 
   @Override

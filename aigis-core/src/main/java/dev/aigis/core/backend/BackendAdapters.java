@@ -4,6 +4,9 @@ import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.openai.OpenAiRequest;
 import dev.aigis.core.provider.BackendTranslator;
+import dev.aigis.core.provider.CallsTranslator;
+import dev.aigis.core.provider.bedrock.BedrockRerankTranslator;
+import dev.aigis.core.provider.gemini.VertexRankingTranslator;
 import dev.aigis.core.provider.EmbeddingsTranslator;
 import dev.aigis.core.provider.InboundApi;
 import dev.aigis.core.provider.InboundCodec;
@@ -78,7 +81,10 @@ public final class BackendAdapters {
           usageChunk, name));
     }
     if (endpoint == ApiEndpoint.EMBEDDINGS && hasBody && embeddings(backend, clock) instanceof EmbeddingsTranslator e) {
-      return new Route.Embeddings(e);
+      return new Route.Calls(e);
+    }
+    if (endpoint == ApiEndpoint.RERANK && hasBody && rerank(backend, clock) instanceof CallsTranslator r) {
+      return new Route.Calls(r);
     }
     return new Route.Refused(new GatewayError.InvalidRequest(
         pathOf(endpoint) + " is not available on " + schema + " backends", null));
@@ -92,6 +98,7 @@ public final class BackendAdapters {
       case MODELS -> "/v1/models";
       case ANTHROPIC_MESSAGES -> "/v1/messages";
       case ANTHROPIC_COUNT_TOKENS -> "/v1/messages/count_tokens";
+      case RERANK -> "/v1/rerank";
       case RESPONSES -> "/v1/responses";
       case RESPONSES_INPUT_TOKENS -> "/v1/responses/input_tokens";
       case PASSTHROUGH -> "This path";
@@ -114,6 +121,20 @@ public final class BackendAdapters {
       case Gemini -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi(), clock);
       case GCPVertexAI -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.Vertex(
           backend.backend().vertex().project(), backend.backend().vertex().location()), clock);
+    };
+  }
+
+  /**
+   * A new rerank translator, or null when the schema has no ranking API: OpenAI-schema backends
+   * (Cohere, vLLM, TEI, Infinity: the Cohere API) are native; Bedrock's Rerank API and Vertex AI's
+   * ranking API are translated; Azure OpenAI, Anthropic and Google AI have none.
+   */
+  static CallsTranslator rerank(ResolvedBackend backend, InstantSource clock) {
+    return switch (backend.backend().schema()) {
+      case OpenAI, AzureOpenAI, Anthropic, Gemini -> null;
+      case AWSBedrock -> new BedrockRerankTranslator(backend.aws(), backend.backend().awsRegion(),
+          ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), clock);
+      case GCPVertexAI -> new VertexRankingTranslator(backend.backend().vertex().project());
     };
   }
 

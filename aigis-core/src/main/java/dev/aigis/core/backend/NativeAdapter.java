@@ -133,9 +133,10 @@ final class NativeAdapter implements BackendAdapter {
       return new OpenAiEventDecoder(backendName, injectedUsage);
     }
     if (sse && endpoint == ApiEndpoint.RESPONSES) {
-      return new ResponsesEventDecoder(backendName);
+      return new ResponsesEventDecoder();
     }
-    UsageTail.Reader usage = endpoint.operationName() == null || sse ? null
+    // Rerank answers carry no token usage in a shape the tail readers know (Cohere bills search units).
+    UsageTail.Reader usage = endpoint.operationName() == null || sse || endpoint == ApiEndpoint.RERANK ? null
         : schema == ApiSchema.Anthropic ? ANTHROPIC_USAGE
         : endpoint == ApiEndpoint.RESPONSES ? ResponsesUsage::read : UsageTail.OPENAI;
     return new PassthroughBodyDecoder(usage, sse ? null : wholePivot());

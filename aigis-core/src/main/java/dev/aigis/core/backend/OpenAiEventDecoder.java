@@ -6,17 +6,16 @@ import dev.aigis.core.json.Json;
 import dev.aigis.core.openai.OpenAiResponseInspector;
 import dev.aigis.core.openai.StreamChunk;
 import dev.aigis.core.provider.TranslationException;
-import dev.aigis.core.sse.SseDecoder;
 import dev.aigis.core.sse.SseEvent;
-import dev.aigis.core.sse.SseException;
 import dev.aigis.core.usage.TokenUsage;
 import java.io.IOException;
 
 /**
  * A native OpenAI stream, event by event: each event passes as received; usage is read from the
  * chunks (with a streaming parser, no tree); the usage-only chunk is dropped when the gateway, not
- * the client, asked for it; a malformed chunk or a stream without {@code [DONE]} is broken. With
- * {@link #withPivots()} each chunk is also parsed into a tree, its pivot.
+ * the client, asked for it. A malformed chunk or a stream without {@code [DONE]} passes on as it
+ * came and is recorded as a {@link #violation()} ({@link NativeEventStream}). With {@link
+ * #withPivots()} each chunk is also parsed into a tree, its pivot.
  */
 final class OpenAiEventDecoder implements ResponseDecoder {
 
@@ -27,8 +26,7 @@ final class OpenAiEventDecoder implements ResponseDecoder {
   private final boolean injectedUsage;
   /** Whether each chunk is also parsed into its pivot (it is one: an OpenAI chunk). */
   private final boolean pivots;
-  private final SseDecoder decoder;
-  private EventSink sink;
+  private final NativeEventStream stream;
   private TranslationException broken;
   private TokenUsage usage;
   private boolean sawDone;
@@ -41,7 +39,7 @@ final class OpenAiEventDecoder implements ResponseDecoder {
     this.backend = backend;
     this.injectedUsage = injectedUsage;
     this.pivots = pivots;
-    this.decoder = new SseDecoder(this::onEvent, MAX_EVENT_BYTES);
+    this.stream = new NativeEventStream(this::onEvent);
   }
 
   @Override
@@ -51,12 +49,7 @@ final class OpenAiEventDecoder implements ResponseDecoder {
 
   @Override
   public void bytes(byte[] chunk, EventSink out) throws TranslationException {
-    sink = out;
-    try {
-      decoder.feed(chunk);
-    } catch (SseException e) {
-      throw protocol(e.getMessage());
-    }
+    stream.feed(chunk, out);
     if (broken != null) {
       throw broken;
     }
@@ -66,9 +59,9 @@ final class OpenAiEventDecoder implements ResponseDecoder {
     if (broken != null) {
       return;
     }
-    if (event.data() == null || event.isDone()) {
+    if (stream.unread() || event.data() == null || event.isDone()) {
       sawDone |= event.isDone();
-      sink.emit(event.raw(), null);
+      stream.emit(event.raw(), null);
       return;
     }
     if (event.data().contains("\"error\"")) { // rare: only then is the event read as a tree
@@ -82,7 +75,8 @@ final class OpenAiEventDecoder implements ResponseDecoder {
     try {
       chunk = OpenAiResponseInspector.chunk(event.data());
     } catch (IOException e) {
-      broken = protocol("malformed stream chunk");
+      stream.violated("malformed stream chunk");
+      stream.emit(event.raw(), null);
       return;
     }
     if (chunk.usage() != null) {
@@ -91,7 +85,7 @@ final class OpenAiEventDecoder implements ResponseDecoder {
     if (chunk.usageOnly() && injectedUsage) {
       return; // the client did not ask for this chunk; the gateway did, to count tokens
     }
-    sink.emit(event.raw(), pivots ? tree(event.data()) : null);
+    stream.emit(event.raw(), pivots ? tree(event.data()) : null);
   }
 
   /** The chunk as a tree; it parsed as a chunk above, so only a non-object is left out. */
@@ -104,10 +98,13 @@ final class OpenAiEventDecoder implements ResponseDecoder {
   }
 
   @Override
-  public void end(EventSink out) throws TranslationException {
-    if (!sawDone) {
-      throw protocol("stream ended before [DONE]");
-    }
+  public void end(EventSink out) {
+    stream.end(out, sawDone ? null : "[DONE]");
+  }
+
+  @Override
+  public String violation() {
+    return stream.violation();
   }
 
   /**
@@ -137,10 +134,6 @@ final class OpenAiEventDecoder implements ResponseDecoder {
     String code = error.hasNonNull("code") ? error.get("code").asText() : type;
     return new GatewayError.ProviderError(status, type, code,
         error.path("message").asText("The upstream reported an error mid-stream"), "openai");
-  }
-
-  private TranslationException protocol(String detail) {
-    return new TranslationException(new GatewayError.UpstreamProtocolError(backend, detail));
   }
 
   @Override

@@ -20,6 +20,16 @@ public interface ResponseDecoder {
   /** Usage as known so far (complete after {@link #end}), or null. */
   TokenUsage usage();
 
+  /**
+   * What the upstream broke of its API's promise in an answer this decoder passed on unchanged (an
+   * event that does not parse, a stream without its terminal event), for the front door to count
+   * and log; null when nothing. Only native decoders pass a broken answer on: translating ones
+   * throw, since they cannot translate what does not parse.
+   */
+  default String violation() {
+    return null;
+  }
+
   /** Whether what it emits are SSE events (else body chunks). */
   boolean events();
 

@@ -1,50 +1,34 @@
 package dev.aigis.core.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
-import dev.aigis.core.provider.TranslationException;
-import dev.aigis.core.sse.SseDecoder;
 import dev.aigis.core.sse.SseEvent;
-import dev.aigis.core.sse.SseException;
 import dev.aigis.core.usage.ResponsesUsage;
 import dev.aigis.core.usage.TokenUsage;
 import java.io.IOException;
 
 /**
- * A native OpenAI Responses stream, event by event: each event passes as received. Only the
- * terminal event ({@code response.completed}, {@code response.incomplete} or
- * {@code response.failed}, which carries the whole response) is parsed, for its usage; a stream
- * that ends without one was cut. Events carry no pivot (a processor reading stream pivots sees
- * none for native Responses streams).
+ * A native OpenAI Responses stream, event by event: each event passes as received, errors
+ * ({@code response.failed}, {@code error}) included, since they already are in the client's API.
+ * Only the terminal event ({@code response.completed}, {@code response.incomplete} or
+ * {@code response.failed}, which carries the whole response) is parsed, for its usage. A terminal
+ * event that does not parse, or a stream without one, passes on as it came and is recorded as a
+ * {@link #violation()} ({@link NativeEventStream}). Events carry no pivot: response processors
+ * that read stream pivots see none for native Responses streams.
  */
 final class ResponsesEventDecoder implements ResponseDecoder {
 
-  /** The terminal event holds the whole response, output included; this bounds one event. */
-  static final int MAX_EVENT_BYTES = 8 << 20;
-
-  private final String backend;
-  private final SseDecoder decoder = new SseDecoder(this::onEvent, MAX_EVENT_BYTES);
-  private EventSink sink;
+  private final NativeEventStream stream = new NativeEventStream(this::onEvent);
   private TokenUsage usage;
   private boolean sawEnd;
 
-  ResponsesEventDecoder(String backend) {
-    this.backend = backend;
-  }
-
   @Override
-  public void bytes(byte[] chunk, EventSink out) throws TranslationException {
-    sink = out;
-    try {
-      decoder.feed(chunk);
-    } catch (SseException e) {
-      throw new TranslationException(new GatewayError.UpstreamProtocolError(backend, e.getMessage()));
-    }
+  public void bytes(byte[] chunk, EventSink out) {
+    stream.feed(chunk, out);
   }
 
   private void onEvent(SseEvent event) {
-    if (event.data() != null && terminal(event)) {
+    if (!stream.unread() && event.data() != null && terminal(event)) {
       sawEnd = true;
       try {
         JsonNode data = Json.MAPPER.readTree(event.data());
@@ -53,10 +37,10 @@ final class ResponsesEventDecoder implements ResponseDecoder {
           usage = read;
         }
       } catch (IOException e) {
-        // passed on as received; the client's SDK reports it
+        stream.violated("malformed " + event.event() + " event");
       }
     }
-    sink.emit(event.raw(), null);
+    stream.emit(event.raw(), null);
   }
 
   /** By the {@code event:} line OpenAI sends, else (a server that omits it) by the data's type. */
@@ -71,11 +55,13 @@ final class ResponsesEventDecoder implements ResponseDecoder {
   }
 
   @Override
-  public void end(EventSink out) throws TranslationException {
-    if (!sawEnd) {
-      throw new TranslationException(new GatewayError.UpstreamProtocolError(backend,
-          "stream ended before response.completed"));
-    }
+  public void end(EventSink out) {
+    stream.end(out, sawEnd ? null : "response.completed");
+  }
+
+  @Override
+  public String violation() {
+    return stream.violation();
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.aigis.core.backend;
 
 import dev.aigis.core.api.GatewayError;
-import dev.aigis.core.provider.EmbeddingsTranslator;
+import dev.aigis.core.provider.CallsTranslator;
 
 /** How an exchange reaches its backend, decided once per exchange by {@link BackendAdapters#route}. */
 public sealed interface Route {
@@ -9,8 +9,11 @@ public sealed interface Route {
   /** An HTTP upstream through an adapter (native or translated). */
   record Upstream(BackendAdapter adapter) implements Route {}
 
-  /** OpenAI embeddings to a backend with another embeddings API: one or more calls, answers combined. */
-  record Embeddings(EmbeddingsTranslator translator) implements Route {}
+  /**
+   * A JSON exchange (embeddings, rerank) to a backend with another API for it: one or more calls,
+   * answers combined.
+   */
+  record Calls(CallsTranslator translator) implements Route {}
 
   /** Answered inside the gateway: the built-in echo model. */
   record Echo() implements Route {}

@@ -84,20 +84,23 @@ public final class Prices {
 
   /**
    * What {@code usage} costs at {@code price}, in nano-USD (10⁻⁹ USD), rounded up so that no request
-   * is free. {@link TokenUsage#cachedInput()} is a part of {@link TokenUsage#input()} (every usage
-   * reader counts cache reads, and Anthropic's and Bedrock's cache writes, into input), so the cached
-   * part is charged at the cached price and the rest at the input price; cache writes are charged as
-   * plain input, below Anthropic's 1.25x write price. Reasoning tokens are part of output and charged
-   * as output, as every provider bills them. A usage with more cached than input tokens is charged as
-   * if all input were cached. Saturates at {@link Long#MAX_VALUE}.
+   * is free. {@link TokenUsage#cachedInput()} (cache reads) and {@link TokenUsage#cacheWrite()}
+   * (cache writes) are parts of {@link TokenUsage#input()}, so each is charged at its own price
+   * (the input price when the catalogue has none) and the rest at the input price. Reasoning tokens
+   * are part of output and charged as output, as every provider bills them. Parts larger than the
+   * input are clamped to it, reads first. Saturates at {@link Long#MAX_VALUE}.
    */
   public static long nanoUsd(TokenUsage usage, ModelPrice price) {
-    long cached = Math.clamp(usage.cachedInput(), 0, Math.max(0, usage.input()));
-    long uncached = Math.max(0, usage.input()) - cached;
+    long input = Math.max(0, usage.input());
+    long cached = Math.clamp(usage.cachedInput(), 0, input);
+    long written = Math.clamp(usage.cacheWrite(), 0, input - cached);
+    long uncached = input - cached - written;
     BigDecimal cachedPrice = price.cachedInputPerMillion() == null ? price.inputPerMillion() : price.cachedInputPerMillion();
+    BigDecimal writePrice = price.cacheWritePerMillion() == null ? price.inputPerMillion() : price.cacheWritePerMillion();
     // USD per million tokens is micro-USD per token; ×1,000 gives nano-USD.
     BigDecimal microUsd = price.inputPerMillion().multiply(BigDecimal.valueOf(uncached))
         .add(cachedPrice.multiply(BigDecimal.valueOf(cached)))
+        .add(writePrice.multiply(BigDecimal.valueOf(written)))
         .add(price.outputPerMillion().multiply(BigDecimal.valueOf(Math.max(0, usage.output()))));
     BigDecimal nano = microUsd.multiply(NANO_PER_MICRO).setScale(0, RoundingMode.CEILING);
     return nano.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : nano.longValueExact();

@@ -32,10 +32,17 @@ public final class SseDecoder {
     feed(chunk, 0, chunk.length);
   }
 
-  /** @throws SseException when a single event grows past the limit */
+  /**
+   * @throws SseException when a single event grows past the limit; its {@link SseException#unread()}
+   *     is the index in {@code chunk} of the first byte not taken, and {@link #takePending()} gives
+   *     the event's bytes taken so far, so a caller can pass the rest on unparsed
+   */
   public void feed(byte[] chunk, int offset, int length) {
     for (int i = offset; i < offset + length; i++) {
       byte b = chunk[i];
+      if (blockLength >= maxEventBytes) {
+        throw new SseException("SSE event larger than " + maxEventBytes + " bytes", i);
+      }
       if (previousWasCarriageReturn && b == '\n') {
         previousWasCarriageReturn = false;
         append(b);
@@ -55,10 +62,22 @@ public final class SseDecoder {
     return blockLength;
   }
 
+  /**
+   * The bytes of the unfinished event, as received, and forgets them: for a caller that stops
+   * parsing (the stream broke its format) and passes everything on as it came.
+   */
+  public byte[] takePending() {
+    byte[] pending = Arrays.copyOf(block, blockLength);
+    blockLength = 0;
+    lineStart = 0;
+    eventName = null;
+    data = null;
+    id = null;
+    previousWasCarriageReturn = false;
+    return pending;
+  }
+
   private void append(byte b) {
-    if (blockLength >= maxEventBytes) {
-      throw new SseException("SSE event larger than " + maxEventBytes + " bytes");
-    }
     if (blockLength == block.length) {
       block = Arrays.copyOf(block, Math.min(maxEventBytes, block.length * 2));
     }

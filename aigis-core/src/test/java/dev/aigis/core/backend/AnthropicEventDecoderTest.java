@@ -19,7 +19,7 @@ class AnthropicEventDecoderTest {
 
   private static final String FIXTURE = "/fixtures/anthropic/messages-native/stream-cache-usage/response.in.sse";
   /** message_start: 50 uncached + 1000 cache writes + 2000 cache reads; message_delta: 87 output, cumulative. */
-  private static final TokenUsage FIXTURE_USAGE = new TokenUsage(3050, 87, 3137, 2000, 0);
+  private static final TokenUsage FIXTURE_USAGE = new TokenUsage(3050, 87, 3137, 2000, 0, 1000);
 
   private static byte[] fixture() throws IOException {
     try (InputStream in = AnthropicEventDecoderTest.class.getResourceAsStream(FIXTURE)) {
@@ -107,7 +107,7 @@ class AnthropicEventDecoderTest {
 
         """)));
 
-    assertThat(decoder.usage()).isEqualTo(new TokenUsage(20, 40, 60, 5, 0));
+    assertThat(decoder.usage()).isEqualTo(new TokenUsage(20, 40, 60, 5, 0, 3));
   }
 
   @Test
@@ -127,20 +127,22 @@ class AnthropicEventDecoderTest {
         """)));
 
     assertThat(out.emitted).as("a malformed event passes as received").hasSize(3);
+    assertThat(decoder.violation()).isEqualTo("malformed message_start event");
     assertThat(decoder.usage()).isNull();
     assertThat(decoder.events()).isTrue();
     assertThat(decoder.contentType()).isNull();
   }
 
   @Test
-  void aStreamThatEndsWithoutMessageStopIsBroken() throws Exception {
+  void aStreamThatEndsWithoutMessageStopEndsAsItCameAndIsRecorded() throws Exception {
     var decoder = new AnthropicEventDecoder(Backends.NAME);
-    decoder.bytes(bytes("event: ping\ndata: {\"type\": \"ping\"}\n\n"), (b, p) -> { });
+    var out = new Backends.Collected();
+    decoder.bytes(bytes("event: ping\ndata: {\"type\": \"ping\"}\n\n"), out);
 
-    assertThatThrownBy(() -> decoder.end((b, p) -> { }))
-        .isInstanceOf(dev.aigis.core.provider.TranslationException.class)
-        .extracting(e -> ((dev.aigis.core.provider.TranslationException) e).error())
-        .isEqualTo(new dev.aigis.core.api.GatewayError.UpstreamProtocolError(Backends.NAME, "stream ended before message_stop"));
+    decoder.end(out);
+
+    assertThat(out.emitted).containsExactly("event: ping\ndata: {\"type\": \"ping\"}\n\n");
+    assertThat(decoder.violation()).isEqualTo("stream ended before message_stop");
   }
 
   /**

@@ -24,7 +24,8 @@ class BackendAdaptersTest {
       case Route.Upstream(NativeAdapter a) -> "native";
       case Route.Upstream(TranslatingAdapter a) -> "translated";
       case Route.Upstream(BackendAdapter a) -> "upstream " + a.getClass().getSimpleName();
-      case Route.Embeddings(var translator) -> "embeddings " + translator.getClass().getSimpleName();
+      case Route.Calls(var translator) -> (translator instanceof dev.aigis.core.provider.EmbeddingsTranslator ? "embeddings " : "calls ")
+          + translator.getClass().getSimpleName();
       case Route.CountTokens c -> "count tokens";
       case Route.Echo e -> "echo";
       case Route.Refused(var error) -> "refused " + error.status() + ": " + error.message();
@@ -63,6 +64,12 @@ class BackendAdaptersTest {
       PASSTHROUGH            | OpenAI      | native
       PASSTHROUGH            | AzureOpenAI | refused 400: This path is not available on AzureOpenAI backends
       PASSTHROUGH            | Anthropic   | refused 400: This path is not available on Anthropic backends
+      RERANK                 | OpenAI      | native
+      RERANK                 | AWSBedrock  | calls BedrockRerankTranslator
+      RERANK                 | GCPVertexAI | calls VertexRankingTranslator
+      RERANK                 | Gemini      | refused 400: /v1/rerank is not available on Gemini backends
+      RERANK                 | Anthropic   | refused 400: /v1/rerank is not available on Anthropic backends
+      RERANK                 | AzureOpenAI | refused 400: /v1/rerank is not available on AzureOpenAI backends
       RESPONSES              | OpenAI      | native
       RESPONSES              | AzureOpenAI | translated
       RESPONSES              | Anthropic   | translated

@@ -89,27 +89,57 @@ class OpenAiEventDecoderTest {
   }
 
   @Test
-  void aMalformedChunkBreaksTheStreamAfterWhatCameBeforeIt() {
+  void aMalformedChunkAndEverythingAfterItPassOnAsReceivedAndAreRecorded() throws Exception {
     var decoder = new OpenAiEventDecoder(Backends.NAME, false);
     var out = new Backends.Collected();
+    String malformed = "data: {\"choices\": [\n\n";
 
-    assertThatThrownBy(() -> decoder.bytes(bytes(CONTENT + "data: {\"choices\": [\n\n" + FINISH), out))
-        .isInstanceOfSatisfying(TranslationException.class, e -> {
-          assertThat(e.error()).isEqualTo(new GatewayError.UpstreamProtocolError(Backends.NAME, "malformed stream chunk"));
-          assertThat(e.error().status()).isEqualTo(502);
-        });
-    assertThat(out.emitted).containsExactly(CONTENT);
+    decoder.bytes(bytes(CONTENT + malformed + FINISH), out);
+    decoder.bytes(bytes("not an event at all"), out);
+    decoder.end(out);
+
+    assertThat(String.join("", out.emitted)).isEqualTo(CONTENT + malformed + FINISH + "not an event at all");
+    assertThat(decoder.violation()).isEqualTo("malformed stream chunk");
   }
 
   @Test
-  void aStreamThatEndsWithoutDoneIsBroken() throws Exception {
+  void anEventPastTheLimitPassesOnWithTheRestOfTheStream() throws Exception {
     var decoder = new OpenAiEventDecoder(Backends.NAME, false);
     var out = new Backends.Collected();
-    decoder.bytes(bytes(CONTENT + FINISH), out);
+    String huge = "data: " + "x".repeat(OpenAiEventDecoder.MAX_EVENT_BYTES) + "\n\n";
 
-    assertThatThrownBy(() -> decoder.end(out)).isInstanceOfSatisfying(TranslationException.class, e ->
-        assertThat(e.error()).isEqualTo(new GatewayError.UpstreamProtocolError(Backends.NAME, "stream ended before [DONE]")));
-    assertThat(out.emitted).containsExactly(CONTENT, FINISH);
+    decoder.bytes(bytes(CONTENT), out);
+    decoder.bytes(bytes(huge.substring(0, 1000)), out);
+    decoder.bytes(bytes(huge.substring(1000) + DONE), out);
+    decoder.end(out);
+
+    assertThat(String.join("", out.emitted)).isEqualTo(CONTENT + huge + DONE);
+    assertThat(decoder.violation()).isEqualTo("SSE event larger than " + OpenAiEventDecoder.MAX_EVENT_BYTES + " bytes");
+  }
+
+  @Test
+  void aStreamThatEndsWithoutDoneEndsAsItCameAndIsRecorded() throws Exception {
+    var decoder = new OpenAiEventDecoder(Backends.NAME, false);
+    var out = new Backends.Collected();
+    decoder.bytes(bytes(CONTENT + FINISH + "data: {\"cut"), out);
+
+    decoder.end(out);
+
+    assertThat(out.emitted).containsExactly(CONTENT, FINISH, "data: {\"cut");
+    assertThat(decoder.violation()).isEqualTo("stream ended mid-event");
+  }
+
+  @Test
+  void aWellFormedStreamHasNoViolation() throws Exception {
+    var decoder = new OpenAiEventDecoder(Backends.NAME, false);
+    var out = new Backends.Collected();
+    decoder.bytes(bytes(CONTENT + FINISH + DONE), out);
+    decoder.end(out);
+    assertThat(decoder.violation()).isNull();
+    decoder = new OpenAiEventDecoder(Backends.NAME, false);
+    decoder.bytes(bytes(CONTENT + FINISH), out);
+    decoder.end(out);
+    assertThat(decoder.violation()).isEqualTo("stream ended before [DONE]");
   }
 
   @Test
@@ -118,6 +148,9 @@ class OpenAiEventDecoderTest {
     var out = new Backends.Collected();
     decoder.bytes(bytes(CONTENT + "data: [DONE]\n"), out);
 
-    assertThatThrownBy(() -> decoder.end(out)).isInstanceOf(TranslationException.class);
+    decoder.end(out);
+
+    assertThat(out.joined()).isEqualTo(CONTENT + "data: [DONE]\n");
+    assertThat(decoder.violation()).isEqualTo("stream ended mid-event");
   }
 }

@@ -1,10 +1,7 @@
 package dev.aigis.core.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aigis.core.api.GatewayError;
-import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.usage.TokenUsage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +12,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** A native Responses stream passes event by event, whatever the network cuts; usage comes from its terminal event. */
+/**
+ * A native Responses stream passes event by event, whatever the network cuts; usage comes from its
+ * terminal event; a stream without one passes unchanged and is recorded as a violation.
+ */
 class ResponsesEventDecoderTest {
 
   private static final String TEXT = "/fixtures/openai-responses/chat/stream-text/response.in.sse";
@@ -46,7 +46,7 @@ class ResponsesEventDecoderTest {
     List<String> expected = List.of(new String(stream, StandardCharsets.UTF_8).split("(?<=\n\n)"));
     var random = new Random(0x5E5);
     for (int round = 0; round < 50; round++) {
-      var decoder = new ResponsesEventDecoder("default/llm");
+      var decoder = new ResponsesEventDecoder();
       var out = new Backends.Collected();
       for (byte[] piece : cut(stream, random)) {
         decoder.bytes(piece, out);
@@ -54,28 +54,32 @@ class ResponsesEventDecoderTest {
       decoder.end(out);
       assertThat(out.emitted).isEqualTo(expected);
       assertThat(decoder.usage()).isEqualTo(new TokenUsage(37, 11, 48, 0, 0));
+      assertThat(decoder.violation()).isNull();
     }
   }
 
   @Test
-  void aStreamWithoutItsTerminalEventWasCut() throws Exception {
-    var decoder = new ResponsesEventDecoder("default/llm");
+  void aStreamWithoutItsTerminalEventPassesUnchangedAndIsAViolation() throws Exception {
+    byte[] stream = fixture(CUT);
+    var decoder = new ResponsesEventDecoder();
     var out = new Backends.Collected();
-    decoder.bytes(fixture(CUT), out);
+    decoder.bytes(stream, out);
+    decoder.end(out);
 
-    assertThatThrownBy(() -> decoder.end(out)).isInstanceOfSatisfying(TranslationException.class, e ->
-        assertThat(e.error()).isEqualTo(new GatewayError.UpstreamProtocolError("default/llm",
-            "stream ended before response.completed")));
+    assertThat(out.joined()).isEqualTo(new String(stream, StandardCharsets.UTF_8));
+    assertThat(decoder.violation()).isEqualTo("stream ended before response.completed");
+    assertThat(decoder.usage()).isNull();
   }
 
   @Test
   void responseFailedEndsTheStreamAndPassesToTheClient() throws Exception {
-    var decoder = new ResponsesEventDecoder("default/llm");
+    var decoder = new ResponsesEventDecoder();
     var out = new Backends.Collected();
     decoder.bytes(fixture(FAILED), out);
     decoder.end(out);
 
     assertThat(out.joined()).contains("event: response.failed\n");
     assertThat(decoder.usage()).isNull();
+    assertThat(decoder.violation()).isNull();
   }
 }

@@ -105,13 +105,17 @@ class PricesTest {
   }
 
   @Test
-  void anthropicUsageIsPricedWithCacheReadsAtTheCachedPrice() {
+  void anthropicUsageIsPricedWithCacheReadsAndWritesAtTheirPrices() {
     // AnthropicUsage puts cache reads and writes into input and the reads into cachedInput.
     var usage = dev.aigis.core.usage.AnthropicUsage.from(dev.aigis.core.json.Json.MAPPER.createObjectNode()
         .put("input_tokens", 100).put("cache_read_input_tokens", 1_000).put("cache_creation_input_tokens", 10)
         .put("output_tokens", 20));
     Optional<ModelPrice> sonnet = Prices.shipped().lookup("claude-sonnet-4-5");
-    // (100 + 10)×3 + 1,000×0.30 + 20×15 = 930 micro-USD.
-    assertThat(Prices.nanoUsd(usage, sonnet.orElseThrow())).isEqualTo(930_000);
+    // 100×3 + 10×3.75 + 1,000×0.30 + 20×15 = 937.5 micro-USD.
+    assertThat(Prices.nanoUsd(usage, sonnet.orElseThrow())).isEqualTo(937_500);
+    // Without a write price, writes are input; parts beyond the input are clamped, reads first.
+    var plain = new ModelPrice("m", false, java.math.BigDecimal.ONE, java.math.BigDecimal.ONE, java.math.BigDecimal.ZERO);
+    assertThat(Prices.nanoUsd(new TokenUsage(10, 0, 10, 4, 0, 3), plain)).isEqualTo(6_000);
+    assertThat(Prices.nanoUsd(new TokenUsage(10, 0, 10, 8, 0, 5), plain)).isEqualTo(2_000);
   }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class PriceCatalogReader {
 
-  private static final List<String> ENTRY = List.of("model", "modelPrefix", "input", "output", "cachedInput");
+  private static final List<String> ENTRY = List.of("model", "modelPrefix", "input", "output", "cachedInput", "cacheWrite");
 
   private PriceCatalogReader() {}
 
@@ -47,8 +47,9 @@ final class PriceCatalogReader {
     BigDecimal input = price(entry, "input", true);
     BigDecimal output = price(entry, "output", true);
     BigDecimal cachedInput = price(entry, "cachedInput", false);
+    BigDecimal cacheWrite = price(entry, "cacheWrite", false);
     return model == null || input == null || output == null ? null
-        : new ModelPrice(model, prefix, input, output, cachedInput);
+        : new ModelPrice(model, prefix, input, output, cachedInput, cacheWrite);
   }
 
   private static BigDecimal price(Fields entry, String field, boolean required) {

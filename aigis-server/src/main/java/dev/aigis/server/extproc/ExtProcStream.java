@@ -148,6 +148,8 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
   private final List<byte[]> decoded = new ArrayList<>(4);
   private byte[] sseTail = EMPTY;
   private boolean responseEnded;
+  /** The answer's stream broke its format: the rest passes unread. */
+  private boolean sseUnread;
 
   ExtProcStream(ExtProcTarget target, ServerCallStreamObserver<ProcessingResponse> out, SerialExecutor executor,
       Scheduler scheduler, ProcessingObserver observer, Workers workers, ExtProcServer.Limits limits) {
@@ -633,12 +635,20 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
       decoder = new SseDecoder(event -> decoded.add(event.raw()), limits.maxEventBytes());
     }
     decoded.clear();
+    if (sseUnread) {
+      send(ProcessingResponse.newBuilder().setResponseBody(BodyResponse.getDefaultInstance()));
+      return DONE;
+    }
     try {
       decoder.feed(bytes);
     } catch (SseException e) {
-      GatewayError error = new GatewayError.UpstreamProtocolError("upstream", e.getMessage());
-      responseEnded = true;
-      answerChunks(context.errors().streamEvent(error), 1, bytes, false);
+      // Passthrough means passthrough: a stream past the event limit goes on as it came, unread by
+      // the chains, as the data plane passes it (the held tail of the unfinished event first).
+      LOG.log(System.Logger.Level.WARNING, "upstream stream broke its format ({0}); passed on unchanged", e.getMessage());
+      sseUnread = true;
+      byte[] asReceived = sseTail.length == 0 ? bytes : concat(sseTail, bytes);
+      sseTail = EMPTY;
+      answerChunks(asReceived, 1, bytes, false);
       return DONE;
     }
     // The decoder holds the unfinished event; keep its bytes too, to pass on if the stream ends mid-event.

@@ -81,6 +81,19 @@ public final class GatewayMetrics {
     shed.get(reason).increment();
   }
 
+  private final ConcurrentHashMap<String, Counter> violations = new ConcurrentHashMap<>();
+
+  /**
+   * A native answer that broke its API's format and was passed on unchanged, by backend (a name
+   * from the configuration, capped like the other families).
+   */
+  public void upstreamViolation(String backend) {
+    meters(violations, backend, OTHER, "aigis.upstream.protocol.violations", b -> Counter.builder(
+            "aigis.upstream.protocol.violations")
+        .description("Native answers that broke their API's format (malformed events, no terminal event), passed on unchanged")
+        .tag("backend", b).register(registry)).increment();
+  }
+
   /**
    * The meters of {@code labels}, created on first use while the family is under its cap; past
    * it, an unseen label set gets the overflow set's meters.

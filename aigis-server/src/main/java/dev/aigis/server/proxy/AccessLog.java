@@ -51,6 +51,7 @@ final class AccessLog {
       g.writeNumberField("bytes_in", r.bytesIn());
       g.writeNumberField("bytes_out", r.bytesOut());
       writeNullable(g, "error", r.errorCode());
+      writeNullable(g, "upstream_violation", r.upstreamViolation());
       g.writeEndObject();
     } catch (IOException e) {
       return; // a StringWriter does not fail

@@ -63,6 +63,13 @@ final class EchoResponder {
         return;
       }
       answer = model.chatCompletion(request, stream, true);
+    } else if (exchange.endpoint == ApiEndpoint.RERANK) {
+      try {
+        answer = model.rerank(request instanceof ObjectNode object ? object : Json.MAPPER.createObjectNode());
+      } catch (TranslationException e) {
+        completion.fail(exchange, e.error());
+        return;
+      }
     } else {
       answer = switch (exchange.endpoint) {
         case CHAT_COMPLETIONS -> model.chatCompletion(request, stream, exchange.body.clientAskedForUsage());

@@ -50,6 +50,8 @@ final class Exchange {
   long bytesIn;
   long bytesOut;
   String errorCode;
+  /** What the upstream broke of its API's promise in a native answer passed on unchanged, or null. */
+  String upstreamViolation;
   /** Attempts before the current one, each with how it ended: the retry and failover path the audit log records. */
   final java.util.List<dev.aigis.server.audit.AuditRecord.Attempt> earlierAttempts = new java.util.ArrayList<>(0);
   /** How the current attempt ended, once it failed or answered with a status a retry may want; null before. */

@@ -18,6 +18,8 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class ExchangeCompletion {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExchangeCompletion.class);
+
   private final GatewayMetrics metrics;
   private final boolean accessLog;
   private final boolean debugHeaders;
@@ -133,6 +135,12 @@ final class ExchangeCompletion {
     String model = exchange.runtime == null ? ModelLabels.OTHER : exchange.runtime.modelLabel(routedModel);
     metrics.recordRequest(
         new GatewayMetrics.RequestLabels(exchange.routeName(), exchange.backendName(), model, status), duration);
+    if (exchange.upstreamViolation != null) {
+      // Passthrough means passthrough: the client got the upstream's bytes; operators get the count and a line.
+      metrics.upstreamViolation(exchange.backendName());
+      LOG.warn("request {}: backend {} broke its API's answer format ({}); passed to the client unchanged",
+          exchange.requestId, exchange.backendName(), exchange.upstreamViolation);
+    }
     String operation = exchange.endpoint.operationName();
     if (operation != null && exchange.backend() != null && exchange.backend().resolved() && status < 400
         && exchange.errorCode == null) {
@@ -153,7 +161,7 @@ final class ExchangeCompletion {
           status, duration, exchange.ttftNanos, exchange.match() == null ? null : exchange.routeName(),
           exchange.backend() == null ? null : exchange.backendName(), routedModel, operation,
           exchange.body.stream(), exchange.upstreamStatus, exchange.usage, exchange.bytesIn, exchange.bytesOut,
-          exchange.errorCode, callerOf(exchange)));
+          exchange.errorCode, callerOf(exchange), exchange.upstreamViolation));
     }
     if (audit != null) { // audit log hook: one record per audited exchange, queued without blocking
       var record = AuditEntries.of(exchange, status, duration, audit.content());

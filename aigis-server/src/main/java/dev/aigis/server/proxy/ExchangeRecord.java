@@ -5,7 +5,8 @@ import dev.aigis.core.usage.TokenUsage;
 /**
  * What is known about one finished request, for metrics and the access log. {@code caller} is the
  * authenticated identity's name (an API key's name, a JWT subject), never a credential; null when
- * no AccessPolicy authenticated the request.
+ * no AccessPolicy authenticated the request. {@code upstreamViolation} is what a native upstream
+ * broke of its API's promise in an answer passed on unchanged (a fixed description, no content), or null.
  */
 record ExchangeRecord(
     long startEpochMillis,
@@ -25,4 +26,5 @@ record ExchangeRecord(
     long bytesIn,
     long bytesOut,
     String errorCode,
-    String caller) {}
+    String caller,
+    String upstreamViolation) {}

@@ -60,7 +60,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   private final EchoResponder echo;
   private final UpstreamLeg leg;
   private final EventRelay relay;
-  private final EmbeddingsCalls embeddings;
+  private final TranslatedCalls calls;
   private final Scheduler timers;
   private final ProcessingObserver observer;
   private final HeaderTimeout headerTimeout;
@@ -112,7 +112,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     this.forwardedFor = new ForwardedFor(options.trustedHops());
     this.leg = new UpstreamLeg(vertx, clients, completion, timers, attemptPolicy, forwardedFor, traffic);
     this.relay = new EventRelay(completion, head, timers);
-    this.embeddings = new EmbeddingsCalls(leg, relay, head, completion);
+    this.calls = new TranslatedCalls(leg, relay, head, completion);
     this.headerTimeout = new HeaderTimeout(options.headerTimeout(), timers, metrics);
     this.observer = (chain, processor, stage, outcome, nanos) -> metrics.recordProcessor(
         new GatewayMetrics.ProcessorLabels(chain, processor, stage.name(), outcome.name()), nanos);
@@ -453,7 +453,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
       case Route.Echo e -> echo.respond(exchange);
       case Route.CountTokens c -> echo.countTokens(exchange);
       case Route.Refused refused -> completion.fail(exchange, refused.error());
-      case Route.Embeddings e -> embeddings.send(exchange, e.translator());
+      case Route.Calls c -> calls.send(exchange, c.translator());
       case Route.Upstream upstream -> leg.send(exchange, new UpstreamLeg.Attempt(backend, upstream.adapter(), 1),
           (attempt, response) -> relay.relay(exchange, attempt.adapter(), response));
     }

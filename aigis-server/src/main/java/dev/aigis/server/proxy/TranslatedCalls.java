@@ -5,7 +5,7 @@ import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.BackendCall;
 import dev.aigis.core.backend.BackendAuth;
-import dev.aigis.core.provider.EmbeddingsTranslator;
+import dev.aigis.core.provider.CallsTranslator;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.model.backend.BackendEndpoint;
@@ -16,25 +16,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An OpenAI embeddings request to a backend with another embeddings API: translated, sent on the
- * upstream leg (as one call, or several in order when the backend embeds one text per call), the
- * answers read whole and returned as one OpenAI {@code list} through the usual response head.
+ * A JSON request (embeddings, rerank) to a backend with another API for it: translated, sent on
+ * the upstream leg (as one call, or several in order when the backend embeds one text per call),
+ * the answers read whole and returned as one answer in the client's format through the usual
+ * response head.
  */
-final class EmbeddingsCalls {
+final class TranslatedCalls {
 
   private final UpstreamLeg leg;
   private final EventRelay relay;
   private final ResponseHead head;
   private final ExchangeCompletion completion;
 
-  EmbeddingsCalls(UpstreamLeg leg, EventRelay relay, ResponseHead head, ExchangeCompletion completion) {
+  TranslatedCalls(UpstreamLeg leg, EventRelay relay, ResponseHead head, ExchangeCompletion completion) {
     this.leg = leg;
     this.relay = relay;
     this.head = head;
     this.completion = completion;
   }
 
-  void send(Exchange exchange, EmbeddingsTranslator translator) {
+  void send(Exchange exchange, CallsTranslator translator) {
     ResolvedBackend backend = exchange.backend().backend();
     BackendEndpoint.Url url = (BackendEndpoint.Url) backend.backend().endpoint();
     leg.withCredential(exchange, backend, credential -> {
@@ -60,7 +61,7 @@ final class EmbeddingsCalls {
   }
 
   /** Sends the next call, or, all answered, translates the answers and responds. */
-  private void next(Exchange exchange, ResolvedBackend backend, EmbeddingsTranslator translator, List<UpstreamCall> calls,
+  private void next(Exchange exchange, ResolvedBackend backend, CallsTranslator translator, List<UpstreamCall> calls,
       List<byte[]> answers) {
     if (answers.size() == calls.size()) {
       byte[] out;
