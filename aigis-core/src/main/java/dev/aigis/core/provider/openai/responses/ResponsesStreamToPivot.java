@@ -12,7 +12,9 @@ import dev.aigis.core.usage.ResponsesUsage;
 import dev.aigis.core.usage.TokenUsage;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +24,7 @@ import java.util.function.Consumer;
  * {@code reasoning_content} (each summary part after the first opens with a blank line, as plain
  * answers join them); a {@code function_call} item's {@code response.output_item.added}
  * opens a tool call (numbered in order) and {@code response.function_call_arguments.delta} extends
- * it; {@code response.completed}/{@code response.incomplete} give the finish chunk and then the
+ * it ({@code .done} gives the arguments whole when no delta did); {@code response.completed}/{@code response.incomplete} give the finish chunk and then the
  * usage chunk, and end the stream. {@code response.failed} and {@code error} events are thrown as
  * the provider's error; a stream that ends without a terminal event was cut. Other events (the
  * {@code .done} echoes, part boundaries, keep-alives) carry nothing new and are skipped.
@@ -36,6 +38,8 @@ final class ResponsesStreamToPivot {
 
   private final SseDecoder decoder = new SseDecoder(this::onEvent, MAX_EVENT_BYTES);
   private final Map<Integer, Integer> toolIndexByOutput = new HashMap<>();
+  /** Output indexes of the tool calls whose arguments were sent (by deltas or whole). */
+  private final Set<Integer> withArguments = new HashSet<>();
   private Consumer<ObjectNode> sink;
   private TranslationException failure;
   private boolean done;
@@ -115,17 +119,21 @@ final class ResponsesStreamToPivot {
           toolIndexByOutput.put(data.path("output_index").asInt(), index);
           ObjectNode call = delta().putArray("tool_calls").addObject().put("index", index)
               .put("id", item.path("call_id").asText("")).put("type", "function");
-          call.putObject("function").put("name", item.path("name").asText(""))
-              .put("arguments", item.path("arguments").asText(""));
+          String arguments = item.path("arguments").asText("");
+          call.putObject("function").put("name", item.path("name").asText("")).put("arguments", arguments);
+          if (!arguments.isEmpty()) {
+            withArguments.add(data.path("output_index").asInt());
+          }
           emitLast();
         }
       }
-      case "response.function_call_arguments.delta" -> {
-        Integer index = toolIndexByOutput.get(data.path("output_index").asInt());
-        if (index != null) {
-          delta().putArray("tool_calls").addObject().put("index", index).putObject("function")
-              .put("arguments", data.path("delta").asText(""));
-          emitLast();
+      case "response.function_call_arguments.delta" -> arguments(data.path("output_index").asInt(),
+          data.path("delta").asText(""));
+      // A server that sends no argument deltas has them only here: sent once, whole.
+      case "response.function_call_arguments.done" -> {
+        int output = data.path("output_index").asInt();
+        if (!withArguments.contains(output)) {
+          arguments(output, data.path("arguments").asText(""));
         }
       }
       case "response.completed", "response.incomplete" -> {
@@ -151,6 +159,16 @@ final class ResponsesStreamToPivot {
       case "error" -> failure = new TranslationException(OpenAiChatWire.providerError(502,
           ((ObjectNode) data).without("type"), ResponseToPivot.PROVIDER));
       default -> { }
+    }
+  }
+
+  private void arguments(int outputIndex, String arguments) {
+    Integer index = toolIndexByOutput.get(outputIndex);
+    if (index != null && !arguments.isEmpty()) {
+      withArguments.add(outputIndex);
+      delta().putArray("tool_calls").addObject().put("index", index).putObject("function")
+          .put("arguments", arguments);
+      emitLast();
     }
   }
 
