@@ -2,6 +2,7 @@ package dev.aigis.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.provider.BackendTranslator;
+import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
 import dev.aigis.core.provider.azure.OpenAiToAzureOpenAiChatTranslator;
@@ -9,6 +10,8 @@ import dev.aigis.core.provider.bedrock.OpenAiToBedrockConverseTranslator;
 import dev.aigis.core.provider.gemini.OpenAiToGeminiChatTranslator;
 import dev.aigis.model.backend.AwsCredentials;
 import dev.aigis.core.provider.openai.OpenAiToOpenAiChatTranslator;
+import dev.aigis.core.provider.openai.responses.OpenAiToOpenAiResponsesTranslator;
+import dev.aigis.core.provider.openai.responses.ResponsesInboundCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +32,10 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Stream translation throughput: a 200-token answer in a backend's own streaming format (SSE, or
  * AWS event-stream frames for Bedrock), fed in
- * 512-byte pieces, translated into OpenAI chunks (and, for {@code anthropic-inbound}, OpenAI
- * chunks translated into Anthropic events). One operation is one whole stream.
+ * 512-byte pieces, translated into OpenAI chunks (and, for {@code anthropic-inbound} and
+ * {@code responses-inbound}, OpenAI chunks translated into Anthropic or Responses events;
+ * {@code responses} is a Responses API stream from a Responses-only server). One operation is one
+ * whole stream.
  * Run: {@code java -cp "aigis-bench/target/aigis-bench.jar:aigis-bench/target/lib/*"
  * org.openjdk.jmh.Main TranslationBenchmark}.
  */
@@ -45,7 +50,7 @@ public class TranslationBenchmark {
   private static final int TOKENS = 200;
   private static final int PIECE = 512;
 
-  @Param({"openai", "azure", "anthropic", "bedrock", "gemini", "anthropic-inbound"})
+  @Param({"openai", "azure", "anthropic", "bedrock", "gemini", "anthropic-inbound", "responses", "responses-inbound"})
   public String provider;
 
   private List<byte[]> pieces;
@@ -57,10 +62,11 @@ public class TranslationBenchmark {
       case "anthropic" -> anthropicStream().getBytes(StandardCharsets.UTF_8);
       case "gemini" -> geminiStream().getBytes(StandardCharsets.UTF_8);
       case "bedrock" -> bedrockStream();
+      case "responses" -> responsesStream().getBytes(StandardCharsets.UTF_8);
       default -> openAiStream(provider.equals("azure")).getBytes(StandardCharsets.UTF_8);
     };
     pieces = split(stream);
-    if (provider.equals("anthropic-inbound")) {
+    if (provider.endsWith("-inbound")) {
       pivotChunks = new ArrayList<>();
       BackendTranslator openai = new OpenAiToOpenAiChatTranslator();
       for (byte[] piece : pieces) {
@@ -73,7 +79,7 @@ public class TranslationBenchmark {
   @Benchmark
   public void translateStream(Blackhole sink) throws Exception {
     if (pivotChunks != null) {
-      var codec = new AnthropicInboundCodec();
+      InboundCodec codec = provider.equals("responses-inbound") ? new ResponsesInboundCodec() : new AnthropicInboundCodec();
       for (ObjectNode chunk : pivotChunks) {
         codec.pivotChunk(chunk, sink::consume);
       }
@@ -83,6 +89,7 @@ public class TranslationBenchmark {
     BackendTranslator translator = switch (provider) {
       case "azure" -> new OpenAiToAzureOpenAiChatTranslator("2024-10-21");
       case "anthropic" -> new OpenAiToAnthropicChatTranslator();
+      case "responses" -> new OpenAiToOpenAiResponsesTranslator();
       case "gemini" -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi());
       case "bedrock" -> new OpenAiToBedrockConverseTranslator(
           new AwsCredentials("AKIDEXAMPLE", "secret", null), "us-east-1", "bedrock.local", java.time.InstantSource.system());
@@ -166,6 +173,33 @@ public class TranslationBenchmark {
     sse.append("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
         + "\"usage\":{\"output_tokens\":200}}\n\n");
     sse.append("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    return sse.toString();
+  }
+
+  private static String responsesStream() {
+    var sse = new StringBuilder();
+    int[] sequence = {0};
+    java.util.function.BiConsumer<String, String> event = (type, fields) -> sse.append("event: ").append(type)
+        .append("\ndata: {\"type\":\"").append(type).append("\",").append(fields).append(",\"sequence_number\":")
+        .append(sequence[0]++).append("}\n\n");
+    String response = "{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1,\"status\":\"in_progress\","
+        + "\"model\":\"gpt-4o\",\"output\":[]}";
+    event.accept("response.created", "\"response\":" + response);
+    event.accept("response.in_progress", "\"response\":" + response);
+    event.accept("response.output_item.added", "\"output_index\":0,\"item\":{\"id\":\"msg_1\",\"type\":\"message\","
+        + "\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}");
+    event.accept("response.content_part.added", "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,"
+        + "\"part\":{\"type\":\"output_text\",\"text\":\"\",\"annotations\":[]}");
+    for (int i = 0; i < TOKENS; i++) {
+      event.accept("response.output_text.delta", "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,"
+          + "\"delta\":\" token" + i + "\",\"logprobs\":[]");
+    }
+    event.accept("response.output_text.done", "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"text\":\"...\"");
+    event.accept("response.output_item.done", "\"output_index\":0,\"item\":{\"id\":\"msg_1\",\"type\":\"message\","
+        + "\"status\":\"completed\",\"role\":\"assistant\",\"content\":[]}");
+    event.accept("response.completed", "\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1,"
+        + "\"status\":\"completed\",\"model\":\"gpt-4o\",\"output\":[],"
+        + "\"usage\":{\"input_tokens\":10,\"output_tokens\":200,\"total_tokens\":210}}");
     return sse.toString();
   }
 }
