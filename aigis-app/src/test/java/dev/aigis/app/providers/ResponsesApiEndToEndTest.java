@@ -416,6 +416,21 @@ class ResponsesApiEndToEndTest {
   }
 
   @Test
+  void aStreamThatFailsEndsWithResponseFailed() {
+    claude.script(FakeAnthropicUpstream.Reply.text("partial answer here").withErrorEvent(1, "overloaded_error", "Overloaded"));
+
+    HttpResponse<String> answer = gateway.post("/v1/responses",
+        "{\"model\":\"claude-sonnet\",\"input\":\"hi\",\"stream\":true}");
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).startsWith("event: response.created\n").endsWith(
+        "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"object\":\"response\","
+            + "\"status\":\"failed\",\"error\":{\"code\":\"overloaded_error\",\"message\":\"Overloaded\"},"
+            + "\"incomplete_details\":null,\"output\":[]},\"error\":{\"message\":\"Overloaded\","
+            + "\"type\":\"overloaded_error\",\"param\":null,\"code\":\"overloaded_error\"}}\n\n");
+  }
+
+  @Test
   void theEchoModelAnswersResponsesClientsPlainAndStreamed() {
     Response plain = openai.responses().create(ResponseCreateParams.builder().model("aigis-echo")
         .input("echo me").build());

@@ -4,6 +4,7 @@ import dev.aigis.core.api.AnthropicErrorRenderer;
 import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.api.ErrorRenderer;
 import dev.aigis.core.api.OpenAiErrorRenderer;
+import dev.aigis.core.api.ResponsesErrorRenderer;
 import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.InboundApi;
 import dev.aigis.core.routing.RouteMatchResult;
@@ -54,6 +55,9 @@ public final class ExchangeContext {
 
   /** The error format of the endpoint's client API. */
   public static ErrorRenderer errorsFor(ApiEndpoint endpoint) {
+    if (endpoint == ApiEndpoint.RESPONSES) {
+      return ResponsesErrorRenderer.INSTANCE;
+    }
     return endpoint.api() == InboundApi.Anthropic ? AnthropicErrorRenderer.INSTANCE : OpenAiErrorRenderer.INSTANCE;
   }
 

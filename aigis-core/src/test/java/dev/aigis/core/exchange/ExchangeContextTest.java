@@ -105,6 +105,10 @@ class ExchangeContextTest {
         .isSameAs(AnthropicErrorRenderer.INSTANCE);
     assertThat(new ExchangeContext("r", ApiEndpoint.ANTHROPIC_COUNT_TOKENS, null).errors())
         .isSameAs(AnthropicErrorRenderer.INSTANCE);
+    assertThat(new ExchangeContext("r", ApiEndpoint.RESPONSES, null).errors())
+        .isSameAs(dev.aigis.core.api.ResponsesErrorRenderer.INSTANCE);
+    assertThat(new ExchangeContext("r", ApiEndpoint.RESPONSES_INPUT_TOKENS, null).errors())
+        .isSameAs(OpenAiErrorRenderer.INSTANCE);
   }
 
   @Test

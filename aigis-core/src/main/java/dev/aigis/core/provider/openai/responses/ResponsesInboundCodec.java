@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.ErrorRenderer;
-import dev.aigis.core.api.OpenAiErrorRenderer;
+import dev.aigis.core.api.ResponsesErrorRenderer;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.InboundApi;
 import dev.aigis.core.provider.InboundCodec;
@@ -49,7 +49,8 @@ import java.util.function.Consumer;
  *
  * <h2>Answer</h2>
  * See {@link PivotToResponse} and {@link PivotToResponsesStream}. Errors render in OpenAI's
- * {@code {"error":{...}}} shape, like every OpenAI endpoint's.
+ * {@code {"error":{...}}} shape, like every OpenAI endpoint's; after a stream began, as a
+ * {@code response.failed} event ({@link ResponsesErrorRenderer}).
  *
  * <p>One instance per request: it keeps the client's request to echo its fields in the answer,
  * and the stream's state. Not thread-safe.
@@ -99,6 +100,6 @@ public final class ResponsesInboundCodec implements InboundCodec {
 
   @Override
   public ErrorRenderer errors() {
-    return OpenAiErrorRenderer.INSTANCE;
+    return ResponsesErrorRenderer.INSTANCE;
   }
 }
