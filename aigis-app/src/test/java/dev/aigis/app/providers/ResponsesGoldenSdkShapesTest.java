@@ -73,6 +73,8 @@ class ResponsesGoldenSdkShapesTest {
       Map.entry("response.content_part.done", ResponseStreamEvent::isContentPartDone),
       Map.entry("response.output_text.delta", ResponseStreamEvent::isOutputTextDelta),
       Map.entry("response.output_text.done", ResponseStreamEvent::isOutputTextDone),
+      Map.entry("response.refusal.delta", ResponseStreamEvent::isRefusalDelta),
+      Map.entry("response.refusal.done", ResponseStreamEvent::isRefusalDone),
       Map.entry("response.reasoning_text.delta", ResponseStreamEvent::isReasoningTextDelta),
       Map.entry("response.reasoning_text.done", ResponseStreamEvent::isReasoningTextDone),
       Map.entry("response.function_call_arguments.delta", ResponseStreamEvent::isFunctionCallArgumentsDelta),

@@ -25,19 +25,28 @@ import java.util.function.Consumer;
  * {@code response.reasoning_text.delta}/{@code .done} (the full text, not a summary); text is a
  * {@code message} item with one {@code output_text} part ({@code response.content_part.added},
  * {@code response.output_text.delta}..., {@code .done}, {@code response.content_part.done});
+ * a refusal a {@code refusal} part of the message ({@code response.refusal.delta}/{@code .done});
  * each tool call a {@code function_call} item ({@code response.function_call_arguments.delta}/
  * {@code .done}). A reasoning or message item closes when another item starts; tool calls stay
  * open until the finish reason, so interleaved fragments of parallel calls each reach their own
- * item. A streamed refusal arrives as text. Only choice 0 is translated. Not thread-safe: one per
- * stream.
+ * item. Only choice 0 is translated. Not thread-safe: one per stream.
  */
 final class PivotToResponsesStream {
 
-  /** The item that closes as soon as another starts: reasoning text or the message's text. */
+  /** What a text delta is: reasoning, or one of a message's two part types. */
+  private enum Kind { REASONING, TEXT, REFUSAL }
+
+  /**
+   * The item that closes as soon as another starts: reasoning text, or the message, whose parts
+   * (text, refusal) follow one another, a new part opening when the delta's kind changes.
+   */
   private static final class TextItem {
     final boolean reasoning;
     final int outputIndex;
     final String id;
+    final List<ObjectNode> parts = new ArrayList<>();
+    /** The open part's kind (null before the first), and its text so far. */
+    Kind part;
     final StringBuilder text = new StringBuilder();
 
     TextItem(boolean reasoning, int outputIndex, String id) {
@@ -81,9 +90,9 @@ final class PivotToResponsesStream {
         continue;
       }
       JsonNode delta = choice.path("delta");
-      text(true, delta.path("reasoning_content").asText(""), events);
-      text(false, delta.path("content").asText(""), events);
-      text(false, delta.path("refusal").asText(""), events);
+      text(Kind.REASONING, delta.path("reasoning_content").asText(""), events);
+      text(Kind.TEXT, delta.path("content").asText(""), events);
+      text(Kind.REFUSAL, delta.path("refusal").asText(""), events);
       int position = 0;
       for (JsonNode call : delta.path("tool_calls")) {
         toolCall(call, position++, events);
@@ -130,10 +139,11 @@ final class PivotToResponsesStream {
     }
   }
 
-  private void text(boolean reasoning, String delta, Consumer<byte[]> events) {
+  private void text(Kind kind, String delta, Consumer<byte[]> events) {
     if (delta.isEmpty()) {
       return;
     }
+    boolean reasoning = kind == Kind.REASONING;
     if (open == null || open.reasoning != reasoning) {
       closeText(events);
       int index = output.size();
@@ -143,17 +153,23 @@ final class PivotToResponsesStream {
       added.set("item", reasoning ? ResponseObjects.reasoningItem(open.id, null, "in_progress")
           : ResponseObjects.messageItem(open.id, "in_progress"));
       emit(added, events);
-      if (!reasoning) {
-        ObjectNode part = event("response.content_part.added").put("item_id", open.id).put("output_index", index)
-            .put("content_index", 0);
-        part.set("part", ResponseObjects.outputText(""));
-        emit(part, events);
-      }
+    }
+    if (!reasoning && open.part != kind) {
+      closePart(events);
+      open.part = kind;
+      ObjectNode part = event("response.content_part.added").put("item_id", open.id)
+          .put("output_index", open.outputIndex).put("content_index", open.parts.size());
+      part.set("part", kind == Kind.TEXT ? ResponseObjects.outputText("") : ResponseObjects.refusal(""));
+      emit(part, events);
     }
     open.text.append(delta);
-    ObjectNode event = event(reasoning ? "response.reasoning_text.delta" : "response.output_text.delta")
-        .put("item_id", open.id).put("output_index", open.outputIndex).put("content_index", 0).put("delta", delta);
-    if (!reasoning) {
+    ObjectNode event = event(switch (kind) {
+      case REASONING -> "response.reasoning_text.delta";
+      case TEXT -> "response.output_text.delta";
+      case REFUSAL -> "response.refusal.delta";
+    }).put("item_id", open.id).put("output_index", open.outputIndex)
+        .put("content_index", reasoning ? 0 : open.parts.size()).put("delta", delta);
+    if (kind == Kind.TEXT) {
       event.putArray("logprobs");
     }
     emit(event, events);
@@ -198,26 +214,48 @@ final class PivotToResponsesStream {
       return;
     }
     TextItem item = open;
-    open = null;
-    String text = item.text.toString();
     if (item.reasoning) {
+      open = null;
+      String text = item.text.toString();
       emit(event("response.reasoning_text.done").put("item_id", item.id).put("output_index", item.outputIndex)
           .put("content_index", 0).put("text", text), events);
       itemDone(item.outputIndex, ResponseObjects.reasoningItem(item.id, text, "completed"), events);
       return;
     }
-    ObjectNode textDone = event("response.output_text.done").put("item_id", item.id)
-        .put("output_index", item.outputIndex).put("content_index", 0).put("text", text);
-    textDone.putArray("logprobs");
-    emit(textDone, events);
-    ObjectNode part = ResponseObjects.outputText(text);
+    closePart(events);
+    open = null;
+    ObjectNode message = ResponseObjects.messageItem(item.id, ResponseObjects.itemStatus(finishReason));
+    item.parts.forEach(((ArrayNode) message.get("content"))::add);
+    itemDone(item.outputIndex, message, events);
+  }
+
+  /** Ends the open message part: its {@code .done} event with the whole text, then {@code content_part.done}. */
+  private void closePart(Consumer<byte[]> events) {
+    TextItem item = open;
+    if (item.part == null) {
+      return;
+    }
+    String text = item.text.toString();
+    int contentIndex = item.parts.size();
+    ObjectNode part;
+    if (item.part == Kind.TEXT) {
+      ObjectNode textDone = event("response.output_text.done").put("item_id", item.id)
+          .put("output_index", item.outputIndex).put("content_index", contentIndex).put("text", text);
+      textDone.putArray("logprobs");
+      emit(textDone, events);
+      part = ResponseObjects.outputText(text);
+    } else {
+      emit(event("response.refusal.done").put("item_id", item.id).put("output_index", item.outputIndex)
+          .put("content_index", contentIndex).put("refusal", text), events);
+      part = ResponseObjects.refusal(text);
+    }
     ObjectNode partDone = event("response.content_part.done").put("item_id", item.id)
-        .put("output_index", item.outputIndex).put("content_index", 0);
+        .put("output_index", item.outputIndex).put("content_index", contentIndex);
     partDone.set("part", part);
     emit(partDone, events);
-    ObjectNode message = ResponseObjects.messageItem(item.id, ResponseObjects.itemStatus(finishReason));
-    ((ArrayNode) message.get("content")).add(part.deepCopy());
-    itemDone(item.outputIndex, message, events);
+    item.parts.add(part.deepCopy());
+    item.part = null;
+    item.text.setLength(0);
   }
 
   private void itemDone(int outputIndex, ObjectNode item, Consumer<byte[]> events) {
