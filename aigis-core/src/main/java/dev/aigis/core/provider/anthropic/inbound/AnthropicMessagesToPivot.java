@@ -103,8 +103,40 @@ final class AnthropicMessagesToPivot {
     switch (role) {
       case "user" -> userMessage(content, path, out);
       case "assistant" -> assistantMessage(content, path, out);
-      default -> throw invalid(path + ".role: Input should be 'user' or 'assistant'", "messages");
+      case "system" -> systemMessage(content, path, out);
+      default -> throw invalid(path + ".role: Input should be 'user', 'assistant' or 'system'", "messages");
     }
+  }
+
+  /**
+   * A {@code system} message inside {@code messages} (coding agents such as Claude Code send them;
+   * the Messages API itself has only the top-level {@code system}) is folded into the system prompt:
+   * a pivot system message placed after the system messages that lead the conversation, so every
+   * backend sees it as system text in the order it came.
+   */
+  private static void systemMessage(JsonNode content, String path, ArrayNode out) throws TranslationException {
+    JsonNode text;
+    if (content.isTextual()) {
+      text = content;
+    } else {
+      List<ObjectNode> parts = new ArrayList<>();
+      for (int j = 0; j < content.size(); j++) {
+        JsonNode block = content.get(j);
+        if (!"text".equals(block.path("type").asText())) {
+          throw invalid(path + ".content." + j + ".type: a system message holds only text blocks", "messages");
+        }
+        parts.add(textPart(block));
+      }
+      if (parts.isEmpty()) {
+        return;
+      }
+      text = content(parts);
+    }
+    int at = 0;
+    while (at < out.size() && "system".equals(out.get(at).path("role").asText())) {
+      at++;
+    }
+    out.insert(at, Json.MAPPER.createObjectNode().put("role", "system").set("content", text));
   }
 
   /** Tool results become {@code tool} messages ahead of whatever else the user turn holds. */

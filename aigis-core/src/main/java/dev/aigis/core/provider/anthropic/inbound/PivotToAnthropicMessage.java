@@ -106,13 +106,18 @@ final class PivotToAnthropicMessage {
 
   /**
    * Anthropic counts cached prompt tokens apart: {@code input_tokens} is the uncached rest. OpenAI's
-   * {@code cached_tokens} are reads; cache writes are not reported by the pivot.
+   * {@code cached_tokens} are reads; the pivot's {@code cache_creation_tokens} are writes, reported
+   * as {@code cache_creation_input_tokens} when the backend reported any.
    */
   static void usage(JsonNode usage, ObjectNode out) {
     long prompt = usage == null ? 0 : usage.path("prompt_tokens").asLong(0);
     long cached = usage == null ? 0 : usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
+    long written = usage == null ? 0 : usage.path("prompt_tokens_details").path("cache_creation_tokens").asLong(0);
     long completion = usage == null ? 0 : usage.path("completion_tokens").asLong(0);
-    out.put("input_tokens", Math.max(0, prompt - cached));
+    out.put("input_tokens", Math.max(0, prompt - cached - written));
+    if (written > 0) {
+      out.put("cache_creation_input_tokens", written);
+    }
     out.put("cache_read_input_tokens", cached);
     out.put("output_tokens", completion);
   }
