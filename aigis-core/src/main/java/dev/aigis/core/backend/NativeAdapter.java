@@ -11,6 +11,7 @@ import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
+import dev.aigis.core.provider.openai.OpenAiReasoningModels;
 import dev.aigis.core.usage.AnthropicUsage;
 import dev.aigis.core.usage.UsageTail;
 import dev.aigis.core.usage.TokenUsage;
@@ -24,7 +25,8 @@ import java.util.Map;
  * Native passthrough: the client and the backend speak the same API (OpenAI to OpenAI, Anthropic
  * to Anthropic), so the body goes as the processors left it, rewritten only when needed (the
  * backend's {@code modelNameOverride}; {@code stream_options.include_usage} so the gateway can
- * count a streamed OpenAI answer's tokens), and the answer comes back as received, event by
+ * count a streamed OpenAI answer's tokens; {@code max_tokens} sent to an OpenAI reasoning model, which
+ * refuses it, as {@code max_completion_tokens}), and the answer comes back as received, event by
  * event, with the provider's own usage reader.
  */
 final class NativeAdapter implements BackendAdapter {
@@ -58,6 +60,9 @@ final class NativeAdapter implements BackendAdapter {
     String override = target.backend().backend().modelNameOverride();
     if (body != null && OpenAiRequestRewriter.needed(inspected, override, askForUsage)) {
       body = OpenAiRequestRewriter.rewrite(body, override, askForUsage);
+    }
+    if (body != null && endpoint == ApiEndpoint.CHAT_COMPLETIONS && schema == ApiSchema.OpenAI) {
+      body = OpenAiReasoningModels.nativeBody(body, override != null ? override : inspected.model());
     }
     injectedUsage = askForUsage && !inspected.clientAskedForUsage();
     Map<String, String> headers = new HashMap<>(4);

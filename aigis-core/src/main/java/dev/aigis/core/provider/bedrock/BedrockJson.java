@@ -46,17 +46,18 @@ final class BedrockJson {
 
   /**
    * Converse {@code usage}. Bedrock's {@code inputTokens} leaves out cache reads and writes; OpenAI
-   * counts them in the prompt, so they are added, with the reads as {@code cached_tokens}.
+   * counts them in the prompt, so they are added, with the reads as {@code cached_tokens} and the
+   * writes as the pivot's {@code cache_creation_tokens}.
    */
   static TokenUsage usage(JsonNode usage) {
     if (usage == null || !usage.isObject()) {
       return null;
     }
     long cacheRead = usage.path("cacheReadInputTokens").asLong(0);
-    long input = usage.path("inputTokens").asLong(0) + cacheRead
-        + usage.path("cacheWriteInputTokens").asLong(0);
+    long cacheWrite = usage.path("cacheWriteInputTokens").asLong(0);
+    long input = usage.path("inputTokens").asLong(0) + cacheRead + cacheWrite;
     long output = usage.path("outputTokens").asLong(0);
-    return new TokenUsage(input, output, input + output, cacheRead, 0);
+    return new TokenUsage(input, output, input + output, cacheRead, 0, cacheWrite);
   }
 
   static ObjectNode usageNode(TokenUsage usage) {
@@ -64,7 +65,10 @@ final class BedrockJson {
     node.put("prompt_tokens", usage.input());
     node.put("completion_tokens", usage.output());
     node.put("total_tokens", usage.total());
-    node.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedInput());
+    ObjectNode details = node.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedInput());
+    if (usage.cacheWrite() > 0) {
+      details.put("cache_creation_tokens", usage.cacheWrite()); // the pivot's extension, when there were writes
+    }
     return node;
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.PivotRequests;
 import dev.aigis.core.provider.TranslationException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -245,15 +246,21 @@ final class ConverseRequestTranslation {
     }
   }
 
-  /** {@code tool_choice: none} has no Converse form: the tools are left out instead. */
+  /**
+   * {@code tool_choice: none} has no Converse form: the tools are left out instead. Converse refuses
+   * a conversation whose history holds toolUse/toolResult blocks without a {@code toolConfig}, so
+   * when none is sent, one is made of the tool names the history uses.
+   */
   private void toolConfig() throws TranslationException {
     JsonNode tools = in.get("tools");
     JsonNode choice = in.get("tool_choice");
     if (tools == null || tools.isNull() || (choice != null && "none".equals(choice.asText(null)))) {
+      historyToolConfig();
       return;
     }
     requireArray(tools, "tools");
     if (tools.isEmpty()) {
+      historyToolConfig();
       return;
     }
     ObjectNode config = out.putObject("toolConfig");
@@ -290,6 +297,31 @@ final class ConverseRequestTranslation {
         throw invalid("'tool_choice' must be auto, required, none or a function", "tool_choice");
       }
       outChoice.putObject("tool").put("name", name);
+    }
+  }
+
+  /**
+   * A tool spec for each tool name the history's toolUse blocks name, in order of first use, with
+   * the permissive schema {@code {"type":"object"}}: the client defined no tools for this turn, so
+   * no schema is known, and Converse only needs the names to accept the history.
+   */
+  private void historyToolConfig() {
+    Set<String> names = new LinkedHashSet<>();
+    for (JsonNode message : messages) {
+      for (JsonNode block : message.path("content")) {
+        String name = text(block.path("toolUse").get("name"));
+        if (name != null) {
+          names.add(name);
+        }
+      }
+    }
+    if (names.isEmpty()) {
+      return;
+    }
+    ArrayNode outTools = out.putObject("toolConfig").putArray("tools");
+    for (String name : names) {
+      outTools.addObject().putObject("toolSpec").put("name", name)
+          .putObject("inputSchema").putObject("json").put("type", "object");
     }
   }
 
