@@ -8,9 +8,12 @@ import dev.aigis.core.provider.EmbeddingsTranslator;
 import dev.aigis.core.provider.InboundApi;
 import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.InboundCodecs;
+import dev.aigis.core.provider.anthropic.AnthropicBetas;
+import dev.aigis.core.provider.anthropic.ClaudeBodies;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.azure.AzureOpenAiEmbeddingsTranslator;
 import dev.aigis.core.provider.azure.OpenAiToAzureOpenAiChatTranslator;
+import dev.aigis.core.provider.bedrock.BedrockInvokeModel;
 import dev.aigis.core.provider.bedrock.BedrockTitanEmbeddingsTranslator;
 import dev.aigis.core.provider.bedrock.OpenAiToBedrockConverseTranslator;
 import dev.aigis.core.provider.gemini.GeminiEmbeddingsTranslator;
@@ -49,12 +52,19 @@ public final class BackendAdapters {
     if (isNative(endpoint, schema)) {
       return new Route.Upstream(new NativeAdapter(endpoint, schema, inspected, name));
     }
+    ClaudeCloudAdapter.Cloud claude = endpoint.api() == InboundApi.Anthropic && hasBody
+        ? claudeCloud(backend, modelOf(backend, inspected), clock) : null;
+    if (claude != null && (endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS)) {
+      return new Route.Upstream(new ClaudeCloudAdapter(endpoint, claude, inspected,
+          AnthropicBetas.allowed(backend.backend().options().anthropicBetas(), schema), name));
+    }
     if (endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS) {
       return new Route.CountTokens();
     }
     if (InboundCodecs.covers(endpoint) && hasBody) {
       InboundCodec codec = InboundCodecs.of(endpoint);
-      return new Route.Upstream(new TranslatingAdapter(codec, translator(backend, clock), inspected.stream(),
+      return new Route.Upstream(new TranslatingAdapter(codec, translator(backend, clock, modelOf(backend, inspected)),
+          inspected.stream(),
           inspected.clientAskedForUsage(), name));
     }
     if (endpoint == ApiEndpoint.EMBEDDINGS && hasBody && embeddings(backend, clock) instanceof EmbeddingsTranslator e) {
@@ -76,8 +86,36 @@ public final class BackendAdapters {
     };
   }
 
+  /** The model the backend is asked for: its {@code modelNameOverride}, else the client's. */
+  private static String modelOf(ResolvedBackend backend, OpenAiRequest inspected) {
+    String override = backend.backend().modelNameOverride();
+    return override != null ? override : inspected.model();
+  }
+
+  /**
+   * The cloud serving Claude for this model, or null: a Vertex AI model named {@code claude*}
+   * (Anthropic's publisher models), a Bedrock model id or profile naming {@code anthropic.}.
+   * Anthropic clients reach them natively-enveloped; OpenAI clients reach Vertex's through the
+   * Anthropic translator and Bedrock's through Converse.
+   */
+  private static ClaudeCloudAdapter.Cloud claudeCloud(ResolvedBackend backend, String model, InstantSource clock) {
+    return switch (backend.backend().schema()) {
+      case GCPVertexAI -> ClaudeBodies.isVertexClaude(model) ? new ClaudeCloudAdapter.Cloud.Vertex(
+          backend.backend().vertex().project(), backend.backend().vertex().location()) : null;
+      case AWSBedrock -> ClaudeBodies.isBedrockClaude(model) ? new ClaudeCloudAdapter.Cloud.Bedrock(
+          new BedrockInvokeModel(backend.aws(), backend.backend().awsRegion(),
+              ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), clock)) : null;
+      default -> null;
+    };
+  }
+
   /** A new translator for one request; {@code backend}'s endpoint is a URL. */
   static BackendTranslator translator(ResolvedBackend backend, InstantSource clock) {
+    return translator(backend, clock, null);
+  }
+
+  /** @param model the model asked for, which picks Claude on Vertex AI; null when unknown */
+  static BackendTranslator translator(ResolvedBackend backend, InstantSource clock, String model) {
     String version = backend.backend().apiVersion();
     return switch (backend.backend().schema()) {
       case OpenAI -> new OpenAiToOpenAiChatTranslator();
@@ -88,8 +126,11 @@ public final class BackendAdapters {
       case AWSBedrock -> new OpenAiToBedrockConverseTranslator(backend.aws(), backend.backend().awsRegion(),
           ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), clock);
       case Gemini -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi(), clock);
-      case GCPVertexAI -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.Vertex(
-          backend.backend().vertex().project(), backend.backend().vertex().location()), clock);
+      case GCPVertexAI -> ClaudeBodies.isVertexClaude(model)
+          ? new OpenAiToAnthropicChatTranslator(new OpenAiToAnthropicChatTranslator.Host.Vertex(
+              backend.backend().vertex().project(), backend.backend().vertex().location()), clock)
+          : new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.Vertex(
+              backend.backend().vertex().project(), backend.backend().vertex().location()), clock);
     };
   }
 

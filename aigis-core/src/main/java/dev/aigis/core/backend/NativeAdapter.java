@@ -10,6 +10,7 @@ import dev.aigis.core.openai.OpenAiRequestRewriter;
 import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
+import dev.aigis.core.provider.anthropic.AnthropicBetas;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.openai.OpenAiReasoningModels;
 import dev.aigis.core.usage.AnthropicUsage;
@@ -19,6 +20,7 @@ import dev.aigis.model.backend.ApiSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,7 +33,7 @@ import java.util.Map;
  */
 final class NativeAdapter implements BackendAdapter {
 
-  private static final UsageTail.Reader ANTHROPIC_USAGE = p -> AnthropicUsage.from(Json.MAPPER.readTree(p));
+  static final UsageTail.Reader ANTHROPIC_USAGE = p -> AnthropicUsage.from(Json.MAPPER.readTree(p));
 
   /** The Messages API version sent when neither the client nor the backend names one. */
   static final String ANTHROPIC_VERSION = "2023-06-01";
@@ -67,6 +69,9 @@ final class NativeAdapter implements BackendAdapter {
     injectedUsage = askForUsage && !inspected.clientAskedForUsage();
     Map<String, String> headers = new HashMap<>(4);
     BackendAuth.of(target.backend()).apply(target.credential(), headers);
+    if (schema == ApiSchema.Anthropic) {
+      betas(request, target, headers);
+    }
     if (schema == ApiSchema.Anthropic && request.headers().get("anthropic-version") == null) {
       String version = target.backend().backend().apiVersion();
       headers.put("anthropic-version", version != null ? version : ANTHROPIC_VERSION);
@@ -74,6 +79,20 @@ final class NativeAdapter implements BackendAdapter {
     String query = target.rawQuery();
     String path = target.basePath() + request.path() + (query == null ? "" : "?" + query);
     return new UpstreamCall(request.method(), path, headers, body);
+  }
+
+  /**
+   * Anthropic's API takes every {@code anthropic-beta} flag; a backend with {@code
+   * spec.anthropic.betas} (a gateway in front of a proxy that refuses some) gets only those. An
+   * empty value removes the header ({@link UpstreamCall}).
+   */
+  private static void betas(ProcessedRequest request, BackendTarget target, Map<String, String> headers) {
+    List<String> allowed = AnthropicBetas.allowed(target.backend().backend().options().anthropicBetas(),
+        ApiSchema.Anthropic);
+    String beta = request.headers().get("anthropic-beta");
+    if (allowed != null && beta != null) {
+      headers.put("anthropic-beta", String.join(",", AnthropicBetas.filter(beta, allowed)));
+    }
   }
 
   /**

@@ -20,7 +20,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * OpenAI chat completions to the Anthropic Messages API ({@code POST {basePath}/v1/messages}).
+ * OpenAI chat completions to the Anthropic Messages API ({@code POST {basePath}/v1/messages}), or
+ * to Claude on Vertex AI, which takes the same body in its own envelope ({@link Host.Vertex}).
  * Created per request; holds the stream's state. Not thread-safe.
  *
  * <h2>Request</h2>
@@ -90,7 +91,26 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
   public static final String DEFAULT_VERSION = "2023-06-01";
   public static final int DEFAULT_MAX_TOKENS = 4096;
 
-  private final String version;
+  /** Where Claude is served; the answers are the same Messages API answers on each. */
+  public sealed interface Host {
+
+    /** Anthropic's API: {@code POST {basePath}/v1/messages} with the {@code anthropic-version} header. */
+    record Anthropic(String version) implements Host {
+      public Anthropic {
+        Objects.requireNonNull(version, "version");
+      }
+    }
+
+    /**
+     * Claude on Vertex AI: {@code POST {basePath}/v1/projects/{project}/locations/{location}/publishers/
+     * anthropic/models/{model}:rawPredict} (or {@code :streamRawPredict}), the body without
+     * {@code model} and with {@code anthropic_version: vertex-2023-10-16}; the bearer token is
+     * added by {@code BackendAuth}.
+     */
+    record Vertex(String project, String location) implements Host {}
+  }
+
+  private final Host host;
   private final InstantSource clock;
   private ChatStreamTranslation stream;
   private TokenUsage usage;
@@ -106,7 +126,12 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
 
   /** @param clock gives {@code created}; fixed in tests */
   public OpenAiToAnthropicChatTranslator(String anthropicVersion, InstantSource clock) {
-    this.version = Objects.requireNonNull(anthropicVersion, "anthropicVersion");
+    this(new Host.Anthropic(Objects.requireNonNull(anthropicVersion, "anthropicVersion")), clock);
+  }
+
+  /** @param clock gives {@code created}; fixed in tests */
+  public OpenAiToAnthropicChatTranslator(Host host, InstantSource clock) {
+    this.host = Objects.requireNonNull(host, "host");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -116,11 +141,22 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
     ObjectNode body = ChatRequestTranslation.translate(
         openAiRequest, call.model(), call.stream(), DEFAULT_MAX_TOKENS);
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("anthropic-version", version);
+    String path = switch (host) {
+      case Host.Anthropic a -> {
+        headers.put("anthropic-version", a.version());
+        yield call.basePath() + "/v1/messages";
+      }
+      case Host.Vertex v -> {
+        if (call.model() == null || call.model().isBlank()) {
+          throw new TranslationException(new GatewayError.InvalidRequest("A model is required", "model"));
+        }
+        body = ClaudeBodies.forCloud(body, ClaudeBodies.VERTEX_VERSION);
+        yield ClaudeBodies.vertexPath(call.basePath(), v.project(), v.location(), call.model(), call.stream());
+      }
+    };
     headers.put("content-type", "application/json");
     try {
-      return new UpstreamCall("POST", call.basePath() + "/v1/messages", headers,
-          Json.MAPPER.writeValueAsBytes(body));
+      return new UpstreamCall("POST", path, headers, Json.MAPPER.writeValueAsBytes(body));
     } catch (IOException e) {
       throw new TranslationException(new GatewayError.Internal("Cannot serialise the request"));
     }

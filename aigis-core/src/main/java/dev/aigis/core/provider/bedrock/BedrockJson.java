@@ -7,6 +7,8 @@ import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.usage.TokenUsage;
 import java.io.IOException;
+import software.amazon.eventstream.HeaderValue;
+import software.amazon.eventstream.Message;
 
 /** Shared pieces of the answer direction: parsing, Converse-to-OpenAI mappings, error statuses. */
 final class BedrockJson {
@@ -70,6 +72,52 @@ final class BedrockJson {
       details.put("cache_creation_tokens", usage.cacheWrite()); // the pivot's extension, when there were writes
     }
     return node;
+  }
+
+  /**
+   * Throws what an event-stream {@code exception} or {@code error} message reports, as a provider
+   * error in the client's format: the exception type is the code, its status {@link
+   * #streamExceptionStatus}; Converse and InvokeModel streams report failures alike.
+   */
+  static void throwIfFailure(Message message) throws TranslationException {
+    String messageType = header(message, ":message-type");
+    if ("exception".equals(messageType)) {
+      String type = header(message, ":exception-type");
+      String text = payloadMessage(message);
+      throw new TranslationException(new GatewayError.ProviderError(
+          streamExceptionStatus(type), errorType(streamExceptionStatus(type)),
+          type == null ? "upstream_error" : type,
+          text == null ? "The upstream stream failed" : text, PROVIDER));
+    }
+    if ("error".equals(messageType)) {
+      String code = header(message, ":error-code");
+      String text = header(message, ":error-message");
+      throw new TranslationException(new GatewayError.ProviderError(502, "server_error",
+          code == null ? "upstream_error" : code, text == null ? "The upstream stream failed" : text,
+          PROVIDER));
+    }
+  }
+
+  static String header(Message message, String name) {
+    HeaderValue value = message.getHeaders().get(name);
+    try {
+      return value == null ? null : value.getString();
+    } catch (RuntimeException e) {
+      return null; // not a string header
+    }
+  }
+
+  private static String payloadMessage(Message message) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(message.getPayload());
+      JsonNode text = node == null ? null : node.get("message");
+      if (text == null) {
+        text = node == null ? null : node.get("Message");
+      }
+      return text != null && text.isTextual() ? text.asText() : null;
+    } catch (IOException e) {
+      return null; // not JSON: the message is left out rather than relayed raw
+    }
   }
 
   /**
