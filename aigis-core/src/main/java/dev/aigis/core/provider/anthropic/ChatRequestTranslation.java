@@ -18,9 +18,6 @@ final class ChatRequestTranslation {
 
   static final String JSON_OBJECT_INSTRUCTION =
       "Respond with a single valid JSON object and nothing else: no prose, no code fences.";
-  static final String JSON_SCHEMA_INSTRUCTION =
-      "Respond with a single valid JSON value and nothing else (no prose, no code fences) that"
-          + " conforms to this JSON Schema: ";
 
   private final ObjectNode in;
   private final ObjectNode out = Json.MAPPER.createObjectNode();
@@ -302,7 +299,8 @@ final class ChatRequestTranslation {
         if (schema == null || !schema.isObject()) {
           throw invalid("'response_format.json_schema.schema' must be an object", "response_format");
         }
-        system.add(JSON_SCHEMA_INSTRUCTION + schema);
+        // Anthropic's structured outputs constrain the answer to the schema itself.
+        out.putObject("output_config").putObject("format").put("type", "json_schema").set("schema", schema);
       }
       default -> throw invalid("'response_format.type' must be text, json_object or json_schema",
           "response_format");

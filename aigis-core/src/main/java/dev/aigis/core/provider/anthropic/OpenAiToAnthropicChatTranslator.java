@@ -49,10 +49,11 @@ import java.util.function.Consumer;
  *       {@code metadata.user_id}; {@code stream} follows the call.
  * </ul>
  *
- * <p><b>Approximated:</b> {@code response_format} {@code json_object} and {@code json_schema}
- * have no Anthropic switch; an instruction (with the schema, for json_schema) is appended to
- * {@code system}. The answer is likely but not guaranteed to conform; {@code strict} is not
- * enforced.
+ * <p>{@code response_format} {@code json_schema} becomes Anthropic's structured outputs,
+ * {@code output_config.format {type: json_schema, schema}} (the name and {@code strict} are not
+ * sent: the schema is always enforced). <b>Approximated:</b> {@code json_object} has no Anthropic
+ * switch; an instruction is appended to {@code system}, and the answer is likely but not
+ * guaranteed to be JSON.
  *
  * <p><b>Refused (400):</b> {@code n} other than 1, {@code audio} and non-text {@code modalities},
  * the deprecated {@code functions}/{@code function_call}, non-function tools, content parts other

@@ -53,15 +53,43 @@ final class ConverseRequestTranslation {
     }
     inferenceConfig();
     toolConfig();
+    outputConfig();
     return out;
   }
 
   private void refuseInexpressible() throws TranslationException {
     PivotRequests.refuseInexpressible(in, "Bedrock");
     String format = text(in.path("response_format").get("type"));
-    if (format != null && !format.equals("text")) {
+    if (format != null && !format.equals("text") && !format.equals("json_schema")) {
       throw invalid("'response_format' " + format + " is not supported by the Bedrock backend",
           "response_format");
+    }
+  }
+
+  /**
+   * {@code response_format} json_schema as Converse's structured output, {@code outputConfig.textFormat}
+   * (Bedrock takes the schema as a JSON string). The name and description are kept; {@code strict}
+   * is implied (Bedrock always enforces the schema).
+   */
+  private void outputConfig() throws TranslationException {
+    JsonNode format = in.get("response_format");
+    if (format == null || !"json_schema".equals(text(format.get("type")))) {
+      return;
+    }
+    JsonNode jsonSchema = format.path("json_schema");
+    JsonNode schema = jsonSchema.get("schema");
+    if (schema == null || !schema.isObject()) {
+      throw invalid("'response_format.json_schema.schema' must be an object", "response_format");
+    }
+    ObjectNode definition = out.putObject("outputConfig").putObject("textFormat").put("type", "json_schema")
+        .putObject("structure").putObject("jsonSchema").put("schema", schema.toString());
+    String name = text(jsonSchema.get("name"));
+    if (name != null) {
+      definition.put("name", name);
+    }
+    String description = text(jsonSchema.get("description"));
+    if (description != null) {
+      definition.put("description", description);
     }
   }
 

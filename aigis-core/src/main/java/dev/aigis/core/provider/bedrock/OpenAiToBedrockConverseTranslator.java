@@ -40,14 +40,18 @@ import java.util.function.Supplier;
  *       one user message. Empty assistant text is left out (Converse refuses blank blocks).
  *   <li>{@code tools} become {@code toolConfig.tools[].toolSpec {name, description,
  *       inputSchema.json}}; {@code tool_choice} auto/required/function becomes
- *       {@code toolChoice} auto/any/tool; {@code none} leaves the tools out.
+ *       {@code toolChoice} auto/any/tool; {@code none} leaves the tools out. A history with tool
+ *       calls but no {@code tools} (which Converse refuses without a toolConfig) gets a
+ *       {@code toolConfig} of the history's tool names with the schema {@code {"type":"object"}}.
+ *   <li>{@code response_format} json_schema becomes {@code outputConfig.textFormat} (structured
+ *       output; the schema as a JSON string, with its name and description).
  *   <li>{@code max_completion_tokens} (else {@code max_tokens}), {@code temperature},
  *       {@code top_p} and {@code stop} become {@code inferenceConfig} maxTokens, temperature,
  *       topP and stopSequences.
  * </ul>
  *
  * <p><b>Refused (400):</b> {@code n} other than 1, {@code audio}, {@code functions},
- * {@code response_format} other than text, non-function tools, content parts other than text and
+ * {@code response_format} json_object (Converse has no schema-less JSON mode), non-function tools, content parts other than text and
  * image_url. <b>Dropped:</b> penalties, {@code seed}, {@code logprobs}, {@code user},
  * {@code stream_options} (usage is always reported), {@code parallel_tool_calls} and the other
  * fields Converse has no counterpart for.

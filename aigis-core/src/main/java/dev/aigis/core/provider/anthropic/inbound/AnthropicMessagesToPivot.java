@@ -64,7 +64,35 @@ final class AnthropicMessagesToPivot {
       out.set("user", user);
     }
     tools(in, out);
+    outputFormat(in, out);
     return out;
+  }
+
+  /**
+   * Anthropic's structured outputs, {@code output_config.format} (or the beta's top-level
+   * {@code output_format}) {@code {type: json_schema, schema}}, as the pivot's
+   * {@code response_format} json_schema (named {@code output}, strict, as Anthropic enforces it).
+   */
+  private static void outputFormat(JsonNode in, ObjectNode out) throws TranslationException {
+    JsonNode format = in.path("output_config").get("format");
+    String where = "output_config.format";
+    if (format == null || format.isNull()) {
+      format = in.get("output_format");
+      where = "output_format";
+    }
+    if (format == null || format.isNull()) {
+      return;
+    }
+    String param = where.split("\\.")[0];
+    if (!"json_schema".equals(format.path("type").asText())) {
+      throw invalid(where + ".type: Input should be 'json_schema'", param);
+    }
+    JsonNode schema = format.get("schema");
+    if (schema == null || !schema.isObject()) {
+      throw invalid(where + ".schema: Input should be a valid dictionary", param);
+    }
+    ObjectNode jsonSchema = out.putObject("response_format").put("type", "json_schema").putObject("json_schema");
+    jsonSchema.put("name", "output").put("strict", true).set("schema", schema);
   }
 
   private static void system(JsonNode system, ArrayNode out) throws TranslationException {
