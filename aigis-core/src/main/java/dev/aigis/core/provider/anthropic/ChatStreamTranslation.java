@@ -144,8 +144,22 @@ final class ChatStreamTranslation {
         call.putObject("function").put("name", block.name()).put("arguments", "");
         chunks.accept(chunk(toolDelta(call), null));
       }
-      default -> { } // thinking, redacted_thinking, server tool blocks: no OpenAI counterpart
+      case "thinking" -> {
+        if (block.thinking() != null && !block.thinking().isEmpty()) {
+          chunks.accept(chunk(Json.MAPPER.createObjectNode().put("reasoning_content", block.thinking()), null));
+        }
+      }
+      case "redacted_thinking" -> chunks.accept(chunk(thinkingBlock(
+          Json.MAPPER.createObjectNode().put("type", "redacted_thinking").put("data", block.data())), null));
+      default -> { } // server tool blocks: no OpenAI counterpart
     }
+  }
+
+  /** A delta carrying one entry of the pivot's {@code thinking_blocks}. */
+  private static ObjectNode thinkingBlock(ObjectNode block) {
+    ObjectNode delta = Json.MAPPER.createObjectNode();
+    delta.putArray("thinking_blocks").add(block);
+    return delta;
   }
 
   private void blockDelta(Integer index, Delta delta, Consumer<ObjectNode> chunks)
@@ -169,7 +183,15 @@ final class ChatStreamTranslation {
           chunks.accept(chunk(toolDelta(call), null));
         }
       }
-      default -> { } // thinking_delta, signature_delta, citations_delta
+      case "thinking_delta" -> {
+        if (delta.thinking() != null && !delta.thinking().isEmpty()) {
+          chunks.accept(chunk(Json.MAPPER.createObjectNode().put("reasoning_content", delta.thinking()), null));
+        }
+      }
+      // The signature closes the thinking block: the pivot's delta form is {type: thinking, signature}.
+      case "signature_delta" -> chunks.accept(chunk(thinkingBlock(
+          Json.MAPPER.createObjectNode().put("type", "thinking").put("signature", delta.signature())), null));
+      default -> { } // citations_delta
     }
   }
 

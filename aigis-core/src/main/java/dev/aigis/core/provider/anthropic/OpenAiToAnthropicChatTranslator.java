@@ -170,17 +170,27 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
       throw AnthropicJson.invalid("the answer is not a Messages API message");
     }
     StringBuilder text = null;
+    StringBuilder reasoning = null;
     ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+    ArrayNode thinkingBlocks = Json.MAPPER.createArrayNode();
     for (ContentBlock block : message.content()) {
       switch (String.valueOf(block.type())) {
         case "text" -> text = (text == null ? new StringBuilder() : text)
             .append(block.text() == null ? "" : block.text());
+        case "thinking" -> {
+          reasoning = (reasoning == null ? new StringBuilder() : reasoning)
+              .append(block.thinking() == null ? "" : block.thinking());
+          thinkingBlocks.addObject().put("type", "thinking").put("thinking", block.thinking())
+              .put("signature", block.signature());
+        }
+        case "redacted_thinking" -> thinkingBlocks.addObject().put("type", "redacted_thinking")
+            .put("data", block.data());
         case "tool_use" -> {
           ObjectNode call = toolCalls.addObject().put("id", block.id()).put("type", "function");
           call.putObject("function").put("name", block.name()).put("arguments",
               block.input() == null ? "{}" : block.input().toString());
         }
-        default -> { } // thinking and server-tool blocks: no OpenAI counterpart
+        default -> { } // server-tool blocks: no OpenAI counterpart
       }
     }
     ObjectNode out = Json.MAPPER.createObjectNode();
@@ -189,6 +199,12 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
     ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
     ObjectNode msg = choice.putObject("message").put("role", "assistant");
     msg.put("content", text == null ? null : text.toString());
+    if (reasoning != null) {
+      msg.put("reasoning_content", reasoning.toString());
+    }
+    if (!thinkingBlocks.isEmpty()) {
+      msg.set("thinking_blocks", thinkingBlocks);
+    }
     if (!toolCalls.isEmpty()) {
       msg.set("tool_calls", toolCalls);
     }
