@@ -65,7 +65,30 @@ final class AnthropicMessagesToPivot {
     }
     tools(in, out);
     outputFormat(in, out);
+    thinking(in, out);
     return out;
+  }
+
+  /**
+   * {@code thinking} {@code {type: enabled, budget_tokens}} or {@code {type: disabled}} is the
+   * pivot's {@code thinking} as it is; other types (a newer {@code adaptive}) have no pivot form and
+   * are dropped.
+   */
+  private static void thinking(JsonNode in, ObjectNode out) throws TranslationException {
+    JsonNode thinking = in.get("thinking");
+    if (thinking == null || thinking.isNull()) {
+      return;
+    }
+    switch (thinking.path("type").asText("")) {
+      case "enabled" -> {
+        if (!thinking.path("budget_tokens").isIntegralNumber()) {
+          throw invalid("thinking.enabled.budget_tokens: Field required", "thinking");
+        }
+        out.putObject("thinking").put("type", "enabled").put("budget_tokens", thinking.get("budget_tokens").asInt());
+      }
+      case "disabled" -> out.putObject("thinking").put("type", "disabled");
+      default -> { }
+    }
   }
 
   /**
@@ -241,13 +264,23 @@ final class AnthropicMessagesToPivot {
     }
     List<ObjectNode> parts = new ArrayList<>();
     ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+    ArrayNode thinkingBlocks = Json.MAPPER.createArrayNode();
+    StringBuilder reasoning = null;
     for (int j = 0; j < content.size(); j++) {
       JsonNode block = content.get(j);
       String blockPath = path + ".content." + j;
       switch (block.path("type").asText("")) {
         case "text" -> parts.add(textPart(block));
         case "tool_use" -> toolCalls.add(toolCall(block, blockPath));
-        case "thinking", "redacted_thinking" -> { } // the pivot has no place for earlier reasoning
+        // Earlier reasoning travels as the pivot's reasoning_content and signed thinking_blocks.
+        case "thinking" -> {
+          String thinking = block.path("thinking").asText("");
+          reasoning = (reasoning == null ? new StringBuilder() : reasoning).append(thinking);
+          thinkingBlocks.addObject().put("type", "thinking").put("thinking", thinking)
+              .put("signature", block.path("signature").asText(""));
+        }
+        case "redacted_thinking" -> thinkingBlocks.addObject().put("type", "redacted_thinking")
+            .put("data", block.path("data").asText(""));
         default -> throw unsupportedBlock(block, blockPath);
       }
     }
@@ -255,6 +288,12 @@ final class AnthropicMessagesToPivot {
       message.putNull("content");
     } else {
       message.set("content", content(parts));
+    }
+    if (reasoning != null) {
+      message.put("reasoning_content", reasoning.toString());
+    }
+    if (!thinkingBlocks.isEmpty()) {
+      message.set("thinking_blocks", thinkingBlocks);
     }
     if (!toolCalls.isEmpty()) {
       message.set("tool_calls", toolCalls);

@@ -20,6 +20,7 @@ final class PivotToAnthropicMessage {
     ArrayNode content = message.putArray("content");
     JsonNode choice = completion.path("choices").path(0);
     JsonNode answer = choice.path("message");
+    thinking(answer, content);
     String text = text(answer.get("content"));
     if (text.isEmpty()) {
       text = answer.path("refusal").asText("");
@@ -40,6 +41,31 @@ final class PivotToAnthropicMessage {
     message.putNull("stop_sequence");
     usage(completion.get("usage"), message.putObject("usage"));
     return message;
+  }
+
+  /**
+   * The pivot's reasoning as Anthropic thinking blocks, first in the content as Anthropic puts them:
+   * {@code thinking_blocks} with their signatures (and redacted blocks) when the backend was of the
+   * Anthropic family; otherwise {@code reasoning_content} (vLLM, DeepSeek...) as one thinking block
+   * with an empty signature, which shows the reasoning but cannot be verified if sent back.
+   */
+  private static void thinking(JsonNode answer, ArrayNode content) {
+    JsonNode blocks = answer.path("thinking_blocks");
+    if (blocks.isArray() && !blocks.isEmpty()) {
+      for (JsonNode block : blocks) {
+        if ("redacted_thinking".equals(block.path("type").asText())) {
+          content.addObject().put("type", "redacted_thinking").put("data", block.path("data").asText(""));
+        } else {
+          content.addObject().put("type", "thinking").put("thinking", block.path("thinking").asText(""))
+              .put("signature", block.path("signature").asText(""));
+        }
+      }
+      return;
+    }
+    String reasoning = answer.path("reasoning_content").asText("");
+    if (!reasoning.isEmpty()) {
+      content.addObject().put("type", "thinking").put("thinking", reasoning).put("signature", "");
+    }
   }
 
   /** Text of an OpenAI {@code content}: a string, or the text parts of an array, concatenated. */
