@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.PivotReasoning;
 import dev.aigis.core.provider.PivotRequests;
+import dev.aigis.core.provider.anthropic.ClaudeBodies;
 import dev.aigis.core.provider.TranslationException;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,12 +29,21 @@ final class ConverseRequestTranslation {
   private String lastRole;
   private ArrayNode lastContent;
 
-  private ConverseRequestTranslation(ObjectNode in) {
+  /** Whether the model is Claude, which takes Anthropic's extended thinking through additionalModelRequestFields. */
+  private final boolean claude;
+
+  private ConverseRequestTranslation(ObjectNode in, String model) {
     this.in = in;
+    this.claude = ClaudeBodies.isBedrockClaude(model);
   }
 
   static ObjectNode translate(ObjectNode openAi) throws TranslationException {
-    return new ConverseRequestTranslation(openAi).run();
+    return translate(openAi, null);
+  }
+
+  /** @param model the Bedrock model id, which decides whether thinking can be asked for; null when unknown */
+  static ObjectNode translate(ObjectNode openAi, String model) throws TranslationException {
+    return new ConverseRequestTranslation(openAi, model).run();
   }
 
   private ObjectNode run() throws TranslationException {
@@ -173,6 +184,17 @@ final class ConverseRequestTranslation {
   private static List<ObjectNode> assistantBlocks(JsonNode message, String where)
       throws TranslationException {
     List<ObjectNode> blocks = new java.util.ArrayList<>();
+    // Signed reasoning goes back first, as Claude on Bedrock verifies it before tool use.
+    for (ObjectNode thinking : PivotReasoning.anthropicBlocks(message)) {
+      ObjectNode reasoning = Json.MAPPER.createObjectNode();
+      if ("thinking".equals(thinking.get("type").asText())) {
+        reasoning.putObject("reasoningContent").putObject("reasoningText")
+            .put("text", thinking.get("thinking").asText()).put("signature", thinking.get("signature").asText());
+      } else {
+        reasoning.putObject("reasoningContent").put("redactedContent", thinking.get("data").asText());
+      }
+      blocks.add(reasoning);
+    }
     for (String text : texts(message.get("content"), where + ".content")) {
       if (!text.isEmpty()) { // Converse refuses blank text blocks
         blocks.add(textBlock(text));
@@ -239,8 +261,13 @@ final class ConverseRequestTranslation {
         break;
       }
     }
-    number("temperature", "temperature", config);
-    number("top_p", "topP", config);
+    Integer budget = claude ? PivotReasoning.budget(in) : null;
+    if (budget != null) {
+      thinking(budget, config);
+    } else {
+      number("temperature", "temperature", config);
+      number("top_p", "topP", config);
+    }
     JsonNode stop = in.get("stop");
     if (stop != null && !stop.isNull()) {
       ArrayNode sequences = Json.MAPPER.createArrayNode();
@@ -271,6 +298,24 @@ final class ConverseRequestTranslation {
         throw invalid("'" + field + "' must be a number", field);
       }
       config.set(name, value);
+    }
+  }
+
+  /**
+   * Claude's extended thinking, which Converse passes in {@code additionalModelRequestFields}: the
+   * same rules as on Anthropic's API (maxTokens above the budget, no temperature, top_p only from
+   * 0.95). Other Bedrock models take no thinking budget; the request's reasoning fields are dropped.
+   */
+  private void thinking(int budget, ObjectNode config) throws TranslationException {
+    out.putObject("additionalModelRequestFields").putObject("thinking").put("type", "enabled")
+        .put("budget_tokens", budget);
+    int maxTokens = config.path("maxTokens").asInt(0);
+    if (maxTokens > 0 && maxTokens <= budget) {
+      config.put("maxTokens", budget + maxTokens);
+    }
+    JsonNode topP = in.get("top_p");
+    if (topP != null && topP.isNumber() && topP.asDouble() >= 0.95) {
+      number("top_p", "topP", config);
     }
   }
 

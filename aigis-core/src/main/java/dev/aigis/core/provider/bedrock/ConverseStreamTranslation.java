@@ -148,7 +148,33 @@ final class ConverseStreamTranslation {
       call.putObject("function").put("arguments", input);
       chunks.accept(chunk(toolDelta(call), null));
     }
-    // reasoningContent deltas have no OpenAI chat counterpart and are dropped
+    JsonNode reasoning = delta.path("reasoningContent");
+    if (reasoning.isObject()) {
+      reasoning(reasoning, chunks);
+    }
+  }
+
+  /**
+   * Claude's reasoning on Bedrock, in the pivot's terms: its text as {@code reasoning_content}, its
+   * signature (which ends the block) and redacted content as {@code thinking_blocks} entries.
+   */
+  private void reasoning(JsonNode reasoning, Consumer<ObjectNode> chunks) {
+    String text = reasoning.path("text").asText("");
+    if (!text.isEmpty()) {
+      chunks.accept(chunk(Json.MAPPER.createObjectNode().put("reasoning_content", text), null));
+    }
+    ObjectNode block = null;
+    if (reasoning.path("signature").isTextual()) {
+      block = Json.MAPPER.createObjectNode().put("type", "thinking").put("signature", reasoning.get("signature").asText());
+    } else if (reasoning.path("redactedContent").isTextual()) {
+      block = Json.MAPPER.createObjectNode().put("type", "redacted_thinking")
+          .put("data", reasoning.get("redactedContent").asText());
+    }
+    if (block != null) {
+      ObjectNode delta = Json.MAPPER.createObjectNode();
+      delta.putArray("thinking_blocks").add(block);
+      chunks.accept(chunk(delta, null));
+    }
   }
 
   private ObjectNode usageChunk() {

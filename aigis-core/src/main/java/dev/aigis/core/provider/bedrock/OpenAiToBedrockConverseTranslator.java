@@ -121,7 +121,7 @@ public final class OpenAiToBedrockConverseTranslator implements BackendTranslato
     model = call.model();
     byte[] body;
     try {
-      body = Json.MAPPER.writeValueAsBytes(ConverseRequestTranslation.translate(openAiRequest));
+      body = Json.MAPPER.writeValueAsBytes(ConverseRequestTranslation.translate(openAiRequest, call.model()));
     } catch (IOException e) {
       throw new TranslationException(new GatewayError.Internal("Cannot serialise the request"));
     }
@@ -141,10 +141,24 @@ public final class OpenAiToBedrockConverseTranslator implements BackendTranslato
       throw BedrockJson.invalid("the answer has no output.message.content");
     }
     StringBuilder text = null;
+    StringBuilder reasoning = null;
     ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+    ArrayNode thinkingBlocks = Json.MAPPER.createArrayNode();
     for (JsonNode block : content) {
       if (block.path("text").isTextual()) {
         text = (text == null ? new StringBuilder() : text).append(block.get("text").asText());
+      } else if (block.path("reasoningContent").isObject()) {
+        JsonNode reasoningContent = block.get("reasoningContent");
+        JsonNode reasoningText = reasoningContent.path("reasoningText");
+        if (reasoningText.isObject()) {
+          String thought = reasoningText.path("text").asText("");
+          reasoning = (reasoning == null ? new StringBuilder() : reasoning).append(thought);
+          ObjectNode thinking = thinkingBlocks.addObject().put("type", "thinking").put("thinking", thought);
+          thinking.put("signature", reasoningText.path("signature").asText(""));
+        } else if (reasoningContent.path("redactedContent").isTextual()) {
+          thinkingBlocks.addObject().put("type", "redacted_thinking")
+              .put("data", reasoningContent.get("redactedContent").asText());
+        }
       } else if (block.path("toolUse").isObject()) {
         JsonNode use = block.get("toolUse");
         ObjectNode call = toolCalls.addObject().put("id", use.path("toolUseId").asText())
@@ -152,7 +166,7 @@ public final class OpenAiToBedrockConverseTranslator implements BackendTranslato
         JsonNode input = use.get("input");
         call.putObject("function").put("name", use.path("name").asText())
             .put("arguments", input == null || input.isNull() ? "{}" : input.toString());
-      } // reasoningContent and other blocks: no OpenAI counterpart
+      } // other blocks: no OpenAI counterpart
     }
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("id", ids.get()).put("object", "chat.completion")
@@ -160,6 +174,12 @@ public final class OpenAiToBedrockConverseTranslator implements BackendTranslato
     ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
     ObjectNode message = choice.putObject("message").put("role", "assistant");
     message.put("content", text == null ? null : text.toString());
+    if (reasoning != null) {
+      message.put("reasoning_content", reasoning.toString());
+    }
+    if (!thinkingBlocks.isEmpty()) {
+      message.set("thinking_blocks", thinkingBlocks);
+    }
     if (!toolCalls.isEmpty()) {
       message.set("tool_calls", toolCalls);
     }
