@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * The OpenAI pivot to Azure OpenAI: {@code POST
  * {basePath}/openai/deployments/{deployment}/chat/completions?api-version={apiVersion}} (the key
  * goes in {@code api-key}, by {@code BackendAuth}). The deployment (the call's model) chooses the model, so the body carries
- * none; {@code max_tokens} becomes {@code max_completion_tokens} for reasoning models
- * ({@link OpenAiReasoningModels}). Answers are OpenAI's plus content-filter annotations, which pass through, as does the
+ * none; the pivot's extensions are adapted as for OpenAI ({@link OpenAiReasoningModels#fromPivot}).
+ * Answers are OpenAI's plus content-filter annotations, which pass through, as does the
  * {@code content_filter} finish reason; the stream's leading chunk that holds only {@code
  * prompt_filter_results} (empty {@code choices}, no usage) is dropped, since consumers take a chunk
  * with empty choices for the usage chunk. Errors ({@code {"error":{"code","message"}}}) keep their
@@ -54,7 +54,7 @@ public final class OpenAiToAzureOpenAiChatTranslator implements BackendTranslato
     }
     ObjectNode body = OpenAiChatWire.requestBody(openAiRequest, call.stream());
     // The deployment's name need not say which model it serves: the requested name is asked too.
-    OpenAiReasoningModels.useMaxCompletionTokens(body, call.model(), openAiRequest.path("model").asText(null));
+    OpenAiReasoningModels.fromPivot(body, call.model(), openAiRequest.path("model").asText(null));
     body.remove("model");
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");

@@ -3,6 +3,7 @@ package dev.aigis.core.provider.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.PivotReasoning;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -23,6 +24,36 @@ public final class OpenAiReasoningModels {
   /** Whether {@code model} is a reasoning model that refuses {@code max_tokens}. */
   public static boolean refusesMaxTokens(String model) {
     return model != null && REASONING.matcher(model.toLowerCase(Locale.ROOT)).matches();
+  }
+
+  /**
+   * The pivot as an OpenAI-family chat body: the pivot's Anthropic-shaped extensions, which
+   * OpenAI's API refuses as unknown parameters, are taken out ({@code thinking}; assistant turns'
+   * {@code reasoning_content} and {@code thinking_blocks}, which DeepSeek-style servers also refuse
+   * as input); a thinking budget becomes {@code reasoning_effort} for a reasoning model (other
+   * models refuse it); and {@code max_tokens} becomes {@code max_completion_tokens} for one.
+   *
+   * @param models the requested model and the backend's (an Azure deployment)
+   */
+  public static void fromPivot(ObjectNode body, String... models) {
+    boolean reasoning = false;
+    for (String model : models) {
+      reasoning |= refusesMaxTokens(model);
+    }
+    if (reasoning && !body.hasNonNull("reasoning_effort")) {
+      String effort = PivotReasoning.effort(body);
+      if (effort != null) {
+        body.put("reasoning_effort", effort);
+      }
+    }
+    body.remove("thinking");
+    for (JsonNode message : body.path("messages")) {
+      if (message instanceof ObjectNode m && "assistant".equals(m.path("role").asText())) {
+        m.remove("reasoning_content");
+        m.remove("thinking_blocks");
+      }
+    }
+    useMaxCompletionTokens(body, models);
   }
 
   /**
