@@ -202,6 +202,25 @@ class AnthropicBackendEndToEndTest {
   }
 
   @Test
+  void fieldsAndBlockTypesNewerThanTheGatewayPassThroughNativelyUntouched() {
+    String body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":20,\"future_option\":{\"level\":3},"
+        + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},"
+        + "{\"type\":\"hologram\",\"source\":{\"uri\":\"holo://1\"}}]}]}";
+    HttpResponse<String> raw = gateway.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
+        .header("content-type", "application/json")
+        .header("x-api-key", "sk-ant-client-key")
+        .header("anthropic-version", "2023-06-01")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+        .build());
+
+    // The bytes reach Anthropic as sent; Anthropic (here its fake) is the one to judge the unknown block.
+    assertThat(anthropic.lastRequest().bodyText()).isEqualTo(body);
+    assertThat(raw.statusCode()).isEqualTo(400);
+    assertThat(raw.body()).contains("\"type\":\"error\"").contains("messages.0.content.1.type");
+  }
+
+  @Test
   void endToEndHeadersSurviveTranslationButTheClientsCredentialsDoNot() {
     anthropic.script(FakeAnthropicUpstream.Reply.text("ok"));
     HttpResponse<String> raw = gateway.send(java.net.http.HttpRequest.newBuilder(
