@@ -17,7 +17,8 @@ import java.io.IOException;
 /**
  * A native Anthropic Messages stream, event by event: each event passes as received (so response
  * processors see whole events, not network chunks). Usage comes from {@code message_start}
- * (input, cache) and {@code message_delta} (cumulative output); only those two events are parsed.
+ * (input, cache reads and writes) and {@code message_delta} (cumulative output); only those two
+ * events are parsed.
  */
 final class AnthropicEventDecoder implements ResponseDecoder {
 
@@ -28,6 +29,7 @@ final class AnthropicEventDecoder implements ResponseDecoder {
   private EventSink sink;
   private long input;
   private long cachedInput;
+  private long cacheWrite;
   private long output;
   private boolean sawUsage;
   private boolean sawStop;
@@ -105,6 +107,7 @@ final class AnthropicEventDecoder implements ResponseDecoder {
     if ("message_start".equals(type) || usage.has("input_tokens")) {
       input = read.input();
       cachedInput = read.cachedInput();
+      cacheWrite = read.cacheWrite();
     }
     if (usage.has("output_tokens")) {
       output = read.output(); // cumulative in message_delta
@@ -121,7 +124,7 @@ final class AnthropicEventDecoder implements ResponseDecoder {
 
   @Override
   public TokenUsage usage() {
-    return sawUsage ? new TokenUsage(input, output, input + output, cachedInput, 0) : null;
+    return sawUsage ? new TokenUsage(input, output, input + output, cachedInput, 0, cacheWrite) : null;
   }
 
   @Override

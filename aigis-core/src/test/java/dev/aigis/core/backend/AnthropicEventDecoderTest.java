@@ -19,7 +19,7 @@ class AnthropicEventDecoderTest {
 
   private static final String FIXTURE = "/fixtures/anthropic/messages-native/stream-cache-usage/response.in.sse";
   /** message_start: 50 uncached + 1000 cache writes + 2000 cache reads; message_delta: 87 output, cumulative. */
-  private static final TokenUsage FIXTURE_USAGE = new TokenUsage(3050, 87, 3137, 2000, 0);
+  private static final TokenUsage FIXTURE_USAGE = new TokenUsage(3050, 87, 3137, 2000, 0, 1000);
 
   private static byte[] fixture() throws IOException {
     try (InputStream in = AnthropicEventDecoderTest.class.getResourceAsStream(FIXTURE)) {
@@ -107,7 +107,7 @@ class AnthropicEventDecoderTest {
 
         """)));
 
-    assertThat(decoder.usage()).isEqualTo(new TokenUsage(20, 40, 60, 5, 0));
+    assertThat(decoder.usage()).isEqualTo(new TokenUsage(20, 40, 60, 5, 0, 3));
   }
 
   @Test

@@ -317,7 +317,7 @@ class ClaudeCloudAdapterTest {
       decoder.end(sink);
 
       assertThat(sink.joined()).isEqualTo(expected);
-      assertThat(decoder.usage()).isEqualTo(new TokenUsage(13, 4, 17, 0, 0, 0));
+      assertThat(decoder.usage()).isEqualTo(new TokenUsage(13, 4, 17, 0, 0, 3));
     }
   }
 
