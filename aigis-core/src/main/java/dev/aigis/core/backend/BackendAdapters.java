@@ -21,6 +21,7 @@ import dev.aigis.core.provider.gemini.OpenAiToGeminiChatTranslator;
 import dev.aigis.core.provider.openai.OpenAiToOpenAiChatTranslator;
 import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.backend.VertexConfig;
 import dev.aigis.model.snapshot.ResolvedBackend;
 import java.time.InstantSource;
 
@@ -94,19 +95,25 @@ public final class BackendAdapters {
 
   /**
    * The cloud serving Claude for this model, or null: a Vertex AI model named {@code claude*}
-   * (Anthropic's publisher models), a Bedrock model id or profile naming {@code anthropic.}.
+   * (Anthropic's publisher models) or on a backend with {@code vertex.publisher: anthropic}, a Bedrock model id or profile naming {@code anthropic.}.
    * Anthropic clients reach them natively-enveloped; OpenAI clients reach Vertex's through the
    * Anthropic translator and Bedrock's through Converse.
    */
   private static ClaudeCloudAdapter.Cloud claudeCloud(ResolvedBackend backend, String model, InstantSource clock) {
     return switch (backend.backend().schema()) {
-      case GCPVertexAI -> ClaudeBodies.isVertexClaude(model) ? new ClaudeCloudAdapter.Cloud.Vertex(
+      case GCPVertexAI -> vertexClaude(backend, model) ? new ClaudeCloudAdapter.Cloud.Vertex(
           backend.backend().vertex().project(), backend.backend().vertex().location()) : null;
       case AWSBedrock -> ClaudeBodies.isBedrockClaude(model) ? new ClaudeCloudAdapter.Cloud.Bedrock(
           new BedrockInvokeModel(backend.aws(), backend.backend().awsRegion(),
               ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), clock)) : null;
       default -> null;
     };
+  }
+
+  /** Whether a Vertex AI model is Anthropic's: the backend's {@code vertex.publisher}, else the model's name. */
+  private static boolean vertexClaude(ResolvedBackend backend, String model) {
+    VertexConfig.Publisher publisher = backend.backend().vertex().publisher();
+    return publisher != null ? publisher == VertexConfig.Publisher.anthropic : ClaudeBodies.isVertexClaude(model);
   }
 
   /** A new translator for one request; {@code backend}'s endpoint is a URL. */
@@ -126,7 +133,7 @@ public final class BackendAdapters {
       case AWSBedrock -> new OpenAiToBedrockConverseTranslator(backend.aws(), backend.backend().awsRegion(),
           ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), clock);
       case Gemini -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi(), clock);
-      case GCPVertexAI -> ClaudeBodies.isVertexClaude(model)
+      case GCPVertexAI -> vertexClaude(backend, model)
           ? new OpenAiToAnthropicChatTranslator(new OpenAiToAnthropicChatTranslator.Host.Vertex(
               backend.backend().vertex().project(), backend.backend().vertex().location()), clock)
           : new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.Vertex(

@@ -358,4 +358,18 @@ class ClaudeCloudAdapterTest {
     assertThat(((Route.Upstream) route).adapter()).isInstanceOf(TranslatingAdapter.class);
     assertThat(((Route.Upstream) titan).adapter()).isInstanceOf(TranslatingAdapter.class);
   }
+
+  @Test
+  void aVertexBackendCanNameItsPublisherForModelsNamedOtherwise() {
+    var base = Backends.backend(ApiSchema.GCPVertexAI);
+    AIBackend b = base.backend();
+    var vertexConfig = new dev.aigis.model.backend.VertexConfig("project-1", "us-central1", null,
+        dev.aigis.model.backend.VertexConfig.Publisher.anthropic);
+    var backend = new ResolvedBackend(new AIBackend(b.metadata(), b.source(), b.schema(), b.endpoint(), b.credentials(),
+        "my-tuned-sonnet", false, b.timeouts(), b.apiVersion(), b.awsRegion(), vertexConfig, b.traffic(),
+        b.backendRef(), b.options()), "sk-test", null, null, null);
+
+    assertThat(((Route.Upstream) route(ApiEndpoint.ANTHROPIC_MESSAGES, backend, "anything", false)).adapter())
+        .isInstanceOf(ClaudeCloudAdapter.class);
+  }
 }
