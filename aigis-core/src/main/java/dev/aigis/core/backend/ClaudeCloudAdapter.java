@@ -89,7 +89,10 @@ final class ClaudeCloudAdapter implements BackendAdapter {
       case Cloud.Bedrock b -> count ? b.invoke().countTokens(body, model, target.basePath(), betas)
           : b.invoke().messages(body, model, inspected.stream(), target.basePath(), betas);
     };
-    return call;
+    // The route's URLRewrite applies below the base path as on translated calls (not to signed Bedrock paths).
+    return new UpstreamCall(call.method(),
+        TranslatingAdapter.rewritten(call.pathAndQuery(), target, request.context().upstreamPathRewrite()),
+        call.headers(), call.body());
   }
 
   /** The client's body, or, when a processor edited the pivot, the Messages body rebuilt from it. */
