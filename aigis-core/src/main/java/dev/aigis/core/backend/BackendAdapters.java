@@ -55,7 +55,8 @@ public final class BackendAdapters {
     }
     ClaudeCloudAdapter.Cloud claude = endpoint.api() == InboundApi.Anthropic && hasBody
         ? claudeCloud(backend, modelOf(backend, inspected), clock) : null;
-    if (claude != null && (endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS)) {
+    if (claude != null
+        && (endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS)) {
       return new Route.Upstream(new ClaudeCloudAdapter(endpoint, claude, inspected,
           AnthropicBetas.allowed(backend.backend().options().anthropicBetas(), schema), name));
     }
@@ -95,7 +96,8 @@ public final class BackendAdapters {
 
   /**
    * The cloud serving Claude for this model, or null: a Vertex AI model named {@code claude*}
-   * (Anthropic's publisher models) or on a backend with {@code vertex.publisher: anthropic}, a Bedrock model id or profile naming {@code anthropic.}.
+   * (Anthropic's publisher models) or on a backend with {@code vertex.publisher: anthropic}, a
+   * Bedrock model id or profile naming {@code anthropic.}.
    * Anthropic clients reach them natively-enveloped; OpenAI clients reach Vertex's through the
    * Anthropic translator and Bedrock's through Converse.
    */

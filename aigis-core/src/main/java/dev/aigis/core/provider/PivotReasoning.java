@@ -81,11 +81,13 @@ public final class PivotReasoning {
     List<ObjectNode> blocks = new ArrayList<>();
     for (JsonNode block : assistant.path("thinking_blocks")) {
       String type = block.path("type").asText();
-      if ("thinking".equals(type) && block.path("signature").isTextual() && !block.path("signature").asText().isEmpty()) {
+      String signature = block.path("signature").asText("");
+      if ("thinking".equals(type) && !signature.isEmpty()) {
         blocks.add(Json.MAPPER.createObjectNode().put("type", "thinking")
-            .put("thinking", block.path("thinking").asText("")).put("signature", block.path("signature").asText()));
+            .put("thinking", block.path("thinking").asText("")).put("signature", signature));
       } else if ("redacted_thinking".equals(type) && block.path("data").isTextual()) {
-        blocks.add(Json.MAPPER.createObjectNode().put("type", "redacted_thinking").put("data", block.path("data").asText()));
+        blocks.add(Json.MAPPER.createObjectNode().put("type", "redacted_thinking")
+            .put("data", block.path("data").asText()));
       }
     }
     return blocks;

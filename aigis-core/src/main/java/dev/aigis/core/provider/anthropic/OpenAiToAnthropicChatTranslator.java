@@ -63,22 +63,33 @@ import java.util.function.Consumer;
  * <p><b>Dropped deliberately:</b> {@code logprobs}, {@code top_logprobs}, {@code presence_penalty},
  * {@code frequency_penalty}, {@code seed}, {@code logit_bias}, {@code stream_options} (usage is
  * always reported), {@code store}, {@code metadata}, {@code service_tier},
- * {@code reasoning_effort}, {@code prediction}, {@code web_search_options}, tools' {@code strict},
+ * {@code prediction}, {@code web_search_options}, tools' {@code strict},
  * {@code image_url.detail}; any other field Anthropic does not know.
+ *
+ * <p><b>Thinking:</b> the pivot's {@code thinking} budget, else its {@code reasoning_effort}
+ * (minimal/low 1024, medium 2048, high 4096), becomes {@code thinking: {type: enabled,
+ * budget_tokens}}; {@code max_tokens} is raised above the budget, and {@code temperature} and a
+ * {@code top_p} below 0.95 are not sent (Anthropic refuses them with thinking). Signed
+ * {@code thinking_blocks} of assistant turns go back first in their turn.
  *
  * <h2>Answer</h2>
  *
  * Text blocks are concatenated into {@code message.content} (null when there is none);
- * {@code tool_use} blocks become {@code tool_calls} with compact JSON arguments; {@code thinking},
- * {@code redacted_thinking} and server-tool blocks are dropped. {@code stop_reason} end_turn,
+ * {@code tool_use} blocks become {@code tool_calls} with compact JSON arguments; {@code thinking}
+ * blocks become {@code reasoning_content} and, with {@code redacted_thinking}, {@code thinking_blocks}
+ * with their signatures; server-tool blocks are dropped. {@code stop_reason} end_turn,
  * stop_sequence and pause_turn become stop, max_tokens length, tool_use tool_calls, refusal
  * content_filter. Prompt tokens are input plus both cache counts, with
- * {@code prompt_tokens_details.cached_tokens} the cache reads. {@code created} comes from the
+ * {@code prompt_tokens_details.cached_tokens} the cache reads and {@code cache_creation_tokens}
+ * the writes. {@code created} comes from the
  * injected clock.
  *
  * <p>Streams: {@code message_start} gives a role chunk, text deltas content chunks, each
  * {@code tool_use} block a tool-call chunk (id, name, empty arguments; indexes count tool calls
- * only) and its {@code input_json_delta}s argument chunks, {@code message_delta} the finish
+ * only) and its {@code input_json_delta}s argument chunks (a tool whose input streamed nothing
+ * gets {@code "{}"} when its block stops), {@code thinking_delta}s {@code reasoning_content}
+ * chunks, {@code signature_delta}s and redacted blocks {@code thinking_blocks} chunks,
+ * {@code message_delta} the finish
  * chunk, {@code message_stop} a usage-only chunk ({@code choices: []}), always, for the gateway
  * to drop when the client did not ask. An {@code error} event is thrown as a
  * {@link GatewayError.ProviderError} (overloaded_error as 503, api_error as 502, other types with

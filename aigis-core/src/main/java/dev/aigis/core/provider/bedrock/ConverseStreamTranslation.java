@@ -165,7 +165,8 @@ final class ConverseStreamTranslation {
     }
     ObjectNode block = null;
     if (reasoning.path("signature").isTextual()) {
-      block = Json.MAPPER.createObjectNode().put("type", "thinking").put("signature", reasoning.get("signature").asText());
+      block = Json.MAPPER.createObjectNode().put("type", "thinking")
+          .put("signature", reasoning.get("signature").asText());
     } else if (reasoning.path("redactedContent").isTextual()) {
       block = Json.MAPPER.createObjectNode().put("type", "redacted_thinking")
           .put("data", reasoning.get("redactedContent").asText());

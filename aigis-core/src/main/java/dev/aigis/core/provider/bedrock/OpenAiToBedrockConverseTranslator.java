@@ -51,15 +51,25 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p><b>Refused (400):</b> {@code n} other than 1, {@code audio}, {@code functions},
- * {@code response_format} json_object (Converse has no schema-less JSON mode), non-function tools, content parts other than text and
- * image_url. <b>Dropped:</b> penalties, {@code seed}, {@code logprobs}, {@code user},
- * {@code stream_options} (usage is always reported), {@code parallel_tool_calls} and the other
- * fields Converse has no counterpart for.
+ * {@code response_format} json_object (Converse has no schema-less JSON mode), non-function tools,
+ * content parts other than text and image_url. <b>Dropped:</b> penalties, {@code seed},
+ * {@code logprobs}, {@code user}, {@code stream_options} (usage is always reported),
+ * {@code parallel_tool_calls}, reasoning fields for models other than Claude, and the other fields
+ * Converse has no counterpart for.
+ *
+ * <p><b>Thinking</b> (Claude models): the pivot's {@code thinking} budget, else its
+ * {@code reasoning_effort}, becomes {@code additionalModelRequestFields.thinking} (maxTokens raised
+ * above it, no temperature, top_p only from 0.95); signed {@code thinking_blocks} of assistant turns
+ * go back first as {@code reasoningContent} ({@code reasoningText} with its signature, or
+ * {@code redactedContent}).
  *
  * <h2>Answer</h2>
  *
  * {@code output.message.content} text blocks are concatenated into {@code content} (null when
- * none), {@code toolUse} blocks become {@code tool_calls}; reasoning blocks are dropped.
+ * none), {@code toolUse} blocks become {@code tool_calls}; {@code reasoningContent} blocks become
+ * {@code reasoning_content} and {@code thinking_blocks} (with signatures; redacted content as
+ * {@code redacted_thinking}), streamed as {@code reasoning_content} deltas and
+ * {@code thinking_blocks} deltas for signatures and redacted content.
  * {@code stopReason} end_turn and stop_sequence become stop, max_tokens length, tool_use
  * tool_calls, content_filtered and guardrail_intervened content_filter. Usage counts cache reads
  * and writes in the prompt. Converse answers carry no id or model: the id is generated, the model
