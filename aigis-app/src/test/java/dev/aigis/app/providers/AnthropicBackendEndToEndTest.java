@@ -57,8 +57,17 @@ class AnthropicBackendEndToEndTest {
         metadata: {name: anthropic}
         spec:
           schema: Anthropic
-          endpoint: {url: "%s"}
+          endpoint: {url: "%1$s"}
           credentials: {secretRef: {name: anthropic, key: apiKey}}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: anthropic-strict}
+        spec:
+          schema: Anthropic
+          endpoint: {url: "%1$s"}
+          credentials: {secretRef: {name: anthropic, key: apiKey}}
+          anthropic: {betas: ["context-1m-*"]}
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
@@ -68,6 +77,8 @@ class AnthropicBackendEndToEndTest {
           rules:
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: claude-sonnet-4-5}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: anthropic}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: claude-strict}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: anthropic-strict}]
         """.formatted(anthropic.baseUrl()));
     client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey("sk-client")
         .maxRetries(0).timeout(Duration.ofSeconds(10)).build();
@@ -218,6 +229,29 @@ class AnthropicBackendEndToEndTest {
     assertThat(anthropic.lastRequest().bodyText()).isEqualTo(body);
     assertThat(raw.statusCode()).isEqualTo(400);
     assertThat(raw.body()).contains("\"type\":\"error\"").contains("messages.0.content.1.type");
+  }
+
+  HttpResponse<String> withBetas(String model, String betas) {
+    return gateway.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
+        .header("content-type", "application/json")
+        .header("x-api-key", "sk-ant-client-key")
+        .header("anthropic-version", "2023-06-01")
+        .header("anthropic-beta", betas)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"" + model + "\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+        .build());
+  }
+
+  @Test
+  void anthropicBetasPassAsSentUnlessTheBackendListsTheAllowedOnes() {
+    assertThat(withBetas("claude-sonnet-4-5", "context-1m-2025-08-07,made-up-2099-01-01").statusCode()).isEqualTo(200);
+    assertThat(anthropic.lastRequest().header("anthropic-beta")).isEqualTo("context-1m-2025-08-07,made-up-2099-01-01");
+
+    assertThat(withBetas("claude-strict", "context-1m-2025-08-07,made-up-2099-01-01").statusCode()).isEqualTo(200);
+    assertThat(anthropic.lastRequest().header("anthropic-beta")).isEqualTo("context-1m-2025-08-07");
+
+    assertThat(withBetas("claude-strict", "made-up-2099-01-01").statusCode()).isEqualTo(200);
+    assertThat(anthropic.lastRequest().headers()).doesNotContainKey("anthropic-beta");
   }
 
   @Test
