@@ -231,6 +231,30 @@ class AnthropicBackendEndToEndTest {
     assertThat(raw.body()).contains("\"type\":\"error\"").contains("messages.0.content.1.type");
   }
 
+  @Test
+  void reasoningEffortBecomesAThinkingBudgetAndThinkingComesBackAsReasoningContent() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("Paris.").withThinking("The capital of France.")
+        .withUsage(20, 9).withCacheTokens(0, 300));
+
+    ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("claude-sonnet-4-5").addUserMessage("Capital of France?").maxCompletionTokens(1000)
+        .temperature(0.2).reasoningEffort(com.openai.models.ReasoningEffort.HIGH).build());
+
+    var message = completion.choices().getFirst().message();
+    assertThat(message.content()).contains("Paris.");
+    assertThat(message._additionalProperties().get("reasoning_content").asString())
+        .contains("The capital of France.");
+    var usage = completion.usage().orElseThrow();
+    assertThat(usage.promptTokens()).isEqualTo(320);
+    assertThat(usage.promptTokensDetails().orElseThrow()._additionalProperties().get("cache_creation_tokens")
+        .asNumber()).contains(300);
+    JsonNode sent = anthropic.lastRequest().json();
+    assertThat(sent.path("thinking").path("type").asText()).isEqualTo("enabled");
+    assertThat(sent.path("thinking").path("budget_tokens").asInt()).isEqualTo(4096);
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(5096);
+    assertThat(sent.has("temperature")).isFalse();
+  }
+
   HttpResponse<String> withBetas(String model, String betas) {
     return gateway.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
         .header("content-type", "application/json")
