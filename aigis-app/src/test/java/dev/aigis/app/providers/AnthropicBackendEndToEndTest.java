@@ -267,6 +267,24 @@ class AnthropicBackendEndToEndTest {
   }
 
   @Test
+  void aClaudeCodeSystemMessageInsideMessagesIsFoldedOnTheNativePath() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("ok"));
+    HttpResponse<String> raw = gateway.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
+        .header("content-type", "application/json")
+        .header("x-api-key", "sk-ant-client-key")
+        .header("anthropic-version", "2023-06-01")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":20,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"system\",\"content\":\"cwd is /repo\"}]}"))
+        .build());
+
+    assertThat(raw.statusCode()).isEqualTo(200); // Anthropic's API (and its fake) refuse role system in messages
+    JsonNode sent = anthropic.lastRequest().json();
+    assertThat(sent.path("messages")).hasSize(1);
+    assertThat(sent.path("system").get(0).path("text").asText()).isEqualTo("cwd is /repo");
+  }
+
+  @Test
   void anthropicBetasPassAsSentUnlessTheBackendListsTheAllowedOnes() {
     assertThat(withBetas("claude-sonnet-4-5", "context-1m-2025-08-07,made-up-2099-01-01").statusCode()).isEqualTo(200);
     assertThat(anthropic.lastRequest().header("anthropic-beta")).isEqualTo("context-1m-2025-08-07,made-up-2099-01-01");

@@ -11,6 +11,7 @@ import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.core.provider.anthropic.AnthropicBetas;
+import dev.aigis.core.provider.anthropic.ClaudeBodies;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.openai.OpenAiReasoningModels;
 import dev.aigis.core.usage.AnthropicUsage;
@@ -28,7 +29,8 @@ import java.util.Map;
  * to Anthropic), so the body goes as the processors left it, rewritten only when needed (the
  * backend's {@code modelNameOverride}; {@code stream_options.include_usage} so the gateway can
  * count a streamed OpenAI answer's tokens; {@code max_tokens} sent to an OpenAI reasoning model, which
- * refuses it, as {@code max_completion_tokens}), and the answer comes back as received, event by
+ * refuses it, as {@code max_completion_tokens}; {@code role: system} messages inside an Anthropic
+ * body's {@code messages}, folded into {@code system}), and the answer comes back as received, event by
  * event, with the provider's own usage reader.
  */
 final class NativeAdapter implements BackendAdapter {
@@ -62,6 +64,11 @@ final class NativeAdapter implements BackendAdapter {
     String override = target.backend().backend().modelNameOverride();
     if (body != null && OpenAiRequestRewriter.needed(inspected, override, askForUsage)) {
       body = OpenAiRequestRewriter.rewrite(body, override, askForUsage);
+    }
+    if (schema == ApiSchema.Anthropic && edited == null
+        && (endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS)) {
+      // Coding agents send role: system messages inside messages, which the Messages API refuses.
+      body = ClaudeBodies.foldSystemMessages(body);
     }
     if (body != null && endpoint == ApiEndpoint.CHAT_COMPLETIONS && schema == ApiSchema.OpenAI) {
       body = OpenAiReasoningModels.nativeBody(body, override != null ? override : inspected.model());

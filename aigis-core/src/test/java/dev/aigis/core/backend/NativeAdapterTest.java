@@ -294,4 +294,30 @@ class NativeAdapterTest {
     assertThat(json(call.body())).isEqualTo(json(
         "{\"model\":\"o3-mini\",\"max_completion_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
   }
+
+  @Test
+  void systemMessagesInsideAnAnthropicBodyAreFoldedAndOtherBodiesPassByteForByte() throws Exception {
+    var inspected = new OpenAiRequest("claude-sonnet-4-5", false, false);
+    String agent = """
+        {"model":"claude-sonnet-4-5","max_tokens":5,"system":"Be brief.",
+         "messages":[{"role":"user","content":"hi"},{"role":"system","content":"cwd is /repo"}]}
+        """;
+    String plain = """
+        {"model":"claude-sonnet-4-5","max_tokens":5,  "messages":[{"role":"user","content":"say \\"system\\""}],"system":"x"}
+        """;
+
+    UpstreamCall folded = adapter(ApiEndpoint.ANTHROPIC_MESSAGES, ApiSchema.Anthropic, inspected)
+        .prepare(request(ApiEndpoint.ANTHROPIC_MESSAGES, "/v1/messages", agent),
+            target(backend(ApiSchema.Anthropic), "", "sk-1", null));
+    UpstreamCall untouched = adapter(ApiEndpoint.ANTHROPIC_MESSAGES, ApiSchema.Anthropic, inspected)
+        .prepare(request(ApiEndpoint.ANTHROPIC_MESSAGES, "/v1/messages", plain),
+            target(backend(ApiSchema.Anthropic), "", "sk-1", null));
+
+    assertThat(json(folded.body())).isEqualTo(json("""
+        {"model":"claude-sonnet-4-5","max_tokens":5,
+         "system":[{"type":"text","text":"Be brief."},{"type":"text","text":"cwd is /repo"}],
+         "messages":[{"role":"user","content":"hi"}]}
+        """));
+    assertThat(text(untouched.body())).isEqualTo(plain);
+  }
 }

@@ -20,6 +20,9 @@ public final class ClaudeBodies {
   /** The {@code anthropic_version} Bedrock requires in the body. */
   public static final String BEDROCK_VERSION = "bedrock-2023-05-31";
 
+  private static final byte[] MESSAGES = "\"messages\"".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SYSTEM = "\"system\"".getBytes(StandardCharsets.UTF_8);
+
   private ClaudeBodies() {}
 
   /** Whether a Vertex AI model name is one of Anthropic's publisher models (Claude), by its name. */
@@ -83,6 +86,52 @@ public final class ClaudeBodies {
     body.set("messages", kept);
     body.set("system", blocks);
     return true;
+  }
+
+  /**
+   * A Messages body with its {@code role: system} messages folded ({@link #foldSystemMessages}),
+   * for native passthrough: the same bytes unless it has such messages. Only a body where the word
+   * {@code "system"} follows {@code "messages"} outside a string escape is parsed, so the common
+   * body is only scanned.
+   */
+  public static byte[] foldSystemMessages(byte[] body) {
+    if (body == null || !mayHoldSystemMessages(body)) {
+      return body;
+    }
+    try {
+      if (Json.MAPPER.readTree(body) instanceof ObjectNode tree && foldSystemMessages(tree)) {
+        return Json.MAPPER.writeValueAsBytes(tree);
+      }
+    } catch (java.io.IOException e) {
+      // not JSON: Anthropic answers it as it would have
+    }
+    return body;
+  }
+
+  private static boolean mayHoldSystemMessages(byte[] body) {
+    int messages = indexOf(body, MESSAGES, 0);
+    if (messages < 0) {
+      return false;
+    }
+    for (int at = indexOf(body, SYSTEM, messages); at >= 0; at = indexOf(body, SYSTEM, at + 1)) {
+      if (body[at - 1] != '\\') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int indexOf(byte[] body, byte[] word, int from) {
+    outer:
+    for (int i = Math.max(from, 1); i <= body.length - word.length; i++) {
+      for (int j = 0; j < word.length; j++) {
+        if (body[i + j] != word[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** A path segment (a model id, a project) percent-encoded, keeping {@code @} as Vertex AI model versions show it. */
