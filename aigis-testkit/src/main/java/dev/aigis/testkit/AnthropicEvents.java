@@ -48,6 +48,10 @@ final class AnthropicEvents {
   ObjectNode message() {
     ObjectNode message = shell();
     ArrayNode content = message.putArray("content");
+    if (reply.thinking() != null) {
+      content.addObject().put("type", "thinking").put("thinking", reply.thinking())
+          .put("signature", Reply.signatureOf(reply.thinking()));
+    }
     if (!reply.text().isEmpty()) {
       content.addObject().put("type", "text").put("text", reply.text());
     }
@@ -72,6 +76,15 @@ final class AnthropicEvents {
     events.add(event(node("ping")));
     List<ObjectNode> content = new ArrayList<>();
     int index = 0;
+    if (reply.thinking() != null) {
+      content.add(blockStart(index, FakeAnthropicUpstream.JSON.createObjectNode()
+          .put("type", "thinking").put("thinking", "").put("signature", "")));
+      for (String word : words(reply.thinking())) {
+        content.add(delta(index, "thinking_delta", "thinking", word));
+      }
+      content.add(delta(index, "signature_delta", "signature", Reply.signatureOf(reply.thinking())));
+      content.add(node("content_block_stop").put("index", index++));
+    }
     if (!reply.text().isEmpty()) {
       content.add(blockStart(index, FakeAnthropicUpstream.JSON.createObjectNode()
           .put("type", "text").put("text", "")));

@@ -106,6 +106,21 @@ final class AnthropicRequestCheck {
             }
           }
           case "image" -> image(block, at);
+          case "thinking" -> {
+            if (!role.equals("assistant")) {
+              throw Rejected.invalid(at + ": thinking blocks are only allowed in assistant messages");
+            }
+            // This fake signs thinking as FakeAnthropicUpstream.Reply.signatureOf does; anything else was altered.
+            if (!block.path("signature").asText("").equals(
+                FakeAnthropicUpstream.Reply.signatureOf(block.path("thinking").asText("")))) {
+              throw Rejected.invalid(at + ".signature: Invalid `signature` in `thinking` block");
+            }
+          }
+          case "redacted_thinking" -> {
+            if (!role.equals("assistant") || !block.path("data").isTextual()) {
+              throw Rejected.invalid(at + ": redacted_thinking blocks need data and an assistant message");
+            }
+          }
           case "tool_use" -> {
             if (!role.equals("assistant")) {
               throw Rejected.invalid(at + ": tool_use blocks are only allowed in assistant messages");

@@ -85,24 +85,25 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
       int truncateAfterEvents,
       int httpStatus,
       boolean hang,
-      int streamWriteBytes) {
+      int streamWriteBytes,
+      String thinking) {
 
     public Reply {
       toolCalls = List.copyOf(toolCalls);
     }
 
     public static Reply text(String text) {
-      return new Reply(text, List.of(), -1, -1, 0, 0, null, -1, null, null, -1, 0, false, 0);
+      return new Reply(text, List.of(), -1, -1, 0, 0, null, -1, null, null, -1, 0, false, 0, null);
     }
 
     /** An HTTP error answer: {@code {"type":"error","error":{"type":type,"message":message}}}. */
     public static Reply httpError(int status, String type, String message) {
-      return new Reply("", List.of(), -1, -1, 0, 0, null, -1, type, message, -1, status, false, 0);
+      return new Reply("", List.of(), -1, -1, 0, 0, null, -1, type, message, -1, status, false, 0, null);
     }
 
     /** Never answers: no status, no headers (an upstream that stalls). */
     public static Reply hanging() {
-      return new Reply("", List.of(), -1, -1, 0, 0, null, -1, null, null, -1, 0, true, 0);
+      return new Reply("", List.of(), -1, -1, 0, 0, null, -1, null, null, -1, 0, true, 0, null);
     }
 
     public Reply withToolCall(String id, String name, String inputJson) {
@@ -110,39 +111,54 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
       calls.add(new ToolCall(id, name, inputJson));
       return new Reply(text, calls, inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens,
           stopReason, errorAfterDeltas, errorType, errorMessage, truncateAfterEvents, httpStatus,
-          hang, streamWriteBytes);
+          hang, streamWriteBytes, thinking);
     }
 
     public Reply withUsage(int input, int output) {
       return new Reply(text, toolCalls, input, output, cacheReadTokens, cacheCreationTokens,
           stopReason, errorAfterDeltas, errorType, errorMessage, truncateAfterEvents, httpStatus,
-          hang, streamWriteBytes);
+          hang, streamWriteBytes, thinking);
     }
 
     public Reply withCacheTokens(int read, int creation) {
       return new Reply(text, toolCalls, inputTokens, outputTokens, read, creation,
           stopReason, errorAfterDeltas, errorType, errorMessage, truncateAfterEvents, httpStatus,
-          hang, streamWriteBytes);
+          hang, streamWriteBytes, thinking);
     }
 
     public Reply withStopReason(String reason) {
       return new Reply(text, toolCalls, inputTokens, outputTokens, cacheReadTokens,
           cacheCreationTokens, reason, errorAfterDeltas, errorType, errorMessage,
-          truncateAfterEvents, httpStatus, hang, streamWriteBytes);
+          truncateAfterEvents, httpStatus, hang, streamWriteBytes, thinking);
     }
 
     /** Streams only: an {@code error} event after {@code deltas} content deltas, then the end. */
     public Reply withErrorEvent(int deltas, String type, String message) {
       return new Reply(text, toolCalls, inputTokens, outputTokens, cacheReadTokens,
           cacheCreationTokens, stopReason, deltas, type, message, truncateAfterEvents, httpStatus,
-          hang, streamWriteBytes);
+          hang, streamWriteBytes, thinking);
     }
 
     /** Streams only: the response ends cleanly after {@code events} events, without message_stop. */
     public Reply withTruncationAfter(int events) {
       return new Reply(text, toolCalls, inputTokens, outputTokens, cacheReadTokens,
           cacheCreationTokens, stopReason, errorAfterDeltas, errorType, errorMessage, events,
-          httpStatus, hang, streamWriteBytes);
+          httpStatus, hang, streamWriteBytes, thinking);
+    }
+
+    /**
+     * The answer starts with a {@code thinking} block of this text, signed {@code sig-<length>}
+     * ({@link #signatureOf}), streamed as {@code thinking_delta}s and a {@code signature_delta}.
+     */
+    public Reply withThinking(String thinkingText) {
+      return new Reply(text, toolCalls, inputTokens, outputTokens, cacheReadTokens,
+          cacheCreationTokens, stopReason, errorAfterDeltas, errorType, errorMessage,
+          truncateAfterEvents, httpStatus, hang, streamWriteBytes, thinkingText);
+    }
+
+    /** The signature the fake gives a thinking block of {@code text}, and checks when it is sent back. */
+    public static String signatureOf(String text) {
+      return "sig-" + text.length();
     }
 
     /**
@@ -155,7 +171,7 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
       }
       return new Reply(text, toolCalls, inputTokens, outputTokens, cacheReadTokens,
           cacheCreationTokens, stopReason, errorAfterDeltas, errorType, errorMessage,
-          truncateAfterEvents, httpStatus, hang, bytes);
+          truncateAfterEvents, httpStatus, hang, bytes, thinking);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.aigis.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,11 +42,14 @@ import java.util.regex.Pattern;
  * 404 {@code UnknownOperationException}.
  *
  * <p>Scripting: each Converse request takes the head of the script queue, else the default
- * ({@code Reply.text("Hello from the fake Bedrock.")}). Thread-safe.
+ * ({@code Reply.text("Hello from the fake Bedrock.")}). Claude model ids ({@code anthropic.} in the
+ * id) also answer InvokeModel ({@code /invoke}, {@code /invoke-with-response-stream}) and
+ * {@code /count-tokens} with Anthropic bodies, scripted with {@link #scriptClaude}. Thread-safe.
  */
 public final class FakeBedrockUpstream implements AutoCloseable {
 
-  private static final Pattern PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream|invoke)");
+  private static final Pattern PATH = Pattern.compile(
+      "/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)");
 
   /** One scripted tool use; {@code inputJson} must be a JSON object. */
   public record ToolCall(String id, String name, JsonNode input) {
@@ -119,6 +124,7 @@ public final class FakeBedrockUpstream implements AutoCloseable {
   private final Vertx vertx;
   private final SigV4Verifier verifier;
   private final ConcurrentLinkedQueue<Reply> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<FakeAnthropicUpstream.Reply> claudeQueue = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
   private volatile Reply defaultReply = DEFAULT;
   private int port;
@@ -187,6 +193,7 @@ public final class FakeBedrockUpstream implements AutoCloseable {
 
   public void reset() {
     queue.clear();
+    claudeQueue.clear();
     requests.clear();
     defaultReply = DEFAULT;
   }
@@ -216,6 +223,11 @@ public final class FakeBedrockUpstream implements AutoCloseable {
     Matcher path = PATH.matcher(rawPath);
     if (request.method() != HttpMethod.POST || !path.matches()) {
       error(response, 404, "UnknownOperationException", null);
+      return;
+    }
+    String modelId = URLDecoder.decode(path.group(1), StandardCharsets.UTF_8);
+    if (modelId.contains("anthropic.") && !path.group(2).startsWith("converse")) {
+      claude(response, body, modelId, path.group(2));
       return;
     }
     if (path.group(2).equals("invoke")) {
@@ -253,6 +265,60 @@ public final class FakeBedrockUpstream implements AutoCloseable {
     } else {
       send(response, 200, BedrockEvents.converse(reply, json));
     }
+  }
+
+  /**
+   * Claude through InvokeModel: the Messages body without {@code model} or {@code stream}, with
+   * {@code anthropic_version: bedrock-2023-05-31} (betas only in {@code anthropic_beta}), answered
+   * with Anthropic's message, or its events as base64 {@code chunk} frames; CountTokens with
+   * {@code {"input":{"invokeModel":{"body":<base64>}}}} answered {@code {"inputTokens":N}}. Refusals
+   * are 400 {@code ValidationException}s with Anthropic's message.
+   */
+  private void claude(HttpServerResponse response, byte[] body, String modelId, String operation) {
+    try {
+      if (operation.equals("count-tokens")) {
+        String encoded = ClaudeOnCloud.parse(body).path("input").path("invokeModel").path("body").asText(null);
+        if (encoded == null) {
+          throw AnthropicRequestCheck.Rejected.invalid("input.invokeModel.body: Field required");
+        }
+        ObjectNode counted = ClaudeOnCloud.messages(Base64.getDecoder().decode(encoded), ClaudeOnCloud.BEDROCK_VERSION,
+            modelId);
+        ObjectNode tokens = ClaudeOnCloud.count(counted);
+        send(response, 200, BedrockEvents.JSON.createObjectNode().put("inputTokens", tokens.get("input_tokens").asLong()));
+        return;
+      }
+      ObjectNode json = ClaudeOnCloud.messages(body, ClaudeOnCloud.BEDROCK_VERSION, modelId);
+      if (json.has("stream")) {
+        throw AnthropicRequestCheck.Rejected.invalid("stream: Extra inputs are not permitted");
+      }
+      FakeAnthropicUpstream.Reply reply = claudeQueue.poll();
+      reply = reply != null ? reply : FakeAnthropicUpstream.Reply.text("Hello from Claude on Bedrock.");
+      if (reply.httpStatus() > 0) {
+        error(response, reply.httpStatus(), "ThrottlingException", reply.errorMessage());
+        return;
+      }
+      ClaudeOnCloud.requireTools(reply, json);
+      var events = new AnthropicEvents(reply, json, "msg_bdrk_" + UUID.randomUUID().toString().substring(0, 8));
+      response.putHeader("x-amzn-requestid", UUID.randomUUID().toString());
+      if (operation.equals("invoke-with-response-stream")) {
+        response.setChunked(true).putHeader("content-type", "application/vnd.amazon.eventstream");
+        for (byte[] frame : ClaudeOnCloud.bedrockFrames(events)) {
+          response.write(Buffer.buffer(frame));
+        }
+        response.end();
+      } else {
+        send(response, 200, events.message());
+      }
+    } catch (AnthropicRequestCheck.Rejected e) {
+      error(response, e.status, "ValidationException", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      error(response, 400, "ValidationException", "input.invokeModel.body is not base64");
+    }
+  }
+
+  /** Queues a reply for the next Claude InvokeModel request. */
+  public void scriptClaude(FakeAnthropicUpstream.Reply reply) {
+    claudeQueue.add(Objects.requireNonNull(reply));
   }
 
   /** Titan text embeddings: {@code {"inputText"}} in, {@code {"embedding","inputTextTokenCount"}} out ({@link FakeEmbeddings}). */

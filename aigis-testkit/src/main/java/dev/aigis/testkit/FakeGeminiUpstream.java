@@ -41,7 +41,10 @@ import java.util.regex.Pattern;
  *   <li>{@link #startGemini Google AI}: {@code POST /v1beta/models/{model}:...}, key in
  *       {@code x-goog-api-key} (wrong or missing: 401/403 as Google answers).
  *   <li>{@link #startVertex Vertex AI}: {@code POST /v1/projects/{p}/locations/{l}/publishers/google/
- *       models/{model}:...} with {@code Authorization: Bearer} of a token this fake issued, and the
+ *       models/{model}:...}, and Claude at {@code .../publishers/anthropic/models/{model}:rawPredict}
+ *       or {@code :streamRawPredict} ({@code anthropic_version: vertex-2023-10-16}, no model in the
+ *       body; Anthropic's answers, scripted with {@link #scriptClaude}) and {@code
+ *       count-tokens:rawPredict}, with {@code Authorization: Bearer} of a token this fake issued, and the
  *       token endpoint {@code POST /token} (JWT bearer grant: RS256 signature checked against the
  *       service account's public key, {@code iss}, {@code aud}, {@code scope}, {@code exp}).
  * </ul>
@@ -58,6 +61,10 @@ public final class FakeGeminiUpstream implements AutoCloseable {
   static final Pattern GEMINI_PATH = Pattern.compile("/v1beta/models/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)");
   static final Pattern VERTEX_PATH = Pattern.compile(
       "/v1/projects/([^/]+)/locations/([^/]+)/publishers/google/models/([^/:]+):(generateContent|streamGenerateContent|predict)");
+
+  /** Claude on Vertex AI: Anthropic's publisher models, and their token counter (model {@code count-tokens}). */
+  static final Pattern VERTEX_CLAUDE_PATH = Pattern.compile(
+      "/v1/projects/([^/]+)/locations/([^/]+)/publishers/anthropic/models/([^/:]+):(rawPredict|streamRawPredict)");
 
   /** A scripted function call; {@code argsJson} is a JSON object. */
   public record FunctionCall(String name, String argsJson) {}
@@ -130,6 +137,7 @@ public final class FakeGeminiUpstream implements AutoCloseable {
   private final String apiKey;
   private final TestServiceAccount account;
   private final ConcurrentLinkedQueue<Reply> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<FakeAnthropicUpstream.Reply> claudeQueue = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
   private final Set<String> issued = ConcurrentHashMap.newKeySet();
   private final AtomicInteger tokenRequests = new AtomicInteger();
@@ -216,6 +224,7 @@ public final class FakeGeminiUpstream implements AutoCloseable {
 
   public void reset() {
     queue.clear();
+    claudeQueue.clear();
     requests.clear();
     tokenStatus = 200;
     tokenLifetimeSeconds = 3600;
@@ -247,6 +256,12 @@ public final class FakeGeminiUpstream implements AutoCloseable {
       }
       if (account != null && request.path().equals("/token")) {
         token(request, body);
+        return;
+      }
+      Matcher claude = VERTEX_CLAUDE_PATH.matcher(request.path());
+      if (account != null && claude.matches()) {
+        authorize(request);
+        claude(request, body, claude);
         return;
       }
       Matcher m = (account == null ? GEMINI_PATH : VERTEX_PATH).matcher(request.path());
@@ -291,6 +306,46 @@ public final class FakeGeminiUpstream implements AutoCloseable {
       // A bug in the fake must not look like a hung upstream: answer it, loudly.
       send(request.response(), 500, error(500, "INTERNAL", "fake failed: " + e));
     }
+  }
+
+  /**
+   * Claude on Vertex AI ({@code rawPredict}/{@code streamRawPredict}; {@code count-tokens}), answered
+   * with Anthropic's JSON, events and errors, from {@link #scriptClaude}'s queue.
+   */
+  private void claude(HttpServerRequest request, byte[] body, Matcher m) {
+    String model = java.net.URLDecoder.decode(m.group(3), java.nio.charset.StandardCharsets.UTF_8);
+    boolean stream = m.group(4).equals("streamRawPredict");
+    try {
+      if (model.equals("count-tokens")) {
+        send(request.response(), 200, ClaudeOnCloud.count(ClaudeOnCloud.parse(body)));
+        return;
+      }
+      var json = ClaudeOnCloud.messages(body, ClaudeOnCloud.VERTEX_VERSION, model);
+      if (stream != json.path("stream").asBoolean(false)) {
+        throw AnthropicRequestCheck.Rejected.invalid("stream: streamRawPredict needs stream true, rawPredict false");
+      }
+      FakeAnthropicUpstream.Reply reply = claudeQueue.poll();
+      reply = reply != null ? reply : FakeAnthropicUpstream.Reply.text("Hello from Claude on Vertex.");
+      if (reply.httpStatus() > 0) {
+        throw new AnthropicRequestCheck.Rejected(reply.httpStatus(), reply.errorType(), reply.errorMessage());
+      }
+      ClaudeOnCloud.requireTools(reply, json);
+      var events = new AnthropicEvents(reply, json, "msg_vrtx_" + UUID.randomUUID().toString().substring(0, 8));
+      if (stream) {
+        var response = request.response().setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
+        events.stream().forEach(response::write);
+        response.end();
+      } else {
+        send(request.response(), 200, events.message());
+      }
+    } catch (AnthropicRequestCheck.Rejected e) {
+      send(request.response(), e.status, AnthropicEvents.error(e.type, e.getMessage()));
+    }
+  }
+
+  /** Queues a reply for the next Claude request (Vertex mode). */
+  public void scriptClaude(FakeAnthropicUpstream.Reply reply) {
+    claudeQueue.add(Objects.requireNonNull(reply));
   }
 
   private void authorize(HttpServerRequest request) {

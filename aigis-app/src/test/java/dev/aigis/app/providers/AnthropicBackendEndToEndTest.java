@@ -57,8 +57,17 @@ class AnthropicBackendEndToEndTest {
         metadata: {name: anthropic}
         spec:
           schema: Anthropic
-          endpoint: {url: "%s"}
+          endpoint: {url: "%1$s"}
           credentials: {secretRef: {name: anthropic, key: apiKey}}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: anthropic-strict}
+        spec:
+          schema: Anthropic
+          endpoint: {url: "%1$s"}
+          credentials: {secretRef: {name: anthropic, key: apiKey}}
+          anthropic: {betas: ["context-1m-*"]}
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
@@ -68,6 +77,8 @@ class AnthropicBackendEndToEndTest {
           rules:
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: claude-sonnet-4-5}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: anthropic}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: claude-strict}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: anthropic-strict}]
         """.formatted(anthropic.baseUrl()));
     client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey("sk-client")
         .maxRetries(0).timeout(Duration.ofSeconds(10)).build();
@@ -199,6 +210,90 @@ class AnthropicBackendEndToEndTest {
     assertThat(seen.header("x-api-key")).isEqualTo("sk-ant-upstream");
     // Native: fields the pivot would drop reach Anthropic untouched.
     assertThat(seen.json().path("thinking").path("budget_tokens").asInt()).isEqualTo(1024);
+  }
+
+  @Test
+  void fieldsAndBlockTypesNewerThanTheGatewayPassThroughNativelyUntouched() {
+    String body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":20,\"future_option\":{\"level\":3},"
+        + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},"
+        + "{\"type\":\"hologram\",\"source\":{\"uri\":\"holo://1\"}}]}]}";
+    HttpResponse<String> raw = gateway.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
+        .header("content-type", "application/json")
+        .header("x-api-key", "sk-ant-client-key")
+        .header("anthropic-version", "2023-06-01")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+        .build());
+
+    // The bytes reach Anthropic as sent; Anthropic (here its fake) is the one to judge the unknown block.
+    assertThat(anthropic.lastRequest().bodyText()).isEqualTo(body);
+    assertThat(raw.statusCode()).isEqualTo(400);
+    assertThat(raw.body()).contains("\"type\":\"error\"").contains("messages.0.content.1.type");
+  }
+
+  @Test
+  void reasoningEffortBecomesAThinkingBudgetAndThinkingComesBackAsReasoningContent() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("Paris.").withThinking("The capital of France.")
+        .withUsage(20, 9).withCacheTokens(0, 300));
+
+    ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("claude-sonnet-4-5").addUserMessage("Capital of France?").maxCompletionTokens(1000)
+        .temperature(0.2).reasoningEffort(com.openai.models.ReasoningEffort.HIGH).build());
+
+    var message = completion.choices().getFirst().message();
+    assertThat(message.content()).contains("Paris.");
+    assertThat(message._additionalProperties().get("reasoning_content").asString())
+        .contains("The capital of France.");
+    var usage = completion.usage().orElseThrow();
+    assertThat(usage.promptTokens()).isEqualTo(320);
+    assertThat(usage.promptTokensDetails().orElseThrow()._additionalProperties().get("cache_creation_tokens")
+        .asNumber()).contains(300);
+    JsonNode sent = anthropic.lastRequest().json();
+    assertThat(sent.path("thinking").path("type").asText()).isEqualTo("enabled");
+    assertThat(sent.path("thinking").path("budget_tokens").asInt()).isEqualTo(4096);
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(5096);
+    assertThat(sent.has("temperature")).isFalse();
+  }
+
+  HttpResponse<String> withBetas(String model, String betas) {
+    return gateway.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
+        .header("content-type", "application/json")
+        .header("x-api-key", "sk-ant-client-key")
+        .header("anthropic-version", "2023-06-01")
+        .header("anthropic-beta", betas)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"" + model + "\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+        .build());
+  }
+
+  @Test
+  void aClaudeCodeSystemMessageInsideMessagesIsFoldedOnTheNativePath() {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("ok"));
+    HttpResponse<String> raw = gateway.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
+        .header("content-type", "application/json")
+        .header("x-api-key", "sk-ant-client-key")
+        .header("anthropic-version", "2023-06-01")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":20,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"system\",\"content\":\"cwd is /repo\"}]}"))
+        .build());
+
+    assertThat(raw.statusCode()).isEqualTo(200); // Anthropic's API (and its fake) refuse role system in messages
+    JsonNode sent = anthropic.lastRequest().json();
+    assertThat(sent.path("messages")).hasSize(1);
+    assertThat(sent.path("system").get(0).path("text").asText()).isEqualTo("cwd is /repo");
+  }
+
+  @Test
+  void anthropicBetasPassAsSentUnlessTheBackendListsTheAllowedOnes() {
+    assertThat(withBetas("claude-sonnet-4-5", "context-1m-2025-08-07,made-up-2099-01-01").statusCode()).isEqualTo(200);
+    assertThat(anthropic.lastRequest().header("anthropic-beta")).isEqualTo("context-1m-2025-08-07,made-up-2099-01-01");
+
+    assertThat(withBetas("claude-strict", "context-1m-2025-08-07,made-up-2099-01-01").statusCode()).isEqualTo(200);
+    assertThat(anthropic.lastRequest().header("anthropic-beta")).isEqualTo("context-1m-2025-08-07");
+
+    assertThat(withBetas("claude-strict", "made-up-2099-01-01").statusCode()).isEqualTo(200);
+    assertThat(anthropic.lastRequest().headers()).doesNotContainKey("anthropic-beta");
   }
 
   @Test

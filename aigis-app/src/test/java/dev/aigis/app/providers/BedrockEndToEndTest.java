@@ -86,6 +86,16 @@ class BedrockEndToEndTest {
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: AIBackend
+        metadata: {name: bedrock-nova}
+        spec:
+          schema: AWSBedrock
+          endpoint: {url: "%1$s"}
+          aws: {region: eu-west-3}
+          credentials: {secretRef: {name: aws}}
+          modelNameOverride: amazon.nova-pro-v1:0
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
         metadata: {name: bedrock-wrong}
         spec:
           schema: AWSBedrock
@@ -101,6 +111,8 @@ class BedrockEndToEndTest {
           rules:
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: claude-bedrock}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: bedrock}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: nova-bedrock}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: bedrock-nova}]
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: claude-wrong-key}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: bedrock-wrong}]
         """.formatted(bedrock.baseUrl(), MODEL_ID));
@@ -256,13 +268,14 @@ class BedrockEndToEndTest {
     assertThat(raw.body()).contains("Rate exceeded").contains("rate_limit_error");
   }
 
-  // ---- the Anthropic SDK's /v1/messages to the Bedrock backend ----
+  // ---- the Anthropic SDK's /v1/messages to the Bedrock backend, through Converse ----
+  // (a model other than Claude: Claude model ids take InvokeModel, see ClaudeOnCloudsEndToEndTest)
 
   @Test
   void anthropicMessagesPlain() {
     bedrock.script(FakeBedrockUpstream.Reply.text("Bonjour").withUsage(11, 2, 0));
     Message message = anthropic.messages().create(MessageCreateParams.builder()
-        .model("claude-bedrock").maxTokens(50).system("Answer in French.").addUserMessage("Hello").build());
+        .model("nova-bedrock").maxTokens(50).system("Answer in French.").addUserMessage("Hello").build());
 
     assertThat(message.content().getFirst().text().orElseThrow().text()).isEqualTo("Bonjour");
     assertThat(message.stopReason()).contains(StopReason.END_TURN);
@@ -279,7 +292,7 @@ class BedrockEndToEndTest {
     var text = new StringBuilder();
     var types = new ArrayList<String>();
     try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream = anthropic.messages().createStreaming(
-        MessageCreateParams.builder().model("claude-bedrock").maxTokens(50).addUserMessage("count").build())) {
+        MessageCreateParams.builder().model("nova-bedrock").maxTokens(50).addUserMessage("count").build())) {
       stream.stream().forEach(event -> {
         event.messageStart().ifPresent(e -> types.add("message_start"));
         event.messageStop().ifPresent(e -> types.add("message_stop"));
@@ -298,7 +311,7 @@ class BedrockEndToEndTest {
         .build();
     bedrock.script(FakeBedrockUpstream.Reply.text("").withToolCall("tooluse_9", "get_weather", "{\"city\":\"Paris\"}"));
 
-    Message answer = anthropic.messages().create(MessageCreateParams.builder().model("claude-bedrock").maxTokens(200)
+    Message answer = anthropic.messages().create(MessageCreateParams.builder().model("nova-bedrock").maxTokens(200)
         .addTool(weather).addUserMessage("Weather in Paris?").build());
 
     assertThat(answer.stopReason()).contains(StopReason.TOOL_USE);

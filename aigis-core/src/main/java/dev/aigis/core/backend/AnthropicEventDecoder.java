@@ -14,9 +14,9 @@ import java.io.IOException;
 /**
  * A native Anthropic Messages stream, event by event: each event passes as received (so response
  * processors see whole events, not network chunks). Usage comes from {@code message_start}
- * (input, cache) and {@code message_delta} (cumulative output); only those two events are parsed.
- * A usage event that does not parse, or a stream without {@code message_stop}, passes on as it
- * came and is recorded as a {@link #violation()} ({@link NativeEventStream}).
+ * (input, cache reads and writes) and {@code message_delta} (cumulative output); only those two
+ * events are parsed. A usage event that does not parse, or a stream without {@code message_stop},
+ * passes on as it came and is recorded as a {@link #violation()} ({@link NativeEventStream}).
  */
 final class AnthropicEventDecoder implements ResponseDecoder {
 

@@ -11,9 +11,12 @@ import dev.aigis.core.provider.EmbeddingsTranslator;
 import dev.aigis.core.provider.InboundApi;
 import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.InboundCodecs;
+import dev.aigis.core.provider.anthropic.AnthropicBetas;
+import dev.aigis.core.provider.anthropic.ClaudeBodies;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.azure.AzureOpenAiEmbeddingsTranslator;
 import dev.aigis.core.provider.azure.OpenAiToAzureOpenAiChatTranslator;
+import dev.aigis.core.provider.bedrock.BedrockInvokeModel;
 import dev.aigis.core.provider.bedrock.BedrockTitanEmbeddingsTranslator;
 import dev.aigis.core.provider.bedrock.OpenAiToBedrockConverseTranslator;
 import dev.aigis.core.provider.gemini.GeminiEmbeddingsTranslator;
@@ -23,6 +26,7 @@ import dev.aigis.core.provider.openai.responses.OpenAiToOpenAiResponsesTranslato
 import dev.aigis.model.backend.ApiSchema;
 import dev.aigis.model.backend.BackendEndpoint;
 import dev.aigis.model.backend.ProviderOptions.OpenAiApi;
+import dev.aigis.model.backend.VertexConfig;
 import dev.aigis.model.snapshot.ResolvedBackend;
 import java.time.InstantSource;
 
@@ -70,6 +74,13 @@ public final class BackendAdapters {
     if (isNative(endpoint, schema, backend.backend().options().openAiApi())) {
       return new Route.Upstream(new NativeAdapter(endpoint, schema, inspected, name));
     }
+    ClaudeCloudAdapter.Cloud claude = endpoint.api() == InboundApi.Anthropic && hasBody
+        ? claudeCloud(backend, modelOf(backend, inspected), clock) : null;
+    if (claude != null
+        && (endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS)) {
+      return new Route.Upstream(new ClaudeCloudAdapter(endpoint, claude, inspected,
+          AnthropicBetas.allowed(backend.backend().options().anthropicBetas(), schema), name));
+    }
     if (endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS || endpoint == ApiEndpoint.RESPONSES_INPUT_TOKENS) {
       return new Route.CountTokens();
     }
@@ -77,8 +88,8 @@ public final class BackendAdapters {
       InboundCodec codec = InboundCodecs.of(endpoint);
       // A Responses stream ends with the usage in response.completed: its codec needs the usage chunk.
       boolean usageChunk = inspected.clientAskedForUsage() || endpoint == ApiEndpoint.RESPONSES;
-      return new Route.Upstream(new TranslatingAdapter(codec, translator(backend, clock), inspected.stream(),
-          usageChunk, name));
+      return new Route.Upstream(new TranslatingAdapter(codec, translator(backend, clock, modelOf(backend, inspected)),
+          inspected.stream(), usageChunk, name));
     }
     if (endpoint == ApiEndpoint.EMBEDDINGS && hasBody && embeddings(backend, clock) instanceof EmbeddingsTranslator e) {
       return new Route.Calls(e);
@@ -105,8 +116,43 @@ public final class BackendAdapters {
     };
   }
 
+  /** The model the backend is asked for: its {@code modelNameOverride}, else the client's. */
+  private static String modelOf(ResolvedBackend backend, OpenAiRequest inspected) {
+    String override = backend.backend().modelNameOverride();
+    return override != null ? override : inspected.model();
+  }
+
+  /**
+   * The cloud serving Claude for this model, or null: a Vertex AI model named {@code claude*}
+   * (Anthropic's publisher models) or on a backend with {@code vertex.publisher: anthropic}, a
+   * Bedrock model id or profile naming {@code anthropic.}.
+   * Anthropic clients reach them natively-enveloped; OpenAI clients reach Vertex's through the
+   * Anthropic translator and Bedrock's through Converse.
+   */
+  private static ClaudeCloudAdapter.Cloud claudeCloud(ResolvedBackend backend, String model, InstantSource clock) {
+    return switch (backend.backend().schema()) {
+      case GCPVertexAI -> vertexClaude(backend, model) ? new ClaudeCloudAdapter.Cloud.Vertex(
+          backend.backend().vertex().project(), backend.backend().vertex().location()) : null;
+      case AWSBedrock -> ClaudeBodies.isBedrockClaude(model) ? new ClaudeCloudAdapter.Cloud.Bedrock(
+          new BedrockInvokeModel(backend.aws(), backend.backend().awsRegion(),
+              ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), clock)) : null;
+      default -> null;
+    };
+  }
+
+  /** Whether a Vertex AI model is Anthropic's: the backend's {@code vertex.publisher}, else the model's name. */
+  private static boolean vertexClaude(ResolvedBackend backend, String model) {
+    VertexConfig.Publisher publisher = backend.backend().vertex().publisher();
+    return publisher != null ? publisher == VertexConfig.Publisher.anthropic : ClaudeBodies.isVertexClaude(model);
+  }
+
   /** A new translator for one request; {@code backend}'s endpoint is a URL. */
   static BackendTranslator translator(ResolvedBackend backend, InstantSource clock) {
+    return translator(backend, clock, null);
+  }
+
+  /** @param model the model asked for, which picks Claude on Vertex AI; null when unknown */
+  static BackendTranslator translator(ResolvedBackend backend, InstantSource clock, String model) {
     String version = backend.backend().apiVersion();
     return switch (backend.backend().schema()) {
       case OpenAI -> backend.backend().options().openAiApi() == OpenAiApi.Responses
@@ -119,8 +165,11 @@ public final class BackendAdapters {
       case AWSBedrock -> new OpenAiToBedrockConverseTranslator(backend.aws(), backend.backend().awsRegion(),
           ((BackendEndpoint.Url) backend.backend().endpoint()).authority(), clock);
       case Gemini -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi(), clock);
-      case GCPVertexAI -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.Vertex(
-          backend.backend().vertex().project(), backend.backend().vertex().location()), clock);
+      case GCPVertexAI -> vertexClaude(backend, model)
+          ? new OpenAiToAnthropicChatTranslator(new OpenAiToAnthropicChatTranslator.Host.Vertex(
+              backend.backend().vertex().project(), backend.backend().vertex().location()), clock)
+          : new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.Vertex(
+              backend.backend().vertex().project(), backend.backend().vertex().location()), clock);
     };
   }
 

@@ -10,8 +10,11 @@ import dev.aigis.core.openai.OpenAiRequestRewriter;
 import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
+import dev.aigis.core.provider.anthropic.AnthropicBetas;
+import dev.aigis.core.provider.anthropic.ClaudeBodies;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.openai.responses.OpenAiToOpenAiResponsesTranslator;
+import dev.aigis.core.provider.openai.OpenAiReasoningModels;
 import dev.aigis.core.usage.AnthropicUsage;
 import dev.aigis.core.usage.ResponsesUsage;
 import dev.aigis.core.usage.UsageTail;
@@ -20,18 +23,21 @@ import dev.aigis.model.backend.ApiSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Native passthrough: the client and the backend speak the same API (OpenAI to OpenAI, Anthropic
  * to Anthropic), so the body goes as the processors left it, rewritten only when needed (the
  * backend's {@code modelNameOverride}; {@code stream_options.include_usage} so the gateway can
- * count a streamed OpenAI answer's tokens), and the answer comes back as received, event by
+ * count a streamed OpenAI answer's tokens; {@code max_tokens} sent to an OpenAI reasoning model, which
+ * refuses it, as {@code max_completion_tokens}; {@code role: system} messages inside an Anthropic
+ * body's {@code messages}, folded into {@code system}), and the answer comes back as received, event by
  * event, with the provider's own usage reader.
  */
 final class NativeAdapter implements BackendAdapter {
 
-  private static final UsageTail.Reader ANTHROPIC_USAGE = p -> AnthropicUsage.from(Json.MAPPER.readTree(p));
+  static final UsageTail.Reader ANTHROPIC_USAGE = p -> AnthropicUsage.from(Json.MAPPER.readTree(p));
 
   /** The Messages API version sent when neither the client nor the backend names one. */
   static final String ANTHROPIC_VERSION = "2023-06-01";
@@ -61,9 +67,20 @@ final class NativeAdapter implements BackendAdapter {
     if (body != null && OpenAiRequestRewriter.needed(inspected, override, askForUsage)) {
       body = OpenAiRequestRewriter.rewrite(body, override, askForUsage);
     }
+    if (schema == ApiSchema.Anthropic && edited == null
+        && (endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS)) {
+      // Coding agents send role: system messages inside messages, which the Messages API refuses.
+      body = ClaudeBodies.foldSystemMessages(body);
+    }
+    if (body != null && endpoint == ApiEndpoint.CHAT_COMPLETIONS && schema == ApiSchema.OpenAI) {
+      body = OpenAiReasoningModels.nativeBody(body, override != null ? override : inspected.model());
+    }
     injectedUsage = askForUsage && !inspected.clientAskedForUsage();
     Map<String, String> headers = new HashMap<>(4);
     BackendAuth.of(target.backend()).apply(target.credential(), headers);
+    if (schema == ApiSchema.Anthropic) {
+      betas(request, target, headers);
+    }
     if (schema == ApiSchema.Anthropic && request.headers().get("anthropic-version") == null) {
       String version = target.backend().backend().apiVersion();
       headers.put("anthropic-version", version != null ? version : ANTHROPIC_VERSION);
@@ -71,6 +88,20 @@ final class NativeAdapter implements BackendAdapter {
     String query = target.rawQuery();
     String path = target.basePath() + request.path() + (query == null ? "" : "?" + query);
     return new UpstreamCall(request.method(), path, headers, body);
+  }
+
+  /**
+   * Anthropic's API takes every {@code anthropic-beta} flag; a backend with {@code
+   * spec.anthropic.betas} (a gateway in front of a proxy that refuses some) gets only those. An
+   * empty value removes the header ({@link UpstreamCall}).
+   */
+  private static void betas(ProcessedRequest request, BackendTarget target, Map<String, String> headers) {
+    List<String> allowed = AnthropicBetas.allowed(target.backend().backend().options().anthropicBetas(),
+        ApiSchema.Anthropic);
+    String beta = request.headers().get("anthropic-beta");
+    if (allowed != null && beta != null) {
+      headers.put("anthropic-beta", String.join(",", AnthropicBetas.filter(beta, allowed)));
+    }
   }
 
   /**

@@ -66,7 +66,7 @@ final class TranslatingAdapter implements BackendAdapter {
    * The route's path rewrite, applied below the backend's base path. A SigV4 signature covers the
    * path the translator signed, so a Bedrock path is left as signed (documented in routing.md).
    */
-  private static String rewritten(String pathAndQuery, BackendTarget target, UnaryOperator<String> rewrite) {
+  static String rewritten(String pathAndQuery, BackendTarget target, UnaryOperator<String> rewrite) {
     if (target.backend().backend().schema() == ApiSchema.AWSBedrock) {
       return pathAndQuery;
     }

@@ -254,4 +254,70 @@ class NativeAdapterTest {
     assertThat(adapter(ApiEndpoint.EMBEDDINGS, ApiSchema.OpenAI, OpenAiRequest.EMPTY).decoder("application/json")
         .pivotOfWhole(bytes("{\"object\":\"list\",\"data\":[]}"))).as("not a chat answer").isNull();
   }
+
+  private static dev.aigis.model.snapshot.ResolvedBackend anthropicWithBetas(java.util.List<String> betas) {
+    var base = backend(ApiSchema.Anthropic);
+    var b = base.backend();
+    return new dev.aigis.model.snapshot.ResolvedBackend(new dev.aigis.model.AIBackend(b.metadata(), b.source(),
+        b.schema(), b.endpoint(), b.credentials(), b.modelNameOverride(), false, b.timeouts(), b.apiVersion(),
+        b.awsRegion(), b.vertex(), b.traffic(), b.backendRef(),
+        new dev.aigis.model.backend.ProviderOptions(null, betas)), "sk-test", null, null, null);
+  }
+
+  @Test
+  void anthropicBetasPassUnfilteredUnlessTheBackendListsTheAllowedOnes() throws Exception {
+    var inspected = new OpenAiRequest("claude-sonnet-4-5", true, false);
+    String beta = "context-1m-2025-08-07,unknown-2099-01-01";
+    ProcessedRequest request = request(ApiEndpoint.ANTHROPIC_MESSAGES, "/v1/messages", ANTHROPIC_STREAMED,
+        "anthropic-beta", beta);
+
+    UpstreamCall unfiltered = adapter(ApiEndpoint.ANTHROPIC_MESSAGES, ApiSchema.Anthropic, inspected)
+        .prepare(request, target(backend(ApiSchema.Anthropic), "", "sk-1", null));
+    UpstreamCall filtered = adapter(ApiEndpoint.ANTHROPIC_MESSAGES, ApiSchema.Anthropic, inspected)
+        .prepare(request, target(anthropicWithBetas(java.util.List.of("context-1m-*")), "", "sk-1", null));
+    UpstreamCall none = adapter(ApiEndpoint.ANTHROPIC_MESSAGES, ApiSchema.Anthropic, inspected)
+        .prepare(request, target(anthropicWithBetas(java.util.List.of("output-128k-2025-02-19")), "", "sk-1", null));
+
+    assertThat(unfiltered.headers()).doesNotContainKey("anthropic-beta"); // the client's header goes as sent
+    assertThat(filtered.headers()).containsEntry("anthropic-beta", "context-1m-2025-08-07");
+    assertThat(none.headers()).containsEntry("anthropic-beta", ""); // empty: the leg removes the client's header
+  }
+
+  @Test
+  void maxTokensToAnOpenAiReasoningModelIsSentAsMaxCompletionTokens() throws Exception {
+    String body = "{\"model\":\"o3-mini\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    ProcessedRequest request = request(ApiEndpoint.CHAT_COMPLETIONS, "/v1/chat/completions", body);
+
+    UpstreamCall call = adapter(ApiEndpoint.CHAT_COMPLETIONS, ApiSchema.OpenAI, new OpenAiRequest("o3-mini", false, false))
+        .prepare(request, target(backend(ApiSchema.OpenAI), "", "sk-1", null));
+
+    assertThat(json(call.body())).isEqualTo(json(
+        "{\"model\":\"o3-mini\",\"max_completion_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+  }
+
+  @Test
+  void systemMessagesInsideAnAnthropicBodyAreFoldedAndOtherBodiesPassByteForByte() throws Exception {
+    var inspected = new OpenAiRequest("claude-sonnet-4-5", false, false);
+    String agent = """
+        {"model":"claude-sonnet-4-5","max_tokens":5,"system":"Be brief.",
+         "messages":[{"role":"user","content":"hi"},{"role":"system","content":"cwd is /repo"}]}
+        """;
+    String plain = """
+        {"model":"claude-sonnet-4-5","max_tokens":5,  "messages":[{"role":"user","content":"say \\"system\\""}],"system":"x"}
+        """;
+
+    UpstreamCall folded = adapter(ApiEndpoint.ANTHROPIC_MESSAGES, ApiSchema.Anthropic, inspected)
+        .prepare(request(ApiEndpoint.ANTHROPIC_MESSAGES, "/v1/messages", agent),
+            target(backend(ApiSchema.Anthropic), "", "sk-1", null));
+    UpstreamCall untouched = adapter(ApiEndpoint.ANTHROPIC_MESSAGES, ApiSchema.Anthropic, inspected)
+        .prepare(request(ApiEndpoint.ANTHROPIC_MESSAGES, "/v1/messages", plain),
+            target(backend(ApiSchema.Anthropic), "", "sk-1", null));
+
+    assertThat(json(folded.body())).isEqualTo(json("""
+        {"model":"claude-sonnet-4-5","max_tokens":5,
+         "system":[{"type":"text","text":"Be brief."},{"type":"text","text":"cwd is /repo"}],
+         "messages":[{"role":"user","content":"hi"}]}
+        """));
+    assertThat(text(untouched.body())).isEqualTo(plain);
+  }
 }

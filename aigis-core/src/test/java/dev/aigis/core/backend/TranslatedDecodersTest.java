@@ -164,12 +164,12 @@ class TranslatedDecodersTest {
          "choices": [{"index": 0, "message": {"role": "assistant", "content": "The manual covers installation."},
                       "finish_reason": "stop"}],
          "usage": {"prompt_tokens": 3050, "completion_tokens": 30, "total_tokens": 3080,
-                   "prompt_tokens_details": {"cached_tokens": 2000}}}
+                   "prompt_tokens_details": {"cached_tokens": 2000, "cache_creation_tokens": 1000}}}
         """);
     assertThat(out.emitted).hasSize(1);
     assertThat(Json.MAPPER.readTree(out.emitted.getFirst())).isEqualTo(expected);
     assertThat(reparse(out.pivots.getFirst())).isEqualTo(expected);
-    assertThat(decoder.usage()).isEqualTo(new TokenUsage(3050, 30, 3080, 2000, 0));
+    assertThat(decoder.usage()).isEqualTo(new TokenUsage(3050, 30, 3080, 2000, 0, 1000));
     assertThat(decoder.contentType()).isEqualTo("application/json");
     assertThat(decoder.events()).isFalse();
   }

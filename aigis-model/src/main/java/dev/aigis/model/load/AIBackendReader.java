@@ -39,9 +39,10 @@ final class AIBackendReader {
       return null;
     }
     ApiSchema schema = spec.choice("schema", true, ApiSchema.values());
-    Fields vertexFields = spec.object("vertex", "project", "location", "tokenUrl");
+    Fields vertexFields = spec.object("vertex", "project", "location", "tokenUrl", "publisher");
     VertexConfig vertex = vertexFields == null ? null : new VertexConfig(vertexFields.requiredString("project"),
-        vertexFields.requiredString("location"), vertexFields.string("tokenUrl"));
+        vertexFields.requiredString("location"), vertexFields.string("tokenUrl"),
+        vertexFields.choice("publisher", false, VertexConfig.Publisher.values()));
     // Google's schemas have well-known hosts: the endpoint may be left out.
     boolean google = schema == ApiSchema.Gemini || (schema == ApiSchema.GCPVertexAI && vertex != null && vertex.location() != null);
     ObjectReference backendRef = backendRef(spec);

@@ -424,6 +424,15 @@ class SnapshotCompilerTest {
           schema: GCPVertexAI
           vertex: {project: p}
         """ + BASE)).anySatisfy(e -> assertThat(e).contains("AIBackend/v0: spec.vertex.location: required"));
+    assertThat(errors("""
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: v4}
+        spec:
+          schema: GCPVertexAI
+          vertex: {project: p, location: l, publisher: meta}
+        """ + BASE)).anySatisfy(e -> assertThat(e).contains(
+            "AIBackend/v4: spec.vertex.publisher: must be one of anthropic, google (got \"meta\")"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains(
         "AIBackend/v1: spec.credentials.secretRef.key: the credential is not a service account key: not valid JSON"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains(

@@ -308,7 +308,11 @@ final class UpstreamLeg {
       out.set(HttpHeaders.CONTENT_TYPE, "application/json");
     }
     for (Map.Entry<String, String> header : call.headers().entrySet()) {
-      out.set(header.getKey(), header.getValue());
+      if (header.getValue().isEmpty()) {
+        out.remove(header.getKey()); // the adapter filtered out every value the client sent
+      } else {
+        out.set(header.getKey(), header.getValue());
+      }
     }
   }
 

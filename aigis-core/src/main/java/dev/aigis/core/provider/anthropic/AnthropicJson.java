@@ -73,9 +73,10 @@ final class AnthropicJson {
       return null;
     }
     long cacheRead = orZero(usage.cacheReadInputTokens());
-    long input = orZero(usage.inputTokens()) + cacheRead + orZero(usage.cacheCreationInputTokens());
+    long cacheWrite = orZero(usage.cacheCreationInputTokens());
+    long input = orZero(usage.inputTokens()) + cacheRead + cacheWrite;
     long output = orZero(usage.outputTokens());
-    return new TokenUsage(input, output, input + output, cacheRead, 0);
+    return new TokenUsage(input, output, input + output, cacheRead, 0, cacheWrite);
   }
 
   static ObjectNode usageNode(TokenUsage usage) {
@@ -83,7 +84,10 @@ final class AnthropicJson {
     node.put("prompt_tokens", usage.input());
     node.put("completion_tokens", usage.output());
     node.put("total_tokens", usage.total());
-    node.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedInput());
+    ObjectNode details = node.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedInput());
+    if (usage.cacheWrite() > 0) {
+      details.put("cache_creation_tokens", usage.cacheWrite()); // the pivot's extension, when there were writes
+    }
     return node;
   }
 

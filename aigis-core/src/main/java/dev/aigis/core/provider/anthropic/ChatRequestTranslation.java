@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.PivotReasoning;
 import dev.aigis.core.provider.PivotRequests;
 import dev.aigis.core.provider.TranslationException;
 import java.util.ArrayList;
@@ -18,9 +19,6 @@ final class ChatRequestTranslation {
 
   static final String JSON_OBJECT_INSTRUCTION =
       "Respond with a single valid JSON object and nothing else: no prose, no code fences.";
-  static final String JSON_SCHEMA_INSTRUCTION =
-      "Respond with a single valid JSON value and nothing else (no prose, no code fences) that"
-          + " conforms to this JSON Schema: ";
 
   private final ObjectNode in;
   private final ObjectNode out = Json.MAPPER.createObjectNode();
@@ -62,8 +60,16 @@ final class ChatRequestTranslation {
     }
     out.set("messages", messages);
     tools();
-    copyNumber("temperature");
-    copyNumber("top_p");
+    Integer budget = PivotReasoning.budget(in);
+    if (budget != null) {
+      thinking(budget);
+    } else {
+      if (PivotReasoning.disabled(in)) {
+        out.putObject("thinking").put("type", "disabled");
+      }
+      copyNumber("temperature");
+      copyNumber("top_p");
+    }
     stop();
     String user = text(in.get("user"));
     if (user == null) {
@@ -178,7 +184,8 @@ final class ChatRequestTranslation {
 
   private List<ObjectNode> assistantBlocks(JsonNode message, String where)
       throws TranslationException {
-    List<ObjectNode> blocks = new ArrayList<>();
+    // Thinking blocks go first, with their signatures, as Anthropic requires of a turn it verifies.
+    List<ObjectNode> blocks = new ArrayList<>(PivotReasoning.anthropicBlocks(message));
     for (String text : texts(message.get("content"), where + ".content")) {
       if (!text.isEmpty()) { // Anthropic refuses empty text blocks; "" often sits beside tool_calls
         blocks.add(textBlock(text));
@@ -302,10 +309,28 @@ final class ChatRequestTranslation {
         if (schema == null || !schema.isObject()) {
           throw invalid("'response_format.json_schema.schema' must be an object", "response_format");
         }
-        system.add(JSON_SCHEMA_INSTRUCTION + schema);
+        // Anthropic's structured outputs constrain the answer to the schema itself.
+        out.putObject("output_config").putObject("format").put("type", "json_schema").set("schema", schema);
       }
       default -> throw invalid("'response_format.type' must be text, json_object or json_schema",
           "response_format");
+    }
+  }
+
+  /**
+   * Extended thinking with {@code budget} tokens. Anthropic then requires {@code max_tokens} above
+   * the budget (a smaller one becomes budget plus itself, so the answer keeps its own allowance),
+   * and refuses a temperature other than 1 and a top_p below 0.95: those are not sent.
+   */
+  private void thinking(int budget) throws TranslationException {
+    out.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
+    int maxTokens = out.path("max_tokens").asInt();
+    if (maxTokens <= budget) {
+      out.put("max_tokens", budget + maxTokens);
+    }
+    JsonNode topP = in.get("top_p");
+    if (topP != null && topP.isNumber() && topP.asDouble() >= 0.95) {
+      copyNumber("top_p");
     }
   }
 

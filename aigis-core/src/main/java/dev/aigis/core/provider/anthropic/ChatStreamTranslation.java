@@ -17,8 +17,10 @@ import dev.aigis.core.usage.TokenUsage;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +38,8 @@ final class ChatStreamTranslation {
   private final SseDecoder decoder = new SseDecoder(decoded::add, MAX_EVENT_BYTES);
   /** Anthropic content block index to OpenAI tool-call index; other blocks are absent. */
   private final Map<Integer, Integer> toolCalls = new HashMap<>();
+  /** Tool blocks whose arguments have streamed some text; the others get "{}" when they stop. */
+  private final Set<Integer> toolsWithArguments = new HashSet<>();
   private String id;
   private String model;
   private long created;
@@ -117,7 +121,8 @@ final class ChatStreamTranslation {
         throw new TranslationException(new GatewayError.ProviderError(
             AnthropicJson.streamErrorStatus(errorType), errorType, message, AnthropicJson.PROVIDER));
       }
-      default -> { } // ping, content_block_stop, and event types added later
+      case "content_block_stop" -> blockStop(event.index(), chunks);
+      default -> { } // ping, and event types added later
     }
   }
 
@@ -139,8 +144,22 @@ final class ChatStreamTranslation {
         call.putObject("function").put("name", block.name()).put("arguments", "");
         chunks.accept(chunk(toolDelta(call), null));
       }
-      default -> { } // thinking, redacted_thinking, server tool blocks: no OpenAI counterpart
+      case "thinking" -> {
+        if (block.thinking() != null && !block.thinking().isEmpty()) {
+          chunks.accept(chunk(Json.MAPPER.createObjectNode().put("reasoning_content", block.thinking()), null));
+        }
+      }
+      case "redacted_thinking" -> chunks.accept(chunk(thinkingBlock(
+          Json.MAPPER.createObjectNode().put("type", "redacted_thinking").put("data", block.data())), null));
+      default -> { } // server tool blocks: no OpenAI counterpart
     }
+  }
+
+  /** A delta carrying one entry of the pivot's {@code thinking_blocks}. */
+  private static ObjectNode thinkingBlock(ObjectNode block) {
+    ObjectNode delta = Json.MAPPER.createObjectNode();
+    delta.putArray("thinking_blocks").add(block);
+    return delta;
   }
 
   private void blockDelta(Integer index, Delta delta, Consumer<ObjectNode> chunks)
@@ -158,12 +177,34 @@ final class ChatStreamTranslation {
         Integer toolIndex = toolCalls.get(index);
         String partial = delta.partialJson();
         if (toolIndex != null && partial != null && !partial.isEmpty()) {
+          toolsWithArguments.add(index);
           ObjectNode call = toolCall(toolIndex);
           call.putObject("function").put("arguments", partial);
           chunks.accept(chunk(toolDelta(call), null));
         }
       }
-      default -> { } // thinking_delta, signature_delta, citations_delta
+      case "thinking_delta" -> {
+        if (delta.thinking() != null && !delta.thinking().isEmpty()) {
+          chunks.accept(chunk(Json.MAPPER.createObjectNode().put("reasoning_content", delta.thinking()), null));
+        }
+      }
+      // The signature closes the thinking block: the pivot's delta form is {type: thinking, signature}.
+      case "signature_delta" -> chunks.accept(chunk(thinkingBlock(
+          Json.MAPPER.createObjectNode().put("type", "thinking").put("signature", delta.signature())), null));
+      default -> { } // citations_delta
+    }
+  }
+
+  /**
+   * A tool call whose input streamed nothing (a tool without parameters) would leave the client
+   * with arguments {@code ""}, which OpenAI SDKs fail to parse as JSON: it gets {@code "{}"}.
+   */
+  private void blockStop(Integer index, Consumer<ObjectNode> chunks) {
+    Integer toolIndex = index == null ? null : toolCalls.get(index);
+    if (toolIndex != null && toolsWithArguments.add(index)) {
+      ObjectNode call = toolCall(toolIndex);
+      call.putObject("function").put("arguments", "{}");
+      chunks.accept(chunk(toolDelta(call), null));
     }
   }
 

@@ -20,7 +20,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * OpenAI chat completions to the Anthropic Messages API ({@code POST {basePath}/v1/messages}).
+ * OpenAI chat completions to the Anthropic Messages API ({@code POST {basePath}/v1/messages}), or
+ * to Claude on Vertex AI, which takes the same body in its own envelope ({@link Host.Vertex}).
  * Created per request; holds the stream's state. Not thread-safe.
  *
  * <h2>Request</h2>
@@ -48,10 +49,11 @@ import java.util.function.Consumer;
  *       {@code metadata.user_id}; {@code stream} follows the call.
  * </ul>
  *
- * <p><b>Approximated:</b> {@code response_format} {@code json_object} and {@code json_schema}
- * have no Anthropic switch; an instruction (with the schema, for json_schema) is appended to
- * {@code system}. The answer is likely but not guaranteed to conform; {@code strict} is not
- * enforced.
+ * <p>{@code response_format} {@code json_schema} becomes Anthropic's structured outputs,
+ * {@code output_config.format {type: json_schema, schema}} (the name and {@code strict} are not
+ * sent: the schema is always enforced). <b>Approximated:</b> {@code json_object} has no Anthropic
+ * switch; an instruction is appended to {@code system}, and the answer is likely but not
+ * guaranteed to be JSON.
  *
  * <p><b>Refused (400):</b> {@code n} other than 1, {@code audio} and non-text {@code modalities},
  * the deprecated {@code functions}/{@code function_call}, non-function tools, content parts other
@@ -61,22 +63,33 @@ import java.util.function.Consumer;
  * <p><b>Dropped deliberately:</b> {@code logprobs}, {@code top_logprobs}, {@code presence_penalty},
  * {@code frequency_penalty}, {@code seed}, {@code logit_bias}, {@code stream_options} (usage is
  * always reported), {@code store}, {@code metadata}, {@code service_tier},
- * {@code reasoning_effort}, {@code prediction}, {@code web_search_options}, tools' {@code strict},
+ * {@code prediction}, {@code web_search_options}, tools' {@code strict},
  * {@code image_url.detail}; any other field Anthropic does not know.
+ *
+ * <p><b>Thinking:</b> the pivot's {@code thinking} budget, else its {@code reasoning_effort}
+ * (minimal/low 1024, medium 2048, high 4096), becomes {@code thinking: {type: enabled,
+ * budget_tokens}}; {@code max_tokens} is raised above the budget, and {@code temperature} and a
+ * {@code top_p} below 0.95 are not sent (Anthropic refuses them with thinking). Signed
+ * {@code thinking_blocks} of assistant turns go back first in their turn.
  *
  * <h2>Answer</h2>
  *
  * Text blocks are concatenated into {@code message.content} (null when there is none);
- * {@code tool_use} blocks become {@code tool_calls} with compact JSON arguments; {@code thinking},
- * {@code redacted_thinking} and server-tool blocks are dropped. {@code stop_reason} end_turn,
+ * {@code tool_use} blocks become {@code tool_calls} with compact JSON arguments; {@code thinking}
+ * blocks become {@code reasoning_content} and, with {@code redacted_thinking}, {@code thinking_blocks}
+ * with their signatures; server-tool blocks are dropped. {@code stop_reason} end_turn,
  * stop_sequence and pause_turn become stop, max_tokens length, tool_use tool_calls, refusal
  * content_filter. Prompt tokens are input plus both cache counts, with
- * {@code prompt_tokens_details.cached_tokens} the cache reads. {@code created} comes from the
+ * {@code prompt_tokens_details.cached_tokens} the cache reads and {@code cache_creation_tokens}
+ * the writes. {@code created} comes from the
  * injected clock.
  *
  * <p>Streams: {@code message_start} gives a role chunk, text deltas content chunks, each
  * {@code tool_use} block a tool-call chunk (id, name, empty arguments; indexes count tool calls
- * only) and its {@code input_json_delta}s argument chunks, {@code message_delta} the finish
+ * only) and its {@code input_json_delta}s argument chunks (a tool whose input streamed nothing
+ * gets {@code "{}"} when its block stops), {@code thinking_delta}s {@code reasoning_content}
+ * chunks, {@code signature_delta}s and redacted blocks {@code thinking_blocks} chunks,
+ * {@code message_delta} the finish
  * chunk, {@code message_stop} a usage-only chunk ({@code choices: []}), always, for the gateway
  * to drop when the client did not ask. An {@code error} event is thrown as a
  * {@link GatewayError.ProviderError} (overloaded_error as 503, api_error as 502, other types with
@@ -90,7 +103,26 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
   public static final String DEFAULT_VERSION = "2023-06-01";
   public static final int DEFAULT_MAX_TOKENS = 4096;
 
-  private final String version;
+  /** Where Claude is served; the answers are the same Messages API answers on each. */
+  public sealed interface Host {
+
+    /** Anthropic's API: {@code POST {basePath}/v1/messages} with the {@code anthropic-version} header. */
+    record Anthropic(String version) implements Host {
+      public Anthropic {
+        Objects.requireNonNull(version, "version");
+      }
+    }
+
+    /**
+     * Claude on Vertex AI: {@code POST {basePath}/v1/projects/{project}/locations/{location}/publishers/
+     * anthropic/models/{model}:rawPredict} (or {@code :streamRawPredict}), the body without
+     * {@code model} and with {@code anthropic_version: vertex-2023-10-16}; the bearer token is
+     * added by {@code BackendAuth}.
+     */
+    record Vertex(String project, String location) implements Host {}
+  }
+
+  private final Host host;
   private final InstantSource clock;
   private ChatStreamTranslation stream;
   private TokenUsage usage;
@@ -106,7 +138,12 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
 
   /** @param clock gives {@code created}; fixed in tests */
   public OpenAiToAnthropicChatTranslator(String anthropicVersion, InstantSource clock) {
-    this.version = Objects.requireNonNull(anthropicVersion, "anthropicVersion");
+    this(new Host.Anthropic(Objects.requireNonNull(anthropicVersion, "anthropicVersion")), clock);
+  }
+
+  /** @param clock gives {@code created}; fixed in tests */
+  public OpenAiToAnthropicChatTranslator(Host host, InstantSource clock) {
+    this.host = Objects.requireNonNull(host, "host");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -116,11 +153,22 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
     ObjectNode body = ChatRequestTranslation.translate(
         openAiRequest, call.model(), call.stream(), DEFAULT_MAX_TOKENS);
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("anthropic-version", version);
+    String path = switch (host) {
+      case Host.Anthropic a -> {
+        headers.put("anthropic-version", a.version());
+        yield call.basePath() + "/v1/messages";
+      }
+      case Host.Vertex v -> {
+        if (call.model() == null || call.model().isBlank()) {
+          throw new TranslationException(new GatewayError.InvalidRequest("A model is required", "model"));
+        }
+        body = ClaudeBodies.forCloud(body, ClaudeBodies.VERTEX_VERSION);
+        yield ClaudeBodies.vertexPath(call.basePath(), v.project(), v.location(), call.model(), call.stream());
+      }
+    };
     headers.put("content-type", "application/json");
     try {
-      return new UpstreamCall("POST", call.basePath() + "/v1/messages", headers,
-          Json.MAPPER.writeValueAsBytes(body));
+      return new UpstreamCall("POST", path, headers, Json.MAPPER.writeValueAsBytes(body));
     } catch (IOException e) {
       throw new TranslationException(new GatewayError.Internal("Cannot serialise the request"));
     }
@@ -133,17 +181,27 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
       throw AnthropicJson.invalid("the answer is not a Messages API message");
     }
     StringBuilder text = null;
+    StringBuilder reasoning = null;
     ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+    ArrayNode thinkingBlocks = Json.MAPPER.createArrayNode();
     for (ContentBlock block : message.content()) {
       switch (String.valueOf(block.type())) {
         case "text" -> text = (text == null ? new StringBuilder() : text)
             .append(block.text() == null ? "" : block.text());
+        case "thinking" -> {
+          reasoning = (reasoning == null ? new StringBuilder() : reasoning)
+              .append(block.thinking() == null ? "" : block.thinking());
+          thinkingBlocks.addObject().put("type", "thinking").put("thinking", block.thinking())
+              .put("signature", block.signature());
+        }
+        case "redacted_thinking" -> thinkingBlocks.addObject().put("type", "redacted_thinking")
+            .put("data", block.data());
         case "tool_use" -> {
           ObjectNode call = toolCalls.addObject().put("id", block.id()).put("type", "function");
           call.putObject("function").put("name", block.name()).put("arguments",
               block.input() == null ? "{}" : block.input().toString());
         }
-        default -> { } // thinking and server-tool blocks: no OpenAI counterpart
+        default -> { } // server-tool blocks: no OpenAI counterpart
       }
     }
     ObjectNode out = Json.MAPPER.createObjectNode();
@@ -152,6 +210,12 @@ public final class OpenAiToAnthropicChatTranslator implements BackendTranslator 
     ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
     ObjectNode msg = choice.putObject("message").put("role", "assistant");
     msg.put("content", text == null ? null : text.toString());
+    if (reasoning != null) {
+      msg.put("reasoning_content", reasoning.toString());
+    }
+    if (!thinkingBlocks.isEmpty()) {
+      msg.set("thinking_blocks", thinkingBlocks);
+    }
     if (!toolCalls.isEmpty()) {
       msg.set("tool_calls", toolCalls);
     }

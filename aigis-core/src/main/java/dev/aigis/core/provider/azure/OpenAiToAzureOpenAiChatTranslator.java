@@ -9,6 +9,7 @@ import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.core.provider.openai.OpenAiChatWire;
 import dev.aigis.core.provider.openai.OpenAiChunkStream;
+import dev.aigis.core.provider.openai.OpenAiReasoningModels;
 import dev.aigis.core.provider.openai.OpenAiToOpenAiChatTranslator;
 import dev.aigis.core.usage.OpenAiUsage;
 import dev.aigis.core.usage.TokenUsage;
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
  * The OpenAI pivot to Azure OpenAI: {@code POST
  * {basePath}/openai/deployments/{deployment}/chat/completions?api-version={apiVersion}} (the key
  * goes in {@code api-key}, by {@code BackendAuth}). The deployment (the call's model) chooses the model, so the body carries
- * none. Answers are OpenAI's plus content-filter annotations, which pass through, as does the
+ * none; the pivot's extensions are adapted as for OpenAI ({@link OpenAiReasoningModels#fromPivot}).
+ * Answers are OpenAI's plus content-filter annotations, which pass through, as does the
  * {@code content_filter} finish reason; the stream's leading chunk that holds only {@code
  * prompt_filter_results} (empty {@code choices}, no usage) is dropped, since consumers take a chunk
  * with empty choices for the usage chunk. Errors ({@code {"error":{"code","message"}}}) keep their
@@ -51,6 +53,8 @@ public final class OpenAiToAzureOpenAiChatTranslator implements BackendTranslato
           new GatewayError.InvalidRequest("A model (the Azure deployment) is required", "model"));
     }
     ObjectNode body = OpenAiChatWire.requestBody(openAiRequest, call.stream());
+    // The deployment's name need not say which model it serves: the requested name is asked too.
+    OpenAiReasoningModels.fromPivot(body, call.model(), openAiRequest.path("model").asText(null));
     body.remove("model");
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");

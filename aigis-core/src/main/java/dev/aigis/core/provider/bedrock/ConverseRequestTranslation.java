@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.PivotReasoning;
 import dev.aigis.core.provider.PivotRequests;
+import dev.aigis.core.provider.anthropic.ClaudeBodies;
 import dev.aigis.core.provider.TranslationException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -26,12 +29,21 @@ final class ConverseRequestTranslation {
   private String lastRole;
   private ArrayNode lastContent;
 
-  private ConverseRequestTranslation(ObjectNode in) {
+  /** Whether the model is Claude, which takes Anthropic's extended thinking through additionalModelRequestFields. */
+  private final boolean claude;
+
+  private ConverseRequestTranslation(ObjectNode in, String model) {
     this.in = in;
+    this.claude = ClaudeBodies.isBedrockClaude(model);
   }
 
   static ObjectNode translate(ObjectNode openAi) throws TranslationException {
-    return new ConverseRequestTranslation(openAi).run();
+    return translate(openAi, null);
+  }
+
+  /** @param model the Bedrock model id, which decides whether thinking can be asked for; null when unknown */
+  static ObjectNode translate(ObjectNode openAi, String model) throws TranslationException {
+    return new ConverseRequestTranslation(openAi, model).run();
   }
 
   private ObjectNode run() throws TranslationException {
@@ -52,15 +64,43 @@ final class ConverseRequestTranslation {
     }
     inferenceConfig();
     toolConfig();
+    outputConfig();
     return out;
   }
 
   private void refuseInexpressible() throws TranslationException {
     PivotRequests.refuseInexpressible(in, "Bedrock");
     String format = text(in.path("response_format").get("type"));
-    if (format != null && !format.equals("text")) {
+    if (format != null && !format.equals("text") && !format.equals("json_schema")) {
       throw invalid("'response_format' " + format + " is not supported by the Bedrock backend",
           "response_format");
+    }
+  }
+
+  /**
+   * {@code response_format} json_schema as Converse's structured output, {@code outputConfig.textFormat}
+   * (Bedrock takes the schema as a JSON string). The name and description are kept; {@code strict}
+   * is implied (Bedrock always enforces the schema).
+   */
+  private void outputConfig() throws TranslationException {
+    JsonNode format = in.get("response_format");
+    if (format == null || !"json_schema".equals(text(format.get("type")))) {
+      return;
+    }
+    JsonNode jsonSchema = format.path("json_schema");
+    JsonNode schema = jsonSchema.get("schema");
+    if (schema == null || !schema.isObject()) {
+      throw invalid("'response_format.json_schema.schema' must be an object", "response_format");
+    }
+    ObjectNode definition = out.putObject("outputConfig").putObject("textFormat").put("type", "json_schema")
+        .putObject("structure").putObject("jsonSchema").put("schema", schema.toString());
+    String name = text(jsonSchema.get("name"));
+    if (name != null) {
+      definition.put("name", name);
+    }
+    String description = text(jsonSchema.get("description"));
+    if (description != null) {
+      definition.put("description", description);
     }
   }
 
@@ -144,6 +184,17 @@ final class ConverseRequestTranslation {
   private static List<ObjectNode> assistantBlocks(JsonNode message, String where)
       throws TranslationException {
     List<ObjectNode> blocks = new java.util.ArrayList<>();
+    // Signed reasoning goes back first, as Claude on Bedrock verifies it before tool use.
+    for (ObjectNode thinking : PivotReasoning.anthropicBlocks(message)) {
+      ObjectNode reasoning = Json.MAPPER.createObjectNode();
+      if ("thinking".equals(thinking.get("type").asText())) {
+        reasoning.putObject("reasoningContent").putObject("reasoningText")
+            .put("text", thinking.get("thinking").asText()).put("signature", thinking.get("signature").asText());
+      } else {
+        reasoning.putObject("reasoningContent").put("redactedContent", thinking.get("data").asText());
+      }
+      blocks.add(reasoning);
+    }
     for (String text : texts(message.get("content"), where + ".content")) {
       if (!text.isEmpty()) { // Converse refuses blank text blocks
         blocks.add(textBlock(text));
@@ -210,8 +261,13 @@ final class ConverseRequestTranslation {
         break;
       }
     }
-    number("temperature", "temperature", config);
-    number("top_p", "topP", config);
+    Integer budget = claude ? PivotReasoning.budget(in) : null;
+    if (budget != null) {
+      thinking(budget, config);
+    } else {
+      number("temperature", "temperature", config);
+      number("top_p", "topP", config);
+    }
     JsonNode stop = in.get("stop");
     if (stop != null && !stop.isNull()) {
       ArrayNode sequences = Json.MAPPER.createArrayNode();
@@ -245,15 +301,39 @@ final class ConverseRequestTranslation {
     }
   }
 
-  /** {@code tool_choice: none} has no Converse form: the tools are left out instead. */
+  /**
+   * Claude's extended thinking, which Converse passes in {@code additionalModelRequestFields}: the
+   * same rules as on Anthropic's API (maxTokens above the budget, no temperature, top_p only from
+   * 0.95). Other Bedrock models take no thinking budget; the request's reasoning fields are dropped.
+   */
+  private void thinking(int budget, ObjectNode config) throws TranslationException {
+    out.putObject("additionalModelRequestFields").putObject("thinking").put("type", "enabled")
+        .put("budget_tokens", budget);
+    int maxTokens = config.path("maxTokens").asInt(0);
+    if (maxTokens > 0 && maxTokens <= budget) {
+      config.put("maxTokens", budget + maxTokens);
+    }
+    JsonNode topP = in.get("top_p");
+    if (topP != null && topP.isNumber() && topP.asDouble() >= 0.95) {
+      number("top_p", "topP", config);
+    }
+  }
+
+  /**
+   * {@code tool_choice: none} has no Converse form: the tools are left out instead. Converse refuses
+   * a conversation whose history holds toolUse/toolResult blocks without a {@code toolConfig}, so
+   * when none is sent, one is made of the tool names the history uses.
+   */
   private void toolConfig() throws TranslationException {
     JsonNode tools = in.get("tools");
     JsonNode choice = in.get("tool_choice");
     if (tools == null || tools.isNull() || (choice != null && "none".equals(choice.asText(null)))) {
+      historyToolConfig();
       return;
     }
     requireArray(tools, "tools");
     if (tools.isEmpty()) {
+      historyToolConfig();
       return;
     }
     ObjectNode config = out.putObject("toolConfig");
@@ -290,6 +370,31 @@ final class ConverseRequestTranslation {
         throw invalid("'tool_choice' must be auto, required, none or a function", "tool_choice");
       }
       outChoice.putObject("tool").put("name", name);
+    }
+  }
+
+  /**
+   * A tool spec for each tool name the history's toolUse blocks name, in order of first use, with
+   * the permissive schema {@code {"type":"object"}}: the client defined no tools for this turn, so
+   * no schema is known, and Converse only needs the names to accept the history.
+   */
+  private void historyToolConfig() {
+    Set<String> names = new LinkedHashSet<>();
+    for (JsonNode message : messages) {
+      for (JsonNode block : message.path("content")) {
+        String name = text(block.path("toolUse").get("name"));
+        if (name != null) {
+          names.add(name);
+        }
+      }
+    }
+    if (names.isEmpty()) {
+      return;
+    }
+    ArrayNode outTools = out.putObject("toolConfig").putArray("tools");
+    for (String name : names) {
+      outTools.addObject().putObject("toolSpec").put("name", name)
+          .putObject("inputSchema").putObject("json").put("type", "object");
     }
   }
 

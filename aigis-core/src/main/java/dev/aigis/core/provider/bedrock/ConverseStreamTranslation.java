@@ -3,7 +3,6 @@ package dev.aigis.core.provider.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.usage.TokenUsage;
@@ -11,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import software.amazon.eventstream.HeaderValue;
 import software.amazon.eventstream.Message;
 
 /**
@@ -90,22 +88,8 @@ final class ConverseStreamTranslation {
   }
 
   private void message(Message message, Consumer<ObjectNode> chunks) throws TranslationException {
+    BedrockJson.throwIfFailure(message);
     String messageType = header(message, ":message-type");
-    if ("exception".equals(messageType)) {
-      String type = header(message, ":exception-type");
-      String text = payloadMessage(message);
-      throw new TranslationException(new GatewayError.ProviderError(
-          BedrockJson.streamExceptionStatus(type), BedrockJson.errorType(BedrockJson.streamExceptionStatus(type)),
-          type == null ? "upstream_error" : type,
-          text == null ? "The upstream stream failed" : text, BedrockJson.PROVIDER));
-    }
-    if ("error".equals(messageType)) {
-      String code = header(message, ":error-code");
-      String text = header(message, ":error-message");
-      throw new TranslationException(new GatewayError.ProviderError(502, "server_error",
-          code == null ? "upstream_error" : code, text == null ? "The upstream stream failed" : text,
-          BedrockJson.PROVIDER));
-    }
     if (!"event".equals(messageType)) {
       throw BedrockJson.invalid("event-stream message of type " + messageType);
     }
@@ -164,7 +148,34 @@ final class ConverseStreamTranslation {
       call.putObject("function").put("arguments", input);
       chunks.accept(chunk(toolDelta(call), null));
     }
-    // reasoningContent deltas have no OpenAI chat counterpart and are dropped
+    JsonNode reasoning = delta.path("reasoningContent");
+    if (reasoning.isObject()) {
+      reasoning(reasoning, chunks);
+    }
+  }
+
+  /**
+   * Claude's reasoning on Bedrock, in the pivot's terms: its text as {@code reasoning_content}, its
+   * signature (which ends the block) and redacted content as {@code thinking_blocks} entries.
+   */
+  private void reasoning(JsonNode reasoning, Consumer<ObjectNode> chunks) {
+    String text = reasoning.path("text").asText("");
+    if (!text.isEmpty()) {
+      chunks.accept(chunk(Json.MAPPER.createObjectNode().put("reasoning_content", text), null));
+    }
+    ObjectNode block = null;
+    if (reasoning.path("signature").isTextual()) {
+      block = Json.MAPPER.createObjectNode().put("type", "thinking")
+          .put("signature", reasoning.get("signature").asText());
+    } else if (reasoning.path("redactedContent").isTextual()) {
+      block = Json.MAPPER.createObjectNode().put("type", "redacted_thinking")
+          .put("data", reasoning.get("redactedContent").asText());
+    }
+    if (block != null) {
+      ObjectNode delta = Json.MAPPER.createObjectNode();
+      delta.putArray("thinking_blocks").add(block);
+      chunks.accept(chunk(delta, null));
+    }
   }
 
   private ObjectNode usageChunk() {
@@ -175,25 +186,7 @@ final class ConverseStreamTranslation {
   }
 
   private static String header(Message message, String name) {
-    HeaderValue value = message.getHeaders().get(name);
-    try {
-      return value == null ? null : value.getString();
-    } catch (RuntimeException e) {
-      return null; // not a string header
-    }
-  }
-
-  private static String payloadMessage(Message message) {
-    try {
-      JsonNode node = Json.MAPPER.readTree(message.getPayload());
-      JsonNode text = node == null ? null : node.get("message");
-      if (text == null) {
-        text = node == null ? null : node.get("Message");
-      }
-      return text != null && text.isTextual() ? text.asText() : null;
-    } catch (java.io.IOException e) {
-      return null; // not JSON: the message is left out rather than relayed raw
-    }
+    return BedrockJson.header(message, name);
   }
 
   private static ObjectNode toolCall(int toolIndex) {

@@ -40,22 +40,36 @@ import java.util.function.Supplier;
  *       one user message. Empty assistant text is left out (Converse refuses blank blocks).
  *   <li>{@code tools} become {@code toolConfig.tools[].toolSpec {name, description,
  *       inputSchema.json}}; {@code tool_choice} auto/required/function becomes
- *       {@code toolChoice} auto/any/tool; {@code none} leaves the tools out.
+ *       {@code toolChoice} auto/any/tool; {@code none} leaves the tools out. A history with tool
+ *       calls but no {@code tools} (which Converse refuses without a toolConfig) gets a
+ *       {@code toolConfig} of the history's tool names with the schema {@code {"type":"object"}}.
+ *   <li>{@code response_format} json_schema becomes {@code outputConfig.textFormat} (structured
+ *       output; the schema as a JSON string, with its name and description).
  *   <li>{@code max_completion_tokens} (else {@code max_tokens}), {@code temperature},
  *       {@code top_p} and {@code stop} become {@code inferenceConfig} maxTokens, temperature,
  *       topP and stopSequences.
  * </ul>
  *
  * <p><b>Refused (400):</b> {@code n} other than 1, {@code audio}, {@code functions},
- * {@code response_format} other than text, non-function tools, content parts other than text and
- * image_url. <b>Dropped:</b> penalties, {@code seed}, {@code logprobs}, {@code user},
- * {@code stream_options} (usage is always reported), {@code parallel_tool_calls} and the other
- * fields Converse has no counterpart for.
+ * {@code response_format} json_object (Converse has no schema-less JSON mode), non-function tools,
+ * content parts other than text and image_url. <b>Dropped:</b> penalties, {@code seed},
+ * {@code logprobs}, {@code user}, {@code stream_options} (usage is always reported),
+ * {@code parallel_tool_calls}, reasoning fields for models other than Claude, and the other fields
+ * Converse has no counterpart for.
+ *
+ * <p><b>Thinking</b> (Claude models): the pivot's {@code thinking} budget, else its
+ * {@code reasoning_effort}, becomes {@code additionalModelRequestFields.thinking} (maxTokens raised
+ * above it, no temperature, top_p only from 0.95); signed {@code thinking_blocks} of assistant turns
+ * go back first as {@code reasoningContent} ({@code reasoningText} with its signature, or
+ * {@code redactedContent}).
  *
  * <h2>Answer</h2>
  *
  * {@code output.message.content} text blocks are concatenated into {@code content} (null when
- * none), {@code toolUse} blocks become {@code tool_calls}; reasoning blocks are dropped.
+ * none), {@code toolUse} blocks become {@code tool_calls}; {@code reasoningContent} blocks become
+ * {@code reasoning_content} and {@code thinking_blocks} (with signatures; redacted content as
+ * {@code redacted_thinking}), streamed as {@code reasoning_content} deltas and
+ * {@code thinking_blocks} deltas for signatures and redacted content.
  * {@code stopReason} end_turn and stop_sequence become stop, max_tokens length, tool_use
  * tool_calls, content_filtered and guardrail_intervened content_filter. Usage counts cache reads
  * and writes in the prompt. Converse answers carry no id or model: the id is generated, the model
@@ -117,7 +131,7 @@ public final class OpenAiToBedrockConverseTranslator implements BackendTranslato
     model = call.model();
     byte[] body;
     try {
-      body = Json.MAPPER.writeValueAsBytes(ConverseRequestTranslation.translate(openAiRequest));
+      body = Json.MAPPER.writeValueAsBytes(ConverseRequestTranslation.translate(openAiRequest, call.model()));
     } catch (IOException e) {
       throw new TranslationException(new GatewayError.Internal("Cannot serialise the request"));
     }
@@ -137,10 +151,24 @@ public final class OpenAiToBedrockConverseTranslator implements BackendTranslato
       throw BedrockJson.invalid("the answer has no output.message.content");
     }
     StringBuilder text = null;
+    StringBuilder reasoning = null;
     ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+    ArrayNode thinkingBlocks = Json.MAPPER.createArrayNode();
     for (JsonNode block : content) {
       if (block.path("text").isTextual()) {
         text = (text == null ? new StringBuilder() : text).append(block.get("text").asText());
+      } else if (block.path("reasoningContent").isObject()) {
+        JsonNode reasoningContent = block.get("reasoningContent");
+        JsonNode reasoningText = reasoningContent.path("reasoningText");
+        if (reasoningText.isObject()) {
+          String thought = reasoningText.path("text").asText("");
+          reasoning = (reasoning == null ? new StringBuilder() : reasoning).append(thought);
+          ObjectNode thinking = thinkingBlocks.addObject().put("type", "thinking").put("thinking", thought);
+          thinking.put("signature", reasoningText.path("signature").asText(""));
+        } else if (reasoningContent.path("redactedContent").isTextual()) {
+          thinkingBlocks.addObject().put("type", "redacted_thinking")
+              .put("data", reasoningContent.get("redactedContent").asText());
+        }
       } else if (block.path("toolUse").isObject()) {
         JsonNode use = block.get("toolUse");
         ObjectNode call = toolCalls.addObject().put("id", use.path("toolUseId").asText())
@@ -148,7 +176,7 @@ public final class OpenAiToBedrockConverseTranslator implements BackendTranslato
         JsonNode input = use.get("input");
         call.putObject("function").put("name", use.path("name").asText())
             .put("arguments", input == null || input.isNull() ? "{}" : input.toString());
-      } // reasoningContent and other blocks: no OpenAI counterpart
+      } // other blocks: no OpenAI counterpart
     }
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("id", ids.get()).put("object", "chat.completion")
@@ -156,6 +184,12 @@ public final class OpenAiToBedrockConverseTranslator implements BackendTranslato
     ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
     ObjectNode message = choice.putObject("message").put("role", "assistant");
     message.put("content", text == null ? null : text.toString());
+    if (reasoning != null) {
+      message.put("reasoning_content", reasoning.toString());
+    }
+    if (!thinkingBlocks.isEmpty()) {
+      message.set("thinking_blocks", thinkingBlocks);
+    }
     if (!toolCalls.isEmpty()) {
       message.set("tool_calls", toolCalls);
     }

@@ -16,7 +16,9 @@ import java.util.function.Consumer;
  * The OpenAI pivot to an OpenAI chat backend ({@code POST {basePath}/v1/chat/completions}). Used
  * when the client speaks another API (the same-format OpenAI pair is proxied without
  * translation). The pivot goes out as it is, with the backend's model and, for streams, the usage
- * chunk requested so usage is always known. Created per request; not thread-safe.
+ * chunk requested so usage is always known; the pivot's extensions are adapted
+ * ({@link OpenAiReasoningModels#fromPivot}: thinking as reasoning_effort, max_completion_tokens for
+ * reasoning models). Created per request; not thread-safe.
  */
 public final class OpenAiToOpenAiChatTranslator implements BackendTranslator {
 
@@ -35,6 +37,7 @@ public final class OpenAiToOpenAiChatTranslator implements BackendTranslator {
     }
     ObjectNode body = OpenAiChatWire.requestBody(openAiRequest, call.stream());
     body.put("model", call.model());
+    OpenAiReasoningModels.fromPivot(body, call.model());
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");
     return new UpstreamCall("POST", trimSlash(call.basePath()) + "/v1/chat/completions", headers,

@@ -128,12 +128,12 @@ class AnthropicChatTranslatorTest {
   }
 
   @Test
-  void usageOfAPlainAnswerCountsCacheTokensIntoThePrompt() throws Exception {
+  void usageOfAPlainAnswerCountsCacheTokensIntoThePromptAndKeepsTheWrites() throws Exception {
     translator.chatResponse(bytes("{'id':'m','type':'message','role':'assistant','model':'c',"
         + "'content':[],'stop_reason':'end_turn','usage':{'input_tokens':5,"
         + "'cache_creation_input_tokens':7,'cache_read_input_tokens':11,'output_tokens':3}}"));
 
-    assertThat(translator.usage()).isEqualTo(new TokenUsage(23, 3, 26, 11, 0));
+    assertThat(translator.usage()).isEqualTo(new TokenUsage(23, 3, 26, 11, 0, 7));
   }
 
   @Test

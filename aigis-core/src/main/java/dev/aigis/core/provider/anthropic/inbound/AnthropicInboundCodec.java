@@ -37,8 +37,13 @@ import java.util.function.Consumer;
  *       {@code message_delta} can report usage.
  * </ul>
  *
- * <p><b>Dropped</b>, having no pivot equivalent: {@code top_k}, {@code thinking} (and
- * {@code thinking}/{@code redacted_thinking} blocks in earlier assistant turns),
+ * <p><b>Carried</b> as the pivot's extensions: {@code thinking} ({@code enabled}/{@code disabled}),
+ * {@code thinking}/{@code redacted_thinking} blocks of earlier assistant turns
+ * ({@code reasoning_content} and signed {@code thinking_blocks}), {@code output_config.format}
+ * (or {@code output_format}) as {@code response_format} json_schema; {@code role: system} messages
+ * inside {@code messages} are folded into the system prompt.
+ *
+ * <p><b>Dropped</b>, having no pivot equivalent: {@code top_k}, other {@code thinking} types,
  * {@code cache_control} anywhere, {@code citations} on documents, {@code service_tier},
  * {@code container}, {@code mcp_servers}, {@code context_management} and any other unknown field.
  * <b>Rejected</b> with 400: missing {@code model}, {@code max_tokens} or {@code messages}

@@ -64,7 +64,58 @@ final class AnthropicMessagesToPivot {
       out.set("user", user);
     }
     tools(in, out);
+    outputFormat(in, out);
+    thinking(in, out);
     return out;
+  }
+
+  /**
+   * {@code thinking} {@code {type: enabled, budget_tokens}} or {@code {type: disabled}} is the
+   * pivot's {@code thinking} as it is; other types (a newer {@code adaptive}) have no pivot form and
+   * are dropped.
+   */
+  private static void thinking(JsonNode in, ObjectNode out) throws TranslationException {
+    JsonNode thinking = in.get("thinking");
+    if (thinking == null || thinking.isNull()) {
+      return;
+    }
+    switch (thinking.path("type").asText("")) {
+      case "enabled" -> {
+        if (!thinking.path("budget_tokens").isIntegralNumber()) {
+          throw invalid("thinking.enabled.budget_tokens: Field required", "thinking");
+        }
+        out.putObject("thinking").put("type", "enabled").put("budget_tokens", thinking.get("budget_tokens").asInt());
+      }
+      case "disabled" -> out.putObject("thinking").put("type", "disabled");
+      default -> { }
+    }
+  }
+
+  /**
+   * Anthropic's structured outputs, {@code output_config.format} (or the beta's top-level
+   * {@code output_format}) {@code {type: json_schema, schema}}, as the pivot's
+   * {@code response_format} json_schema (named {@code output}, strict, as Anthropic enforces it).
+   */
+  private static void outputFormat(JsonNode in, ObjectNode out) throws TranslationException {
+    JsonNode format = in.path("output_config").get("format");
+    String where = "output_config.format";
+    if (format == null || format.isNull()) {
+      format = in.get("output_format");
+      where = "output_format";
+    }
+    if (format == null || format.isNull()) {
+      return;
+    }
+    String param = where.split("\\.")[0];
+    if (!"json_schema".equals(format.path("type").asText())) {
+      throw invalid(where + ".type: Input should be 'json_schema'", param);
+    }
+    JsonNode schema = format.get("schema");
+    if (schema == null || !schema.isObject()) {
+      throw invalid(where + ".schema: Input should be a valid dictionary", param);
+    }
+    ObjectNode jsonSchema = out.putObject("response_format").put("type", "json_schema").putObject("json_schema");
+    jsonSchema.put("name", "output").put("strict", true).set("schema", schema);
   }
 
   private static void system(JsonNode system, ArrayNode out) throws TranslationException {
@@ -103,8 +154,40 @@ final class AnthropicMessagesToPivot {
     switch (role) {
       case "user" -> userMessage(content, path, out);
       case "assistant" -> assistantMessage(content, path, out);
-      default -> throw invalid(path + ".role: Input should be 'user' or 'assistant'", "messages");
+      case "system" -> systemMessage(content, path, out);
+      default -> throw invalid(path + ".role: Input should be 'user', 'assistant' or 'system'", "messages");
     }
+  }
+
+  /**
+   * A {@code system} message inside {@code messages} (coding agents such as Claude Code send them;
+   * the Messages API itself has only the top-level {@code system}) is folded into the system prompt:
+   * a pivot system message placed after the system messages that lead the conversation, so every
+   * backend sees it as system text in the order it came.
+   */
+  private static void systemMessage(JsonNode content, String path, ArrayNode out) throws TranslationException {
+    JsonNode text;
+    if (content.isTextual()) {
+      text = content;
+    } else {
+      List<ObjectNode> parts = new ArrayList<>();
+      for (int j = 0; j < content.size(); j++) {
+        JsonNode block = content.get(j);
+        if (!"text".equals(block.path("type").asText())) {
+          throw invalid(path + ".content." + j + ".type: a system message holds only text blocks", "messages");
+        }
+        parts.add(textPart(block));
+      }
+      if (parts.isEmpty()) {
+        return;
+      }
+      text = content(parts);
+    }
+    int at = 0;
+    while (at < out.size() && "system".equals(out.get(at).path("role").asText())) {
+      at++;
+    }
+    out.insert(at, Json.MAPPER.createObjectNode().put("role", "system").set("content", text));
   }
 
   /** Tool results become {@code tool} messages ahead of whatever else the user turn holds. */
@@ -181,13 +264,23 @@ final class AnthropicMessagesToPivot {
     }
     List<ObjectNode> parts = new ArrayList<>();
     ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+    ArrayNode thinkingBlocks = Json.MAPPER.createArrayNode();
+    StringBuilder reasoning = null;
     for (int j = 0; j < content.size(); j++) {
       JsonNode block = content.get(j);
       String blockPath = path + ".content." + j;
       switch (block.path("type").asText("")) {
         case "text" -> parts.add(textPart(block));
         case "tool_use" -> toolCalls.add(toolCall(block, blockPath));
-        case "thinking", "redacted_thinking" -> { } // the pivot has no place for earlier reasoning
+        // Earlier reasoning travels as the pivot's reasoning_content and signed thinking_blocks.
+        case "thinking" -> {
+          String thinking = block.path("thinking").asText("");
+          reasoning = (reasoning == null ? new StringBuilder() : reasoning).append(thinking);
+          thinkingBlocks.addObject().put("type", "thinking").put("thinking", thinking)
+              .put("signature", block.path("signature").asText(""));
+        }
+        case "redacted_thinking" -> thinkingBlocks.addObject().put("type", "redacted_thinking")
+            .put("data", block.path("data").asText(""));
         default -> throw unsupportedBlock(block, blockPath);
       }
     }
@@ -195,6 +288,12 @@ final class AnthropicMessagesToPivot {
       message.putNull("content");
     } else {
       message.set("content", content(parts));
+    }
+    if (reasoning != null) {
+      message.put("reasoning_content", reasoning.toString());
+    }
+    if (!thinkingBlocks.isEmpty()) {
+      message.set("thinking_blocks", thinkingBlocks);
     }
     if (!toolCalls.isEmpty()) {
       message.set("tool_calls", toolCalls);

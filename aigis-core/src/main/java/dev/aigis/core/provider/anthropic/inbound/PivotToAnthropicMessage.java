@@ -20,6 +20,7 @@ final class PivotToAnthropicMessage {
     ArrayNode content = message.putArray("content");
     JsonNode choice = completion.path("choices").path(0);
     JsonNode answer = choice.path("message");
+    thinking(answer, content);
     String text = text(answer.get("content"));
     if (text.isEmpty()) {
       text = answer.path("refusal").asText("");
@@ -40,6 +41,31 @@ final class PivotToAnthropicMessage {
     message.putNull("stop_sequence");
     usage(completion.get("usage"), message.putObject("usage"));
     return message;
+  }
+
+  /**
+   * The pivot's reasoning as Anthropic thinking blocks, first in the content as Anthropic puts them:
+   * {@code thinking_blocks} with their signatures (and redacted blocks) when the backend was of the
+   * Anthropic family; otherwise {@code reasoning_content} (vLLM, DeepSeek...) as one thinking block
+   * with an empty signature, which shows the reasoning but cannot be verified if sent back.
+   */
+  private static void thinking(JsonNode answer, ArrayNode content) {
+    JsonNode blocks = answer.path("thinking_blocks");
+    if (blocks.isArray() && !blocks.isEmpty()) {
+      for (JsonNode block : blocks) {
+        if ("redacted_thinking".equals(block.path("type").asText())) {
+          content.addObject().put("type", "redacted_thinking").put("data", block.path("data").asText(""));
+        } else {
+          content.addObject().put("type", "thinking").put("thinking", block.path("thinking").asText(""))
+              .put("signature", block.path("signature").asText(""));
+        }
+      }
+      return;
+    }
+    String reasoning = answer.path("reasoning_content").asText("");
+    if (!reasoning.isEmpty()) {
+      content.addObject().put("type", "thinking").put("thinking", reasoning).put("signature", "");
+    }
   }
 
   /** Text of an OpenAI {@code content}: a string, or the text parts of an array, concatenated. */
@@ -106,13 +132,18 @@ final class PivotToAnthropicMessage {
 
   /**
    * Anthropic counts cached prompt tokens apart: {@code input_tokens} is the uncached rest. OpenAI's
-   * {@code cached_tokens} are reads; cache writes are not reported by the pivot.
+   * {@code cached_tokens} are reads; the pivot's {@code cache_creation_tokens} are writes, reported
+   * as {@code cache_creation_input_tokens} when the backend reported any.
    */
   static void usage(JsonNode usage, ObjectNode out) {
     long prompt = usage == null ? 0 : usage.path("prompt_tokens").asLong(0);
     long cached = usage == null ? 0 : usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
+    long written = usage == null ? 0 : usage.path("prompt_tokens_details").path("cache_creation_tokens").asLong(0);
     long completion = usage == null ? 0 : usage.path("completion_tokens").asLong(0);
-    out.put("input_tokens", Math.max(0, prompt - cached));
+    out.put("input_tokens", Math.max(0, prompt - cached - written));
+    if (written > 0) {
+      out.put("cache_creation_input_tokens", written);
+    }
     out.put("cache_read_input_tokens", cached);
     out.put("output_tokens", completion);
   }

@@ -26,7 +26,11 @@ import java.util.function.Consumer;
  * arguments form a complete JSON value and a later source exists, because nothing valid can
  * follow a complete value; so sequential calls, the way OpenAI and the other backends stream them,
  * all stream live, and only truly interleaved calls are delayed, never reordered or mixed.
- * Everything still open closes at {@code finish_reason} or at the end.
+ * Everything still open closes at {@code finish_reason} or at the end. Reasoning
+ * ({@code reasoning_content} deltas) is a {@code thinking} block, completed by the signature the
+ * pivot's {@code thinking_blocks} delta carries ({@code signature_delta}); a redacted block is sent
+ * whole; reasoning without a signature (from a provider that has none) is closed by what follows
+ * it, its signature empty.
  *
  * <p>Only choice 0 is translated ({@code n > 1} has no Anthropic equivalent). Usage comes from
  * whichever chunk carries it (the usage-only chunk {@code include_usage} asks for) and is reported
@@ -60,6 +64,10 @@ final class PivotToAnthropicStream {
         continue;
       }
       JsonNode delta = choice.path("delta");
+      appendThinking(delta.path("reasoning_content").asText(""));
+      for (JsonNode block : delta.path("thinking_blocks")) {
+        appendThinkingBlock(block);
+      }
       appendText(delta.path("content").asText(""));
       appendText(delta.path("refusal").asText(""));
       int position = 0;
@@ -123,11 +131,47 @@ final class PivotToAnthropicStream {
       return;
     }
     Source last = unclosed.peekLast();
-    if (last == null || last.toolIndex >= 0) {
-      last = new Source(-1);
+    if (last == null || last.toolIndex != Source.TEXT) {
+      last = new Source(Source.TEXT);
       unclosed.addLast(last);
     }
     last.pending.append(text);
+  }
+
+  /** Reasoning text extends the last thinking block until its signature closes it. */
+  private void appendThinking(String text) {
+    if (text.isEmpty()) {
+      return;
+    }
+    openThinking().pending.append(text);
+  }
+
+  private Source openThinking() {
+    Source last = unclosed.peekLast();
+    if (last == null || last.toolIndex != Source.THINKING || last.signature != null) {
+      last = new Source(Source.THINKING);
+      unclosed.addLast(last);
+    }
+    return last;
+  }
+
+  /**
+   * A {@code thinking_blocks} entry of a delta: {@code {type: thinking, signature}} signs (and so
+   * completes) the thinking block being streamed, a whole {@code {type: thinking, thinking,
+   * signature}} is one block, {@code redacted_thinking} is a block of its own.
+   */
+  private void appendThinkingBlock(JsonNode block) {
+    if ("redacted_thinking".equals(block.path("type").asText())) {
+      Source redacted = new Source(Source.REDACTED);
+      redacted.data = block.path("data").asText("");
+      unclosed.addLast(redacted);
+      return;
+    }
+    Source thinking = openThinking();
+    thinking.pending.append(block.path("thinking").asText(""));
+    if (block.path("signature").isTextual()) {
+      thinking.signature = block.get("signature").asText();
+    }
   }
 
   private void appendTool(JsonNode call, int position) {
@@ -164,7 +208,7 @@ final class PivotToAnthropicStream {
         open(head, events);
       }
       sendPending(head, events);
-      boolean complete = head.toolIndex < 0 || head.json.complete();
+      boolean complete = head.complete();
       if (unclosed.size() > 1 && complete) {
         close(events);
       } else {
@@ -189,8 +233,12 @@ final class PivotToAnthropicStream {
     ObjectNode start = event("content_block_start");
     start.put("index", source.blockIndex);
     ObjectNode block = start.putObject("content_block");
-    if (source.toolIndex < 0) {
+    if (source.toolIndex == Source.TEXT) {
       block.put("type", "text").put("text", "");
+    } else if (source.toolIndex == Source.THINKING) {
+      block.put("type", "thinking").put("thinking", "").put("signature", "");
+    } else if (source.toolIndex == Source.REDACTED) {
+      block.put("type", "redacted_thinking").put("data", source.data);
     } else {
       block.put("type", "tool_use");
       block.put("id", source.id == null ? "toolu_" + source.blockIndex : source.id);
@@ -201,17 +249,41 @@ final class PivotToAnthropicStream {
   }
 
   private void sendPending(Source source, Consumer<byte[]> events) {
+    if (source.toolIndex == Source.THINKING && source.signature != null && !source.signatureSent) {
+      sendThinking(source, events);
+      source.signatureSent = true;
+      ObjectNode signatureEvent = event("content_block_delta");
+      signatureEvent.put("index", source.blockIndex);
+      signatureEvent.putObject("delta").put("type", "signature_delta").put("signature", source.signature);
+      emit(events, signatureEvent);
+      return;
+    }
+    if (source.toolIndex == Source.THINKING) {
+      sendThinking(source, events);
+      return;
+    }
     if (source.pending.isEmpty()) {
       return;
     }
     ObjectNode deltaEvent = event("content_block_delta");
     deltaEvent.put("index", source.blockIndex);
     ObjectNode delta = deltaEvent.putObject("delta");
-    if (source.toolIndex < 0) {
+    if (source.toolIndex == Source.TEXT) {
       delta.put("type", "text_delta").put("text", source.pending.toString());
     } else {
       delta.put("type", "input_json_delta").put("partial_json", source.pending.toString());
     }
+    source.pending.setLength(0);
+    emit(events, deltaEvent);
+  }
+
+  private void sendThinking(Source source, Consumer<byte[]> events) {
+    if (source.pending.isEmpty()) {
+      return;
+    }
+    ObjectNode deltaEvent = event("content_block_delta");
+    deltaEvent.put("index", source.blockIndex);
+    deltaEvent.putObject("delta").put("type", "thinking_delta").put("thinking", source.pending.toString());
     source.pending.setLength(0);
     emit(events, deltaEvent);
   }
@@ -234,18 +306,39 @@ final class PivotToAnthropicStream {
     }
   }
 
-  /** A run of text ({@code toolIndex} -1) or one tool call; becomes one Anthropic block. */
+  /**
+   * A run of text, a thinking block, a redacted thinking block (negative {@code toolIndex}) or one
+   * tool call (its index); becomes one Anthropic block.
+   */
   private static final class Source {
+    static final int TEXT = -1;
+    static final int THINKING = -2;
+    static final int REDACTED = -3;
+
     final int toolIndex;
     final StringBuilder pending = new StringBuilder();
     final JsonEnd json = new JsonEnd();
     String id;
     String name;
+    /** A thinking block's signature once it arrived; the block is complete then. */
+    String signature;
+    boolean signatureSent;
+    /** A redacted thinking block's data. */
+    String data;
     int blockIndex = -1;
     boolean closed;
 
     Source(int toolIndex) {
       this.toolIndex = toolIndex;
+    }
+
+    /**
+     * Whether the block may close once a later one exists: text and reasoning always (a later
+     * source means they ended; a signature arrives before what follows its block), a tool call
+     * when its arguments are complete JSON.
+     */
+    boolean complete() {
+      return toolIndex < 0 || json.complete();
     }
   }
 

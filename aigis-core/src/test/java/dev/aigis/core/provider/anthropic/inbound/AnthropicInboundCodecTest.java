@@ -36,7 +36,8 @@ class AnthropicInboundCodecTest {
       {"max_tokens":10,"messages":[]}                              | model: Field required
       {"model":"m","max_tokens":"ten","messages":[]}               | max_tokens: Input should be a valid integer
       {"model":"m","max_tokens":10,"messages":{}}                  | messages: Input should be a valid list
-      {"model":"m","max_tokens":10,"messages":[{"role":"system","content":"x"}]} | messages.0.role: Input should be 'user' or 'assistant'
+      {"model":"m","max_tokens":10,"messages":[{"role":"tool","content":"x"}]} | messages.0.role: Input should be 'user', 'assistant' or 'system'
+      {"model":"m","max_tokens":10,"messages":[{"role":"system","content":[{"type":"image"}]}]} | messages.0.content.0.type: a system message holds only text blocks
       {"model":"m","max_tokens":10,"messages":[{"role":"user"}]}   | messages.0.content: Field required
       {"model":"m","max_tokens":10,"messages":[{"role":"user","content":[{"type":"search_result"}]}]} | messages.0.content.0.type: content block type 'search_result' is not supported here
       {"model":"m","max_tokens":10,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":"f"}}]}]} | messages.0.content.0.source.type: image source must be 'base64' or 'url'
