@@ -29,7 +29,9 @@ public final class BackendAdapters {
   /** Same format on both sides: the request and answer pass through without the pivot, so nothing is lost. */
   public static boolean isNative(ApiEndpoint endpoint, ApiSchema schema) {
     return (endpoint.api() == InboundApi.OpenAI && schema == ApiSchema.OpenAI)
-        || (endpoint.api() == InboundApi.Anthropic && schema == ApiSchema.Anthropic);
+        || (endpoint.api() == InboundApi.Anthropic && schema == ApiSchema.Anthropic)
+        // Vertex AI takes Gemini's body as is, at its own path (GeminiPaths).
+        || (endpoint.api() == InboundApi.Gemini && (schema == ApiSchema.Gemini || schema == ApiSchema.GCPVertexAI));
   }
 
   /**
@@ -49,11 +51,11 @@ public final class BackendAdapters {
     if (isNative(endpoint, schema)) {
       return new Route.Upstream(new NativeAdapter(endpoint, schema, inspected, name));
     }
-    if (endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS) {
+    if (endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS || endpoint == ApiEndpoint.GEMINI_COUNT_TOKENS) {
       return new Route.CountTokens();
     }
     if (InboundCodecs.covers(endpoint) && hasBody) {
-      InboundCodec codec = InboundCodecs.of(endpoint);
+      InboundCodec codec = InboundCodecs.of(endpoint, inspected.model());
       return new Route.Upstream(new TranslatingAdapter(codec, translator(backend, clock), inspected.stream(),
           inspected.clientAskedForUsage(), name));
     }
@@ -72,6 +74,9 @@ public final class BackendAdapters {
       case MODELS -> "/v1/models";
       case ANTHROPIC_MESSAGES -> "/v1/messages";
       case ANTHROPIC_COUNT_TOKENS -> "/v1/messages/count_tokens";
+      case GEMINI_GENERATE_CONTENT -> "models/{model}:generateContent";
+      case GEMINI_STREAM_GENERATE_CONTENT -> "models/{model}:streamGenerateContent";
+      case GEMINI_COUNT_TOKENS -> "models/{model}:countTokens";
       case PASSTHROUGH -> "This path";
     };
   }

@@ -10,7 +10,10 @@ import dev.aigis.core.openai.OpenAiRequestRewriter;
 import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
+import dev.aigis.core.provider.InboundApi;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
+import dev.aigis.core.provider.gemini.OpenAiToGeminiChatTranslator;
+import dev.aigis.core.usage.GeminiUsage;
 import dev.aigis.core.usage.AnthropicUsage;
 import dev.aigis.core.usage.UsageTail;
 import dev.aigis.core.usage.TokenUsage;
@@ -22,7 +25,7 @@ import java.util.Map;
 
 /**
  * Native passthrough: the client and the backend speak the same API (OpenAI to OpenAI, Anthropic
- * to Anthropic), so the body goes as the processors left it, rewritten only when needed (the
+ * to Anthropic, Gemini to Google AI or Vertex AI, the latter at its own path: {@link GeminiPaths}), so the body goes as the processors left it, rewritten only when needed (the
  * backend's {@code modelNameOverride}; {@code stream_options.include_usage} so the gateway can
  * count a streamed OpenAI answer's tokens), and the answer comes back as received, event by
  * event, with the provider's own usage reader.
@@ -30,6 +33,7 @@ import java.util.Map;
 final class NativeAdapter implements BackendAdapter {
 
   private static final UsageTail.Reader ANTHROPIC_USAGE = p -> AnthropicUsage.from(Json.MAPPER.readTree(p));
+  private static final UsageTail.Reader GEMINI_USAGE = p -> GeminiUsage.from(Json.MAPPER.readTree(p));
 
   /** The Messages API version sent when neither the client nor the backend names one. */
   static final String ANTHROPIC_VERSION = "2023-06-01";
@@ -56,7 +60,8 @@ final class NativeAdapter implements BackendAdapter {
     }
     boolean askForUsage = inspected.stream() && endpoint.openAiStreamUsage() && schema == ApiSchema.OpenAI;
     String override = target.backend().backend().modelNameOverride();
-    if (body != null && OpenAiRequestRewriter.needed(inspected, override, askForUsage)) {
+    boolean gemini = endpoint.api() == InboundApi.Gemini;
+    if (!gemini && body != null && OpenAiRequestRewriter.needed(inspected, override, askForUsage)) {
       body = OpenAiRequestRewriter.rewrite(body, override, askForUsage);
     }
     injectedUsage = askForUsage && !inspected.clientAskedForUsage();
@@ -67,7 +72,8 @@ final class NativeAdapter implements BackendAdapter {
       headers.put("anthropic-version", version != null ? version : ANTHROPIC_VERSION);
     }
     String query = target.rawQuery();
-    String path = target.basePath() + request.path() + (query == null ? "" : "?" + query);
+    String path = target.basePath() + (gemini ? GeminiPaths.upstream(endpoint, request.path(), inspected.model(), target)
+        : request.path()) + (query == null ? "" : "?" + query);
     return new UpstreamCall(request.method(), path, headers, body);
   }
 
@@ -99,6 +105,9 @@ final class NativeAdapter implements BackendAdapter {
         yield translator.chatRequest(pivot, new dev.aigis.core.provider.BackendCall(model, inspected.stream(),
             target.basePath())).body();
       }
+      case GEMINI_GENERATE_CONTENT, GEMINI_STREAM_GENERATE_CONTENT -> new OpenAiToGeminiChatTranslator(
+          new OpenAiToGeminiChatTranslator.Target.GoogleAi()).chatRequest(pivot, new dev.aigis.core.provider.BackendCall(
+              inspected.model(), inspected.stream(), target.basePath())).body();
       default -> request.body();
     };
   }
@@ -130,6 +139,10 @@ final class NativeAdapter implements BackendAdapter {
     if (sse && endpoint.openAiStreamUsage()) {
       return new OpenAiEventDecoder(backendName, injectedUsage);
     }
+    if (endpoint.api() == InboundApi.Gemini) {
+      return sse ? new GeminiEventDecoder(backendName) : new PassthroughBodyDecoder(
+          endpoint.operationName() == null ? null : new UsageTail(GEMINI_USAGE, GeminiUsage.KEY), wholePivot());
+    }
     UsageTail.Reader usage = endpoint.operationName() == null || sse ? null
         : schema == ApiSchema.Anthropic ? ANTHROPIC_USAGE : UsageTail.OPENAI;
     return new PassthroughBodyDecoder(usage, sse ? null : wholePivot());
@@ -142,6 +155,10 @@ final class NativeAdapter implements BackendAdapter {
     }
     if (endpoint == ApiEndpoint.ANTHROPIC_MESSAGES && schema == ApiSchema.Anthropic) {
       return body -> new OpenAiToAnthropicChatTranslator().chatResponse(body);
+    }
+    if (endpoint == ApiEndpoint.GEMINI_GENERATE_CONTENT) {
+      return body -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi())
+          .chatResponse(body);
     }
     return null;
   }

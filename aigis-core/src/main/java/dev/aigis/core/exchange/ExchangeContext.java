@@ -54,7 +54,11 @@ public final class ExchangeContext {
 
   /** The error format of the endpoint's client API. */
   public static ErrorRenderer errorsFor(ApiEndpoint endpoint) {
-    return endpoint.api() == InboundApi.Anthropic ? AnthropicErrorRenderer.INSTANCE : OpenAiErrorRenderer.INSTANCE;
+    return switch (endpoint.api()) {
+      case Anthropic -> AnthropicErrorRenderer.INSTANCE;
+      case Gemini -> dev.aigis.core.api.GeminiErrorRenderer.INSTANCE;
+      case OpenAI -> OpenAiErrorRenderer.INSTANCE;
+    };
   }
 
   public String requestId() {

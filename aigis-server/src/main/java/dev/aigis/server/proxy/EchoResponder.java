@@ -8,7 +8,9 @@ import dev.aigis.core.echo.EchoModel;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.TranslationException;
-import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
+import dev.aigis.core.provider.InboundApi;
+import dev.aigis.core.provider.InboundCodecs;
+import dev.aigis.core.provider.gemini.inbound.GeminiTokenCount;
 import dev.aigis.core.provider.anthropic.inbound.AnthropicTokenCount;
 import dev.aigis.core.sse.SseDecoder;
 import io.vertx.core.http.HttpHeaders;
@@ -36,7 +38,7 @@ final class EchoResponder {
   }
 
   void respond(Exchange exchange) {
-    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS) {
+    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS || exchange.endpoint == ApiEndpoint.GEMINI_COUNT_TOKENS) {
       countTokens(exchange);
       return;
     }
@@ -51,8 +53,8 @@ final class EchoResponder {
     boolean stream = exchange.body.stream();
     EchoModel.Answer answer;
     InboundCodec codec = null;
-    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_MESSAGES) {
-      codec = new AnthropicInboundCodec();
+    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || exchange.endpoint.api() == InboundApi.Gemini) {
+      codec = InboundCodecs.of(exchange.endpoint, exchange.body.model());
       try {
         request = codec.toPivot(request);
       } catch (TranslationException e) {
@@ -132,7 +134,9 @@ final class EchoResponder {
   void countTokens(Exchange exchange) {
     byte[] out;
     try {
-      out = Json.MAPPER.writeValueAsBytes(AnthropicTokenCount.count(Json.MAPPER.readTree(exchange.processed.body())));
+      JsonNode request = Json.MAPPER.readTree(exchange.processed.body());
+      out = Json.MAPPER.writeValueAsBytes(exchange.endpoint == ApiEndpoint.GEMINI_COUNT_TOKENS
+          ? GeminiTokenCount.count(request) : AnthropicTokenCount.count(request));
     } catch (TranslationException e) {
       completion.fail(exchange, e.error());
       return;
