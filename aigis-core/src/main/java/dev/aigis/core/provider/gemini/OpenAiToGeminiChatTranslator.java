@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * OpenAI chat completions to Gemini's {@code generateContent}, on Google AI or on Vertex AI.
@@ -101,6 +102,8 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
 
   private final Target target;
   private final InstantSource clock;
+  /** Ids for answers Google sent without a {@code responseId}: one per answer. */
+  private final Supplier<String> ids;
   private GeminiStreamTranslation stream;
   private TokenUsage usage;
 
@@ -110,8 +113,21 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
 
   /** @param clock gives {@code created}; fixed in tests */
   public OpenAiToGeminiChatTranslator(Target target, InstantSource clock) {
+    this(target, clock, OpenAiToGeminiChatTranslator::newId);
+  }
+
+  /** @param ids gives the id of an answer without a {@code responseId}; fixed in tests */
+  public OpenAiToGeminiChatTranslator(Target target, InstantSource clock, Supplier<String> ids) {
     this.target = Objects.requireNonNull(target, "target");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.ids = Objects.requireNonNull(ids, "ids");
+  }
+
+  /** {@code chatcmpl-} and 24 random hex digits, as unique as OpenAI's own ids. */
+  static String newId() {
+    return "chatcmpl-" + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(12)
+        .putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+        .putInt(java.util.concurrent.ThreadLocalRandom.current().nextInt()).array());
   }
 
   @Override
@@ -146,8 +162,12 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
     JsonNode candidate = answer.path("candidates").path(0);
     StringBuilder text = null;
     ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+    StringBuilder reasoning = null;
     for (JsonNode part : GeminiJson.parts(candidate)) {
       if (part.path("thought").asBoolean(false)) {
+        if (part.path("text").isTextual()) {
+          reasoning = (reasoning == null ? new StringBuilder() : reasoning).append(part.path("text").asText());
+        }
         continue;
       }
       if (part.path("text").isTextual()) {
@@ -164,11 +184,15 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
       reason = "SAFETY";
     }
     ObjectNode out = Json.MAPPER.createObjectNode();
-    out.put("id", answer.path("responseId").asText("chatcmpl-gemini")).put("object", "chat.completion")
+    out.put("id", answer.path("responseId").asText(null) != null ? answer.path("responseId").asText() : ids.get())
+        .put("object", "chat.completion")
         .put("created", clock.instant().getEpochSecond()).put("model", answer.path("modelVersion").asText(null));
     ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
     ObjectNode message = choice.putObject("message").put("role", "assistant");
     message.put("content", text == null ? null : text.toString());
+    if (reasoning != null) {
+      message.put("reasoning_content", reasoning.toString());
+    }
     if (!toolCalls.isEmpty()) {
       message.set("tool_calls", toolCalls);
     }
@@ -211,7 +235,7 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
 
   private GeminiStreamTranslation stream() {
     if (stream == null) {
-      stream = new GeminiStreamTranslation(clock);
+      stream = new GeminiStreamTranslation(clock, ids);
     }
     return stream;
   }
