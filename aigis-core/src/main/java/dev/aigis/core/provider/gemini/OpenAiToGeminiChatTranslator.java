@@ -123,11 +123,9 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
     this.ids = Objects.requireNonNull(ids, "ids");
   }
 
-  /** {@code chatcmpl-} and 24 random hex digits, as unique as OpenAI's own ids. */
+  /** {@code chatcmpl-} and a random UUID's 32 hex digits: unique like OpenAI's own ids. */
   static String newId() {
-    return "chatcmpl-" + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(12)
-        .putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong())
-        .putInt(java.util.concurrent.ThreadLocalRandom.current().nextInt()).array());
+    return "chatcmpl-" + java.util.UUID.randomUUID().toString().replace("-", "");
   }
 
   @Override

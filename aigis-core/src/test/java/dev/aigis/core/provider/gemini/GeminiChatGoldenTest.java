@@ -109,7 +109,7 @@ class GeminiChatGoldenTest {
     var target = new OpenAiToGeminiChatTranslator.Target.GoogleAi();
     String first = new OpenAiToGeminiChatTranslator(target).chatResponse(answer).path("id").asText();
     String second = new OpenAiToGeminiChatTranslator(target).chatResponse(answer).path("id").asText();
-    assertThat(first).matches("chatcmpl-[0-9a-f]{24}").isNotEqualTo(second);
+    assertThat(first).matches("chatcmpl-[0-9a-f]{32}").isNotEqualTo(second);
   }
 
   @Test
