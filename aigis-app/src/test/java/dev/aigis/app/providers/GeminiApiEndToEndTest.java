@@ -242,6 +242,45 @@ class GeminiApiEndToEndTest {
   }
 
   @Test
+  void streamedFunctionCallFromTheOpenAiBackendArrivesWholeInTheLastEvent() throws Exception {
+    openai.enqueue(Behavior.ok().withToolCalls(new Behavior.ToolCall("call_s", "get_weather", "{\"city\":\"Rome\"}")));
+
+    HttpResponse<String> response = post("/v1beta/models/gpt-4o:streamGenerateContent?alt=sse", null, """
+        {"contents": [{"role": "user", "parts": [{"text": "Weather in Rome?"}]}],
+         "tools": [{"functionDeclarations": [{"name": "get_weather",
+           "parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}}}]}]}""");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<JsonNode> events = events(response.body());
+    JsonNode last = events.getLast().path("candidates").path(0);
+    assertThat(last.path("content").path("parts").toString())
+        .isEqualTo("[{\"functionCall\":{\"id\":\"call_s\",\"name\":\"get_weather\",\"args\":{\"city\":\"Rome\"}}}]");
+    assertThat(last.path("finishReason").asText()).isEqualTo("STOP");
+    assertThat(events.getLast().has("usageMetadata")).isTrue();
+    assertThat(openai.lastRequest().json().path("stream_options").path("include_usage").asBoolean()).isTrue();
+  }
+
+  @Test
+  void functionCallingThroughTheAnthropicBackend() throws Exception {
+    anthropic.script(FakeAnthropicUpstream.Reply.text("").withToolCall("toolu_1", "get_weather", "{\"city\":\"Oslo\"}"));
+
+    HttpResponse<String> response = post("/v1beta/models/claude-sonnet-4-5:generateContent", null, """
+        {"contents": [{"role": "user", "parts": [{"text": "Weather in Oslo?"}]}],
+         "tools": [{"functionDeclarations": [{"name": "get_weather",
+           "parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}}}]}],
+         "generationConfig": {"maxOutputTokens": 100}}""");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode parts = JSON.readTree(response.body()).path("candidates").path(0).path("content").path("parts");
+    assertThat(parts.toString())
+        .isEqualTo("[{\"functionCall\":{\"id\":\"toolu_1\",\"name\":\"get_weather\",\"args\":{\"city\":\"Oslo\"}}}]");
+    JsonNode sent = anthropic.lastRequest().json();
+    assertThat(sent.path("tools").path(0).path("name").asText()).isEqualTo("get_weather");
+    assertThat(sent.path("tools").path(0).path("input_schema").path("type").asText()).isEqualTo("object");
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(100);
+  }
+
+  @Test
   void countTokensIsCountedByTheGatewayForOtherSchemas() throws Exception {
     HttpResponse<String> response = post("/v1beta/models/gpt-4o:countTokens", null, """
         {"contents": [{"role": "user", "parts": [{"text": "Hello there"}]}]}""");
