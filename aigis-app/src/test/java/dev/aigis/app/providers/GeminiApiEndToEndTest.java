@@ -113,6 +113,13 @@ class GeminiApiEndToEndTest {
           vertex: {project: my-project, location: us-central1}
           credentials: {secretRef: {name: upstream, key: sa.json}}
         ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: echo}
+        spec:
+          schema: OpenAI
+          endpoint: {builtin: Echo}
+        ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata: {name: models}
@@ -127,6 +134,8 @@ class GeminiApiEndToEndTest {
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: gemini}]
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: gemini-2.5-pro}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: vertex}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: aigis-echo}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: echo}]
         """.formatted(keyJson, ApiKeys.sha256Hex(KEY), openai.baseUrl(), anthropic.baseUrl(), gemini.baseUrl(),
         vertex.baseUrl()));
   }
@@ -330,6 +339,69 @@ class GeminiApiEndToEndTest {
     assertThat(new String(sent.body(), StandardCharsets.UTF_8)).isEqualTo(body);
     assertThat(sent.header("authorization")).startsWith("Bearer ya29.fake-");
     assertThat(sent.header("x-goog-api-key")).isNull();
+  }
+
+  @Test
+  void theEchoModelAnswersInGeminisFormatPlainAndStreamed() throws Exception {
+    String body = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hello gemini\"}]}]}";
+
+    HttpResponse<String> plain = post("/v1beta/models/aigis-echo:generateContent", null, body);
+    HttpResponse<String> streamed = post("/v1beta/models/aigis-echo:streamGenerateContent?alt=sse", null, body);
+
+    assertThat(plain.statusCode()).isEqualTo(200);
+    JsonNode candidate = JSON.readTree(plain.body()).path("candidates").path(0);
+    assertThat(candidate.path("content").path("parts").path(0).path("text").asText()).contains("hello gemini");
+    assertThat(candidate.path("finishReason").asText()).isEqualTo("STOP");
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    List<JsonNode> events = events(streamed.body());
+    StringBuilder text = new StringBuilder();
+    events.forEach(e -> text.append(e.path("candidates").path(0).path("content").path("parts").path(0).path("text")
+        .asText()));
+    assertThat(text.toString()).contains("hello gemini");
+    assertThat(events.getLast().path("candidates").path(0).path("finishReason").asText()).isEqualTo("STOP");
+  }
+
+  @Test
+  void withoutAnAccessPolicyTheClientsQueryKeyStillNeverGoesUpstream() throws Exception {
+    try (GatewayFixture open = GatewayFixture.start("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          gatewayClassName: aigis
+          listeners: [{name: http, port: ${PORT}, protocol: HTTP}]
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: upstream}
+        stringData: {google: AIza-upstream}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: gemini}
+        spec:
+          schema: Gemini
+          endpoint: {url: "%s"}
+          credentials: {secretRef: {name: upstream, key: google}}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: models}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - backendRefs: [{group: aigis.dev, kind: AIBackend, name: gemini}]
+        """.formatted(gemini.baseUrl()))) {
+      HttpResponse<String> response = open.send(HttpRequest.newBuilder(URI.create(open.baseUrl()
+              + "/v1beta/models/gemini-2.5-flash:streamGenerateContent?key=AIza-clients-own&alt=sse"))
+          .header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}")).build());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      RecordedRequest sent = gemini.lastRequest();
+      assertThat(sent.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
+      assertThat(sent.headers().get("x-goog-api-key")).containsExactly("AIza-upstream");
+    }
   }
 
   // ---- errors, in Google's format ----
