@@ -25,10 +25,11 @@ import java.util.Map;
 
 /**
  * Native passthrough: the client and the backend speak the same API (OpenAI to OpenAI, Anthropic
- * to Anthropic, Gemini to Google AI or Vertex AI, the latter at its own path: {@link GeminiPaths}), so the body goes as the processors left it, rewritten only when needed (the
- * backend's {@code modelNameOverride}; {@code stream_options.include_usage} so the gateway can
- * count a streamed OpenAI answer's tokens), and the answer comes back as received, event by
- * event, with the provider's own usage reader.
+ * to Anthropic, Gemini to Google AI or Vertex AI, the latter at its own path: {@link GeminiPaths}),
+ * so the body goes as the processors left it, rewritten only when needed (the backend's
+ * {@code modelNameOverride}, for Gemini in the path; {@code stream_options.include_usage} so the
+ * gateway can count a streamed OpenAI answer's tokens), and the answer comes back as received,
+ * event by event, with the provider's own usage reader.
  */
 final class NativeAdapter implements BackendAdapter {
 
