@@ -93,9 +93,9 @@ final class GeminiToPivot {
       throw invalid("'" + where + ".parts' must be a non-empty array", "contents");
     }
     switch (role) {
-      case "user", "" -> user(parts, where);
+      case "user", "function", "" -> user(parts, where); // "function": older clients' turn of function responses
       case "model" -> model(parts, where);
-      default -> throw invalid("'" + where + ".role' must be user or model", "contents");
+      default -> throw invalid("'" + where + ".role' must be user, model or function", "contents");
     }
   }
 
