@@ -54,7 +54,9 @@ public final class BackendAdapters {
         default -> true;
       };
     }
-    return endpoint.api() == InboundApi.Anthropic && schema == ApiSchema.Anthropic;
+    return (endpoint.api() == InboundApi.Anthropic && schema == ApiSchema.Anthropic)
+        // Vertex AI takes Gemini's body as is, at its own path (GeminiPaths).
+        || (endpoint.api() == InboundApi.Gemini && (schema == ApiSchema.Gemini || schema == ApiSchema.GCPVertexAI));
   }
 
   /**
@@ -71,7 +73,10 @@ public final class BackendAdapters {
     if (backend.backend().endpoint() instanceof BackendEndpoint.Builtin) {
       return new Route.Echo();
     }
-    if (isNative(endpoint, schema, backend.backend().options().openAiApi())) {
+    // Gemini's body reaches Vertex AI's Google models as is; Claude on Vertex speaks Anthropic's.
+    boolean geminiToClaude = endpoint.api() == InboundApi.Gemini && schema == ApiSchema.GCPVertexAI
+        && vertexClaude(backend, modelOf(backend, inspected));
+    if (!geminiToClaude && isNative(endpoint, schema, backend.backend().options().openAiApi())) {
       return new Route.Upstream(new NativeAdapter(endpoint, schema, inspected, name));
     }
     ClaudeCloudAdapter.Cloud claude = endpoint.api() == InboundApi.Anthropic && hasBody
@@ -81,11 +86,12 @@ public final class BackendAdapters {
       return new Route.Upstream(new ClaudeCloudAdapter(endpoint, claude, inspected,
           AnthropicBetas.allowed(backend.backend().options().anthropicBetas(), schema), name));
     }
-    if (endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS || endpoint == ApiEndpoint.RESPONSES_INPUT_TOKENS) {
+    if (endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS || endpoint == ApiEndpoint.RESPONSES_INPUT_TOKENS
+        || endpoint == ApiEndpoint.GEMINI_COUNT_TOKENS) {
       return new Route.CountTokens();
     }
     if (InboundCodecs.covers(endpoint) && hasBody) {
-      InboundCodec codec = InboundCodecs.of(endpoint);
+      InboundCodec codec = InboundCodecs.of(endpoint, inspected.model());
       // A Responses stream ends with the usage in response.completed: its codec needs the usage chunk.
       boolean usageChunk = inspected.clientAskedForUsage() || endpoint == ApiEndpoint.RESPONSES;
       return new Route.Upstream(new TranslatingAdapter(codec, translator(backend, clock, modelOf(backend, inspected)),
@@ -112,6 +118,9 @@ public final class BackendAdapters {
       case RERANK -> "/v1/rerank";
       case RESPONSES -> "/v1/responses";
       case RESPONSES_INPUT_TOKENS -> "/v1/responses/input_tokens";
+      case GEMINI_GENERATE_CONTENT -> "models/{model}:generateContent";
+      case GEMINI_STREAM_GENERATE_CONTENT -> "models/{model}:streamGenerateContent";
+      case GEMINI_COUNT_TOKENS -> "models/{model}:countTokens";
       case PASSTHROUGH -> "This path";
     };
   }

@@ -15,6 +15,9 @@ import dev.aigis.core.provider.anthropic.ClaudeBodies;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.provider.openai.responses.OpenAiToOpenAiResponsesTranslator;
 import dev.aigis.core.provider.openai.OpenAiReasoningModels;
+import dev.aigis.core.provider.InboundApi;
+import dev.aigis.core.provider.gemini.OpenAiToGeminiChatTranslator;
+import dev.aigis.core.usage.GeminiUsage;
 import dev.aigis.core.usage.AnthropicUsage;
 import dev.aigis.core.usage.ResponsesUsage;
 import dev.aigis.core.usage.UsageTail;
@@ -28,16 +31,18 @@ import java.util.Map;
 
 /**
  * Native passthrough: the client and the backend speak the same API (OpenAI to OpenAI, Anthropic
- * to Anthropic), so the body goes as the processors left it, rewritten only when needed (the
- * backend's {@code modelNameOverride}; {@code stream_options.include_usage} so the gateway can
- * count a streamed OpenAI answer's tokens; {@code max_tokens} sent to an OpenAI reasoning model, which
- * refuses it, as {@code max_completion_tokens}; {@code role: system} messages inside an Anthropic
- * body's {@code messages}, folded into {@code system}), and the answer comes back as received, event by
- * event, with the provider's own usage reader.
+ * to Anthropic, Gemini to Google AI or Vertex AI, the latter at its own path: {@link GeminiPaths}),
+ * so the body goes as the processors left it, rewritten only when needed (the backend's
+ * {@code modelNameOverride}, for Gemini in the path; {@code stream_options.include_usage} so the
+ * gateway can count a streamed OpenAI answer's tokens; {@code max_tokens} sent to an OpenAI
+ * reasoning model, which refuses it, as {@code max_completion_tokens}; {@code role: system}
+ * messages inside an Anthropic body's {@code messages}, folded into {@code system}), and the answer
+ * comes back as received, event by event, with the provider's own usage reader.
  */
 final class NativeAdapter implements BackendAdapter {
 
   static final UsageTail.Reader ANTHROPIC_USAGE = p -> AnthropicUsage.from(Json.MAPPER.readTree(p));
+  private static final UsageTail.Reader GEMINI_USAGE = p -> GeminiUsage.from(Json.MAPPER.readTree(p));
 
   /** The Messages API version sent when neither the client nor the backend names one. */
   static final String ANTHROPIC_VERSION = "2023-06-01";
@@ -64,7 +69,8 @@ final class NativeAdapter implements BackendAdapter {
     }
     boolean askForUsage = inspected.stream() && endpoint.openAiStreamUsage() && schema == ApiSchema.OpenAI;
     String override = target.backend().backend().modelNameOverride();
-    if (body != null && OpenAiRequestRewriter.needed(inspected, override, askForUsage)) {
+    boolean gemini = endpoint.api() == InboundApi.Gemini;
+    if (!gemini && body != null && OpenAiRequestRewriter.needed(inspected, override, askForUsage)) {
       body = OpenAiRequestRewriter.rewrite(body, override, askForUsage);
     }
     if (schema == ApiSchema.Anthropic && edited == null
@@ -86,7 +92,8 @@ final class NativeAdapter implements BackendAdapter {
       headers.put("anthropic-version", version != null ? version : ANTHROPIC_VERSION);
     }
     String query = target.rawQuery();
-    String path = target.basePath() + request.path() + (query == null ? "" : "?" + query);
+    String path = target.basePath() + (gemini ? GeminiPaths.upstream(endpoint, request.path(), inspected.model(), target)
+        : request.path()) + (query == null ? "" : "?" + query);
     return new UpstreamCall(request.method(), path, headers, body);
   }
 
@@ -132,6 +139,9 @@ final class NativeAdapter implements BackendAdapter {
         yield translator.chatRequest(pivot, new dev.aigis.core.provider.BackendCall(model, inspected.stream(),
             target.basePath())).body();
       }
+      case GEMINI_GENERATE_CONTENT, GEMINI_STREAM_GENERATE_CONTENT -> new OpenAiToGeminiChatTranslator(
+          new OpenAiToGeminiChatTranslator.Target.GoogleAi()).chatRequest(pivot, new dev.aigis.core.provider.BackendCall(
+              inspected.model(), inspected.stream(), target.basePath())).body();
       default -> request.body();
     };
   }
@@ -166,6 +176,10 @@ final class NativeAdapter implements BackendAdapter {
     if (sse && endpoint == ApiEndpoint.RESPONSES) {
       return new ResponsesEventDecoder();
     }
+    if (endpoint.api() == InboundApi.Gemini) {
+      return sse ? new GeminiEventDecoder(backendName) : new PassthroughBodyDecoder(
+          endpoint.operationName() == null ? null : new UsageTail(GEMINI_USAGE, GeminiUsage.KEY), wholePivot());
+    }
     // Rerank answers carry no token usage in a shape the tail readers know (Cohere bills search units).
     UsageTail.Reader usage = endpoint.operationName() == null || sse || endpoint == ApiEndpoint.RERANK ? null
         : schema == ApiSchema.Anthropic ? ANTHROPIC_USAGE
@@ -183,6 +197,10 @@ final class NativeAdapter implements BackendAdapter {
     }
     if (endpoint == ApiEndpoint.RESPONSES && schema == ApiSchema.OpenAI) {
       return body -> new OpenAiToOpenAiResponsesTranslator().chatResponse(body);
+    }
+    if (endpoint == ApiEndpoint.GEMINI_GENERATE_CONTENT) {
+      return body -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi())
+          .chatResponse(body);
     }
     return null;
   }

@@ -24,7 +24,12 @@ final class NativeEventStream {
 
   /** @param onEvent reads each complete event and emits it (through {@link #emit}) while the stream is read */
   NativeEventStream(Consumer<SseEvent> onEvent) {
-    this.decoder = new SseDecoder(onEvent, OpenAiEventDecoder.MAX_EVENT_BYTES);
+    this(onEvent, OpenAiEventDecoder.MAX_EVENT_BYTES);
+  }
+
+  /** @param maxEventBytes the largest event read; a larger one breaks the stream's format */
+  NativeEventStream(Consumer<SseEvent> onEvent, int maxEventBytes) {
+    this.decoder = new SseDecoder(onEvent, maxEventBytes);
   }
 
   /** Feeds bytes cut anywhere; after a violation they go straight to {@code out}. */
@@ -76,13 +81,26 @@ final class NativeEventStream {
    */
   void end(EventSink out, String terminal) {
     sink = out;
-    if (decoder.pendingBytes() > 0) {
-      violated("stream ended mid-event");
-      emitPending();
+    byte[] pending = decoder.takePending();
+    if (pending.length > 0) {
+      // The LF of a final CRLF is held as the start of a next line; only other bytes are an unfinished event.
+      if (!lineBreaksOnly(pending)) {
+        violated("stream ended mid-event");
+      }
+      out.emit(pending, null);
     }
     if (terminal != null && violation == null) {
       violation = "stream ended before " + terminal;
     }
+  }
+
+  private static boolean lineBreaksOnly(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != '\r' && b != '\n') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void emitPending() {

@@ -28,7 +28,12 @@ final class PassthroughBodyDecoder implements ResponseDecoder {
 
   /** @param wholePivot how a whole answer becomes a pivot, or null when it has none */
   PassthroughBodyDecoder(UsageTail.Reader usageReader, WholePivot wholePivot) {
-    this.tail = usageReader == null ? null : new UsageTail(usageReader);
+    this(usageReader == null ? null : new UsageTail(usageReader), wholePivot);
+  }
+
+  /** @param tail reads usage from the answer's last bytes (a provider's own usage key), or null */
+  PassthroughBodyDecoder(UsageTail tail, WholePivot wholePivot) {
+    this.tail = tail;
     this.wholePivot = wholePivot;
   }
 

@@ -21,7 +21,11 @@ public final class ResponseDecoders {
    * client's API, so usage is read the same way the data plane reads it.
    */
   public static ResponseDecoder forClient(ApiEndpoint endpoint, String contentType, String backendName) {
-    ApiSchema schema = endpoint.api() == InboundApi.Anthropic ? ApiSchema.Anthropic : ApiSchema.OpenAI;
+    ApiSchema schema = switch (endpoint.api()) {
+      case Anthropic -> ApiSchema.Anthropic;
+      case Gemini -> ApiSchema.Gemini;
+      case OpenAI -> ApiSchema.OpenAI;
+    };
     NativeAdapter adapter = new NativeAdapter(endpoint, schema, OpenAiRequest.EMPTY, backendName);
     return adapter.decoder(contentType);
   }

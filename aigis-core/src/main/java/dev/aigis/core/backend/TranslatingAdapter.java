@@ -7,7 +7,9 @@ import dev.aigis.core.json.Json;
 import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.provider.BackendCall;
 import dev.aigis.core.provider.BackendTranslator;
+import dev.aigis.core.provider.InboundApi;
 import dev.aigis.core.provider.InboundCodec;
+import dev.aigis.core.provider.gemini.inbound.GeminiInboundCodec;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.UpstreamCall;
 import dev.aigis.model.backend.ApiSchema;
@@ -39,6 +41,10 @@ final class TranslatingAdapter implements BackendAdapter {
 
   @Override
   public UpstreamCall prepare(ProcessedRequest request, BackendTarget target) throws TranslationException {
+    if (stream && codec.api() == InboundApi.Gemini && !GeminiInboundCodec.serverSentEvents(target.rawQuery())) {
+      throw new TranslationException(new GatewayError.InvalidRequest("streamGenerateContent without alt=sse (a JSON"
+          + " array) is only served by Gemini and Vertex AI backends; add ?alt=sse", "alt"));
+    }
     ObjectNode pivot = request.context().pivot().editedOrNull();
     if (pivot == null) {
       pivot = codec.toPivot(parse(request.body()));

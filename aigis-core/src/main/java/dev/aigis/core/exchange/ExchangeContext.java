@@ -58,7 +58,11 @@ public final class ExchangeContext {
     if (endpoint == ApiEndpoint.RESPONSES) {
       return ResponsesErrorRenderer.INSTANCE;
     }
-    return endpoint.api() == InboundApi.Anthropic ? AnthropicErrorRenderer.INSTANCE : OpenAiErrorRenderer.INSTANCE;
+    return switch (endpoint.api()) {
+      case Anthropic -> AnthropicErrorRenderer.INSTANCE;
+      case Gemini -> dev.aigis.core.api.GeminiErrorRenderer.INSTANCE;
+      case OpenAI -> OpenAiErrorRenderer.INSTANCE;
+    };
   }
 
   public String requestId() {

@@ -34,7 +34,8 @@ public final class PivotView {
    */
   public ObjectNode request() throws TranslationException {
     if (pivot == null) {
-      InboundCodec codec = InboundCodecs.of(context.endpoint());
+      InboundCodec codec = InboundCodecs.of(context.endpoint(),
+          context.request() == null ? null : context.request().model());
       byte[] body = context.request() == null ? null : context.request().body();
       if (codec == null || body == null) {
         throw new TranslationException(new GatewayError.InvalidRequest(

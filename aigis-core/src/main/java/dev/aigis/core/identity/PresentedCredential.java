@@ -6,8 +6,9 @@ import java.util.function.Function;
 
 /**
  * The one credential a request carries, read from {@code Authorization: Bearer X},
- * {@code x-api-key: X} (Anthropic SDKs) or {@code api-key: X} (Azure OpenAI SDKs). Blank headers
- * count as absent.
+ * {@code x-api-key: X} (Anthropic SDKs), {@code api-key: X} (Azure OpenAI SDKs) or
+ * {@code x-goog-api-key: X} (Google's SDKs; a Gemini path's {@code ?key=} is presented there by the
+ * front door, see {@link dev.aigis.core.api.QueryKey}). Blank headers count as absent.
  *
  * <p>Credentials in more than one header are refused even when equal: the caller strips only the
  * one {@link AuthResult.Authenticated#consumedHeader()}, and a copy left in another header would
@@ -15,7 +16,7 @@ import java.util.function.Function;
  */
 sealed interface PresentedCredential {
 
-  List<String> HEADERS = List.of("authorization", "x-api-key", "api-key");
+  List<String> HEADERS = List.of("authorization", "x-api-key", "api-key", "x-goog-api-key");
 
   record Absent() implements PresentedCredential {}
 

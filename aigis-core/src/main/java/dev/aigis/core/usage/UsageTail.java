@@ -29,6 +29,8 @@ public final class UsageTail {
   public static final Reader OPENAI = OpenAiUsage::read;
 
   private final Reader reader;
+  /** The quoted key the usage object follows: {@code "usage"}, or another provider's (Gemini's {@code usageMetadata}). */
+  private final byte[] usageKey;
   /** The only chunk so far, kept by reference (most answers arrive in one); copied into the ring once a second comes. */
   private byte[] single;
   private byte[] ring;
@@ -40,7 +42,17 @@ public final class UsageTail {
   }
 
   public UsageTail(Reader reader) {
+    this(reader, USAGE_KEY);
+  }
+
+  /** @param key the name of the usage object in this provider's answers, e.g. {@code usageMetadata} */
+  public UsageTail(Reader reader, String key) {
+    this(reader, ("\"" + key + "\"").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private UsageTail(Reader reader, byte[] usageKey) {
     this.reader = reader;
+    this.usageKey = usageKey;
   }
 
   /** Keeps the chunk's last bytes; the array is not copied now, so the caller must not change it afterwards. */
@@ -91,11 +103,11 @@ public final class UsageTail {
   }
 
   private TokenUsage usageIn(byte[] tail, int from) {
-    for (int at = tail.length - USAGE_KEY.length; at >= from; at--) {
-      if (!startsWith(tail, at, USAGE_KEY) || (at > 0 && tail[at - 1] == '\\')) {
+    for (int at = tail.length - usageKey.length; at >= from; at--) {
+      if (!startsWith(tail, at, usageKey) || (at > 0 && tail[at - 1] == '\\')) {
         continue;
       }
-      int colon = at + USAGE_KEY.length;
+      int colon = at + usageKey.length;
       while (colon < tail.length && tail[colon] != ':') {
         colon++;
       }

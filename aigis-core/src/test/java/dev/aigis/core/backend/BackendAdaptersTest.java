@@ -118,6 +118,17 @@ class BackendAdaptersTest {
   }
 
   @Test
+  void geminiClientsReachVertexsGoogleModelsNativelyAndClaudeOnVertexThroughThePivot() {
+    var vertex = Backends.backend(ApiSchema.GCPVertexAI);
+    assertThat(describe(BackendAdapters.route(ApiEndpoint.GEMINI_GENERATE_CONTENT, vertex,
+        new OpenAiRequest("gemini-2.5-flash", false, false), true, CLOCK))).isEqualTo("native");
+    assertThat(describe(BackendAdapters.route(ApiEndpoint.GEMINI_STREAM_GENERATE_CONTENT, vertex,
+        new OpenAiRequest("claude-sonnet-4-5@20250929", true, false), true, CLOCK))).isEqualTo("translated");
+    assertThat(describe(BackendAdapters.route(ApiEndpoint.GEMINI_COUNT_TOKENS, vertex,
+        new OpenAiRequest("claude-sonnet-4-5@20250929", false, false), true, CLOCK))).isEqualTo("count tokens");
+  }
+
+  @Test
   void translationNeedsTheBufferedBody() {
     Route route = BackendAdapters.route(ApiEndpoint.EMBEDDINGS, Backends.backend(ApiSchema.Gemini), INSPECTED, false, CLOCK);
 

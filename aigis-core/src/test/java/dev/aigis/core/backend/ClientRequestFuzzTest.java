@@ -36,7 +36,8 @@ class ClientRequestFuzzTest {
   /** Reads what the gateway writes upstream: translation adds a few levels to the request's nesting. */
   private static final ObjectMapper UPSTREAM = new ObjectMapper();
   private static final List<ApiEndpoint> PIVOTED =
-      List.of(ApiEndpoint.CHAT_COMPLETIONS, ApiEndpoint.COMPLETIONS, ApiEndpoint.ANTHROPIC_MESSAGES);
+      List.of(ApiEndpoint.CHAT_COMPLETIONS, ApiEndpoint.COMPLETIONS, ApiEndpoint.ANTHROPIC_MESSAGES,
+          ApiEndpoint.GEMINI_GENERATE_CONTENT);
 
   @FuzzTest
   void request(byte[] body) throws IOException {
@@ -56,7 +57,7 @@ class ClientRequestFuzzTest {
     for (ApiEndpoint endpoint : PIVOTED) {
       ObjectNode pivot;
       try {
-        pivot = InboundCodecs.of(endpoint).toPivot(tree.deepCopy());
+        pivot = InboundCodecs.of(endpoint, "gemini-2.5-flash").toPivot(tree.deepCopy()); // Gemini's model is the path's
       } catch (TranslationException e) {
         assertClientError(e);
         continue;

@@ -13,7 +13,8 @@ import dev.aigis.core.exchange.PipelineRun;
 import dev.aigis.core.exchange.StructuredAnswers;
 import dev.aigis.core.exchange.Workers;
 import dev.aigis.core.openai.OpenAiRequest;
-import dev.aigis.core.openai.OpenAiRequestInspector;
+import dev.aigis.core.api.QueryKey;
+import dev.aigis.core.api.RequestInspection;
 import dev.aigis.core.openai.RequestRejected;
 import dev.aigis.core.processing.ProcessingObserver;
 import dev.aigis.core.processing.Scheduler;
@@ -126,6 +127,8 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
   /** The path routes match and the upstream gets ({@code RequestPaths.normalize}); a change is sent to Envoy as {@code :path}. */
   private String path = "/";
   private String query = "";
+  /** Whether {@link #query} lost a Gemini {@code key} parameter, so {@code :path} must be sent. */
+  private boolean queryChanged;
   private String authority;
   private HeaderList requestHeaders = new HeaderList();
   private Map<String, List<String>> requestBefore = Map.of();
@@ -332,6 +335,15 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     ApiEndpoint endpoint = ApiEndpoint.of(path);
     context = new ExchangeContext(requestId != null ? requestId : "extproc-" + Long.toHexString(startNanos), endpoint, workers);
     context.clientAddress(clientAddress(requestHeaders.get("x-forwarded-for")));
+    if (endpoint.api() == dev.aigis.core.provider.InboundApi.Gemini) {
+      // After the snapshot: the key moves from the query (sent on as :path) to the header, as a mutation.
+      QueryKey split = QueryKey.split(query.isEmpty() ? null : query.substring(1));
+      if (split.key() != null) {
+        query = split.query() == null ? "" : "?" + split.query();
+        queryChanged = true;
+        requestHeaders.add(QueryKey.HEADER, split.key());
+      }
+    }
     if (badPath != null) {
       requestState = RequestState.DONE;
       immediate(new ChainOutcome.Fail(badPath));
@@ -422,7 +434,7 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
     ApiEndpoint endpoint = context.endpoint();
     if (bytes != null && bytes.length > 0 && (endpoint.requiresModel() || isJson(requestHeaders.get("content-type")))) {
       try {
-        inspected = OpenAiRequestInspector.inspect(bytes);
+        inspected = RequestInspection.inspect(endpoint, path, bytes);
       } catch (RequestRejected rejected) {
         immediate(new ChainOutcome.Fail(rejected.error()));
         return DONE;
@@ -475,7 +487,7 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
   private CommonResponse.Builder requestMutations() {
     HeaderMutation.Builder mutation = HeaderMutation.newBuilder();
     boolean changed = HeaderDiff.diff(requestBefore, HeaderDiff.snapshot(request.headers()), REQUEST_OWNED, mutation);
-    if (!request.path().equals(originalPath)) {
+    if (!request.path().equals(originalPath) || queryChanged) {
       mutation.addSetHeaders(HeaderDiff.overwrite(":path", request.path() + query));
       changed = true;
     }

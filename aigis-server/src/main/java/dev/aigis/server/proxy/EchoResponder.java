@@ -8,7 +8,9 @@ import dev.aigis.core.echo.EchoModel;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.TranslationException;
-import dev.aigis.core.provider.anthropic.inbound.AnthropicInboundCodec;
+import dev.aigis.core.provider.InboundApi;
+import dev.aigis.core.provider.InboundCodecs;
+import dev.aigis.core.provider.gemini.inbound.GeminiTokenCount;
 import dev.aigis.core.provider.anthropic.inbound.AnthropicTokenCount;
 import dev.aigis.core.provider.openai.responses.ResponsesInboundCodec;
 import dev.aigis.core.provider.openai.responses.ResponsesTokenCount;
@@ -38,8 +40,8 @@ final class EchoResponder {
   }
 
   void respond(Exchange exchange) {
-    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS
-        || exchange.endpoint == ApiEndpoint.RESPONSES_INPUT_TOKENS) {
+    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_COUNT_TOKENS || exchange.endpoint == ApiEndpoint.RESPONSES_INPUT_TOKENS
+        || exchange.endpoint == ApiEndpoint.GEMINI_COUNT_TOKENS) {
       countTokens(exchange);
       return;
     }
@@ -54,8 +56,9 @@ final class EchoResponder {
     boolean stream = exchange.body.stream();
     EchoModel.Answer answer;
     InboundCodec codec = null;
-    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || exchange.endpoint == ApiEndpoint.RESPONSES) {
-      codec = exchange.endpoint == ApiEndpoint.RESPONSES ? new ResponsesInboundCodec() : new AnthropicInboundCodec();
+    if (exchange.endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || exchange.endpoint == ApiEndpoint.RESPONSES
+        || exchange.endpoint.api() == InboundApi.Gemini) {
+      codec = InboundCodecs.of(exchange.endpoint, exchange.body.model());
       try {
         request = codec.toPivot(request);
       } catch (TranslationException e) {
@@ -146,8 +149,11 @@ final class EchoResponder {
     byte[] out;
     try {
       JsonNode request = Json.MAPPER.readTree(exchange.processed.body());
-      out = Json.MAPPER.writeValueAsBytes(exchange.endpoint == ApiEndpoint.RESPONSES_INPUT_TOKENS
-          ? ResponsesTokenCount.count(request) : AnthropicTokenCount.count(request));
+      out = Json.MAPPER.writeValueAsBytes(switch (exchange.endpoint) {
+        case RESPONSES_INPUT_TOKENS -> ResponsesTokenCount.count(request);
+        case GEMINI_COUNT_TOKENS -> GeminiTokenCount.count(request);
+        default -> AnthropicTokenCount.count(request);
+      });
     } catch (TranslationException e) {
       completion.fail(exchange, e.error());
       return;

@@ -31,6 +31,10 @@ final class Exchange {
   OpenAiRequest body = OpenAiRequest.EMPTY;
   /** The request path as routes match it and upstreams receive it ({@code RequestPaths.normalize}). */
   String path;
+  /** The query as routes match it and upstreams receive it: a Gemini path's {@code key} taken out ({@code QueryKey}); null when none. */
+  String query;
+  /** The key a Gemini client sent as {@code ?key=}, presented to processors as {@code x-goog-api-key}; never logged. */
+  String queryKey;
   /** The credential the current attempt sent upstream, to scrub from what comes back; never logged. */
   String credential;
   /** The Host (authority) the client named, null when it sent none. */

@@ -9,7 +9,8 @@ import dev.aigis.core.exchange.ExchangePipeline;
 import dev.aigis.core.exchange.RoutingBarrier;
 import dev.aigis.core.exchange.Workers;
 import dev.aigis.core.exchange.builtin.ModelHeaderStep;
-import dev.aigis.core.openai.OpenAiRequestInspector;
+import dev.aigis.core.api.QueryKey;
+import dev.aigis.core.api.RequestInspection;
 import dev.aigis.core.openai.RequestRejected;
 import dev.aigis.core.processing.ChainOutcome;
 import dev.aigis.core.processing.ProcessedRequest;
@@ -152,6 +153,12 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     }
     var exchange = new Exchange(request, requestId, new ExchangeContext(requestId, ApiEndpoint.of(path), workers));
     exchange.path = path;
+    exchange.query = request.query();
+    if (exchange.endpoint.api() == dev.aigis.core.provider.InboundApi.Gemini) {
+      QueryKey split = QueryKey.split(exchange.query);
+      exchange.query = split.query();
+      exchange.queryKey = split.key();
+    }
     exchange.connectionIdle = idle;
     var remote = request.remoteAddress();
     exchange.context.clientAddress(forwardedFor.client(request.getHeader("x-forwarded-for"),
@@ -356,7 +363,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
   private void onBody(Exchange exchange, byte[] bytes) {
     try {
       if (exchange.endpoint.requiresModel() || (bytes.length > 0 && isJson(exchange.request))) {
-        exchange.body = OpenAiRequestInspector.inspect(bytes);
+        exchange.body = RequestInspection.inspect(exchange.endpoint, exchange.path, bytes);
       }
     } catch (RequestRejected rejected) {
       completion.fail(exchange, rejected.error());
@@ -381,6 +388,10 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     }
     exchange.processed = new ProcessedRequest(exchange.context, request.method().name(), exchange.path,
         new CopyOnWriteHeaders(request.headers()), body, exchange.body.model());
+    if (exchange.queryKey != null) {
+      // Presented like the header Google's SDKs use, so authentication and stripping treat both alike.
+      exchange.processed.headers().add(QueryKey.HEADER, exchange.queryKey);
+    }
     exchange.gateway = listener.gateway();
     ExchangePipeline pipeline = exchange.runtime.pipeline(listener.gateway());
     exchange.run = pipeline.start(exchange.context, executorOf(Vertx.currentContext()), timers, observer);
@@ -413,7 +424,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
    */
   private static GatewayError route(Exchange exchange, PortRoutes.ListenerRouter listener, String host,
       ProcessedRequest processed, SplittableRandom random, Traffic traffic) {
-    var head = new RequestHead(processed.method(), host, processed.path(), exchange.request.query(), processed.headers());
+    var head = new RequestHead(processed.method(), host, processed.path(), exchange.query, processed.headers());
     Optional<RouteMatchResult> matched = listener.router().match(head);
     String model = processed.headers().get(ModelHeaderStep.MODEL_HEADER);
     if (matched.isEmpty()) {
@@ -440,7 +451,7 @@ public final class HttpFrontDoor implements Handler<HttpServerRequest> {
     ProcessedRequest processed = exchange.processed;
     if (processed.bodyChanged()) {
       try {
-        exchange.body = OpenAiRequestInspector.inspect(processed.body());
+        exchange.body = RequestInspection.inspect(exchange.endpoint, exchange.path, processed.body());
       } catch (RequestRejected rejected) {
         completion.fail(exchange, new GatewayError.Internal("A processor produced a request body that is not a JSON object"));
         return;

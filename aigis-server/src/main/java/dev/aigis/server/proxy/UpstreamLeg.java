@@ -128,7 +128,7 @@ final class UpstreamLeg {
       UpstreamCall call;
       try {
         call = attempt.adapter().prepare(exchange.processed,
-            new BackendTarget(backend, url.basePath(), url.authority(), credential, exchange.request.query()));
+            new BackendTarget(backend, url.basePath(), url.authority(), credential, exchange.query));
       } catch (TranslationException e) {
         completion.fail(exchange, e.error());
         return;

@@ -452,6 +452,47 @@ class ExtProcServerTest {
   }
 
   @Test
+  void aGeminiRequestRoutesByThePathModelAndItsQueryKeyMovesToTheHeader() throws Exception {
+    var stream = open(preRouting("""
+        - name: tag
+          type: InProcess
+          inProcess:
+            request:
+              setHeaders: [{name: x-tagged, value: "'yes'"}]
+        """));
+    String body = "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}";
+
+    stream.send(requestHeaders(false, ":method", "POST", ":path",
+        "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=AIza-client", ":authority", "llm.example",
+        "content-type", "application/json"));
+    assertThat(stream.next().getModeOverride().getRequestBodyMode()).isEqualTo(BodySendMode.BUFFERED);
+    stream.send(requestBody(body, true));
+    CommonResponse common = stream.next().getRequestBody().getResponse();
+
+    assertThat(setHeaders(common.getHeaderMutation())).containsOnly(
+        Map.entry("x-gateway-model-name", "gemini-2.5-flash"), Map.entry("x-tagged", "yes"),
+        Map.entry("x-goog-api-key", "AIza-client"),
+        Map.entry(":path", "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"));
+    assertThat(common.hasBodyMutation()).isFalse();
+  }
+
+  @Test
+  void aMalformedGeminiBodyIsAnImmediateErrorInGooglesFormat() throws Exception {
+    var stream = open(MODEL_FROM_BODY);
+
+    stream.send(requestHeaders(false, ":method", "POST", ":path", "/v1beta/models/gemini-2.5-flash:generateContent",
+        ":authority", "llm.example", "content-type", "application/json"));
+    assertThat(stream.next().hasModeOverride()).isTrue();
+    stream.send(requestBody("{\"contents\": [", true));
+
+    ImmediateResponse reply = stream.next().getImmediateResponse();
+    assertThat(reply.getStatus().getCodeValue()).isEqualTo(400);
+    JsonNode error = Json.MAPPER.readTree(reply.getBody().toByteArray()).path("error");
+    assertThat(error.path("code").asInt()).isEqualTo(400);
+    assertThat(error.path("status").asText()).isEqualTo("INVALID_ARGUMENT");
+  }
+
+  @Test
   void clientCancelMidExchangeClosesTheChainExchange() throws Exception {
     var watcher = new TestProcessor(new ProcessorNeeds(true, BodyMode.NONE, true, BodyMode.NONE, 0));
     var chain = new ProcessingChain("default/pre", List.of(new ConfiguredProcessor("watcher", null, null, watcher)));

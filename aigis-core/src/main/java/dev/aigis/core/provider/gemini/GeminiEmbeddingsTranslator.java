@@ -36,8 +36,13 @@ import java.util.Objects;
  * [{"content":...}]}}; the vectors are {@code predictions[].embeddings.values}, the prompt tokens
  * the sum of {@code embeddings.statistics.token_count} when present.
  *
- * <p>{@code dimensions} becomes {@code outputDimensionality}; {@code user} is dropped. Errors as
- * for chat.
+ * <p>{@code dimensions} becomes {@code outputDimensionality}; {@code user} is dropped. Google's
+ * own options come as extra fields of the OpenAI request (an SDK's {@code extra_body} puts them at
+ * the top level): {@code task_type} (e.g. {@code RETRIEVAL_DOCUMENT}, {@code RETRIEVAL_QUERY}:
+ * document and query vectors differ) and {@code title} go with every input, as {@code taskType}/
+ * {@code title} on Google AI and {@code task_type}/{@code title} on Vertex AI; {@code auto_truncate}
+ * (boolean) becomes Vertex AI's {@code parameters.autoTruncate} and is dropped on Google AI, which
+ * has no such switch. Errors as for chat.
  */
 public final class GeminiEmbeddingsTranslator implements EmbeddingsTranslator {
 
@@ -57,6 +62,12 @@ public final class GeminiEmbeddingsTranslator implements EmbeddingsTranslator {
     }
     List<String> inputs = OpenAiEmbeddings.inputs(openAiRequest);
     Integer dimensions = OpenAiEmbeddings.dimensions(openAiRequest);
+    String taskType = text(openAiRequest, "task_type");
+    String title = text(openAiRequest, "title");
+    JsonNode autoTruncate = openAiRequest.get("auto_truncate");
+    if (autoTruncate != null && !autoTruncate.isNull() && !autoTruncate.isBoolean()) {
+      throw invalid("'auto_truncate' must be a boolean", "auto_truncate");
+    }
     base64 = OpenAiEmbeddings.base64(openAiRequest);
     model = call.model().startsWith("models/") ? call.model().substring("models/".length()) : call.model();
     Map<String, String> headers = new LinkedHashMap<>();
@@ -67,6 +78,12 @@ public final class GeminiEmbeddingsTranslator implements EmbeddingsTranslator {
         for (String text : inputs) {
           ObjectNode one = requests.addObject().put("model", "models/" + model);
           one.putObject("content").putArray("parts").addObject().put("text", text);
+          if (taskType != null) {
+            one.put("taskType", taskType);
+          }
+          if (title != null) {
+            one.put("title", title);
+          }
           if (dimensions != null) {
             one.put("outputDimensionality", dimensions);
           }
@@ -75,9 +92,20 @@ public final class GeminiEmbeddingsTranslator implements EmbeddingsTranslator {
       }
       case OpenAiToGeminiChatTranslator.Target.Vertex v -> {
         ArrayNode instances = body.putArray("instances");
-        inputs.forEach(text -> instances.addObject().put("content", text));
+        for (String text : inputs) {
+          ObjectNode instance = instances.addObject().put("content", text);
+          if (taskType != null) {
+            instance.put("task_type", taskType);
+          }
+          if (title != null) {
+            instance.put("title", title);
+          }
+        }
         if (dimensions != null) {
           body.putObject("parameters").put("outputDimensionality", dimensions);
+        }
+        if (autoTruncate != null && !autoTruncate.isNull()) {
+          body.with("parameters").put("autoTruncate", autoTruncate.asBoolean());
         }
         yield call.basePath() + "/v1/projects/" + encode(v.project()) + "/locations/" + encode(v.location())
             + "/publishers/google/models/" + encode(model) + ":predict";
@@ -127,6 +155,22 @@ public final class GeminiEmbeddingsTranslator implements EmbeddingsTranslator {
   @Override
   public TokenUsage usage() {
     return usage;
+  }
+
+  /** An optional string field of the request; anything but a string or null is a 400 naming it. */
+  private static String text(ObjectNode request, String field) throws TranslationException {
+    JsonNode value = request.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual() || value.asText().isEmpty()) {
+      throw invalid("'" + field + "' must be a non-empty string", field);
+    }
+    return value.asText();
+  }
+
+  private static TranslationException invalid(String message, String param) {
+    return dev.aigis.core.provider.PivotRequests.invalid(message, param);
   }
 
   private static String encode(String segment) {

@@ -51,20 +51,9 @@ final class GeminiJson {
     };
   }
 
-  /**
-   * {@code usageMetadata} as usage. Gemini counts thoughts apart from candidates; OpenAI counts
-   * reasoning inside completion tokens, so output is candidates plus thoughts, reasoning the
-   * thoughts. {@code cachedContentTokenCount} is already part of {@code promptTokenCount}.
-   */
+  /** {@code usageMetadata} as usage: {@link dev.aigis.core.usage.GeminiUsage}'s reading. */
   static TokenUsage usage(JsonNode metadata) {
-    if (metadata == null || !metadata.isObject()) {
-      return null;
-    }
-    long input = metadata.path("promptTokenCount").asLong(0);
-    long thoughts = metadata.path("thoughtsTokenCount").asLong(0);
-    long output = metadata.path("candidatesTokenCount").asLong(0) + thoughts;
-    long total = metadata.has("totalTokenCount") ? metadata.path("totalTokenCount").asLong() : input + output;
-    return new TokenUsage(input, output, total, metadata.path("cachedContentTokenCount").asLong(0), thoughts);
+    return dev.aigis.core.usage.GeminiUsage.from(metadata);
   }
 
   static ObjectNode usageNode(TokenUsage usage) {

@@ -7,11 +7,9 @@ import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.PivotRequests;
 import dev.aigis.core.provider.TranslationException;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * An OpenAI chat request body as a Gemini {@code GenerateContentRequest}. Stateless apart from one
@@ -19,9 +17,6 @@ import java.util.Set;
  * naming the OpenAI field, never quoting content.
  */
 final class GeminiRequestTranslation {
-
-  /** JSON Schema keywords Gemini's OpenAPI-subset {@code Schema} refuses; removed at every depth. */
-  static final Set<String> UNSUPPORTED_SCHEMA_KEYS = Set.of("$schema", "additionalProperties", "$id", "strict");
 
   private final ObjectNode in;
   private final ObjectNode out = Json.MAPPER.createObjectNode();
@@ -123,7 +118,10 @@ final class GeminiRequestTranslation {
     return parts;
   }
 
-  /** Data URLs become {@code inlineData}; http(s) URLs {@code fileData} with a type guessed from the extension. */
+  /**
+   * Data URLs become {@code inlineData}; http(s) URLs and Cloud Storage {@code gs://} URIs
+   * {@code fileData} with a type guessed from the extension.
+   */
   private static ObjectNode image(JsonNode imageUrl, String where) throws TranslationException {
     String url = imageUrl == null ? null : imageUrl.isTextual() ? imageUrl.asText() : text(imageUrl.get("url"));
     if (url == null) {
@@ -137,14 +135,20 @@ final class GeminiRequestTranslation {
         throw invalid("'" + where + ".image_url.url' must be a base64 data URL"
             + " (data:<media type>;base64,...) or an http(s) URL", "messages");
       }
-      part.putObject("inlineData").put("mimeType", meta.substring(0, meta.length() - ";base64".length()))
+      part.putObject("inlineData").put("mimeType", mediaType(meta.substring(0, meta.length() - ";base64".length())))
           .put("data", url.substring(comma + 1));
-    } else if (url.startsWith("https://") || url.startsWith("http://")) {
+    } else if (url.startsWith("https://") || url.startsWith("http://") || url.startsWith("gs://")) {
       part.putObject("fileData").put("mimeType", guessImageType(url)).put("fileUri", url);
     } else {
-      throw invalid("'" + where + ".image_url.url' must be a base64 data URL or an http(s) URL", "messages");
+      throw invalid("'" + where + ".image_url.url' must be a base64 data URL, an http(s) URL or a gs:// URI",
+          "messages");
     }
     return part;
+  }
+
+  /** The registered name of a media type clients often misspell: {@code image/jpg} is {@code image/jpeg}, which Gemini requires. */
+  static String mediaType(String type) {
+    return type.equalsIgnoreCase("image/jpg") ? "image/jpeg" : type;
   }
 
   static String guessImageType(String url) {
@@ -237,7 +241,7 @@ final class GeminiRequestTranslation {
         }
         JsonNode parameters = function.get("parameters");
         if (parameters != null && parameters.isObject() && !parameters.isEmpty()) {
-          declaration.set("parameters", schema(parameters));
+          declaration.set("parameters", schema(parameters, "tools"));
         }
       }
       if (!declarations.isEmpty()) {
@@ -298,6 +302,7 @@ final class GeminiRequestTranslation {
         }
       }
     }
+    thinking(config);
     JsonNode format = in.get("response_format");
     if (format != null && !format.isNull()) {
       switch (String.valueOf(text(format.get("type")))) {
@@ -309,7 +314,7 @@ final class GeminiRequestTranslation {
             throw invalid("'response_format.json_schema.schema' must be an object", "response_format");
           }
           config.put("responseMimeType", "application/json");
-          config.set("responseSchema", schema(schema));
+          config.set("responseSchema", schema(schema, "response_format"));
         }
         default -> throw invalid("'response_format.type' must be text, json_object or json_schema",
             "response_format");
@@ -318,30 +323,45 @@ final class GeminiRequestTranslation {
     return config;
   }
 
-  /** A copy of a JSON Schema without the keywords Gemini's Schema object refuses. */
-  static JsonNode schema(JsonNode schema) {
-    JsonNode copy = schema.deepCopy();
-    strip(copy);
-    return copy;
+  /**
+   * The pivot's {@code thinking} (a budget, or disabled) else {@code reasoning_effort} as
+   * {@code thinkingConfig}: a budget is {@code thinkingBudget} with {@code includeThoughts} (the
+   * client asked for reasoning, so it gets the thoughts back as {@code reasoning_content});
+   * disabled is a budget of 0; an effort is the budget docs/providers.md pairs with it (minimal and
+   * low 1024, medium 2048, high 4096).
+   */
+  private void thinking(ObjectNode config) throws TranslationException {
+    JsonNode thinking = in.get("thinking");
+    int budget;
+    if (thinking != null && thinking.isObject()) {
+      String type = thinking.path("type").asText("");
+      if (type.equals("disabled")) {
+        config.putObject("thinkingConfig").put("thinkingBudget", 0);
+        return;
+      }
+      JsonNode tokens = thinking.get("budget_tokens");
+      if (!type.equals("enabled") || tokens == null || !tokens.canConvertToInt() || tokens.asInt() < 0) {
+        throw invalid("'thinking' must be {type: enabled, budget_tokens: N} or {type: disabled}", "thinking");
+      }
+      budget = tokens.asInt();
+    } else {
+      String effort = text(in.get("reasoning_effort"));
+      if (effort == null) {
+        return;
+      }
+      budget = switch (effort) {
+        case "minimal", "low" -> 1024;
+        case "medium" -> 2048;
+        case "high" -> 4096;
+        default -> throw invalid("'reasoning_effort' must be minimal, low, medium or high", "reasoning_effort");
+      };
+    }
+    config.putObject("thinkingConfig").put("thinkingBudget", budget).put("includeThoughts", true);
   }
 
-  private static void strip(JsonNode node) {
-    if (node.isObject()) {
-      for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-        if (UNSUPPORTED_SCHEMA_KEYS.contains(names.next())) {
-          names.remove();
-        }
-      }
-      for (var field : node.properties()) {
-        if (field.getKey().equals("properties") && field.getValue().isObject()) {
-          field.getValue().forEach(GeminiRequestTranslation::strip); // property names are data, not keywords
-        } else {
-          strip(field.getValue());
-        }
-      }
-    } else if (node.isArray()) {
-      node.forEach(GeminiRequestTranslation::strip);
-    }
+  /** The JSON Schema as Gemini's Schema subset: see {@link GeminiSchema}. */
+  static JsonNode schema(JsonNode schema, String param) throws TranslationException {
+    return GeminiSchema.of(schema, param);
   }
 
   private void copyNumber(String field, String to, ObjectNode config) throws TranslationException {

@@ -26,6 +26,7 @@ final class GeminiStreamTranslation {
   static final int MAX_EVENT_BYTES = 4 << 20;
 
   private final InstantSource clock;
+  private final java.util.function.Supplier<String> ids;
   private final List<SseEvent> decoded = new ArrayList<>();
   private final SseDecoder decoder = new SseDecoder(decoded::add, MAX_EVENT_BYTES);
   private String id;
@@ -35,8 +36,10 @@ final class GeminiStreamTranslation {
   private TokenUsage usage;
   private boolean finished;
 
-  GeminiStreamTranslation(InstantSource clock) {
+  /** @param ids the stream's id when its first event has no {@code responseId} (asked once: stable across chunks) */
+  GeminiStreamTranslation(InstantSource clock, java.util.function.Supplier<String> ids) {
     this.clock = clock;
+    this.ids = ids;
   }
 
   TokenUsage usage() {
@@ -82,7 +85,7 @@ final class GeminiStreamTranslation {
       throw new TranslationException(error);
     }
     if (id == null) {
-      id = event.path("responseId").asText("chatcmpl-gemini");
+      id = event.path("responseId").isTextual() ? event.path("responseId").asText() : ids.get();
       model = event.path("modelVersion").asText(null);
       created = clock.instant().getEpochSecond();
       chunks.accept(chunk(Json.MAPPER.createObjectNode().put("role", "assistant").put("content", ""), null));
@@ -94,7 +97,10 @@ final class GeminiStreamTranslation {
     JsonNode candidate = event.path("candidates").path(0);
     for (JsonNode part : GeminiJson.parts(candidate)) {
       if (part.path("thought").asBoolean(false)) {
-        continue; // thought summaries have no OpenAI counterpart
+        if (!part.path("text").asText("").isEmpty()) { // thought summaries: the pivot's reasoning_content
+          chunks.accept(chunk(Json.MAPPER.createObjectNode().put("reasoning_content", part.path("text").asText()), null));
+        }
+        continue;
       }
       if (part.path("text").isTextual() && !part.path("text").asText().isEmpty()) {
         chunks.accept(chunk(Json.MAPPER.createObjectNode().put("content", part.path("text").asText()), null));

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * OpenAI chat completions to Gemini's {@code generateContent}, on Google AI or on Vertex AI.
@@ -34,36 +35,38 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@code system}/{@code developer} messages become {@code systemInstruction.parts}, in order.
  *   <li>{@code user} messages become {@code user} turns of text parts, {@code inlineData} (data
- *       URLs) and {@code fileData} (http(s) URLs; mime type guessed from the extension, else
- *       image/jpeg); {@code assistant} messages {@code model} turns of text and {@code functionCall}
- *       parts (arguments parsed; not a JSON object: 400); {@code tool} messages
- *       {@code functionResponse {name, response: {content: <text>}}} parts of a user turn, the name
- *       looked up from the earlier call's id (unknown id: 400). Same-role neighbours are merged.
+ *       URLs; {@code image/jpg} sent as {@code image/jpeg}) and {@code fileData} (http(s) URLs and
+ *       {@code gs://} URIs; mime type guessed from the extension, else image/jpeg); {@code assistant}
+ *       messages {@code model} turns of text and {@code functionCall} parts (arguments parsed; not a
+ *       JSON object: 400); {@code tool} messages {@code functionResponse {name, response: {content:
+ *       <text>}}} parts of a user turn, the name looked up from the earlier call's id (unknown id:
+ *       400). Same-role neighbours are merged.
  *   <li>{@code tools} become one {@code functionDeclarations} tool; {@code tool_choice} auto,
  *       required, none, function becomes {@code functionCallingConfig} AUTO, ANY, NONE, ANY with
  *       {@code allowedFunctionNames}.
  *   <li>{@code generationConfig}: {@code maxOutputTokens} (max_completion_tokens, else max_tokens),
  *       {@code temperature}, {@code topP}, {@code presencePenalty}, {@code frequencyPenalty},
  *       {@code seed}, {@code stopSequences}; {@code json_object} sets
- *       {@code responseMimeType: application/json}, {@code json_schema} also {@code responseSchema}.
+ *       {@code responseMimeType: application/json}, {@code json_schema} also {@code responseSchema};
+ *       the pivot's {@code thinking} or {@code reasoning_effort} becomes {@code thinkingConfig}
+ *       (a budget with {@code includeThoughts}, or a budget of 0 when disabled).
  * </ul>
  *
- * <p><b>Schema subset:</b> tool parameters and {@code responseSchema} are passed as given minus
- * the keywords Gemini's OpenAPI-style {@code Schema} refuses ({@code $schema}, {@code $id},
- * {@code additionalProperties}, {@code strict}), at every depth. Gemini understands type, format,
- * description, nullable, enum, properties, required, items, min/maxItems, anyOf and
- * propertyOrdering; other keywords ({@code $ref}, {@code oneOf}, patterns) are relayed and refused
- * or ignored by Google. {@code strict} is not enforced.
+ * <p><b>Schemas:</b> tool parameters and {@code responseSchema} become Gemini's OpenAPI-style
+ * {@code Schema} ({@link GeminiSchema}): local {@code $ref}s inlined (recursive ones refused with
+ * 400), type lists folded into {@code nullable}/{@code anyOf}, keywords Gemini does not know
+ * removed. {@code strict} is not enforced.
  *
  * <p><b>Refused (400):</b> {@code n} other than 1, {@code audio}, non-text {@code modalities},
  * {@code functions}/{@code function_call}, non-function tools, content parts other than text and
- * image_url. <b>Dropped:</b> logprobs, logit_bias, user, metadata, store, service_tier,
- * reasoning_effort, parallel_tool_calls, stream_options (usage is always reported).
+ * image_url, schema references that cannot be inlined. <b>Dropped:</b> logprobs, logit_bias, user,
+ * metadata, store, service_tier, parallel_tool_calls, stream_options (usage is always reported).
  *
  * <h2>Answer</h2>
  *
- * {@code candidates[0].content.parts}: text parts are concatenated into {@code content} (thought
- * parts dropped); {@code functionCall} parts become {@code tool_calls} with ids {@code call_0},
+ * {@code candidates[0].content.parts}: text parts are concatenated into {@code content}, thought
+ * parts ({@code thought: true}) into {@code reasoning_content} ({@code thoughtSignature}s are
+ * lost); {@code functionCall} parts become {@code tool_calls} with ids {@code call_0},
  * {@code call_1}... numbered in the answer (Gemini has no call ids; the ids are only unique within
  * one answer, which is all OpenAI clients need to pair results with calls). {@code finishReason}
  * STOP stop (tool_calls with function calls), MAX_TOKENS length, SAFETY, RECITATION, BLOCKLIST,
@@ -71,9 +74,10 @@ import java.util.function.Consumer;
  * candidate) content_filter with null content. Usage: prompt tokens {@code promptTokenCount} with
  * {@code cachedContentTokenCount} as cached tokens, completion tokens candidates plus
  * {@code thoughtsTokenCount}, the latter also as reasoning tokens. {@code id} is
- * {@code responseId}, {@code model} {@code modelVersion}, {@code created} the injected clock.
+ * {@code responseId}, else a new id per answer; {@code model} {@code modelVersion},
+ * {@code created} the injected clock.
  *
- * <p>Streams: a role chunk first, then text deltas and each function call as one complete tool-call
+ * <p>Streams: a role chunk first, then text and reasoning deltas and each function call as one complete tool-call
  * delta (id, name, whole arguments, its index), a finish chunk at the first {@code finishReason},
  * and at the end a usage-only chunk ({@code choices: []}) from the last {@code usageMetadata}. An
  * error object inside the stream is thrown as a {@link GatewayError.ProviderError}; a stream that
@@ -101,6 +105,8 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
 
   private final Target target;
   private final InstantSource clock;
+  /** Ids for answers Google sent without a {@code responseId}: one per answer. */
+  private final Supplier<String> ids;
   private GeminiStreamTranslation stream;
   private TokenUsage usage;
 
@@ -110,8 +116,19 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
 
   /** @param clock gives {@code created}; fixed in tests */
   public OpenAiToGeminiChatTranslator(Target target, InstantSource clock) {
+    this(target, clock, OpenAiToGeminiChatTranslator::newId);
+  }
+
+  /** @param ids gives the id of an answer without a {@code responseId}; fixed in tests */
+  public OpenAiToGeminiChatTranslator(Target target, InstantSource clock, Supplier<String> ids) {
     this.target = Objects.requireNonNull(target, "target");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.ids = Objects.requireNonNull(ids, "ids");
+  }
+
+  /** {@code chatcmpl-} and a random UUID's 32 hex digits: unique like OpenAI's own ids. */
+  static String newId() {
+    return "chatcmpl-" + java.util.UUID.randomUUID().toString().replace("-", "");
   }
 
   @Override
@@ -146,8 +163,12 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
     JsonNode candidate = answer.path("candidates").path(0);
     StringBuilder text = null;
     ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+    StringBuilder reasoning = null;
     for (JsonNode part : GeminiJson.parts(candidate)) {
       if (part.path("thought").asBoolean(false)) {
+        if (part.path("text").isTextual()) {
+          reasoning = (reasoning == null ? new StringBuilder() : reasoning).append(part.path("text").asText());
+        }
         continue;
       }
       if (part.path("text").isTextual()) {
@@ -164,11 +185,15 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
       reason = "SAFETY";
     }
     ObjectNode out = Json.MAPPER.createObjectNode();
-    out.put("id", answer.path("responseId").asText("chatcmpl-gemini")).put("object", "chat.completion")
+    out.put("id", answer.path("responseId").asText(null) != null ? answer.path("responseId").asText() : ids.get())
+        .put("object", "chat.completion")
         .put("created", clock.instant().getEpochSecond()).put("model", answer.path("modelVersion").asText(null));
     ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
     ObjectNode message = choice.putObject("message").put("role", "assistant");
     message.put("content", text == null ? null : text.toString());
+    if (reasoning != null) {
+      message.put("reasoning_content", reasoning.toString());
+    }
     if (!toolCalls.isEmpty()) {
       message.set("tool_calls", toolCalls);
     }
@@ -211,7 +236,7 @@ public final class OpenAiToGeminiChatTranslator implements BackendTranslator {
 
   private GeminiStreamTranslation stream() {
     if (stream == null) {
-      stream = new GeminiStreamTranslation(clock);
+      stream = new GeminiStreamTranslation(clock, ids);
     }
     return stream;
   }

@@ -36,7 +36,7 @@ class GeminiChatGoldenTest {
   static OpenAiToGeminiChatTranslator translator(Path dir) {
     return new OpenAiToGeminiChatTranslator(dir.getFileName().toString().startsWith("vertex-")
         ? new OpenAiToGeminiChatTranslator.Target.Vertex("my-project", "us-central1")
-        : new OpenAiToGeminiChatTranslator.Target.GoogleAi(), CLOCK);
+        : new OpenAiToGeminiChatTranslator.Target.GoogleAi(), CLOCK, () -> "chatcmpl-generated-1");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -71,6 +71,45 @@ class GeminiChatGoldenTest {
         .chatRequest(request, new BackendCall("models/tuned model", false, ""));
     assertThat(call.pathAndQuery()).isEqualTo("/v1beta/models/tuned%20model:generateContent");
     assertThat(call.headers()).doesNotContainKey("x-goog-api-key");
+  }
+
+  @Test
+  void aRecursiveSchemaIsRefusedNamingTheField() throws Exception {
+    ObjectNode request = (ObjectNode) Json.MAPPER.readTree("""
+        {"messages": [{"role": "user", "content": "hi"}],
+         "response_format": {"type": "json_schema", "json_schema": {"name": "tree", "schema": {
+           "$defs": {"node": {"type": "object", "properties": {"children": {"type": "array",
+             "items": {"$ref": "#/$defs/node"}}}}},
+           "$ref": "#/$defs/node"}}}}""");
+    assertThatThrownBy(() -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi())
+        .chatRequest(request, new BackendCall("gemini-2.5-flash", false, "")))
+        .isInstanceOfSatisfying(TranslationException.class, e -> assertThat(e.error()).isEqualTo(
+            new GatewayError.InvalidRequest("the schema's definition 'node' refers to itself; Gemini schemas have"
+                + " no references, so a recursive schema cannot be expressed", "response_format")));
+  }
+
+  @Test
+  void aReferenceOutsideTheSchemaIsRefusedNamingTheField() throws Exception {
+    ObjectNode request = (ObjectNode) Json.MAPPER.readTree("""
+        {"messages": [{"role": "user", "content": "hi"}],
+         "tools": [{"type": "function", "function": {"name": "f", "parameters": {
+           "type": "object", "properties": {"a": {"$ref": "https://example.com/a.json"}}}}}]}""");
+    assertThatThrownBy(() -> new OpenAiToGeminiChatTranslator(new OpenAiToGeminiChatTranslator.Target.GoogleAi())
+        .chatRequest(request, new BackendCall("gemini-2.5-flash", false, "")))
+        .isInstanceOfSatisfying(TranslationException.class, e -> assertThat(e.error()).isEqualTo(
+            new GatewayError.InvalidRequest("the schema's $ref 'https://example.com/a.json' does not name a definition"
+                + " of the same schema (#/$defs/... or #/definitions/...); Gemini schemas cannot refer elsewhere",
+                "tools")));
+  }
+
+  @Test
+  void answersWithoutAResponseIdGetIdsOfTheirOwn() throws Exception {
+    byte[] answer = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]},\"finishReason\":\"STOP\"}]}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var target = new OpenAiToGeminiChatTranslator.Target.GoogleAi();
+    String first = new OpenAiToGeminiChatTranslator(target).chatResponse(answer).path("id").asText();
+    String second = new OpenAiToGeminiChatTranslator(target).chatResponse(answer).path("id").asText();
+    assertThat(first).matches("chatcmpl-[0-9a-f]{32}").isNotEqualTo(second);
   }
 
   @Test
