@@ -3,6 +3,7 @@ package dev.aigis.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.core.echo.WordOverlap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -16,12 +17,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -105,7 +104,7 @@ public final class FakeBedrockAgentRuntime implements AutoCloseable {
     if (!queries.isArray() || queries.size() != 1 || !"TEXT".equals(queries.get(0).path("type").asText())) {
       throw new IllegalArgumentException("queries must hold exactly one TEXT query");
     }
-    Set<String> query = words(queries.get(0).path("textQuery").path("text").asText());
+    String query = queries.get(0).path("textQuery").path("text").asText();
     JsonNode configuration = request.path("rerankingConfiguration");
     JsonNode bedrock = configuration.path("bedrockRerankingConfiguration");
     if (!"BEDROCK_RERANKING_MODEL".equals(configuration.path("type").asText())
@@ -124,9 +123,7 @@ public final class FakeBedrockAgentRuntime implements AutoCloseable {
           || !document.path("textDocument").path("text").isTextual()) {
         throw new IllegalArgumentException("sources[" + i + "] must be an INLINE TEXT document");
       }
-      Set<String> text = words(document.path("textDocument").path("text").asText());
-      long shared = query.stream().filter(text::contains).count();
-      scored.add(new double[] {i, query.isEmpty() ? 0 : (double) shared / query.size()});
+      scored.add(new double[] {i, WordOverlap.score(query, document.path("textDocument").path("text").asText())});
     }
     scored.sort(Comparator.comparingDouble((double[] s) -> s[1]).reversed());
     int limit = bedrock.path("numberOfResults").asInt(scored.size());
@@ -134,16 +131,6 @@ public final class FakeBedrockAgentRuntime implements AutoCloseable {
     ArrayNode results = answer.putArray("results");
     scored.stream().limit(limit).forEach(s -> results.addObject().put("index", (int) s[0]).put("relevanceScore", s[1]));
     return answer;
-  }
-
-  private static Set<String> words(String text) {
-    Set<String> words = new HashSet<>();
-    for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
-      if (!word.isEmpty()) {
-        words.add(word);
-      }
-    }
-    return words;
   }
 
   private static void error(HttpServerResponse response, int status, String type, String message) {

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
+import dev.aigis.core.echo.WordOverlap;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -63,6 +64,9 @@ public final class FakeGeminiUpstream implements AutoCloseable {
       "/v1/projects/([^/]+)/locations/([^/]+)/publishers/google/models/([^/:]+):(generateContent|streamGenerateContent|predict)");
 
   /** Claude on Vertex AI: Anthropic's publisher models, and their token counter (model {@code count-tokens}). */
+  /** The Vertex AI ranking API (Discovery Engine), served in Vertex mode. */
+  static final Pattern VERTEX_RANK_PATH = Pattern.compile(
+      "/v1/projects/([^/]+)/locations/global/rankingConfigs/default_ranking_config:rank");
   static final Pattern VERTEX_CLAUDE_PATH = Pattern.compile(
       "/v1/projects/([^/]+)/locations/([^/]+)/publishers/anthropic/models/([^/:]+):(rawPredict|streamRawPredict)");
 
@@ -248,6 +252,34 @@ public final class FakeGeminiUpstream implements AutoCloseable {
     });
   }
 
+  /**
+   * A ranking answer: each record scored by the share of the query's words its content holds, best
+   * first, cut at {@code topN}; a request without a model, query or records is a 400.
+   */
+  private static JsonNode rank(byte[] body) {
+    JsonNode request;
+    try {
+      request = JSON.readTree(body);
+    } catch (IOException e) {
+      throw Rejected.invalid("Invalid JSON payload received.");
+    }
+    if (!request.path("model").isTextual() || !request.path("query").isTextual()
+        || !request.path("records").isArray() || request.path("records").isEmpty()) {
+      throw Rejected.invalid("model, query and records are required");
+    }
+    List<Map.Entry<String, Double>> scored = new java.util.ArrayList<>();
+    for (JsonNode record : request.path("records")) {
+      scored.add(Map.entry(record.path("id").asText(),
+          WordOverlap.score(request.path("query").asText(), record.path("content").asText())));
+    }
+    scored.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    var answer = JSON.createObjectNode();
+    var records = answer.putArray("records");
+    scored.stream().limit(request.path("topN").asInt(scored.size()))
+        .forEach(e -> records.addObject().put("id", e.getKey()).put("score", e.getValue()));
+    return answer;
+  }
+
   private void serve(HttpServerRequest request, byte[] body) {
     requests.add(record(request, body));
     try {
@@ -256,6 +288,11 @@ public final class FakeGeminiUpstream implements AutoCloseable {
       }
       if (account != null && request.path().equals("/token")) {
         token(request, body);
+        return;
+      }
+      if (account != null && VERTEX_RANK_PATH.matcher(request.path()).matches()) {
+        authorize(request);
+        send(request.response(), 200, rank(body));
         return;
       }
       Matcher claude = VERTEX_CLAUDE_PATH.matcher(request.path());

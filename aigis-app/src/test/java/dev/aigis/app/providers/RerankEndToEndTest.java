@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigis.app.GatewayFixture;
 import dev.aigis.core.json.Json;
 import dev.aigis.testkit.FakeBedrockAgentRuntime;
+import dev.aigis.testkit.FakeGeminiUpstream;
 import dev.aigis.testkit.FakeOpenAiUpstream;
+import dev.aigis.testkit.TestServiceAccount;
 import dev.aigis.testkit.RecordedRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -22,12 +24,16 @@ class RerankEndToEndTest {
 
   static FakeOpenAiUpstream cohereCompatible;
   static FakeBedrockAgentRuntime bedrock;
+  static FakeGeminiUpstream discoveryEngine;
   static GatewayFixture gateway;
 
   @BeforeAll
   static void start() {
     cohereCompatible = FakeOpenAiUpstream.start();
     bedrock = FakeBedrockAgentRuntime.start("AKIAFAKERERANK", "rerank/secret", null, "us-west-2");
+    TestServiceAccount account = TestServiceAccount.generate();
+    discoveryEngine = FakeGeminiUpstream.startVertex(account);
+    String keyJson = account.keyJson(discoveryEngine.tokenUrl()).replace("\\", "\\\\").replace("\"", "\\\"");
     gateway = GatewayFixture.start("""
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -39,7 +45,7 @@ class RerankEndToEndTest {
         apiVersion: v1
         kind: Secret
         metadata: {name: keys}
-        stringData: {tei: sk-tei, anthropic: sk-ant}
+        stringData: {tei: sk-tei, anthropic: sk-ant, sa.json: "%3$s"}
         ---
         apiVersion: v1
         kind: Secret
@@ -51,7 +57,7 @@ class RerankEndToEndTest {
         metadata: {name: bedrock-rerank}
         spec:
           schema: AWSBedrock
-          endpoint: {url: "http://127.0.0.1:%d"}
+          endpoint: {url: "http://127.0.0.1:%1$d"}
           aws: {region: us-west-2}
           credentials: {secretRef: {name: aws}}
         ---
@@ -60,8 +66,17 @@ class RerankEndToEndTest {
         metadata: {name: tei}
         spec:
           schema: OpenAI
-          endpoint: {host: 127.0.0.1, port: %d}
+          endpoint: {host: 127.0.0.1, port: %2$d}
           credentials: {secretRef: {name: keys, key: tei}}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: vertex-ranking}
+        spec:
+          schema: GCPVertexAI
+          endpoint: {url: "%4$s"}
+          vertex: {project: my-project, location: us-central1}
+          credentials: {secretRef: {name: keys, key: sa.json}}
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: AIBackend
@@ -88,10 +103,12 @@ class RerankEndToEndTest {
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: tei}]
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: cohere.rerank-v3-5:0}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: bedrock-rerank}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: semantic-ranker-default@latest}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: vertex-ranking}]
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: claude-sonnet-4-5}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: claude}]
           - backendRefs: [{group: aigis.dev, kind: AIBackend, name: echo}]
-        """.formatted(bedrock.port(), cohereCompatible.port()));
+        """.formatted(bedrock.port(), cohereCompatible.port(), keyJson, discoveryEngine.baseUrl()));
   }
 
   @AfterAll
@@ -99,6 +116,7 @@ class RerankEndToEndTest {
     gateway.close();
     cohereCompatible.close();
     bedrock.close();
+    discoveryEngine.close();
   }
 
   @Test
@@ -131,6 +149,20 @@ class RerankEndToEndTest {
     assertThat(Json.MAPPER.readTree(seen.bodyText())
         .at("/rerankingConfiguration/bedrockRerankingConfiguration/modelConfiguration/modelArn").asText())
         .isEqualTo("arn:aws:bedrock:us-west-2::foundation-model/cohere.rerank-v3-5:0");
+  }
+
+  @Test
+  void vertexAisRankingApiGetsTheProjectsRankingConfigWithTheServiceAccountsToken() throws Exception {
+    HttpResponse<String> response = gateway.post("/v1/rerank", """
+        {"model": "semantic-ranker-default@latest", "query": "capital of France", "top_n": 1, "return_documents": true,
+         "documents": ["Berlin is a city", {"text": "Paris is the capital of France"}]}""");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(response.body()).get("results").toString()).isEqualTo(
+        "[{\"index\":1,\"relevance_score\":1.0,\"document\":{\"text\":\"Paris is the capital of France\"}}]");
+    RecordedRequest seen = discoveryEngine.lastRequest();
+    assertThat(seen.path()).isEqualTo("/v1/projects/my-project/locations/global/rankingConfigs/default_ranking_config:rank");
+    assertThat(seen.header("authorization")).startsWith("Bearer ");
   }
 
   @Test

@@ -139,29 +139,16 @@ public final class EchoModel {
    */
   public Answer rerank(ObjectNode request) throws dev.aigis.core.provider.TranslationException {
     var rerank = dev.aigis.core.provider.rerank.RerankRequest.of(request);
-    java.util.Set<String> queryWords = words(rerank.query());
     List<dev.aigis.core.provider.rerank.RerankResults.Scored> scores = new ArrayList<>();
     long tokens = 0;
     for (int i = 0; i < rerank.documents().size(); i++) {
-      java.util.Set<String> document = words(rerank.documents().get(i));
-      long shared = queryWords.stream().filter(document::contains).count();
       scores.add(new dev.aigis.core.provider.rerank.RerankResults.Scored(i,
-          queryWords.isEmpty() ? 0 : (double) shared / queryWords.size()));
+          WordOverlap.score(rerank.query(), rerank.documents().get(i))));
       tokens += TokenCounter.count(rerank.query()) + TokenCounter.count(rerank.documents().get(i));
     }
     ObjectNode body = dev.aigis.core.provider.rerank.RerankResults.answer(rerank, scores);
     body.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
     return new Answer.Body(bytes(body), TokenUsage.of(tokens, 0));
-  }
-
-  private static java.util.Set<String> words(String text) {
-    java.util.Set<String> words = new java.util.HashSet<>();
-    for (String word : text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
-      if (!word.isEmpty()) {
-        words.add(word);
-      }
-    }
-    return words;
   }
 
   /** A deterministic unit vector derived from the text, so equal inputs embed equally. */
