@@ -1,10 +1,8 @@
 package dev.aigis.core.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.BackendTranslator;
-import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.anthropic.OpenAiToAnthropicChatTranslator;
 import dev.aigis.core.sse.SseEvent;
 import dev.aigis.core.usage.AnthropicUsage;
@@ -18,10 +16,9 @@ import java.io.IOException;
  * events are parsed. A usage event that does not parse, or a stream without {@code message_stop},
  * passes on as it came and is recorded as a {@link #violation()} ({@link NativeEventStream}).
  */
-final class AnthropicEventDecoder implements ResponseDecoder {
+final class AnthropicEventDecoder extends NativeEventDecoder {
 
   private final String backend;
-  private final NativeEventStream stream;
   /** Translates events into pivot chunks when asked ({@link #withPivots()}); null otherwise. */
   private final BackendTranslator pivots;
   private long input;
@@ -36,9 +33,9 @@ final class AnthropicEventDecoder implements ResponseDecoder {
   }
 
   private AnthropicEventDecoder(String backend, BackendTranslator pivots) {
+    super(OpenAiEventDecoder.MAX_EVENT_BYTES);
     this.backend = backend;
     this.pivots = pivots;
-    this.stream = new NativeEventStream(this::onEvent);
   }
 
   /** Each event's pivot is the OpenAI chunk the Anthropic-to-OpenAI stream translation makes of it. */
@@ -48,11 +45,7 @@ final class AnthropicEventDecoder implements ResponseDecoder {
   }
 
   @Override
-  public void bytes(byte[] chunk, EventSink out) {
-    stream.feed(chunk, out);
-  }
-
-  private void onEvent(SseEvent event) {
+  void onEvent(SseEvent event) {
     String type = event.event();
     sawStop |= "message_stop".equals(type);
     if (stream.unread()) {
@@ -62,29 +55,9 @@ final class AnthropicEventDecoder implements ResponseDecoder {
     if (event.data() != null && ("message_start".equals(type) || "message_delta".equals(type))) {
       readUsage(type, event.data());
     }
-    stream.emit(event.raw(), stream.unread() ? null : pivotOf(event));
-  }
-
-  /**
-   * The first chunk the translation makes of this event: content deltas, tool calls, the finish
-   * reason and usage have one; {@code ping} and the block boundaries have none. A translation that
-   * fails leaves the event without a pivot; the client still gets the event as received.
-   */
-  private ObjectNode pivotOf(SseEvent event) {
-    if (pivots == null) {
-      return null;
-    }
-    ObjectNode[] first = new ObjectNode[1];
-    try {
-      pivots.streamBytes(event.raw(), chunk -> {
-        if (first[0] == null) {
-          first[0] = chunk;
-        }
-      });
-    } catch (TranslationException e) {
-      return null;
-    }
-    return first[0];
+    // The first chunk the translation makes of it: content deltas, tool calls, the finish reason and
+    // usage have one; ping and the block boundaries have none.
+    stream.emit(event.raw(), stream.unread() ? null : pivotOf(pivots, event, false));
   }
 
   private void readUsage(String type, String data) {
@@ -117,22 +90,7 @@ final class AnthropicEventDecoder implements ResponseDecoder {
   }
 
   @Override
-  public String violation() {
-    return stream.violation();
-  }
-
-  @Override
   public TokenUsage usage() {
     return sawUsage ? new TokenUsage(input, output, input + output, cachedInput, 0, cacheWrite) : null;
-  }
-
-  @Override
-  public boolean events() {
-    return true;
-  }
-
-  @Override
-  public String contentType() {
-    return null;
   }
 }

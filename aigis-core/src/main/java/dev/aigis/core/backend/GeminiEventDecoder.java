@@ -1,10 +1,8 @@
 package dev.aigis.core.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.BackendTranslator;
-import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.provider.gemini.OpenAiToGeminiChatTranslator;
 import dev.aigis.core.sse.SseEvent;
 import dev.aigis.core.usage.GeminiUsage;
@@ -20,13 +18,12 @@ import java.io.IOException;
  * recorded as a {@link #violation()} ({@link NativeEventStream}). With {@link #withPivots()} each event also gets the pivot chunk the Gemini
  * translation makes of it.
  */
-final class GeminiEventDecoder implements ResponseDecoder {
+final class GeminiEventDecoder extends NativeEventDecoder {
 
   /** A function call arrives whole in one event: as the translation, allow 4 MiB. */
   static final int MAX_EVENT_BYTES = 4 << 20;
 
   private final String backend;
-  private final NativeEventStream stream;
   private final BackendTranslator pivots;
   private TokenUsage usage;
 
@@ -35,9 +32,9 @@ final class GeminiEventDecoder implements ResponseDecoder {
   }
 
   private GeminiEventDecoder(String backend, BackendTranslator pivots) {
+    super(MAX_EVENT_BYTES);
     this.backend = backend;
     this.pivots = pivots;
-    this.stream = new NativeEventStream(this::onEvent, MAX_EVENT_BYTES);
   }
 
   @Override
@@ -46,11 +43,7 @@ final class GeminiEventDecoder implements ResponseDecoder {
   }
 
   @Override
-  public void bytes(byte[] chunk, EventSink out) {
-    stream.feed(chunk, out);
-  }
-
-  private void onEvent(SseEvent event) {
+  void onEvent(SseEvent event) {
     if (stream.unread()) {
       stream.emit(event.raw(), null);
       return;
@@ -68,20 +61,7 @@ final class GeminiEventDecoder implements ResponseDecoder {
         return;
       }
     }
-    stream.emit(event.raw(), pivotOf(event));
-  }
-
-  private ObjectNode pivotOf(SseEvent event) {
-    if (pivots == null) {
-      return null;
-    }
-    ObjectNode[] last = new ObjectNode[1];
-    try {
-      pivots.streamBytes(event.raw(), chunk -> last[0] = chunk);
-    } catch (TranslationException e) {
-      return null;
-    }
-    return last[0];
+    stream.emit(event.raw(), pivotOf(pivots, event, true));
   }
 
   @Override
@@ -90,22 +70,7 @@ final class GeminiEventDecoder implements ResponseDecoder {
   }
 
   @Override
-  public String violation() {
-    return stream.violation();
-  }
-
-  @Override
   public TokenUsage usage() {
     return usage;
-  }
-
-  @Override
-  public boolean events() {
-    return true;
-  }
-
-  @Override
-  public String contentType() {
-    return null;
   }
 }

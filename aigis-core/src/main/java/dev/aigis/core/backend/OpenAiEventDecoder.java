@@ -17,7 +17,7 @@ import java.io.IOException;
  * came and is recorded as a {@link #violation()} ({@link NativeEventStream}). With {@link
  * #withPivots()} each chunk is also parsed into a tree, its pivot.
  */
-final class OpenAiEventDecoder implements ResponseDecoder {
+final class OpenAiEventDecoder extends NativeEventDecoder {
 
   /** One event larger than this is not a chat chunk; refusing it bounds memory per stream. */
   static final int MAX_EVENT_BYTES = 1024 * 1024;
@@ -26,7 +26,6 @@ final class OpenAiEventDecoder implements ResponseDecoder {
   private final boolean injectedUsage;
   /** Whether each chunk is also parsed into its pivot (it is one: an OpenAI chunk). */
   private final boolean pivots;
-  private final NativeEventStream stream;
   private TranslationException broken;
   private TokenUsage usage;
   private boolean sawDone;
@@ -36,10 +35,10 @@ final class OpenAiEventDecoder implements ResponseDecoder {
   }
 
   private OpenAiEventDecoder(String backend, boolean injectedUsage, boolean pivots) {
+    super(MAX_EVENT_BYTES);
     this.backend = backend;
     this.injectedUsage = injectedUsage;
     this.pivots = pivots;
-    this.stream = new NativeEventStream(this::onEvent);
   }
 
   @Override
@@ -55,7 +54,8 @@ final class OpenAiEventDecoder implements ResponseDecoder {
     }
   }
 
-  private void onEvent(SseEvent event) {
+  @Override
+  void onEvent(SseEvent event) {
     if (broken != null) {
       return;
     }
@@ -102,11 +102,6 @@ final class OpenAiEventDecoder implements ResponseDecoder {
     stream.end(out, sawDone ? null : "[DONE]");
   }
 
-  @Override
-  public String violation() {
-    return stream.violation();
-  }
-
   /**
    * An {@code {"error": {...}}} event inside a 200 stream: the provider failed mid-answer. It ends
    * the client's stream with an error event in its format and is recorded with the failure's
@@ -139,15 +134,5 @@ final class OpenAiEventDecoder implements ResponseDecoder {
   @Override
   public TokenUsage usage() {
     return usage;
-  }
-
-  @Override
-  public boolean events() {
-    return true;
-  }
-
-  @Override
-  public String contentType() {
-    return null;
   }
 }

@@ -16,18 +16,17 @@ import java.io.IOException;
  * {@link #violation()} ({@link NativeEventStream}). Events carry no pivot: response processors
  * that read stream pivots see none for native Responses streams.
  */
-final class ResponsesEventDecoder implements ResponseDecoder {
+final class ResponsesEventDecoder extends NativeEventDecoder {
 
-  private final NativeEventStream stream = new NativeEventStream(this::onEvent);
   private TokenUsage usage;
   private boolean sawEnd;
 
-  @Override
-  public void bytes(byte[] chunk, EventSink out) {
-    stream.feed(chunk, out);
+  ResponsesEventDecoder() {
+    super(OpenAiEventDecoder.MAX_EVENT_BYTES);
   }
 
-  private void onEvent(SseEvent event) {
+  @Override
+  void onEvent(SseEvent event) {
     if (!stream.unread() && event.data() != null && terminal(event)) {
       sawEnd = true;
       try {
@@ -60,22 +59,7 @@ final class ResponsesEventDecoder implements ResponseDecoder {
   }
 
   @Override
-  public String violation() {
-    return stream.violation();
-  }
-
-  @Override
   public TokenUsage usage() {
     return usage;
-  }
-
-  @Override
-  public boolean events() {
-    return true;
-  }
-
-  @Override
-  public String contentType() {
-    return null;
   }
 }
