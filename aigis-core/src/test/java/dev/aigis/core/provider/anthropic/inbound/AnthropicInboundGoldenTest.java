@@ -5,19 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.json.Json;
-import dev.aigis.core.sse.SseDecoder;
+import dev.aigis.core.provider.InboundGolden;
 import dev.aigis.core.sse.SseEvent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AnthropicInboundGoldenTest {
 
-  private static final Path ROOT = root();
+  private static final InboundGolden GOLDEN = new InboundGolden("anthropic-inbound");
 
   static Stream<String> requestCases() throws IOException {
     return cases("request.in.json");
@@ -74,45 +66,20 @@ class AnthropicInboundGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("streamCases")
   void pivotStreamToEvents(String name) throws Exception {
-    byte[] in = Files.readAllBytes(ROOT.resolve(name).resolve("response.in.sse"));
+    byte[] in = GOLDEN.bytes(name, "response.in.sse");
     byte[] whole = replay(in, new int[0]);
-    assertSameEvents(whole, Files.readAllBytes(ROOT.resolve(name).resolve("response.out.sse")));
-
-    var random = new Random(0xA1615L);
-    for (int round = 0; round < 200; round++) {
-      int[] cuts = random.ints(1 + random.nextInt(12), 1, in.length).sorted().distinct().toArray();
-      assertThat(replay(in, cuts)).as("cuts %s", Arrays.toString(cuts)).isEqualTo(whole);
-    }
-    int[] everyByte = java.util.stream.IntStream.range(1, in.length).toArray();
-    assertThat(replay(in, everyByte)).isEqualTo(whole);
+    assertSameEvents(whole, GOLDEN.bytes(name, "response.out.sse"));
+    InboundGolden.assertCutsChangeNothing(cuts -> replay(in, cuts), in, whole, 0xA1615L);
   }
 
-  /** Decodes OpenAI SSE fed in the given pieces and drives a fresh codec with each chunk. */
+  /** A fresh codec driven by the pivot stream; a second end is a no-op. */
   private static byte[] replay(byte[] stream, int[] cuts) {
     var codec = new AnthropicInboundCodec();
-    var out = new ByteArrayOutputStream();
-    var decoder = new SseDecoder(event -> {
-      if (event.data() == null) {
-        return;
-      }
-      if (event.isDone()) {
-        codec.pivotEnd(out::writeBytes);
-        return;
-      }
-      try {
-        codec.pivotChunk((ObjectNode) Json.MAPPER.readTree(event.data()), out::writeBytes);
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    }, 1 << 16);
-    int from = 0;
-    for (int cut : cuts) {
-      decoder.feed(stream, from, cut - from);
-      from = cut;
-    }
-    decoder.feed(stream, from, stream.length - from);
-    codec.pivotEnd(out::writeBytes); // a second end is a no-op
-    return out.toByteArray();
+    byte[] out = InboundGolden.replay(codec, stream, cuts);
+    codec.pivotEnd(event -> {
+      throw new AssertionError("a second end emitted an event");
+    });
+    return out;
   }
 
   private static void assertSameEvents(byte[] actual, byte[] expected) throws IOException {
@@ -130,36 +97,18 @@ class AnthropicInboundGoldenTest {
   }
 
   private static List<SseEvent> decode(byte[] bytes) {
-    var events = new ArrayList<SseEvent>();
-    new SseDecoder(events::add, 1 << 16).feed(bytes);
-    return events;
+    return InboundGolden.decode(bytes);
   }
 
   private static JsonNode json(String name, String file) throws IOException {
-    return Json.MAPPER.readTree(ROOT.resolve(name).resolve(file).toFile());
+    return GOLDEN.json(name, file);
   }
 
-  /** Through bytes, so numbers compare by value as parsed, not by the node class that built them. */
   private static JsonNode reparse(byte[] bytes) throws IOException {
-    return Json.MAPPER.readTree(bytes);
+    return InboundGolden.reparse(bytes);
   }
 
   private static Stream<String> cases(String requiredFile) throws IOException {
-    try (Stream<Path> dirs = Files.list(ROOT)) {
-      return dirs.filter(Files::isDirectory)
-          .filter(dir -> requiredFile.isEmpty() || Files.exists(dir.resolve(requiredFile)))
-          .map(dir -> dir.getFileName().toString())
-          .sorted()
-          .toList()
-          .stream();
-    }
-  }
-
-  private static Path root() {
-    try {
-      return Path.of(Objects.requireNonNull(AnthropicInboundGoldenTest.class.getResource("/fixtures/anthropic-inbound")).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return GOLDEN.cases(requiredFile);
   }
 }

@@ -5,19 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.json.Json;
-import dev.aigis.core.sse.SseDecoder;
+import dev.aigis.core.provider.InboundGolden;
 import dev.aigis.core.sse.SseEvent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GeminiInboundGoldenTest {
 
-  private static final Path ROOT = root();
+  private static final InboundGolden GOLDEN = new InboundGolden("gemini-inbound");
   private static final String MODEL = "gemini-2.5-flash";
 
   static Stream<String> requestCases() throws IOException {
@@ -72,44 +64,15 @@ class GeminiInboundGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("streamCases")
   void pivotStreamToEvents(String name) throws Exception {
-    byte[] in = Files.readAllBytes(ROOT.resolve(name).resolve("response.in.sse"));
+    byte[] in = GOLDEN.bytes(name, "response.in.sse");
     byte[] whole = replay(in, new int[0]);
-    assertSameEvents(whole, Files.readAllBytes(ROOT.resolve(name).resolve("response.out.sse")));
+    assertSameEvents(whole, GOLDEN.bytes(name, "response.out.sse"));
 
-    var random = new Random(0x6E41L);
-    for (int round = 0; round < 200; round++) {
-      int[] cuts = random.ints(1 + random.nextInt(12), 1, in.length).sorted().distinct().toArray();
-      assertThat(replay(in, cuts)).as("cuts %s", Arrays.toString(cuts)).isEqualTo(whole);
-    }
-    int[] everyByte = java.util.stream.IntStream.range(1, in.length).toArray();
-    assertThat(replay(in, everyByte)).isEqualTo(whole);
+    InboundGolden.assertCutsChangeNothing(cuts -> replay(in, cuts), in, whole, 0x6E41L);
   }
 
-  /** Decodes pivot SSE fed in the given pieces and drives a fresh codec with each chunk; {@code [DONE]} ends it. */
   private static byte[] replay(byte[] stream, int[] cuts) {
-    var codec = new GeminiInboundCodec(MODEL, true);
-    var out = new ByteArrayOutputStream();
-    var decoder = new SseDecoder(event -> {
-      if (event.data() == null) {
-        return;
-      }
-      if (event.isDone()) {
-        codec.pivotEnd(out::writeBytes);
-        return;
-      }
-      try {
-        codec.pivotChunk((ObjectNode) Json.MAPPER.readTree(event.data()), out::writeBytes);
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    }, 1 << 16);
-    int from = 0;
-    for (int cut : cuts) {
-      decoder.feed(stream, from, cut - from);
-      from = cut;
-    }
-    decoder.feed(stream, from, stream.length - from);
-    return out.toByteArray();
+    return InboundGolden.replay(new GeminiInboundCodec(MODEL, true), stream, cuts);
   }
 
   /** Same events, each a bare {@code data:} line (Gemini names no events) holding the same JSON. */
@@ -126,35 +89,18 @@ class GeminiInboundGoldenTest {
   }
 
   private static List<SseEvent> decode(byte[] bytes) {
-    var events = new ArrayList<SseEvent>();
-    new SseDecoder(events::add, 1 << 16).feed(bytes);
-    return events;
+    return InboundGolden.decode(bytes);
   }
 
   private static JsonNode json(String name, String file) throws IOException {
-    return Json.MAPPER.readTree(ROOT.resolve(name).resolve(file).toFile());
+    return GOLDEN.json(name, file);
   }
 
   private static JsonNode reparse(byte[] bytes) throws IOException {
-    return Json.MAPPER.readTree(bytes);
+    return InboundGolden.reparse(bytes);
   }
 
   private static Stream<String> cases(String requiredFile) throws IOException {
-    try (Stream<Path> dirs = Files.list(ROOT)) {
-      return dirs.filter(Files::isDirectory)
-          .filter(dir -> requiredFile.isEmpty() || Files.exists(dir.resolve(requiredFile)))
-          .map(dir -> dir.getFileName().toString())
-          .sorted()
-          .toList()
-          .stream();
-    }
-  }
-
-  private static Path root() {
-    try {
-      return Path.of(Objects.requireNonNull(GeminiInboundGoldenTest.class.getResource("/fixtures/gemini-inbound")).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return GOLDEN.cases(requiredFile);
   }
 }

@@ -8,21 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.provider.InboundGolden;
 import dev.aigis.core.provider.TranslationException;
-import dev.aigis.core.sse.SseDecoder;
 import dev.aigis.core.sse.SseEvent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
-import java.util.Random;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ResponsesInboundGoldenTest {
 
-  private static final Path ROOT = root();
+  private static final InboundGolden GOLDEN = new InboundGolden("openai-responses-inbound");
+  private static final Path ROOT = GOLDEN.root();
   private static final Path SOURCE = Path.of("src/test/resources/fixtures/openai-responses-inbound");
 
   static Stream<String> requestCases() throws IOException {
@@ -102,12 +96,13 @@ class ResponsesInboundGoldenTest {
     }
     assertSameEvents(whole, Files.readAllBytes(expected));
 
-    var random = new Random(0x5E5905L);
-    for (int round = 0; round < 200; round++) {
-      int[] cuts = random.ints(1 + random.nextInt(12), 1, in.length).sorted().distinct().toArray();
-      assertThat(replay(name, in, cuts)).as("cuts %s", Arrays.toString(cuts)).isEqualTo(whole);
-    }
-    assertThat(replay(name, in, IntStream.range(1, in.length).toArray())).isEqualTo(whole);
+    InboundGolden.assertCutsChangeNothing(cuts -> {
+      try {
+        return replay(name, in, cuts);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }, in, whole, 0x5E5905L);
   }
 
   /** A codec that has seen the case's request, when it has one. */
@@ -120,31 +115,14 @@ class ResponsesInboundGoldenTest {
     return codec;
   }
 
+  /** A fresh codec driven by the pivot stream; a second end is a no-op. */
   private static byte[] replay(String name, byte[] stream, int[] cuts) throws Exception {
     var codec = codecFor(name);
-    var out = new ByteArrayOutputStream();
-    var decoder = new SseDecoder(event -> {
-      if (event.data() == null) {
-        return;
-      }
-      if (event.isDone()) {
-        codec.pivotEnd(out::writeBytes);
-        return;
-      }
-      try {
-        codec.pivotChunk((ObjectNode) Json.MAPPER.readTree(event.data()), out::writeBytes);
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    }, 1 << 16);
-    int from = 0;
-    for (int cut : cuts) {
-      decoder.feed(stream, from, cut - from);
-      from = cut;
-    }
-    decoder.feed(stream, from, stream.length - from);
-    codec.pivotEnd(out::writeBytes); // a second end is a no-op
-    return out.toByteArray();
+    byte[] out = InboundGolden.replay(codec, stream, cuts);
+    codec.pivotEnd(event -> {
+      throw new AssertionError("a second end emitted an event");
+    });
+    return out;
   }
 
   /** Same events in the same order, each {@code event:} line naming its data's type, sequence numbers 0, 1, 2... */
@@ -178,32 +156,14 @@ class ResponsesInboundGoldenTest {
   }
 
   private static List<SseEvent> decode(byte[] bytes) {
-    var events = new ArrayList<SseEvent>();
-    new SseDecoder(events::add, 1 << 16).feed(bytes);
-    return events;
+    return InboundGolden.decode(bytes);
   }
 
   private static JsonNode json(String name, String file) throws IOException {
-    return Json.MAPPER.readTree(ROOT.resolve(name).resolve(file).toFile());
+    return GOLDEN.json(name, file);
   }
 
   private static Stream<String> cases(String requiredFile) throws IOException {
-    try (Stream<Path> dirs = Files.list(ROOT)) {
-      return dirs.filter(Files::isDirectory)
-          .filter(dir -> requiredFile.isEmpty() || Files.exists(dir.resolve(requiredFile)))
-          .map(dir -> dir.getFileName().toString())
-          .sorted()
-          .toList()
-          .stream();
-    }
-  }
-
-  private static Path root() {
-    try {
-      return Path.of(Objects.requireNonNull(
-          ResponsesInboundGoldenTest.class.getResource("/fixtures/openai-responses-inbound")).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return GOLDEN.cases(requiredFile);
   }
 }
