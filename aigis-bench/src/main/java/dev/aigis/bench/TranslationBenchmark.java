@@ -12,6 +12,7 @@ import dev.aigis.model.backend.AwsCredentials;
 import dev.aigis.core.provider.openai.OpenAiToOpenAiChatTranslator;
 import dev.aigis.core.provider.openai.responses.OpenAiToOpenAiResponsesTranslator;
 import dev.aigis.core.provider.openai.responses.ResponsesInboundCodec;
+import dev.aigis.core.provider.gemini.inbound.GeminiInboundCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Stream translation throughput: a 200-token answer in a backend's own streaming format (SSE, or
  * AWS event-stream frames for Bedrock), fed in
  * 512-byte pieces, translated into OpenAI chunks (and, for {@code anthropic-inbound} and
- * {@code responses-inbound}, OpenAI chunks translated into Anthropic or Responses events;
+ * {@code responses-inbound} and {@code gemini-inbound}, OpenAI chunks translated into Anthropic,
+ * Responses or Gemini events;
  * {@code responses} is a Responses API stream from a Responses-only server). One operation is one
  * whole stream.
  * Run: {@code java -cp "aigis-bench/target/aigis-bench.jar:aigis-bench/target/lib/*"
@@ -50,7 +52,8 @@ public class TranslationBenchmark {
   private static final int TOKENS = 200;
   private static final int PIECE = 512;
 
-  @Param({"openai", "azure", "anthropic", "bedrock", "gemini", "anthropic-inbound", "responses", "responses-inbound"})
+  @Param({"openai", "azure", "anthropic", "bedrock", "gemini", "anthropic-inbound", "responses", "responses-inbound",
+      "gemini-inbound"})
   public String provider;
 
   private List<byte[]> pieces;
@@ -79,7 +82,11 @@ public class TranslationBenchmark {
   @Benchmark
   public void translateStream(Blackhole sink) throws Exception {
     if (pivotChunks != null) {
-      InboundCodec codec = provider.equals("responses-inbound") ? new ResponsesInboundCodec() : new AnthropicInboundCodec();
+      InboundCodec codec = switch (provider) {
+        case "responses-inbound" -> new ResponsesInboundCodec();
+        case "gemini-inbound" -> new GeminiInboundCodec("gemini-2.5-flash", true);
+        default -> new AnthropicInboundCodec();
+      };
       for (ObjectNode chunk : pivotChunks) {
         codec.pivotChunk(chunk, sink::consume);
       }
