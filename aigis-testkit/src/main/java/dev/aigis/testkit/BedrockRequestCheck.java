@@ -26,10 +26,33 @@ final class BedrockRequestCheck {
 
   private static final Set<String> TOP_LEVEL = Set.of("messages", "system", "inferenceConfig", "toolConfig",
       "additionalModelRequestFields", "additionalModelResponseFieldPaths", "guardrailConfig", "performanceConfig",
-      "promptVariables", "requestMetadata");
+      "promptVariables", "requestMetadata", "outputConfig");
   private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "webp");
 
   private BedrockRequestCheck() {}
+
+  /**
+   * Structured output ({@code outputConfig.textFormat}): type {@code json_schema} and a
+   * {@code structure.jsonSchema} whose {@code schema} is a JSON object as a string, as AWS documents.
+   */
+  private static void checkOutputConfig(JsonNode config) {
+    if (config == null) {
+      return;
+    }
+    JsonNode format = config.path("textFormat");
+    JsonNode schema = format.path("structure").path("jsonSchema").path("schema");
+    if (!"json_schema".equals(format.path("type").asText()) || !schema.isTextual()) {
+      throw new Invalid("1 validation error detected: outputConfig.textFormat must have type json_schema and"
+          + " structure.jsonSchema.schema as a string");
+    }
+    try {
+      if (!BedrockEvents.JSON.readTree(schema.asText()).isObject()) {
+        throw new Invalid("The JSON schema in outputConfig is not an object");
+      }
+    } catch (java.io.IOException e) {
+      throw new Invalid("The JSON schema in outputConfig is not valid JSON");
+    }
+  }
 
   static void check(JsonNode body) {
     if (body == null || !body.isObject()) {
@@ -42,6 +65,7 @@ final class BedrockRequestCheck {
             + " please reformat your input and try again.");
       }
     }
+    checkOutputConfig(body.get("outputConfig"));
     JsonNode messages = body.get("messages");
     if (messages == null || !messages.isArray() || messages.isEmpty()) {
       throw new Invalid("A conversation must start with a user message. Try again with a conversation that"

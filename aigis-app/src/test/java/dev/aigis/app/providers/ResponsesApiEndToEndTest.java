@@ -375,7 +375,7 @@ class ResponsesApiEndToEndTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Target.class, names = {"CHAT", "GEMINI", "NATIVE"})
+  @EnumSource(Target.class)
   void structuredOutputReachesTheBackendsSchemaSwitch(Target target) {
     target.scriptText("{\"temp_c\":18}");
 
@@ -394,8 +394,13 @@ class ResponsesApiEndToEndTest {
     assertThat(outputText(response)).isEqualTo("{\"temp_c\":18}");
     JsonNode sent = target.lastRequest().json();
     switch (target) {
-      case CHAT -> assertThat(sent.path("response_format").path("json_schema").path("name").asText()).isEqualTo("forecast");
-      case GEMINI -> assertThat(sent.path("generationConfig").path("responseMimeType").asText())
+      case CHAT, AZURE -> assertThat(sent.path("response_format").path("json_schema").path("name").asText())
+          .isEqualTo("forecast");
+      case ANTHROPIC -> assertThat(sent.path("output_config").path("format").path("schema").path("properties")
+          .has("temp_c")).isTrue();
+      case BEDROCK -> assertThat(sent.path("outputConfig").path("textFormat").path("structure").path("jsonSchema")
+          .path("schema").asText()).contains("temp_c");
+      case GEMINI, VERTEX -> assertThat(sent.path("generationConfig").path("responseMimeType").asText())
           .isEqualTo("application/json");
       default -> assertThat(sent.path("text").path("format").path("name").asText()).isEqualTo("forecast");
     }
