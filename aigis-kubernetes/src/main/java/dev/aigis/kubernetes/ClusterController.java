@@ -1,0 +1,237 @@
+package dev.aigis.kubernetes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.model.snapshot.ConfigSnapshot;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches every {@link WatchedKind} with fabric8 informers and, on each change, reconciles: the cluster's
+ * objects become a snapshot (handed to {@link SnapshotSink}, the data plane in a gateway replica) and
+ * planned statuses, written by the replica that holds the Lease. Every replica serves traffic from its
+ * own informers; only the leader writes status. Reconciles run one at a time on one thread, a burst of
+ * events coalescing into one run. The snapshot is applied only when an object other than its status
+ * changed, so status writes do not reload the data plane.
+ */
+public final class ClusterController implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterController.class);
+
+  /** Where snapshots go: the gateway server in production, a recorder in tests. */
+  @FunctionalInterface
+  public interface SnapshotSink {
+    void apply(ConfigSnapshot snapshot) throws Exception;
+  }
+
+  /**
+   * How the controller runs.
+   *
+   * @param leaseNamespace the namespace of the Lease the replicas elect a status writer with
+   * @param leaseName the Lease's name
+   * @param identity this replica's name in the Lease (the pod name in a cluster)
+   * @param leaderElection false to write status without electing (a single replica, or tests)
+   */
+  public record Settings(String leaseNamespace, String leaseName, String identity, boolean leaderElection,
+      Duration leaseDuration) {
+    public static Settings single() {
+      return new Settings("default", "aigis-controller", "aigis", false, Duration.ofSeconds(15));
+    }
+  }
+
+  private final KubernetesClient client;
+  private final SnapshotSink sink;
+  private final Function<String, String> environment;
+  private final Settings settings;
+  private final StatusWriter writer;
+  private final ControllerMetrics metrics;
+  private final ExecutorService reconciler = Executors.newSingleThreadExecutor(
+      Thread.ofPlatform().daemon().name("aigis-k8s-reconcile").factory());
+  private final Map<WatchedKind, SharedIndexInformer<GenericKubernetesResource>> informers = new HashMap<>();
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private final CompletableFuture<Void> firstSnapshot = new CompletableFuture<>();
+  private volatile boolean synced;
+  private volatile boolean leader;
+  private volatile long dirtySinceNanos;
+  private String appliedFingerprint;
+  private CompletableFuture<?> election;
+  private volatile boolean closed;
+
+  public ClusterController(KubernetesClient client, SnapshotSink sink, Function<String, String> environment,
+      Settings settings, ControllerMetrics metrics) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.environment = Objects.requireNonNull(environment, "environment");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.writer = new StatusWriter(client, InstantSource.system());
+    this.leader = !settings.leaderElection();
+  }
+
+  /** Starts the informers and, when asked, leader election; returns once every informer has listed (or failed to). */
+  public ClusterController start() {
+    ResourceEventHandler<GenericKubernetesResource> handler = new ResourceEventHandler<>() {
+      @Override public void onAdd(GenericKubernetesResource obj) { trigger(); }
+      @Override public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) { trigger(); }
+      @Override public void onDelete(GenericKubernetesResource obj, boolean unknownFinalState) { trigger(); }
+    };
+    List<CompletableFuture<Void>> starts = new ArrayList<>();
+    for (WatchedKind kind : WatchedKind.ALL) {
+      var operation = client.genericKubernetesResources(StatusWriter.context(kind));
+      SharedIndexInformer<GenericKubernetesResource> informer = kind.namespaced()
+          ? operation.inAnyNamespace().runnableInformer(0)
+          : operation.runnableInformer(0);
+      informer.addEventHandler(handler);
+      informers.put(kind, informer);
+      starts.add(informer.start().toCompletableFuture().handle((ok, failure) -> {
+        if (failure != null) {
+          // A kind whose CRD is not installed: served as empty, said once; installing the CRD needs a restart.
+          LOG.warn("cannot watch {} ({}): {}", kind.kind(), kind.apiVersion(), failure.getMessage());
+          metrics.reconcileErrors.increment();
+        }
+        return null;
+      }));
+    }
+    CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+    synced = true;
+    if (settings.leaderElection()) {
+      election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
+          .withName(settings.leaseName())
+          .withLock(new LeaseLock(settings.leaseNamespace(), settings.leaseName(), settings.identity()))
+          .withLeaseDuration(settings.leaseDuration())
+          .withRenewDeadline(settings.leaseDuration().multipliedBy(2).dividedBy(3))
+          .withRetryPeriod(settings.leaseDuration().dividedBy(7))
+          .withReleaseOnCancel(true)
+          .withLeaderCallbacks(new LeaderCallbacks(
+              () -> { leader = true; LOG.info("{} writes status (holds Lease {})", settings.identity(), settings.leaseName()); trigger(); },
+              () -> { leader = false; LOG.info("{} no longer writes status", settings.identity()); },
+              newLeader -> LOG.info("status writer is {}", newLeader)))
+          .build()).build().start();
+    }
+    trigger();
+    return this;
+  }
+
+  /** Completes when the first snapshot after a full sync has been applied: the replica's readiness. */
+  public CompletableFuture<Void> ready() {
+    return firstSnapshot;
+  }
+
+  public boolean isReady() {
+    return firstSnapshot.isDone() && !firstSnapshot.isCompletedExceptionally();
+  }
+
+  public boolean isLeader() {
+    return leader;
+  }
+
+  public ControllerMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Reconciles now (on the reconcile thread) and waits for it: for tests and tools that need a
+   * settled state without waiting on events.
+   */
+  public void reconcileNow() {
+    try {
+      Future<?> run = reconciler.submit(this::reconcile);
+      run.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("reconcile failed", e);
+    }
+  }
+
+  private void trigger() {
+    if (dirtySinceNanos == 0) {
+      dirtySinceNanos = System.nanoTime();
+    }
+    if (synced && !closed && pending.compareAndSet(false, true)) {
+      reconciler.execute(() -> {
+        pending.set(false);
+        reconcile();
+      });
+    }
+  }
+
+  private void reconcile() {
+    long since = dirtySinceNanos;
+    dirtySinceNanos = 0;
+    try {
+      ClusterState state = state();
+      Reconciliation result = Reconciliation.of(state, environment);
+      String fingerprint = Fingerprint.of(state);
+      if (!fingerprint.equals(appliedFingerprint)) {
+        sink.apply(result.snapshot());
+        appliedFingerprint = fingerprint;
+        LOG.info("cluster configuration applied: {} resources, {} left out", result.snapshot().resources().size(),
+            result.rejected().size());
+        result.rejected().forEach((identity, errors) ->
+            LOG.warn("{} left out: {}", identity, StatusPlan.messages(errors)));
+      }
+      firstSnapshot.complete(null);
+      if (leader) {
+        metrics.statusWrites.add(writer.write(result.statuses()));
+      }
+      metrics.reconciles.increment();
+    } catch (Exception e) {
+      metrics.reconcileErrors.increment();
+      LOG.warn("reconcile failed, retried on the next change: {}", e.toString());
+      if (!closed) {
+        // A status conflict or a refused snapshot: try again once the cluster has moved on.
+        dirtySinceNanos = dirtySinceNanos == 0 ? System.nanoTime() : dirtySinceNanos;
+      }
+    } finally {
+      if (since != 0) {
+        metrics.lagNanos.set(System.nanoTime() - since);
+      }
+    }
+  }
+
+  private ClusterState state() {
+    Map<WatchedKind, List<ClusterObject>> objects = new HashMap<>();
+    informers.forEach((kind, informer) -> objects.put(kind,
+        informer.getStore().list().stream().map(resource -> ClusterObject.of(kind, resource)).toList()));
+    return new ClusterState(objects);
+  }
+
+  /** The statuses this replica would write now, for tests. */
+  Map<ClusterObject, ObjectNode> plannedStatuses() {
+    return Reconciliation.of(state(), environment).statuses();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (election != null) {
+      election.cancel(true);
+    }
+    informers.values().forEach(SharedIndexInformer::close);
+    reconciler.shutdown();
+    try {
+      reconciler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
