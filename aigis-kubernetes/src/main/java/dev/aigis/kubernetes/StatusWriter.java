@@ -33,7 +33,7 @@ final class StatusWriter {
     this.clock = clock;
   }
 
-  /** Writes what changed; returns how many objects were written, or throws the first conflict after trying all. */
+  /** Writes what changed; returns how many objects were written, or throws the first failure after trying all. */
   int write(Map<ClusterObject, ObjectNode> statuses) {
     int written = 0;
     KubernetesClientException failure = null;
@@ -53,9 +53,14 @@ final class StatusWriter {
             .resource(resource).updateStatus();
         written++;
       } catch (KubernetesClientException e) {
-        // A conflict means the object changed since the informer saw it: the change triggers another reconcile.
-        LOG.debug("status of {} not written: {}", object.identity(), e.getMessage());
-        failure = failure == null ? e : failure;
+        if (e.getCode() == 404 || e.getCode() == 409) {
+          // Deleted, or changed since the informer saw it: either way the informer's next event
+          // triggers another reconcile, which writes against the newer object.
+          LOG.debug("status of {} not written ({}): the object changed", object.identity(), e.getCode());
+        } else {
+          LOG.debug("status of {} not written: {}", object.identity(), e.getMessage());
+          failure = failure == null ? e : failure;
+        }
       }
     }
     if (failure != null) {

@@ -1,0 +1,170 @@
+package dev.aigis.kubernetes;
+
+import static dev.aigis.kubernetes.Cluster.conditions;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aigis.model.snapshot.ConfigSnapshot;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller against fabric8's mock API server in CRUD mode: informers see objects applied,
+ * snapshots follow creates, updates and deletes, status is written through the status subresource by
+ * the replica that holds the Lease. Waits are on snapshots handed over (a queue) and on watches
+ * ({@code waitUntilCondition}), never on sleeps.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ClusterControllerTest {
+
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  KubernetesClient client;
+  final LinkedBlockingQueue<ConfigSnapshot> snapshots = new LinkedBlockingQueue<>();
+  ClusterController controller;
+
+  @BeforeEach
+  void start() {
+    for (WatchedKind kind : WatchedKind.ALL) {
+      if (!kind.group().isEmpty()) {
+        client.apiextensions().v1().customResourceDefinitions().resource(Crds.of(kind)).create();
+      }
+    }
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build()).create();
+    apply(Cluster.BASE.substring(Cluster.BASE.indexOf("---", Cluster.BASE.indexOf("kind: Namespace"))));
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: aigis}
+        spec: {controllerName: aigis.dev/gateway-controller}
+        """);
+    controller = new ClusterController(client, snapshots::add, name -> null,
+        new ClusterController.Settings("default", "aigis-controller", "replica-1", true, Duration.ofSeconds(15)),
+        new ControllerMetrics()).start();
+  }
+
+  @AfterEach
+  void stop() {
+    controller.close();
+  }
+
+  @Test
+  void aRouteAppliedIsServedAndItsStatusWrittenThenUpdatedThenDeleted() throws Exception {
+    controller.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    apply(route("gpt-4o-mini"));
+
+    ConfigSnapshot served = awaitSnapshot(s -> s.routes().size() == 1);
+    assertThat(served.routes().getFirst().rules().getFirst().matches().getFirst().headers().getFirst().value())
+        .isEqualTo("gpt-4o-mini");
+    GenericKubernetesResource route = awaitStatus(WatchedKind.HTTP_ROUTE, "default", "models",
+        r -> parents(r).contains("Accepted=True/Accepted"));
+    assertThat(parents(route)).isEqualTo("[Accepted=True/Accepted, ResolvedRefs=True/ResolvedRefs]");
+    GenericKubernetesResource gateway = awaitStatus(WatchedKind.GATEWAY, "default", "gw",
+        g -> json(g).path("status").path("listeners").path(0).path("attachedRoutes").asInt() == 1);
+    assertThat(conditions(json(gateway).path("status").path("conditions")))
+        .containsExactly("Accepted=True/Accepted", "Programmed=True/Programmed");
+    awaitStatus(WatchedKind.GATEWAY_CLASS, "", "aigis",
+        c -> conditions(json(c).path("status").path("conditions")).contains("Accepted=True/Accepted"));
+    assertThat(client.leases().inNamespace("default").withName("aigis-controller").get().getSpec().getHolderIdentity())
+        .isEqualTo("replica-1");
+
+    apply(route("gpt-4.1"));
+    awaitSnapshot(s -> s.routes().size() == 1
+        && s.routes().getFirst().rules().getFirst().matches().getFirst().headers().getFirst().value().equals("gpt-4.1"));
+
+    client.genericKubernetesResources(StatusWriter.context(WatchedKind.HTTP_ROUTE)).inNamespace("default")
+        .withName("models").delete();
+    awaitSnapshot(s -> s.routes().isEmpty());
+    assertThat(controller.metrics().reconcileErrors()).isZero();
+    assertThat(controller.metrics().statusWrites()).isPositive();
+  }
+
+  @Test
+  void anInvalidRouteIsKeptOutWithItsReasonWhileAValidOneIsServed() throws Exception {
+    controller.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    apply(route("gpt-4o-mini"));
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: broken, namespace: default}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - matches: [{path: {type: RegularExpression, value: "/v1/(?=x)"}}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: echo}]
+        """);
+
+    awaitSnapshot(s -> s.routes().size() == 1 && s.routes().getFirst().metadata().name().equals("models"));
+    GenericKubernetesResource broken = awaitStatus(WatchedKind.HTTP_ROUTE, "default", "broken",
+        r -> parents(r).contains("UnsupportedValue"));
+    var accepted = json(broken).path("status").path("parents").path(0).path("conditions").path(0);
+    assertThat(accepted.path("message").asText()).startsWith("spec.rules[0].matches[0].path.value: invalid regular expression");
+  }
+
+  static String route(String model) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: models, namespace: default}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: %s}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: echo}]
+        """.formatted(model);
+  }
+
+  private void apply(String yaml) {
+    for (String document : yaml.split("(?m)^---$")) {
+      if (document.isBlank()) {
+        continue;
+      }
+      GenericKubernetesResource resource = Serialization.unmarshal(document, GenericKubernetesResource.class);
+      WatchedKind kind = WatchedKind.ALL.stream()
+          .filter(k -> k.apiVersion().equals(resource.getApiVersion()) && k.kind().equals(resource.getKind()))
+          .findFirst().orElseThrow();
+      var operation = client.genericKubernetesResources(StatusWriter.context(kind));
+      (kind.namespaced() ? operation.inNamespace(resource.getMetadata().getNamespace()) : operation)
+          .resource(resource).createOr(existing -> existing.update());
+    }
+  }
+
+  private ConfigSnapshot awaitSnapshot(Predicate<ConfigSnapshot> wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      ConfigSnapshot next = snapshots.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (next != null && wanted.test(next)) {
+        return next;
+      }
+    }
+    throw new AssertionError("no snapshot as wanted within " + WAIT);
+  }
+
+  private GenericKubernetesResource awaitStatus(WatchedKind kind, String namespace, String name,
+      Predicate<GenericKubernetesResource> wanted) {
+    var operation = client.genericKubernetesResources(StatusWriter.context(kind));
+    return (kind.namespaced() ? operation.inNamespace(namespace) : operation).withName(name)
+        .waitUntilCondition(r -> r != null && wanted.test(r), WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  static com.fasterxml.jackson.databind.JsonNode json(GenericKubernetesResource resource) {
+    try {
+      return ClusterObject.JSON.readTree(Serialization.asJson(resource));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String parents(GenericKubernetesResource route) {
+    return conditions(json(route).path("status").path("parents").path(0).path("conditions")).toString();
+  }
+}
