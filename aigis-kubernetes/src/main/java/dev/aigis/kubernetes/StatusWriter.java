@@ -40,7 +40,7 @@ final class StatusWriter {
     for (var entry : statuses.entrySet()) {
       ClusterObject object = entry.getKey();
       JsonNode current = object.tree().path("status");
-      ObjectNode desired = merge(entry.getValue(), current);
+      ObjectNode desired = normalised(merge(entry.getValue(), current));
       if (desired.equals(current)) {
         continue;
       }
@@ -69,9 +69,20 @@ final class StatusWriter {
     return written;
   }
 
+  /**
+   * The tree as it reads back from JSON: a number read back is an int node where one built here may be
+   * a long node, and the two are not equal, which would rewrite an unchanged status forever.
+   */
+  private static ObjectNode normalised(ObjectNode status) {
+    try {
+      return (ObjectNode) ClusterObject.JSON.readTree(status.toString());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static ResourceDefinitionContext context(WatchedKind kind) {
-    return new ResourceDefinitionContext.Builder().withGroup(kind.group()).withVersion(kind.version())
-        .withKind(kind.kind()).withPlural(kind.plural()).withNamespaced(kind.namespaced()).build();
+    return kind.context();
   }
 
   /** The desired status with transition times filled in and other controllers' route parents kept. */

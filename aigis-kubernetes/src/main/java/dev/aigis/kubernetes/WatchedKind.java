@@ -42,6 +42,12 @@ public record WatchedKind(String group, String version, String kind, String plur
     return new WatchedKind(AIGIS_GROUP, "v1alpha1", kind, plural, true, true, true);
   }
 
+  /** How fabric8's generic client addresses this kind. */
+  public io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context() {
+    return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(group)
+        .withVersion(version).withKind(kind).withPlural(plural).withNamespaced(namespaced).build();
+  }
+
   public String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;
   }
