@@ -122,8 +122,12 @@ public final class Admission {
       }
       for (ClusterObject object : state.all(kind)) {
         Condition refusal = kind.equals(WatchedKind.AI_BACKEND) ? secretRef(object) : null;
+        if (kind.equals(WatchedKind.WG_PAYLOAD_PROCESSOR) && documents.containsKey(object.identity())) {
+          refusal = Condition.no("Accepted", "Conflicted", "aigis.dev PayloadProcessor " + object.namespace() + "/"
+              + object.name() + " has the same name and applies");
+        }
         if (refusal != null) {
-          refused.put(object.identity(), refusal);
+          refused.put(refusalKey(object), refusal);
         } else {
           documents.put(object.identity(), ModelDocuments.of(object));
         }
@@ -183,6 +187,15 @@ public final class Admission {
     }
     ((ObjectNode) document.path("spec")).set("listeners", served);
     return document;
+  }
+
+  /**
+   * The key of an object's refusal: its identity, except for the WG PayloadProcessor, which shares
+   * Aigis's kind name and so its identity.
+   */
+  static String refusalKey(ClusterObject object) {
+    return object.kind().equals(WatchedKind.WG_PAYLOAD_PROCESSOR) ? object.kind().group() + "/" + object.identity()
+        : object.identity();
   }
 
   /** The verdict on one parentRef, or null when it does not name an Aigis Gateway. */

@@ -104,8 +104,10 @@ public final class ClusterController implements AutoCloseable {
       informer.addEventHandler(handler);
       informers.put(kind, informer);
       starts.add(informer.start().toCompletableFuture().handle((ok, failure) -> {
-        if (failure != null) {
-          // A kind whose CRD is not installed: served as empty, said once; installing the CRD needs a restart.
+        if (failure != null && kind.optional()) {
+          // An experimental or WG kind whose CRD is not installed: served as empty; installing it needs a restart.
+          LOG.info("not watching {} ({}): its CRD is not installed", kind.kind(), kind.apiVersion());
+        } else if (failure != null) {
           LOG.warn("cannot watch {} ({}): {}", kind.kind(), kind.apiVersion(), failure.getMessage());
           metrics.reconcileErrors.increment();
         }

@@ -18,7 +18,7 @@ final class ModelDocuments {
 
   static ObjectNode of(ClusterObject object) {
     ObjectNode document = ClusterObject.JSON.createObjectNode();
-    document.put("apiVersion", object.kind().apiVersion());
+    document.put("apiVersion", object.kind().modelApiVersion());
     document.put("kind", object.kind().kind());
     ObjectNode metadata = document.putObject("metadata");
     for (String field : METADATA) {

@@ -59,6 +59,9 @@ final class StatusPlan {
         statuses.put(object, kind.isPolicy() ? policy(object) : conditions(object, List.of(accepted(object, "Invalid"))));
       }
     }
+    for (ClusterObject processor : state.all(WatchedKind.WG_PAYLOAD_PROCESSOR)) {
+      statuses.put(processor, policy(processor));
+    }
     for (ClusterObject xbackend : state.all(WatchedKind.XBACKEND)) {
       statuses.put(xbackend, conditions(xbackend, List.of(accepted(xbackend, "Invalid"))));
     }
@@ -152,7 +155,7 @@ final class StatusPlan {
   }
 
   private Condition accepted(ClusterObject object, String reason) {
-    Condition refusal = admitted.refused().get(object.identity());
+    Condition refusal = admitted.refused().get(Admission.refusalKey(object));
     if (refusal != null) {
       return refusal;
     }

@@ -21,6 +21,14 @@ public record WatchedKind(String group, String version, String kind, String plur
   public static final WatchedKind XBACKEND = new WatchedKind(GATEWAY_X_GROUP, "v1alpha1", "XBackend", "xbackends", true, true, true);
   public static final WatchedKind AI_BACKEND = aigis("AIBackend", "aibackends");
   public static final WatchedKind PAYLOAD_PROCESSOR = aigis("PayloadProcessor", "payloadprocessors");
+  /**
+   * The AI Gateway WG's PayloadProcessor (proposal 7, GEP-5091) in the Gateway API group. Its spec is
+   * Aigis's PayloadProcessor spec field for field, so it is compiled as one (a name used in both groups in
+   * one namespace is a duplicate). Its CRD is not in any Gateway API release: when it is not installed
+   * the kind is simply empty.
+   */
+  public static final WatchedKind WG_PAYLOAD_PROCESSOR = new WatchedKind(GATEWAY_GROUP, "v1alpha1", "PayloadProcessor",
+      "payloadprocessors", true, true, true);
   public static final WatchedKind ACCESS_POLICY = aigis("AccessPolicy", "accesspolicies");
   public static final WatchedKind RATE_LIMIT_POLICY = aigis("RateLimitPolicy", "ratelimitpolicies");
   public static final WatchedKind PRICE_CATALOG = aigis("PriceCatalog", "pricecatalogs");
@@ -31,7 +39,7 @@ public record WatchedKind(String group, String version, String kind, String plur
 
   /** Every kind watched, in the order the compiler is given them. A kind that lands later is added here. */
   public static final List<WatchedKind> ALL = List.of(GATEWAY_CLASS, GATEWAY, HTTP_ROUTE, REFERENCE_GRANT, XBACKEND,
-      AI_BACKEND, PAYLOAD_PROCESSOR, ACCESS_POLICY, RATE_LIMIT_POLICY, PRICE_CATALOG, EGRESS_POLICY, SECRET, CONFIG_MAP,
+      AI_BACKEND, PAYLOAD_PROCESSOR, WG_PAYLOAD_PROCESSOR, ACCESS_POLICY, RATE_LIMIT_POLICY, PRICE_CATALOG, EGRESS_POLICY, SECRET, CONFIG_MAP,
       NAMESPACE);
 
   /** The aigis.dev kinds, whose CRDs Aigis owns (the Gateway API's come from upstream). */
@@ -40,6 +48,16 @@ public record WatchedKind(String group, String version, String kind, String plur
 
   private static WatchedKind aigis(String kind, String plural) {
     return new WatchedKind(AIGIS_GROUP, "v1alpha1", kind, plural, true, true, true);
+  }
+
+  /** Whether the kind's CRD may be absent from a cluster Aigis serves (experimental and WG kinds). */
+  public boolean optional() {
+    return group.equals(GATEWAY_X_GROUP) || equals(WG_PAYLOAD_PROCESSOR);
+  }
+
+  /** The apiVersion the model's loader reads this kind as: the WG PayloadProcessor is read as Aigis's. */
+  public String modelApiVersion() {
+    return equals(WG_PAYLOAD_PROCESSOR) ? PAYLOAD_PROCESSOR.apiVersion() : apiVersion();
   }
 
   /** How fabric8's generic client addresses this kind. */
@@ -54,6 +72,6 @@ public record WatchedKind(String group, String version, String kind, String plur
 
   /** Policies report per target ({@code status.ancestors}), as GEP-713 has it, not plain conditions. */
   public boolean isPolicy() {
-    return group.equals(AIGIS_GROUP) && List.of("PayloadProcessor", "AccessPolicy", "RateLimitPolicy", "EgressPolicy").contains(kind);
+    return (group.equals(AIGIS_GROUP) || equals(WG_PAYLOAD_PROCESSOR)) && List.of("PayloadProcessor", "AccessPolicy", "RateLimitPolicy", "EgressPolicy").contains(kind);
   }
 }
