@@ -83,14 +83,22 @@ final class StatusPlan {
 
   private ObjectNode gateway(ClusterObject gateway, Map<String, Integer> attached) {
     List<ConfigError> errors = rejected.get(gateway.identity());
-    List<Condition> conditions = errors == null
-        ? List.of(Condition.yes("Accepted", "Accepted", "Gateway is accepted"),
-            Condition.yes(PROGRAMMED, PROGRAMMED, "Gateway is programmed on every replica"))
-        : List.of(Condition.no("Accepted", "Invalid", messages(errors)),
-            Condition.no(PROGRAMMED, "Invalid", "Gateway is not accepted"));
+    List<Admission.ListenerVerdict> verdicts = admitted.gateways().get(gateway.identity());
+    long acceptedListeners = verdicts.stream().filter(v -> v.accepted().status()).count();
+    // Gateway API: a Gateway with a listener left out is still Accepted (reason ListenersNotValid) while
+    // one listener is; with none it is not.
+    Condition accepted = acceptedListeners == 0
+        ? Condition.no("Accepted", "ListenersNotValid", "no listener of this Gateway is valid")
+        : errors != null ? Condition.no("Accepted", "Invalid", messages(errors))
+        : acceptedListeners < verdicts.size()
+            ? Condition.yes("Accepted", "ListenersNotValid", "some listeners are not valid and are not served")
+            : Condition.yes("Accepted", "Accepted", "Gateway is accepted");
+    List<Condition> conditions = List.of(accepted, accepted.status() && errors == null
+        ? Condition.yes(PROGRAMMED, PROGRAMMED, "Gateway is programmed on every replica")
+        : Condition.no(PROGRAMMED, "Invalid", "Gateway is not accepted"));
     ObjectNode status = conditions(gateway, conditions);
     ArrayNode listeners = status.putArray("listeners");
-    for (Admission.ListenerVerdict verdict : admitted.gateways().get(gateway.identity())) {
+    for (Admission.ListenerVerdict verdict : verdicts) {
       ObjectNode listener = listeners.addObject();
       listener.put("name", verdict.name());
       ArrayNode kinds = listener.putArray("supportedKinds");

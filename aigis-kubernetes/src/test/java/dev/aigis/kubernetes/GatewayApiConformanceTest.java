@@ -346,9 +346,9 @@ class GatewayApiConformanceTest {
   }
 
   @Nested
-  class GatewayInvalidListenersUnsupportedProtocol {
+  class GatewayListenerUnsupportedProtocol {
     @Test
-    void aTcpListenerIsNotAcceptedAndTheRestStillServe() {
+    void aGatewayWithSomeUnsupportedListenersIsAcceptedWithListenersNotValidAndServesTheRest() {
       Reconciliation result = reconcile(BASE, """
           apiVersion: gateway.networking.k8s.io/v1
           kind: Gateway
@@ -356,13 +356,34 @@ class GatewayApiConformanceTest {
           spec:
             gatewayClassName: aigis
             listeners:
-            - {name: tcp, port: 9000, protocol: TCP}
             - {name: http, port: 8097, protocol: HTTP}
+            - {name: invalid, port: 9000, protocol: TCP}
           """);
 
-      assertThat(conditions(listener(result, "default", "mixed", "tcp").path("conditions")))
-          .startsWith("Accepted=False/UnsupportedProtocol");
-      assertThat(result.snapshot().listeners()).anySatisfy(l -> assertThat(l.listener().port()).isEqualTo(8097));
+      assertThat(conditions(status(result, "Gateway", "default", "mixed").path("conditions")))
+          .containsExactly("Accepted=True/ListenersNotValid", "Programmed=True/Programmed");
+      JsonNode invalid = listener(result, "default", "mixed", "invalid");
+      assertThat(invalid.path("supportedKinds")).isEmpty();
+      assertThat(conditions(invalid.path("conditions"))).startsWith("Accepted=False/UnsupportedProtocol");
+      assertThat(conditions(listener(result, "default", "mixed", "http").path("conditions")))
+          .startsWith("Accepted=True/Accepted");
+      assertThat(result.snapshot().listeners()).filteredOn(l -> l.gateway().metadata().name().equals("mixed"))
+          .singleElement().satisfies(l -> assertThat(l.listener().port()).isEqualTo(8097));
+    }
+
+    @Test
+    void aGatewayWithOnlyUnsupportedListenersIsNotAccepted() {
+      Reconciliation result = reconcile(BASE, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: only-unsupported, namespace: default}
+          spec:
+            gatewayClassName: aigis
+            listeners: [{name: invalid, port: 9000, protocol: UDP}]
+          """);
+
+      assertThat(conditions(status(result, "Gateway", "default", "only-unsupported").path("conditions")))
+          .containsExactly("Accepted=False/ListenersNotValid", "Programmed=False/Invalid");
     }
   }
 
