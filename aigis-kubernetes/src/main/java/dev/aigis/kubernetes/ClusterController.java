@@ -70,6 +70,7 @@ public final class ClusterController implements AutoCloseable {
   private final Map<WatchedKind, SharedIndexInformer<GenericKubernetesResource>> informers = new HashMap<>();
   private final AtomicBoolean pending = new AtomicBoolean();
   private final CompletableFuture<Void> firstSnapshot = new CompletableFuture<>();
+  private final CompletableFuture<Void> leading = new CompletableFuture<>();
   private volatile boolean synced;
   private volatile boolean leader;
   private volatile long dirtySinceNanos;
@@ -125,13 +126,26 @@ public final class ClusterController implements AutoCloseable {
           .withRetryPeriod(settings.leaseDuration().dividedBy(7))
           .withReleaseOnCancel(true)
           .withLeaderCallbacks(new LeaderCallbacks(
-              () -> { leader = true; LOG.info("{} writes status (holds Lease {})", settings.identity(), settings.leaseName()); trigger(); },
+              () -> {
+                leader = true;
+                LOG.info("{} writes status (holds Lease {})", settings.identity(), settings.leaseName());
+                leading.complete(null);
+                trigger();
+              },
               () -> { leader = false; LOG.info("{} no longer writes status", settings.identity()); },
               newLeader -> LOG.info("status writer is {}", newLeader)))
           .build()).build().start();
     }
+    if (leader) {
+      leading.complete(null);
+    }
     trigger();
     return this;
+  }
+
+  /** Completes when this replica first becomes the status writer (at once without leader election). */
+  public CompletableFuture<Void> leading() {
+    return leading;
   }
 
   /** Completes when the first snapshot after a full sync has been applied: the replica's readiness. */

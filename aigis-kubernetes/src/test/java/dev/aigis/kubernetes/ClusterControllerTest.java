@@ -110,6 +110,38 @@ class ClusterControllerTest {
     assertThat(accepted.path("message").asText()).startsWith("spec.rules[0].matches[0].path.value: invalid regular expression");
   }
 
+  @Test
+  void onlyTheLeaseHolderWritesStatusAndAnotherReplicaTakesOverWhenItStops() throws Exception {
+    controller.leading().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    LinkedBlockingQueue<ConfigSnapshot> second = new LinkedBlockingQueue<>();
+    try (ClusterController standby = new ClusterController(client, second::add, name -> null,
+        new ClusterController.Settings("default", "aigis-controller", "replica-2", true, Duration.ofSeconds(15)),
+        new ControllerMetrics()).start()) {
+      standby.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      apply(route("gpt-4o-mini"));
+      // Both replicas serve the route...
+      awaitSnapshot(s -> s.routes().size() == 1);
+      ConfigSnapshot served = second.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      while (served != null && served.routes().isEmpty()) {
+        served = second.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      }
+      assertThat(served).isNotNull();
+      // ...and only the leader wrote its status.
+      awaitStatus(WatchedKind.HTTP_ROUTE, "default", "models", r -> parents(r).contains("Accepted=True/Accepted"));
+      assertThat(controller.isLeader()).isTrue();
+      assertThat(standby.isLeader()).isFalse();
+      assertThat(standby.metrics().statusWrites()).isZero();
+
+      controller.close(); // gives the Lease up
+      standby.leading().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(client.leases().inNamespace("default").withName("aigis-controller").get().getSpec().getHolderIdentity())
+          .isEqualTo("replica-2");
+      apply(route("gpt-4.1").replace("name: echo", "name: gone"));
+      awaitStatus(WatchedKind.HTTP_ROUTE, "default", "models", r -> parents(r).contains("ResolvedRefs=False/BackendNotFound"));
+      assertThat(standby.metrics().statusWrites()).isPositive();
+    }
+  }
+
   static String route(String model) {
     return """
         apiVersion: gateway.networking.k8s.io/v1
