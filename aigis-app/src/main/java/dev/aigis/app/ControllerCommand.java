@@ -34,6 +34,11 @@ final class ControllerCommand implements Callable<Integer> {
       description = "This replica's name in the Lease (default: $POD_NAME).")
   String identity;
 
+  @Option(names = "--watch-namespace", paramLabel = "NAMESPACE",
+      description = "Watch only this namespace (repeatable; default: all). The replicas then need read access, Secrets"
+          + " included, in the listed namespaces only, and cluster-wide only to GatewayClasses and Namespaces.")
+  java.util.List<String> watchNamespaces = new java.util.ArrayList<>();
+
   @Option(names = "--no-leader-election", description = "Write status without electing a writer (one replica only).")
   boolean noLeaderElection;
 
@@ -58,7 +63,7 @@ final class ControllerCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     var options = ServerOptions.defaults().withAdminPort(adminPort).withAdminHost(adminHost).withTrafficHost(host);
     var settings = new ClusterController.Settings(leaseNamespace, leaseName, identity, !noLeaderElection,
-        Duration.ofSeconds(15));
+        Duration.ofSeconds(15)).watching(java.util.Set.copyOf(watchNamespaces));
     ClusterGateway gateway;
     try {
       gateway = ClusterGateway.start(client, options, System::getenv, settings, Duration.ofSeconds(syncSeconds));

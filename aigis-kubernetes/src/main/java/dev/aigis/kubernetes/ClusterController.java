@@ -51,11 +51,26 @@ public final class ClusterController implements AutoCloseable {
    * @param leaseName the Lease's name
    * @param identity this replica's name in the Lease (the pod name in a cluster)
    * @param leaderElection false to write status without electing (a single replica, or tests)
+   * @param namespaces the namespaces whose objects are watched, or empty for all: with a list, the
+   *     replicas need read access (Secrets included) in those namespaces only, through Roles
    */
   public record Settings(String leaseNamespace, String leaseName, String identity, boolean leaderElection,
-      Duration leaseDuration) {
+      Duration leaseDuration, java.util.Set<String> namespaces) {
+    public Settings {
+      namespaces = namespaces == null ? java.util.Set.of() : java.util.Set.copyOf(namespaces);
+    }
+
+    public Settings(String leaseNamespace, String leaseName, String identity, boolean leaderElection,
+        Duration leaseDuration) {
+      this(leaseNamespace, leaseName, identity, leaderElection, leaseDuration, java.util.Set.of());
+    }
+
     public static Settings single() {
       return new Settings("default", "aigis-controller", "aigis", false, Duration.ofSeconds(15));
+    }
+
+    public Settings watching(java.util.Set<String> namespaces) {
+      return new Settings(leaseNamespace, leaseName, identity, leaderElection, leaseDuration, namespaces);
     }
   }
 
@@ -67,7 +82,8 @@ public final class ClusterController implements AutoCloseable {
   private final ControllerMetrics metrics;
   private final ExecutorService reconciler = Executors.newSingleThreadExecutor(
       Thread.ofPlatform().daemon().name("aigis-k8s-reconcile").factory());
-  private final Map<WatchedKind, SharedIndexInformer<GenericKubernetesResource>> informers = new HashMap<>();
+  /** Per kind, one informer over all namespaces, or one per watched namespace. */
+  private final Map<WatchedKind, List<SharedIndexInformer<GenericKubernetesResource>>> informers = new HashMap<>();
   private final AtomicBoolean pending = new AtomicBoolean();
   private final CompletableFuture<Void> firstSnapshot = new CompletableFuture<>();
   private final CompletableFuture<Void> leading = new CompletableFuture<>();
@@ -98,22 +114,20 @@ public final class ClusterController implements AutoCloseable {
     };
     List<CompletableFuture<Void>> starts = new ArrayList<>();
     for (WatchedKind kind : WatchedKind.ALL) {
-      var operation = client.genericKubernetesResources(StatusWriter.context(kind));
-      SharedIndexInformer<GenericKubernetesResource> informer = kind.namespaced()
-          ? operation.inAnyNamespace().runnableInformer(0)
-          : operation.runnableInformer(0);
-      informer.addEventHandler(handler);
-      informers.put(kind, informer);
-      starts.add(informer.start().toCompletableFuture().handle((ok, failure) -> {
-        if (failure != null && kind.optional()) {
-          // An experimental or WG kind whose CRD is not installed: served as empty; installing it needs a restart.
-          LOG.info("not watching {} ({}): its CRD is not installed", kind.kind(), kind.apiVersion());
-        } else if (failure != null) {
-          LOG.warn("cannot watch {} ({}): {}", kind.kind(), kind.apiVersion(), failure.getMessage());
-          metrics.reconcileErrors.increment();
-        }
-        return null;
-      }));
+      for (SharedIndexInformer<GenericKubernetesResource> informer : informersFor(kind)) {
+        informer.addEventHandler(handler);
+        informers.computeIfAbsent(kind, k -> new ArrayList<>()).add(informer);
+        starts.add(informer.start().toCompletableFuture().handle((ok, failure) -> {
+          if (failure != null && kind.optional()) {
+            // An experimental or WG kind whose CRD is not installed: served as empty; installing it needs a restart.
+            LOG.info("not watching {} ({}): its CRD is not installed", kind.kind(), kind.apiVersion());
+          } else if (failure != null) {
+            LOG.warn("cannot watch {} ({}): {}", kind.kind(), kind.apiVersion(), failure.getMessage());
+            metrics.reconcileErrors.increment();
+          }
+          return null;
+        }));
+      }
     }
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
     synced = true;
@@ -224,10 +238,27 @@ public final class ClusterController implements AutoCloseable {
     }
   }
 
+  /**
+   * The informers of one kind: cluster-scoped kinds are watched whole (Namespace labels serve
+   * {@code allowedRoutes} selectors); namespaced kinds in every namespace, or in each listed one.
+   */
+  private List<SharedIndexInformer<GenericKubernetesResource>> informersFor(WatchedKind kind) {
+    var operation = client.genericKubernetesResources(kind.context());
+    if (!kind.namespaced()) {
+      return List.of(operation.runnableInformer(0));
+    }
+    if (settings.namespaces().isEmpty()) {
+      return List.of(operation.inAnyNamespace().runnableInformer(0));
+    }
+    return settings.namespaces().stream().sorted()
+        .map(namespace -> operation.inNamespace(namespace).runnableInformer(0)).toList();
+  }
+
   private ClusterState state() {
     Map<WatchedKind, List<ClusterObject>> objects = new HashMap<>();
-    informers.forEach((kind, informer) -> objects.put(kind,
-        informer.getStore().list().stream().map(resource -> ClusterObject.of(kind, resource)).toList()));
+    informers.forEach((kind, list) -> objects.put(kind, list.stream()
+        .flatMap(informer -> informer.getStore().list().stream())
+        .map(resource -> ClusterObject.of(kind, resource)).toList()));
     return new ClusterState(objects);
   }
 
@@ -242,7 +273,7 @@ public final class ClusterController implements AutoCloseable {
     if (election != null) {
       election.cancel(true);
     }
-    informers.values().forEach(SharedIndexInformer::close);
+    informers.values().forEach(list -> list.forEach(SharedIndexInformer::close));
     reconciler.shutdown();
     try {
       reconciler.awaitTermination(5, TimeUnit.SECONDS);

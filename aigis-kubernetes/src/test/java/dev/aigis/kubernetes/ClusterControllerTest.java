@@ -136,9 +136,29 @@ class ClusterControllerTest {
       standby.leading().get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(client.leases().inNamespace("default").withName("aigis-controller").get().getSpec().getHolderIdentity())
           .isEqualTo("replica-2");
+      // The first replica is closed: only the standby can write this.
       apply(route("gpt-4.1").replace("name: echo", "name: gone"));
       awaitStatus(WatchedKind.HTTP_ROUTE, "default", "models", r -> parents(r).contains("ResolvedRefs=False/BackendNotFound"));
-      assertThat(standby.metrics().statusWrites()).isPositive();
+    }
+  }
+
+  @Test
+  void withWatchedNamespacesObjectsElsewhereAreNotSeen() throws Exception {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("elsewhere").endMetadata().build()).create();
+    apply(route("gpt-4o-mini").replace("namespace: default", "namespace: elsewhere")
+        .replace("parentRefs: [{name: gw}]", "parentRefs: [{name: gw, namespace: default}]"));
+    LinkedBlockingQueue<ConfigSnapshot> seen = new LinkedBlockingQueue<>();
+    try (ClusterController scoped = new ClusterController(client, seen::add, name -> null,
+        ClusterController.Settings.single().watching(java.util.Set.of("default")), new ControllerMetrics()).start()) {
+      scoped.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      apply(route("gpt-4.1"));
+      ConfigSnapshot last = seen.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      while (last != null && last.routes().isEmpty()) {
+        last = seen.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      }
+      assertThat(last).isNotNull();
+      assertThat(last.routes()).extracting(r -> r.metadata().namespace()).containsExactly("default");
+      assertThat(last.resources()).noneMatch(r -> r.metadata().namespace().equals("elsewhere"));
     }
   }
 
