@@ -131,6 +131,30 @@ class KubernetesEndToEndTest {
         e -> assertThat(e.statusCode()).isEqualTo(404));
   }
 
+  /** The quickstart's order: the replicas start on a cluster with no Gateway, which comes later. */
+  @Test
+  void aReplicaStartedBeforeAnyGatewayBindsTheGatewayWhenItArrives() throws Exception {
+    gateway.close();
+    client.genericKubernetesResources(WatchedKind.GATEWAY.context()).inNamespace("default").withName("gw").delete();
+    gateway = ClusterGateway.start(client,
+        ServerOptions.defaults().withAdminPort(0).withTrafficHost("127.0.0.1").withEventLoops(2), name -> null,
+        ClusterController.Settings.single(), WAIT);
+    assertThat(gateway.server().snapshot().listeners()).isEmpty();
+    assertThat(gateway.server().adminPort()).isPositive();
+
+    apply(route("models", "aigis-echo", "echo") + "---\n" + """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: default}
+        spec:
+          gatewayClassName: aigis
+          listeners: [{name: http, port: %d, protocol: HTTP}]
+        """.formatted(port));
+    gateway.awaitSnapshot(s -> !s.listeners().isEmpty() && !s.routes().isEmpty(), WAIT);
+
+    assertThat(chat("aigis-echo").choices().getFirst().message().content()).contains("hello");
+  }
+
   /** Mirrors the Gateway API conformance test HTTPRouteHeaderMatching: a header match picks the backend. */
   @Test
   void HTTPRouteHeaderMatching() throws Exception {

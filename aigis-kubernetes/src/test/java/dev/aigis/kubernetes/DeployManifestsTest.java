@@ -141,6 +141,19 @@ class DeployManifestsTest {
   }
 
   @Test
+  void theHelmChartGrantsWhatDeployGrants() throws IOException {
+    String template = Files.readString(DEPLOY.resolve("helm/aigis/templates/rbac.yaml"))
+        .replace("{{ .Release.Namespace }}", "aigis-system")
+        .replace("{{ .Release.Name }}-controller", "aigis-controller")
+        .replace("{{- include \"aigis.labels\" . | nindent 4 }}", "{app.kubernetes.io/name: aigis}");
+    assertThat(template).isEqualTo(Files.readString(DEPLOY.resolve("rbac.yaml")));
+    JsonNode chart = YAML.readTree(DEPLOY.resolve("helm/aigis/Chart.yaml").toFile());
+    assertThat(chart.path("name").asText()).isEqualTo("aigis");
+    assertThat(YAML.readTree(DEPLOY.resolve("helm/aigis/values.yaml").toFile()).path("gatewayClass").path("name").asText())
+        .isEqualTo("aigis");
+  }
+
+  @Test
   void theExampleStackCompilesWithNothingLeftOut() throws IOException {
     String stack = Files.readString(DEPLOY.resolve("gatewayclass.yaml")) + "\n---\n"
         + Files.readString(DEPLOY.resolve("examples/quickstart.yaml"));
