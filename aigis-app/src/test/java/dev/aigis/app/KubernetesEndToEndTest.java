@@ -105,11 +105,25 @@ class KubernetesEndToEndTest {
 
     assertThat(completion.choices().getFirst().message().content()).contains("Hello from the cluster");
     assertThat(upstream.lastRequest().header("authorization")).isEqualTo("Bearer sk-upstream-secret");
-    GenericKubernetesResource status = client.genericKubernetesResources(WatchedKind.HTTP_ROUTE.context())
-        .inNamespace("default").withName("models")
-        .waitUntilCondition(r -> r != null && Serialization.asJson(r).contains("\"reason\":\"ResolvedRefs\""),
-            WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(Serialization.asJson(status)).contains("\"controllerName\":\"aigis.dev/gateway-controller\"");
+    // The status is written in the reconcile that applied the snapshot: wait for its watch event.
+    var routes = client.genericKubernetesResources(WatchedKind.HTTP_ROUTE.context()).inNamespace("default");
+    var written = new java.util.concurrent.CompletableFuture<String>();
+    try (var watch = routes.watch(new io.fabric8.kubernetes.client.Watcher<>() {
+      @Override
+      public void eventReceived(Action action, GenericKubernetesResource route) {
+        String json = Serialization.asJson(route);
+        if (json.contains("\"reason\":\"ResolvedRefs\"")) {
+          written.complete(json);
+        }
+      }
+
+      @Override
+      public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+    })) {
+      String now = Serialization.asJson(routes.withName("models").get());
+      String status = now.contains("\"reason\":\"ResolvedRefs\"") ? now : written.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(status).contains("\"controllerName\":\"aigis.dev/gateway-controller\"");
+    }
   }
 
   @Test

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -80,8 +79,7 @@ public final class ClusterController implements AutoCloseable {
   private final Settings settings;
   private final StatusWriter writer;
   private final ControllerMetrics metrics;
-  private final ExecutorService reconciler = Executors.newSingleThreadExecutor(
-      Thread.ofPlatform().daemon().name("aigis-k8s-reconcile").factory());
+  private final java.util.concurrent.ScheduledThreadPoolExecutor reconciler = reconcileThread();
   /** Per kind, one informer over all namespaces, or one per watched namespace. */
   private final Map<WatchedKind, List<SharedIndexInformer<GenericKubernetesResource>>> informers = new HashMap<>();
   private final AtomicBoolean pending = new AtomicBoolean();
@@ -90,7 +88,12 @@ public final class ClusterController implements AutoCloseable {
   private volatile boolean synced;
   private volatile boolean leader;
   private volatile long dirtySinceNanos;
+  private static final Duration INITIAL_RETRY = Duration.ofSeconds(1);
+  private static final Duration MAX_RETRY = Duration.ofMinutes(1);
+  /** Reconcile-thread state: what was last applied, why the last snapshot was refused, the next retry's pause. */
   private String appliedFingerprint;
+  private String programFailure;
+  private Duration retryDelay = INITIAL_RETRY;
   private CompletableFuture<?> election;
   private volatile boolean closed;
 
@@ -162,6 +165,14 @@ public final class ClusterController implements AutoCloseable {
     return leading;
   }
 
+  /** One thread; retries pending at close are dropped rather than waited for. */
+  private static java.util.concurrent.ScheduledThreadPoolExecutor reconcileThread() {
+    var executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+        Thread.ofPlatform().daemon().name("aigis-k8s-reconcile").factory());
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    return executor;
+  }
+
   /** Completes when the first snapshot after a full sync has been applied: the replica's readiness. */
   public CompletableFuture<Void> ready() {
     return firstSnapshot;
@@ -211,31 +222,56 @@ public final class ClusterController implements AutoCloseable {
       ClusterState state = state();
       Reconciliation result = Reconciliation.of(state, environment);
       String fingerprint = Fingerprint.of(state);
-      if (!fingerprint.equals(appliedFingerprint)) {
-        sink.apply(result.snapshot());
-        appliedFingerprint = fingerprint;
-        LOG.info("cluster configuration applied: {} resources, {} left out", result.snapshot().resources().size(),
-            result.rejected().size());
-        result.rejected().forEach((identity, errors) ->
-            LOG.warn("{} left out: {}", identity, StatusPlan.messages(errors)));
+      Map<ClusterObject, ObjectNode> statuses = result.statuses();
+      if (fingerprint.equals(appliedFingerprint)) {
+        programFailure = null; // back to what the data plane serves: nothing is pending
+      } else {
+        try {
+          sink.apply(result.snapshot());
+          appliedFingerprint = fingerprint;
+          programFailure = null;
+          LOG.info("cluster configuration applied: {} resources, {} left out", result.snapshot().resources().size(),
+              result.rejected().size());
+          result.rejected().forEach((identity, errors) ->
+              LOG.warn("{} left out: {}", identity, StatusPlan.messages(errors)));
+        } catch (Exception e) {
+          // The data plane refused the snapshot (a port it cannot bind, say) and keeps serving the previous
+          // one: Gateways say so, and the change is tried again after a pause.
+          programFailure = e.getMessage() == null ? e.toString() : e.getMessage();
+          metrics.reconcileErrors.increment();
+          LOG.warn("cluster configuration not applied, previous one keeps serving: {}", programFailure);
+          retryLater();
+        }
       }
-      firstSnapshot.complete(null);
+      if (programFailure != null) {
+        statuses = StatusPlan.notProgrammed(statuses, programFailure);
+      } else {
+        firstSnapshot.complete(null);
+        retryDelay = INITIAL_RETRY;
+      }
       if (leader) {
-        metrics.statusWrites.add(writer.write(result.statuses()));
+        metrics.statusWrites.add(writer.write(statuses));
       }
       metrics.reconciles.increment();
     } catch (Exception e) {
       metrics.reconcileErrors.increment();
-      LOG.warn("reconcile failed, retried on the next change: {}", e.toString());
-      if (!closed) {
-        // A status conflict or a refused snapshot: try again once the cluster has moved on.
-        dirtySinceNanos = dirtySinceNanos == 0 ? System.nanoTime() : dirtySinceNanos;
-      }
+      LOG.warn("reconcile failed, tried again shortly: {}", e.toString());
+      retryLater();
     } finally {
       if (since != 0) {
         metrics.lagNanos.set(System.nanoTime() - since);
       }
     }
+  }
+
+  /** Triggers another reconcile after a pause that doubles up to a minute while failures go on. */
+  private void retryLater() {
+    if (closed) {
+      return;
+    }
+    Duration delay = retryDelay;
+    retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryDelay.multipliedBy(2);
+    reconciler.schedule(this::trigger, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -191,6 +191,32 @@ final class StatusPlan {
     return array;
   }
 
+  /**
+   * {@code statuses} with every Gateway and listener {@code Programmed=False/Invalid} naming why the data
+   * plane refused the snapshot (the previous configuration keeps serving).
+   */
+  static Map<ClusterObject, ObjectNode> notProgrammed(Map<ClusterObject, ObjectNode> statuses, String why) {
+    Map<ClusterObject, ObjectNode> changed = new LinkedHashMap<>(statuses);
+    changed.replaceAll((object, status) -> {
+      if (!object.kind().equals(WatchedKind.GATEWAY)) {
+        return status;
+      }
+      ObjectNode copy = status.deepCopy();
+      List<JsonNode> arrays = new java.util.ArrayList<>(List.of(copy.path("conditions")));
+      copy.path("listeners").forEach(listener -> arrays.add(listener.path("conditions")));
+      for (JsonNode conditions : arrays) {
+        for (JsonNode condition : conditions) {
+          if (condition.path("type").asText().equals(PROGRAMMED)) {
+            ((ObjectNode) condition).put("status", "False").put("reason", "Invalid")
+                .put("message", "not programmed, the previous configuration keeps serving: " + why);
+          }
+        }
+      }
+      return copy;
+    });
+    return changed;
+  }
+
   /** The errors as a condition message: field path and message, never a file or line (there are none in a cluster). */
   static String messages(List<ConfigError> errors) {
     return String.join("; ", errors.stream()

@@ -162,6 +162,30 @@ class ClusterControllerTest {
     }
   }
 
+  @Test
+  void aSnapshotTheDataPlaneRefusesLeavesGatewaysNotProgrammedUntilItIsFixed() throws Exception {
+    controller.close();
+    LinkedBlockingQueue<ConfigSnapshot> applied = new LinkedBlockingQueue<>();
+    controller = new ClusterController(client, snapshot -> {
+      if (snapshot.routes().stream().anyMatch(r -> r.metadata().name().equals("unbindable"))) {
+        throw new IllegalStateException("port 8080 is in use");
+      }
+      applied.add(snapshot);
+    }, name -> null, ClusterController.Settings.single(), new ControllerMetrics()).start();
+    controller.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    apply(route("gpt-4o-mini").replace("name: models", "name: unbindable"));
+    GenericKubernetesResource gateway = awaitStatus(WatchedKind.GATEWAY, "default", "gw",
+        g -> conditions(json(g).path("status").path("conditions")).contains("Programmed=False/Invalid"));
+    assertThat(json(gateway).path("status").path("conditions").get(1).path("message").asText())
+        .isEqualTo("not programmed, the previous configuration keeps serving: port 8080 is in use");
+
+    client.genericKubernetesResources(WatchedKind.HTTP_ROUTE.context()).inNamespace("default").withName("unbindable").delete();
+    awaitStatus(WatchedKind.GATEWAY, "default", "gw",
+        g -> conditions(json(g).path("status").path("conditions")).contains("Programmed=True/Programmed"));
+    assertThat(controller.metrics().reconcileErrors()).isPositive();
+  }
+
   static String route(String model) {
     return """
         apiVersion: gateway.networking.k8s.io/v1
@@ -201,11 +225,35 @@ class ClusterControllerTest {
     throw new AssertionError("no snapshot as wanted within " + WAIT);
   }
 
+  /**
+   * Waits for {@code kind namespace/name} to satisfy {@code wanted}: watches the kind's collection (the mock
+   * server's watch by name misses an object already in the wanted state), then checks the current object.
+   */
   private GenericKubernetesResource awaitStatus(WatchedKind kind, String namespace, String name,
       Predicate<GenericKubernetesResource> wanted) {
-    var operation = client.genericKubernetesResources(StatusWriter.context(kind));
-    return (kind.namespaced() ? operation.inNamespace(namespace) : operation).withName(name)
-        .waitUntilCondition(r -> r != null && wanted.test(r), WAIT.toSeconds(), TimeUnit.SECONDS);
+    var operation = client.genericKubernetesResources(kind.context());
+    var scoped = kind.namespaced() ? operation.inNamespace(namespace) : operation;
+    var done = new java.util.concurrent.CompletableFuture<GenericKubernetesResource>();
+    try (var watch = scoped.watch(new io.fabric8.kubernetes.client.Watcher<>() {
+      @Override
+      public void eventReceived(Action action, GenericKubernetesResource resource) {
+        if (resource.getMetadata().getName().equals(name) && wanted.test(resource)) {
+          done.complete(resource);
+        }
+      }
+
+      @Override
+      public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+    })) {
+      GenericKubernetesResource now = scoped.withName(name).get();
+      if (now != null && wanted.test(now)) {
+        return now;
+      }
+      return done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("no " + kind.kind() + " " + namespace + "/" + name + " as wanted within " + WAIT
+          + "; it is " + Serialization.asJson(scoped.withName(name).get()), e);
+    }
   }
 
   static com.fasterxml.jackson.databind.JsonNode json(GenericKubernetesResource resource) {
