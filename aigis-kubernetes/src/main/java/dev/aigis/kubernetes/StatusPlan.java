@@ -62,10 +62,72 @@ final class StatusPlan {
     for (ClusterObject processor : state.all(WatchedKind.WG_PAYLOAD_PROCESSOR)) {
       statuses.put(processor, policy(processor));
     }
+    Map<String, java.util.Set<String>> xbackendGateways = xbackendGateways(state);
     for (ClusterObject xbackend : state.all(WatchedKind.XBACKEND)) {
-      statuses.put(xbackend, conditions(xbackend, List.of(accepted(xbackend, "Invalid"))));
+      statuses.put(xbackend, xbackend(xbackend, xbackendGateways.getOrDefault(xbackend.identity(), java.util.Set.of())));
     }
     return statuses;
+  }
+
+  /**
+   * XBackend's status as its upstream CRD has it: {@code parents[]}, one per Aigis Gateway that serves a
+   * route reaching it (directly, or through an AIBackend's {@code spec.backendRef}); none while nothing does.
+   */
+  private ObjectNode xbackend(ClusterObject xbackend, java.util.Set<String> gateways) {
+    ObjectNode status = ClusterObject.JSON.createObjectNode();
+    ArrayNode parents = status.putArray("parents");
+    Condition accepted = accepted(xbackend, "Invalid");
+    for (String gateway : new java.util.TreeSet<>(gateways)) {
+      String[] parts = gateway.split("/", 3); // Gateway/namespace/name
+      ObjectNode parent = parents.addObject();
+      parent.putObject("parentRef").put("group", WatchedKind.GATEWAY_GROUP).put("kind", "Gateway")
+          .put("namespace", parts[1]).put("name", parts[2]);
+      parent.put("controllerName", Admission.CONTROLLER_NAME);
+      parent.set("conditions", conditionArray(xbackend, List.of(accepted)));
+    }
+    return status;
+  }
+
+  /** XBackend identity → the identities of the Gateways whose accepted routes reach it. */
+  private Map<String, java.util.Set<String>> xbackendGateways(ClusterState state) {
+    Map<String, java.util.Set<String>> gateways = new HashMap<>();
+    admitted.parents().forEach((route, verdicts) -> {
+      if (rejected.containsKey(route)) {
+        return;
+      }
+      String[] parts = route.split("/", 3);
+      ClusterObject object = state.find(WatchedKind.HTTP_ROUTE, parts[1], parts[2]).orElse(null);
+      if (object == null) {
+        return;
+      }
+      for (JsonNode rule : object.spec().path("rules")) {
+        for (JsonNode ref : rule.path("backendRefs")) {
+          String target = xbackendOf(state, ref, object.namespace());
+          if (target != null) {
+            verdicts.stream().filter(v -> v.accepted().status())
+                .forEach(v -> gateways.computeIfAbsent(target, k -> new java.util.HashSet<>()).add(v.gateway()));
+          }
+        }
+      }
+    });
+    return gateways;
+  }
+
+  /** The identity of the XBackend a backendRef reaches, directly or through an AIBackend, or null. */
+  private static String xbackendOf(ClusterState state, JsonNode ref, String namespace) {
+    String ns = ref.path("namespace").asText(namespace);
+    String kind = ref.path("kind").asText();
+    if (kind.equals("XBackend") && ref.path("group").asText().equals(WatchedKind.GATEWAY_X_GROUP)) {
+      return "XBackend/" + ns + "/" + ref.path("name").asText();
+    }
+    if (kind.equals("AIBackend")) {
+      JsonNode inner = state.find(WatchedKind.AI_BACKEND, ns, ref.path("name").asText())
+          .map(b -> b.spec().path("backendRef")).orElse(null);
+      if (inner != null && inner.path("kind").asText().equals("XBackend")) {
+        return "XBackend/" + inner.path("namespace").asText(ns) + "/" + inner.path("name").asText();
+      }
+    }
+    return null;
   }
 
   /** Gateway identity + "/" + listener → routes attached there (routes that compiled). */
