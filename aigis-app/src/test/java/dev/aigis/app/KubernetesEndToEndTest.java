@@ -124,6 +124,15 @@ class KubernetesEndToEndTest {
       String status = now.contains("\"reason\":\"ResolvedRefs\"") ? now : written.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(status).contains("\"controllerName\":\"aigis.dev/gateway-controller\"");
     }
+    var admin = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + gateway.server().adminPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(admin.body()).contains("aigis_controller_reconciles_total", "aigis_controller_reconcile_errors_total 0.0",
+        "aigis_controller_status_writes_total", "aigis_controller_reconcile_lag_seconds");
+    var ready = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + gateway.server().adminPort() + "/readyz")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
   }
 
   @Test
