@@ -108,7 +108,12 @@ public final class ClusterController implements AutoCloseable {
     this.leader = !settings.leaderElection();
   }
 
-  /** Starts the informers and, when asked, leader election; returns once every informer has listed (or failed to). */
+  /**
+   * Starts the informers and, when asked, leader election; returns once every informer has listed.
+   *
+   * @throws IllegalStateException when a kind that is not optional cannot be watched (API server
+   *     unreachable, CRD missing, RBAC): the replica must not become ready on a partial view
+   */
   public ClusterController start() {
     ResourceEventHandler<GenericKubernetesResource> handler = new ResourceEventHandler<>() {
       @Override public void onAdd(GenericKubernetesResource obj) { trigger(); }
@@ -116,6 +121,7 @@ public final class ClusterController implements AutoCloseable {
       @Override public void onDelete(GenericKubernetesResource obj, boolean unknownFinalState) { trigger(); }
     };
     List<CompletableFuture<Void>> starts = new ArrayList<>();
+    List<String> unwatched = java.util.Collections.synchronizedList(new ArrayList<>());
     for (WatchedKind kind : WatchedKind.ALL) {
       for (SharedIndexInformer<GenericKubernetesResource> informer : informersFor(kind)) {
         informer.addEventHandler(handler);
@@ -127,12 +133,19 @@ public final class ClusterController implements AutoCloseable {
           } else if (failure != null) {
             LOG.warn("cannot watch {} ({}): {}", kind.kind(), kind.apiVersion(), failure.getMessage());
             metrics.reconcileErrors.increment();
+            unwatched.add(kind.kind() + " (" + kind.apiVersion() + ")");
           }
           return null;
         }));
       }
     }
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+    if (!unwatched.isEmpty()) {
+      // Serving an empty or partial configuration as if synced would drop traffic: refuse to start.
+      close();
+      throw new IllegalStateException("cannot watch " + String.join(", ", unwatched.stream().sorted().toList())
+          + ": is the API server reachable, are the CRDs installed and the RBAC rules applied?");
+    }
     synced = true;
     if (settings.leaderElection()) {
       election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()

@@ -186,6 +186,30 @@ class ClusterControllerTest {
     assertThat(controller.metrics().reconcileErrors()).isPositive();
   }
 
+  @Test
+  void aReplicaThatCannotReachTheApiServerRefusesToStart() throws Exception {
+    int closed;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort(); // nothing listens there once the socket is closed
+    }
+    try (KubernetesClient unreachable = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:" + closed)
+            .withConnectionTimeout(1000).withRequestTimeout(1000).withRequestRetryBackoffLimit(0).build())
+        .build()) {
+      ClusterController blind = new ClusterController(unreachable, snapshots::add, name -> null,
+          ClusterController.Settings.single(), new ControllerMetrics());
+      try {
+        org.assertj.core.api.Assertions.assertThatThrownBy(blind::start)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageStartingWith("cannot watch AIBackend (aigis.dev/v1alpha1), AccessPolicy")
+            .hasMessageContaining("GatewayClass (gateway.networking.k8s.io/v1)");
+        assertThat(blind.isReady()).isFalse();
+      } finally {
+        blind.close();
+      }
+    }
+  }
+
   static String route(String model) {
     return """
         apiVersion: gateway.networking.k8s.io/v1
