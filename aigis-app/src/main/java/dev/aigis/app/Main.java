@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "aigis 0.1.0",
     description = "Kubernetes-native AI gateway.",
     subcommands = {RunCommand.class, ValidateCommand.class, ExtProcCommand.class, KeysCommand.class,
-        AuditCommand.class})
+        AuditCommand.class, ControllerCommand.class, CrdsCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

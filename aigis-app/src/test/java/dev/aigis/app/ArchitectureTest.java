@@ -11,7 +11,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The module dependencies of docs/architecture.md ("Dependencies point one way": model ← core ←
- * extproc ← server ← app), checked on the production classes of every module on this test's
+ * extproc ← server ← app, and model ← kubernetes ← app), checked on the production classes of every module on this test's
  * class path. aigis-bench is not on it (it depends on app), so rules about bench only say that
  * nothing here may depend on it.
  */
@@ -53,6 +53,23 @@ class ArchitectureTest {
       .that().resideInAPackage("dev.aigis.server..")
       .should().dependOnClassesThat().resideInAnyPackage("dev.aigis.app..", "dev.aigis.bench..")
       .because("the CLI and the benchmarks are built on the server, not the other way round");
+
+  @ArchTest
+  static final ArchRule kubernetesKnowsOnlyTheModel = noClasses()
+      .that().resideInAPackage("dev.aigis.kubernetes..")
+      .should().dependOnClassesThat().resideInAnyPackage("dev.aigis.core..", "dev.aigis.extproc..",
+          "dev.aigis.server..", "dev.aigis.app..", "dev.aigis.bench..")
+      .orShould().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..", "io.grpc..")
+      .because("the controller translates the cluster's objects into the model's snapshot; the data plane that"
+          + " serves it is plugged in by the application (docs/architecture.md)");
+
+  @ArchTest
+  static final ArchRule onlyTheControllerAndTheAppKnowKubernetes = noClasses()
+      .that().resideInAPackage("dev.aigis..")
+      .and().resideOutsideOfPackages("dev.aigis.kubernetes..", "dev.aigis.app..")
+      .should().dependOnClassesThat().resideInAPackage("io.fabric8..")
+      .because("Kubernetes API types stay in the controller, as Envoy AI Gateway keeps its data-plane config"
+          + " free of them");
 
   @ArchTest
   static final ArchRule productionCodeDoesNotUseTheTestKit = noClasses()

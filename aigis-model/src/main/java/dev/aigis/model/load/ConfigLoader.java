@@ -81,6 +81,28 @@ public final class ConfigLoader {
     return gathered.result();
   }
 
+  /**
+   * Reads one document that is already a tree, such as an object from the Kubernetes API, named by
+   * {@code source} in errors (fields have no lines there). The tree must hold only what a file would:
+   * server-set metadata and {@code status} are the caller's to strip.
+   */
+  public static LoadResult loadTree(String source, com.fasterxml.jackson.databind.JsonNode root) {
+    Gathered gathered = new Gathered();
+    YamlDocuments.Document document = new YamlDocuments.Document(root, 0, java.util.Map.of(), java.util.Map.of());
+    Resource resource = DocumentReader.read(source, document, gathered.errors);
+    if (resource != null) {
+      gathered.resources.add(resource);
+    } else {
+      String identity = DocumentReader.identity(document);
+      if (identity == null) {
+        gathered.unloadedKnown = false;
+      } else {
+        gathered.unloaded.add(identity);
+      }
+    }
+    return gathered.result();
+  }
+
   private static void read(String file, String yaml, Gathered gathered) {
     YamlDocuments.Parsed parsed = YamlDocuments.parse(yaml);
     for (YamlDocuments.Document document : parsed.documents()) {

@@ -9,6 +9,8 @@ import java.util.List;
 final class Problems {
 
   private final List<ConfigError> errors = new ArrayList<>();
+  /** The resource each error of {@link #errors} is in, or null for one in no resource; per-resource compilation leaves those out. */
+  private final List<Resource> owners = new ArrayList<>();
   private final java.util.Set<String> unloaded;
 
   Problems() {
@@ -22,6 +24,7 @@ final class Problems {
 
   void at(Resource resource, String path, String message) {
     errors.add(ConfigError.at(resource, path, message));
+    owners.add(resource);
   }
 
   /**
@@ -37,6 +40,12 @@ final class Problems {
 
   void add(ConfigError error) {
     errors.add(error);
+    owners.add(null);
+  }
+
+  /** The resource {@code errors().get(i)} is in, or null when it is in none. */
+  Resource owner(int i) {
+    return owners.get(i);
   }
 
   boolean isEmpty() {

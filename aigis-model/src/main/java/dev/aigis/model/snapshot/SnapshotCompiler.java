@@ -50,6 +50,41 @@ public final class SnapshotCompiler {
    */
   public CompileResult compile(List<Resource> resources, Set<String> unloaded) {
     Problems problems = new Problems(unloaded);
+    ConfigSnapshot snapshot = attempt(resources, unloaded, problems, true);
+    return problems.isEmpty() ? new CompileResult.Success(snapshot) : new CompileResult.Failure(problems.errors());
+  }
+
+  /**
+   * Compiles each resource on its own, as a cluster needs (file mode's {@link #compile} refuses the
+   * whole change instead): a resource with an error is left out with its errors, and the rest is
+   * compiled again, so a resource that referred to one left out is left out in turn ("not found").
+   * Errors that belong to no resource (no Gateway at all) are not errors here: a cluster may have no
+   * Gateway yet, and the snapshot then serves nothing.
+   */
+  public PerResourceResult compilePerResource(List<Resource> resources) {
+    List<Resource> kept = new ArrayList<>(resources);
+    Map<String, List<ConfigError>> rejected = new LinkedHashMap<>();
+    while (true) {
+      Problems problems = new Problems();
+      ConfigSnapshot snapshot = attempt(kept, Set.of(), problems, false);
+      Set<Resource> blamed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      for (int i = 0; i < problems.errors().size(); i++) {
+        Resource owner = problems.owner(i);
+        if (owner != null) {
+          blamed.add(owner);
+          rejected.computeIfAbsent(PerResourceResult.identity(owner), key -> new ArrayList<>()).add(problems.errors().get(i));
+        }
+      }
+      if (blamed.isEmpty()) {
+        return new PerResourceResult(snapshot, rejected);
+      }
+      // Each round leaves out at least one resource, so this ends.
+      kept.removeIf(blamed::contains);
+    }
+  }
+
+  /** One compilation, its problems gathered in {@code problems}; the snapshot is only meaningful when there are none. */
+  private ConfigSnapshot attempt(List<Resource> resources, Set<String> unloaded, Problems problems, boolean requireListener) {
     ResourceIndex index = new ResourceIndex(resources, problems);
 
     ListenerBinder listenerBinder = new ListenerBinder(index, problems);
@@ -92,16 +127,13 @@ public final class SnapshotCompiler {
         .anyMatch(resource -> resource instanceof Gateway gateway && !gateway.listeners().isEmpty());
     // Said only of a configuration that loaded whole: with documents left out for their errors it
     // is as likely to be noise (the Gateway among them, or a fragment being fixed) as news.
-    if (!anyListener && unloaded.isEmpty()) {
+    if (requireListener && !anyListener && unloaded.isEmpty()) {
       problems.add(new ConfigError(fileSet(resources), 0, null, null, "no Gateway with at least one listener is defined"));
     }
     List<ConfigError> warnings = new ArrayList<>(conflicts.warnings());
     warnings.addAll(policyValidator.warnings());
     warnings.addAll(backendResolver.warnings());
-    return problems.isEmpty()
-        ? new CompileResult.Success(new ConfigSnapshot(
-            listeners, routes, backends, processors, resources, warnings, policyValidator.policies()))
-        : new CompileResult.Failure(problems.errors());
+    return new ConfigSnapshot(listeners, routes, backends, processors, resources, warnings, policyValidator.policies());
   }
 
   /**
