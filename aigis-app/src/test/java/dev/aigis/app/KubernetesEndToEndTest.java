@@ -37,6 +37,10 @@ class KubernetesEndToEndTest {
 
   KubernetesClient client;
   FakeOpenAiUpstream upstream;
+  /** HTTP/1.1 as GatewayFixture's client: the JDK's default h2c upgrade attempt on the admin port could hang. */
+  static final java.net.http.HttpClient ADMIN = java.net.http.HttpClient.newBuilder()
+      .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
   ClusterGateway gateway;
   OpenAIClient openai;
   int port;
@@ -124,13 +128,13 @@ class KubernetesEndToEndTest {
       String status = now.contains("\"reason\":\"ResolvedRefs\"") ? now : written.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(status).contains("\"controllerName\":\"aigis.dev/gateway-controller\"");
     }
-    var admin = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + gateway.server().adminPort() + "/metrics")).build(),
+    var admin = ADMIN.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + gateway.server().adminPort() + "/metrics")).timeout(WAIT).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(admin.body()).contains("aigis_controller_reconciles_total", "aigis_controller_reconcile_errors_total 0.0",
         "aigis_controller_status_writes_total", "aigis_controller_reconcile_lag_seconds");
-    var ready = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + gateway.server().adminPort() + "/readyz")).build(),
+    var ready = ADMIN.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + gateway.server().adminPort() + "/readyz")).timeout(WAIT).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(ready.statusCode()).isEqualTo(200);
   }

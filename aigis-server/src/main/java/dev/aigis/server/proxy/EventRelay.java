@@ -203,7 +203,7 @@ final class EventRelay {
         return;
       }
       exchange.usage = decoder.usage();
-      exchange.upstreamViolation = decoder.violation();
+      completion.upstreamViolation(exchange, decoder.violation());
       writer.finish();
     });
     upstream.exceptionHandler(err -> {
@@ -286,7 +286,7 @@ final class EventRelay {
         return;
       }
       exchange.usage = decoder.usage();
-      exchange.upstreamViolation = decoder.violation();
+      completion.upstreamViolation(exchange, decoder.violation());
       byte[] whole = concat(parts);
       // One part is the decoded answer with its pivot; a native answer arrives in pieces and its
       // pivot is read from the whole.

@@ -55,6 +55,21 @@ final class ExchangeCompletion {
     }
   }
 
+  /**
+   * A native answer broke its API's format and was passed on unchanged (passthrough means
+   * passthrough): counted and logged now, before its last bytes are written, so whoever has read
+   * the whole answer can see the count; the access-log line carries it at the end.
+   */
+  void upstreamViolation(Exchange exchange, String violation) {
+    if (violation == null) {
+      return;
+    }
+    exchange.upstreamViolation = violation;
+    metrics.upstreamViolation(exchange.backendName());
+    LOG.warn("request {}: backend {} broke its API's answer format ({}); passed to the client unchanged",
+        exchange.requestId, exchange.backendName(), violation);
+  }
+
   /** Answers with a gateway error, or ends an already started stream with an error event. */
   void fail(Exchange exchange, GatewayError error) {
     fail(exchange, error, java.util.Map.of());
@@ -135,12 +150,6 @@ final class ExchangeCompletion {
     String model = exchange.runtime == null ? ModelLabels.OTHER : exchange.runtime.modelLabel(routedModel);
     metrics.recordRequest(
         new GatewayMetrics.RequestLabels(exchange.routeName(), exchange.backendName(), model, status), duration);
-    if (exchange.upstreamViolation != null) {
-      // Passthrough means passthrough: the client got the upstream's bytes; operators get the count and a line.
-      metrics.upstreamViolation(exchange.backendName());
-      LOG.warn("request {}: backend {} broke its API's answer format ({}); passed to the client unchanged",
-          exchange.requestId, exchange.backendName(), exchange.upstreamViolation);
-    }
     String operation = exchange.endpoint.operationName();
     if (operation != null && exchange.backend() != null && exchange.backend().resolved() && status < 400
         && exchange.errorCode == null) {
