@@ -477,6 +477,58 @@ class ExtProcServerTest {
   }
 
   @Test
+  void aResponsesRequestRoutesByItsBodyModelAsInTheDataPlane() throws Exception {
+    var stream = open(preRouting("""
+        - name: tag
+          type: InProcess
+          inProcess:
+            request:
+              setHeaders: [{name: x-tagged, value: "'yes'"}]
+        """));
+    String body = "{\"model\":\"gpt-4.1\",\"input\":\"hi\",\"stream\":true}";
+
+    stream.send(requestHeaders(false, ":method", "POST", ":path", "/v1/responses", ":authority", "llm.example",
+        "content-type", "application/json"));
+    assertThat(stream.next().getModeOverride().getRequestBodyMode()).isEqualTo(BodySendMode.BUFFERED);
+    stream.send(requestBody(body, true));
+    CommonResponse common = stream.next().getRequestBody().getResponse();
+
+    assertThat(setHeaders(common.getHeaderMutation())).containsOnly(
+        Map.entry("x-gateway-model-name", "gpt-4.1"), Map.entry("x-tagged", "yes"));
+    assertThat(common.hasBodyMutation()).isFalse();
+  }
+
+  @Test
+  void aMalformedResponsesBodyIsAnImmediateErrorInOpenAisFormat() throws Exception {
+    var stream = open(MODEL_FROM_BODY);
+
+    stream.send(requestHeaders(false, ":method", "POST", ":path", "/v1/responses", ":authority", "llm.example",
+        "content-type", "application/json"));
+    assertThat(stream.next().hasModeOverride()).isTrue();
+    stream.send(requestBody("{\"model\": ", true));
+
+    ImmediateResponse reply = stream.next().getImmediateResponse();
+    assertThat(reply.getStatus().getCodeValue()).isEqualTo(400);
+    JsonNode error = Json.MAPPER.readTree(reply.getBody().toByteArray()).path("error");
+    assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(error.path("code").asText()).isEqualTo("invalid_json");
+  }
+
+  /** Native Responses events pass as received; they carry no pivot (documented in providers.md). */
+  @Test
+  void eventsOfANativeResponsesStreamPassUnchangedThroughStreamedProcessors() throws Exception {
+    String events = """
+        event: response.output_text.delta
+        data: {"type":"response.output_text.delta","sequence_number":3,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hi"}
+
+        event: response.completed
+        data: {"type":"response.completed","sequence_number":4,"response":{"id":"resp_1","status":"completed","usage":{"input_tokens":3,"output_tokens":1,"total_tokens":4}}}
+
+        """;
+    assertThat(pivotTexts("/v1/responses", events)).containsExactly(null, null);
+  }
+
+  @Test
   void aMalformedGeminiBodyIsAnImmediateErrorInGooglesFormat() throws Exception {
     var stream = open(MODEL_FROM_BODY);
 
