@@ -1,7 +1,6 @@
 package dev.aigis.core.api;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.aigis.core.routing.QueryParams;
 
 /**
  * Google's clients may send their API key as {@code ?key=} instead of {@code x-goog-api-key}. Front
@@ -28,7 +27,7 @@ public record QueryKey(String key, String query) {
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
       if (name.equals("key")) {
-        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : QueryParams.decode(pair.substring(eq + 1));
         key = value.isEmpty() ? key : value;
         continue;
       }

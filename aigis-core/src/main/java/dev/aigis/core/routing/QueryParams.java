@@ -7,13 +7,14 @@ import java.util.Map;
 
 /**
  * The first value of each query parameter, names and values percent-decoded as UTF-8. Parsed at
- * most once per request and only when a candidate with query matches gets that far.
+ * most once per request and only when a candidate with query matches gets that far; the front
+ * doors' readers of a client's query (Gemini's {@code key} and {@code alt}) decode the same way.
  *
  * <p>{@code +} stays a literal plus: Gateway API matches URI query parameters, not form data.
  * A malformed escape such as {@code %zz} is kept as written. A parameter without {@code =} has the
  * empty value.
  */
-final class QueryParams {
+public final class QueryParams {
 
   static final QueryParams EMPTY = new QueryParams(Map.of());
 
@@ -23,7 +24,7 @@ final class QueryParams {
     this.first = first;
   }
 
-  static QueryParams parse(String rawQuery) {
+  public static QueryParams parse(String rawQuery) {
     if (rawQuery == null || rawQuery.isEmpty()) {
       return EMPTY;
     }
@@ -47,11 +48,12 @@ final class QueryParams {
   }
 
   /** The first value of {@code name} (case-sensitive), or null. */
-  String first(String name) {
+  public String first(String name) {
     return first.get(name);
   }
 
-  static String decode(String s) {
+  /** Percent-decodes {@code s} as UTF-8, {@code +} kept, malformed escapes as written. */
+  public static String decode(String s) {
     if (s.indexOf('%') < 0) {
       return s;
     }

@@ -7,6 +7,7 @@ import dev.aigis.core.api.ErrorRenderer;
 import dev.aigis.core.api.GeminiErrorRenderer;
 import dev.aigis.core.json.Json;
 import dev.aigis.core.provider.InboundApi;
+import dev.aigis.core.routing.QueryParams;
 import dev.aigis.core.provider.InboundCodec;
 import dev.aigis.core.provider.TranslationException;
 import java.io.UncheckedIOException;
@@ -83,15 +84,7 @@ public final class GeminiInboundCodec implements InboundCodec {
    * serve it as sent).
    */
   public static boolean serverSentEvents(String rawQuery) {
-    if (rawQuery == null) {
-      return false;
-    }
-    for (String pair : rawQuery.split("&")) {
-      if (pair.equals("alt=sse")) {
-        return true;
-      }
-    }
-    return false;
+    return "sse".equals(QueryParams.parse(rawQuery).first("alt"));
   }
 
   @Override
