@@ -1,0 +1,17 @@
+package dev.aigis.app.guard;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The detectors {@code aigis guard eval} and {@code aigis guard train} know, by {@code --detector} name. */
+final class GuardDetectors {
+
+  private GuardDetectors() {}
+
+  /** In the order help text lists them. */
+  static Map<String, GuardDetector> all() {
+    Map<String, GuardDetector> all = new LinkedHashMap<>();
+    // One line per detector: all.put("injection", ...); all.put("output", ...); all.put("pii", ...);
+    return all;
+  }
+}
