@@ -209,6 +209,27 @@ public sealed interface GatewayError {
     public String code() { return "COST".equals(unit) ? "insufficient_quota" : "rate_limit_exceeded"; }
   }
 
+  /**
+   * A Guardrail processor refused the request, or the answer it was about to deliver. Names the
+   * policy (the processor), never which detector fired, its score or the text.
+   */
+  record GuardrailBlocked(String policy, boolean answer) implements GatewayError {
+    public int status() { return 400; }
+    public String message() {
+      return (answer ? "The answer was blocked" : "Request blocked") + " by guardrail policy " + policy;
+    }
+    public String type() { return "invalid_request_error"; }
+    public String code() { return "guardrail_violation"; }
+  }
+
+  /** A Guardrail processor's anomaly detection throttles a caller whose traffic left its baseline. */
+  record GuardrailThrottled(String policy) implements GatewayError {
+    public int status() { return 429; }
+    public String message() { return "Request refused by guardrail policy " + policy + ": unusual traffic from this caller"; }
+    public String type() { return "requests"; }
+    public String code() { return "anomalous_traffic"; }
+  }
+
   /** A FailClosed RateLimitPolicy's store cannot be reached, so nothing is admitted. */
   record RateLimitUnavailable(String policy) implements GatewayError {
     public int status() { return 503; }

@@ -524,7 +524,7 @@ public final class ChainExchange implements AutoCloseable {
       switch (verdict) {
         case ChunkVerdict.End end -> {
           observer.processed(chain.name(), p.name(), Stage.RESPONSE_CHUNK, Outcome.ENDED_STREAM, nanos);
-          endWith(end.finalBytes() == null ? EMPTY : end.finalBytes());
+          endWith(end.finalBytes() == null ? EMPTY : end.finalBytes(), end.error());
           return false;
         }
         case ChunkVerdict.Emit emit -> {

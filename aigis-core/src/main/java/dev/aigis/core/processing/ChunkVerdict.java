@@ -12,7 +12,15 @@ public sealed interface ChunkVerdict {
 
   record Emit(List<byte[]> chunks) implements ChunkVerdict {}
 
-  record End(byte[] finalBytes, String detail) implements ChunkVerdict {}
+  /**
+   * @param error when set and nothing has been written to the client yet (a whole, non-streamed
+   *     answer), the client gets this error with its status instead of {@code finalBytes}
+   */
+  record End(byte[] finalBytes, String detail, dev.aigis.core.api.GatewayError error) implements ChunkVerdict {
+    public End(byte[] finalBytes, String detail) {
+      this(finalBytes, detail, null);
+    }
+  }
 
   static ChunkVerdict pass(ResponseChunk chunk) {
     return new Emit(List.of(chunk.bytes()));
