@@ -42,9 +42,6 @@ public final class ResponseText {
 
   private static final Map<ApiEndpoint, ResponseText> BY_ENDPOINT = byEndpoint();
 
-  private static final Read NONE = new Read(EventKind.NONE, null, List.of());
-  private static final Read UNREADABLE = new Read(EventKind.UNREADABLE, null, List.of());
-
   private final TextLocator locator;
 
   private ResponseText(TextLocator locator) {
@@ -105,92 +102,48 @@ public final class ResponseText {
 
   // ---- stream events
 
+  /** Reads one event once, for a caller that reads its text and rewrites it later. */
+  public TextEvent event(byte[] event) {
+    return read(Objects.requireNonNull(event, "event"));
+  }
+
   /** What the event holds of the answer's text. */
   public EventKind kind(byte[] event) {
-    return read(event).kind;
+    return event(event).kind();
   }
 
-  /**
-   * The text this event adds to the answer, or null when it adds none (no text field, or an empty
-   * one). Several text fields in one event (Gemini parts) are joined.
-   */
+  /** {@link TextEvent#deltaText()} of the event. */
   public String deltaText(byte[] event) {
-    Read read = read(event);
-    if (read.kind != EventKind.DELTA) {
-      return null;
-    }
-    if (read.slots.size() == 1) {
-      String text = read.slots.getFirst().text();
-      return text.isEmpty() ? null : text;
-    }
-    var joined = new StringBuilder();
-    read.slots.forEach(slot -> joined.append(slot.text()));
-    return joined.isEmpty() ? null : joined.toString();
+    return event(event).deltaText();
   }
 
-  /**
-   * The event with its text replaced by {@code text}, everything else byte for byte as it was; the
-   * same array when the event has no text field ({@link EventKind#DELTA} only) or already holds
-   * exactly this text. With several text fields the text goes into the first that holds any (else
-   * the first) and the others are emptied, so a refusal stays a refusal. {@code text} may be empty
-   * (a filter holding text back), and an event with an empty text field may be given text (a
-   * filter releasing held text): keep a past delta event to build such events from.
-   */
+  /** {@link TextEvent#withDeltaText(String)} of the event. */
   public byte[] withDeltaText(byte[] event, String text) {
-    Objects.requireNonNull(text, "text");
-    Read read = read(event);
-    if (read.kind != EventKind.DELTA) {
-      return event;
-    }
-    Slot target = read.slots.stream().filter(slot -> !slot.text().isEmpty()).findFirst()
-        .orElse(read.slots.getFirst());
-    Map<JsonPointer, String> changes = new LinkedHashMap<>();
-    if (!target.text().equals(text)) {
-      changes.put(target.at(), text);
-    }
-    for (Slot slot : read.slots) {
-      if (slot != target && !slot.text().isEmpty()) {
-        changes.put(slot.at(), "");
-      }
-    }
-    return changes.isEmpty() ? event : splice(event, read.frame, changes);
+    return event(event).withDeltaText(text);
   }
 
   /** Whether this event repeats whole texts of the answer ({@link EventKind#WHOLE_TEXT}). */
   public boolean carriesWholeText(byte[] event) {
-    return read(event).kind == EventKind.WHOLE_TEXT;
+    return event(event).carriesWholeText();
   }
 
-  /**
-   * For an event that repeats whole texts so far (OpenAI Responses' {@code .done} events and
-   * {@code response.completed}), the event with {@code edit} applied to each whole text, so it
-   * agrees with the edited deltas; any other event, or an edit that changes nothing, returns the
-   * same array.
-   */
+  /** {@link TextEvent#rewriteWholeTexts(UnaryOperator)} of the event. */
   public byte[] rewriteWholeTexts(byte[] event, UnaryOperator<String> edit) {
-    Read read = read(event);
-    if (read.kind != EventKind.WHOLE_TEXT) {
-      return event;
-    }
-    Map<JsonPointer, String> changes = edits(read.slots, edit);
-    return changes.isEmpty() ? event : splice(event, read.frame, changes);
+    return event(event).rewriteWholeTexts(edit);
   }
 
   // ---- internals
 
-  /** An event as read: its kind, framing and text slots (empty unless DELTA or WHOLE_TEXT). */
-  private record Read(EventKind kind, SseFrame frame, List<Slot> slots) {}
-
-  private Read read(byte[] event) {
+  private TextEvent read(byte[] event) {
     if (!carriesText()) {
-      return NONE;
+      return none(event);
     }
     SseFrame frame = SseFrame.parse(event);
     if (frame == null) {
-      return UNREADABLE;
+      return unreadable(event);
     }
     if (!frame.hasData() || frame.isDone()) {
-      return NONE;
+      return none(event);
     }
     String type = null;
     EventKind kind = EventKind.DELTA;
@@ -198,19 +151,19 @@ public final class ResponseText {
       try {
         type = topLevelType(frame);
       } catch (IOException e) {
-        return UNREADABLE;
+        return unreadable(event);
       }
       if (type == null) {
         type = frame.eventName();
       }
       kind = locator.kindOf(type);
       if (kind == EventKind.NONE) {
-        return NONE; // passes without building a tree
+        return none(event); // passes without building a tree
       }
     }
     JsonNode data = tree(frame.data(), frame.dataOffset(), frame.dataLength());
     if (data == null) {
-      return UNREADABLE;
+      return unreadable(event);
     }
     List<Slot> slots = new ArrayList<>(2);
     if (kind == EventKind.DELTA) {
@@ -218,7 +171,15 @@ public final class ResponseText {
     } else {
       locator.wholeTextSlots(type, data, slots);
     }
-    return slots.isEmpty() ? NONE : new Read(kind, frame, slots);
+    return slots.isEmpty() ? none(event) : new TextEvent(event, kind, frame, List.copyOf(slots));
+  }
+
+  private static TextEvent none(byte[] event) {
+    return new TextEvent(event, EventKind.NONE, null, List.of());
+  }
+
+  private static TextEvent unreadable(byte[] event) {
+    return new TextEvent(event, EventKind.UNREADABLE, null, List.of());
   }
 
   /** The parsed JSON object, or null when the bytes are not one (the caller passes them on unread). */
@@ -260,7 +221,7 @@ public final class ResponseText {
     return slots;
   }
 
-  private static Map<JsonPointer, String> edits(List<Slot> slots, UnaryOperator<String> edit) {
+  static Map<JsonPointer, String> edits(List<Slot> slots, UnaryOperator<String> edit) {
     Map<JsonPointer, String> changes = new LinkedHashMap<>();
     for (Slot slot : slots) {
       String edited = Objects.requireNonNull(edit.apply(slot.text()), "edit returned null");
@@ -269,11 +230,6 @@ public final class ResponseText {
       }
     }
     return changes;
-  }
-
-  private static byte[] splice(byte[] event, SseFrame frame, Map<JsonPointer, String> changes) {
-    return JsonSplice.replace(event, frame.data(), frame.dataOffset(), frame.dataLength(), changes,
-        frame::rawPosition);
   }
 
   private static Map<ApiEndpoint, ResponseText> byEndpoint() {

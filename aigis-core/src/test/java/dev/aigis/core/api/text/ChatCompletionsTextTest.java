@@ -161,4 +161,16 @@ class ChatCompletionsTextTest {
       assertThat(CHAT.withDeltaText(in, "x")).isSameAs(in);
     }
   }
+
+  @Test
+  void anEventReadOnceCanBeHeldAndRewrittenLater() {
+    byte[] raw = bytes(HELLO);
+    TextEvent event = CHAT.event(raw);
+
+    assertThat(event.kind()).isEqualTo(EventKind.DELTA);
+    assertThat(event.deltaText()).isEqualTo("Mail me at ann@example.com");
+    assertThat(event.raw()).isSameAs(raw);
+    assertThat(event.withDeltaText("")).isEqualTo(bytes(HELLO.replace("Mail me at ann@example.com", "")));
+    assertThat(event.wholeTexts()).isEmpty();
+  }
 }

@@ -125,7 +125,7 @@ class FixtureStreamsTextTest {
       assertThat(text.kind(now)).isEqualTo(text.kind(before));
       switch (text.kind(before)) {
         case DELTA -> assertThat(text.deltaText(now)).isEqualTo(upper(text.deltaText(before)));
-        case WHOLE_TEXT -> assertThat(wholeTexts(text, now)).isEqualTo(wholeTexts(text, before).stream().map(UPPER).toList());
+        case WHOLE_TEXT -> assertThat(text.event(now).wholeTexts()).isEqualTo(text.event(before).wholeTexts().stream().map(UPPER).toList());
         case NONE, UNREADABLE -> assertThat(now).isEqualTo(before);
       }
     }
@@ -133,15 +133,6 @@ class FixtureStreamsTextTest {
 
   private static String upper(String text) {
     return text == null ? null : UPPER.apply(text);
-  }
-
-  private static List<String> wholeTexts(ResponseText text, byte[] event) {
-    List<String> seen = new ArrayList<>();
-    text.rewriteWholeTexts(event, whole -> {
-      seen.add(whole);
-      return whole;
-    });
-    return seen;
   }
 
   private static List<SseEvent> decode(byte[] stream) {
