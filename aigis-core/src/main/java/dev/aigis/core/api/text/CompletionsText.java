@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * OpenAI legacy completions ({@code /v1/completions}): {@code choices[].text} in a body, the first
- * choice's {@code text} in each stream chunk.
+ * choice's {@code text} in each stream chunk. An edited choice loses its {@code logprobs} (null).
  */
 final class CompletionsText extends TextLocator {
 
@@ -15,7 +15,8 @@ final class CompletionsText extends TextLocator {
     JsonNode choices = array(body.path("choices"));
     JsonPointer at = root().appendProperty("choices");
     for (int i = 0; i < choices.size(); i++) {
-      stringAt(choices.get(i), "text", at.appendIndex(i), out);
+      JsonPointer choiceAt = at.appendIndex(i);
+      stringAt(choices.get(i), "text", choiceAt, tokens(choices.get(i), "logprobs", choiceAt, NULL), out);
     }
   }
 
@@ -24,7 +25,8 @@ final class CompletionsText extends TextLocator {
     JsonNode choices = array(data.path("choices"));
     int first = firstChoice(choices);
     if (first >= 0) {
-      stringAt(choices.get(first), "text", root().appendProperty("choices").appendIndex(first), out);
+      JsonPointer choiceAt = root().appendProperty("choices").appendIndex(first);
+      stringAt(choices.get(first), "text", choiceAt, tokens(choices.get(first), "logprobs", choiceAt, NULL), out);
     }
   }
 }

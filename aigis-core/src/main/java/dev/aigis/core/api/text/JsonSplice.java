@@ -3,6 +3,7 @@ package dev.aigis.core.api.text;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigis.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,13 +30,15 @@ final class JsonSplice {
   private record Span(int start, int end, byte[] replacement) {}
 
   /**
-   * Returns {@code bytes} with the string at each pointer of {@code replacements} (within the JSON
-   * value at {@code offset..offset+length}) replaced. Every occurrence of a pointer is replaced,
-   * so a document with a duplicated key keeps no copy of the old text. {@code toOutput} maps a
-   * position in {@code json} to the matching position in {@code bytes} (identity unless the JSON
-   * was joined from several SSE data lines).
+   * Returns {@code bytes} with the value at each pointer of {@code replacements} (within the JSON
+   * value at {@code offset..offset+length}) replaced: strings, arrays and objects (other scalars
+   * are never targets). Every occurrence of a pointer is replaced, so a document with a duplicated
+   * key keeps no copy of the old text. {@code toOutput} maps a position in {@code json} to the
+   * matching position in {@code bytes} (identity unless the JSON was joined from several SSE data
+   * lines; a replaced array or object then lies on one line, which holds for the single-line data
+   * every provider sends).
    */
-  static byte[] replace(byte[] bytes, byte[] json, int offset, int length, Map<JsonPointer, String> replacements,
+  static byte[] replace(byte[] bytes, byte[] json, int offset, int length, Map<JsonPointer, JsonNode> replacements,
       IntUnaryOperator toOutput) {
     List<Span> spans = new ArrayList<>(replacements.size());
     Set<String> names = new HashSet<>();
@@ -47,17 +50,26 @@ final class JsonSplice {
       JsonToken token;
       int depth = 0;
       while ((token = parser.nextToken()) != null) {
+        if (token != JsonToken.FIELD_NAME && names.contains(parser.currentName())) {
+          // for a container start the context is the new container's, whose path is its own
+          JsonNode replacement = replacements.get(parser.getParsingContext().pathAsPointer());
+          if (replacement != null && (token == JsonToken.VALUE_STRING || token.isStructStart())) {
+            int start = offset + (int) parser.currentTokenLocation().getByteOffset();
+            int stop;
+            if (token == JsonToken.VALUE_STRING) {
+              stop = stringEnd(json, start, end);
+            } else {
+              parser.skipChildren();
+              stop = offset + (int) parser.currentLocation().getByteOffset();
+            }
+            spans.add(new Span(toOutput.applyAsInt(start), toOutput.applyAsInt(stop), encode(replacement)));
+            continue;
+          }
+        }
         if (token.isStructStart()) {
           depth++;
         } else if (token.isStructEnd() && --depth == 0) {
           break; // anything after the value is not ours to touch
-        } else if (token == JsonToken.VALUE_STRING && names.contains(parser.currentName())) {
-          String replacement = replacements.get(parser.getParsingContext().pathAsPointer());
-          if (replacement != null) {
-            int start = offset + (int) parser.currentTokenLocation().getByteOffset();
-            spans.add(new Span(toOutput.applyAsInt(start), toOutput.applyAsInt(stringEnd(json, start, end)),
-                quoted(replacement)));
-          }
         }
       }
     } catch (IOException e) {
@@ -80,6 +92,17 @@ final class JsonSplice {
     }
     System.arraycopy(bytes, from, out, to, bytes.length - from);
     return out;
+  }
+
+  private static byte[] encode(JsonNode value) {
+    if (value.isTextual()) {
+      return quoted(value.textValue());
+    }
+    try {
+      return Json.MAPPER.writeValueAsBytes(value); // null, [] or {}: the neutral token data
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The position after the closing quote of the string whose opening quote is at {@code start}. */

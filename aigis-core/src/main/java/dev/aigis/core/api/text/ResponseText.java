@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.json.Json;
 import java.io.IOException;
@@ -78,12 +79,13 @@ public final class ResponseText {
    * {@code body} itself when no text changes. {@code body} is not modified.
    */
   public JsonNode rewrite(JsonNode body, UnaryOperator<String> edit) {
-    Map<JsonPointer, String> changes = edits(bodyAndEchoSlots(body), edit);
+    Map<JsonPointer, JsonNode> changes = edits(bodyAndEchoSlots(body), edit);
     if (changes.isEmpty()) {
       return body;
     }
     JsonNode copy = body.deepCopy();
-    changes.forEach((at, text) -> ((ObjectNode) copy.at(at.head())).put(at.last().getMatchingProperty(), text));
+    changes.forEach((at, value) ->
+        ((ObjectNode) copy.at(at.head())).set(at.last().getMatchingProperty(), value.deepCopy()));
     return copy;
   }
 
@@ -96,7 +98,7 @@ public final class ResponseText {
     if (tree == null) {
       return body;
     }
-    Map<JsonPointer, String> changes = edits(bodyAndEchoSlots(tree), edit);
+    Map<JsonPointer, JsonNode> changes = edits(bodyAndEchoSlots(tree), edit);
     return changes.isEmpty() ? body : JsonSplice.replace(body, body, 0, body.length, changes, p -> p);
   }
 
@@ -162,7 +164,7 @@ public final class ResponseText {
       }
     }
     JsonNode data = tree(frame.data(), frame.dataOffset(), frame.dataLength());
-    if (data == null) {
+    if (data == null || !data.isObject()) {
       return unreadable(event);
     }
     List<Slot> slots = new ArrayList<>(2);
@@ -182,11 +184,14 @@ public final class ResponseText {
     return new TextEvent(event, EventKind.UNREADABLE, null, List.of());
   }
 
-  /** The parsed JSON object, or null when the bytes are not one (the caller passes them on unread). */
+  /**
+   * The parsed JSON object (or array: Gemini's JSON-array stream), or null when the bytes are not
+   * one (the caller passes them on unread).
+   */
   private static JsonNode tree(byte[] bytes, int offset, int length) {
     try {
       JsonNode tree = Json.MAPPER.readTree(bytes, offset, length);
-      return tree != null && tree.isObject() ? tree : null;
+      return tree != null && tree.isContainerNode() ? tree : null;
     } catch (IOException e) {
       return null;
     }
@@ -221,15 +226,26 @@ public final class ResponseText {
     return slots;
   }
 
-  static Map<JsonPointer, String> edits(List<Slot> slots, UnaryOperator<String> edit) {
-    Map<JsonPointer, String> changes = new LinkedHashMap<>();
+  /**
+   * The changes {@code edit} makes: each changed text, and the token data beside it replaced by
+   * its neutral value (once, however many texts share it).
+   */
+  static Map<JsonPointer, JsonNode> edits(List<Slot> slots, UnaryOperator<String> edit) {
+    Map<JsonPointer, JsonNode> changes = new LinkedHashMap<>();
     for (Slot slot : slots) {
       String edited = Objects.requireNonNull(edit.apply(slot.text()), "edit returned null");
       if (!edited.equals(slot.text())) {
-        changes.put(slot.at(), edited);
+        change(changes, slot, edited);
       }
     }
     return changes;
+  }
+
+  static void change(Map<JsonPointer, JsonNode> changes, Slot slot, String text) {
+    changes.put(slot.at(), TextNode.valueOf(text));
+    if (slot.tokens() != null) {
+      changes.putIfAbsent(slot.tokens().at(), slot.tokens().neutral());
+    }
   }
 
   private static Map<ApiEndpoint, ResponseText> byEndpoint() {

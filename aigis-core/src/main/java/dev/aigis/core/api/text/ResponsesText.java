@@ -11,7 +11,8 @@ import java.util.List;
  * text, its content part and its output item, and the whole response in
  * {@code response.completed} (or {@code .incomplete}, {@code .failed}): a client that reads those
  * must see the same edited text as one that adds up the deltas. Reasoning summaries and function
- * call arguments are not the answer's text.
+ * call arguments are not the answer's text. An edited text loses its {@code logprobs} (an empty
+ * list), whose tokens would spell the original.
  */
 final class ResponsesText extends TextLocator {
 
@@ -49,14 +50,15 @@ final class ResponsesText extends TextLocator {
   @Override
   void deltaSlots(String type, JsonNode data, List<Slot> out) {
     if (kindOf(type) == EventKind.DELTA) {
-      stringAt(data, "delta", root(), out);
+      stringAt(data, "delta", root(), tokens(data, "logprobs", root(), EMPTY_ARRAY), out);
     }
   }
 
   @Override
   void wholeTextSlots(String type, JsonNode data, List<Slot> out) {
     switch (type) {
-      case "response.output_text.done" -> stringAt(data, "text", root(), out);
+      case "response.output_text.done" ->
+          stringAt(data, "text", root(), tokens(data, "logprobs", root(), EMPTY_ARRAY), out);
       case "response.refusal.done" -> stringAt(data, "refusal", root(), out);
       case "response.content_part.done" -> partSlots(data.path("part"), root().appendProperty("part"), out);
       case "response.output_item.done" -> itemSlots(data.path("item"), root().appendProperty("item"), out);
@@ -85,7 +87,7 @@ final class ResponsesText extends TextLocator {
 
   private static void partSlots(JsonNode part, JsonPointer at, List<Slot> out) {
     if (typeIs(part, "output_text")) {
-      stringAt(part, "text", at, out);
+      stringAt(part, "text", at, tokens(part, "logprobs", at, EMPTY_ARRAY), out);
     } else if (typeIs(part, "refusal")) {
       stringAt(part, "refusal", at, out);
     }

@@ -1,6 +1,7 @@
 package dev.aigis.core.api.text;
 
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,8 @@ public final class TextEvent {
    * holds any (else the first) and the others are emptied, so a refusal stays a refusal. The text
    * may be empty (a filter holding text back), and an event with an empty text field may be given
    * text (a filter releasing held text at the end: a past delta event is a template for a new one).
+   * Token data beside a changed text ({@code logprobs}) is replaced by null or an empty list, so
+   * it does not spell the original text.
    */
   public byte[] withDeltaText(String text) {
     Objects.requireNonNull(text, "text");
@@ -67,13 +70,13 @@ public final class TextEvent {
       return raw;
     }
     Slot target = slots.stream().filter(slot -> !slot.text().isEmpty()).findFirst().orElse(slots.getFirst());
-    Map<JsonPointer, String> changes = new LinkedHashMap<>();
+    Map<JsonPointer, JsonNode> changes = new LinkedHashMap<>();
     if (!target.text().equals(text)) {
-      changes.put(target.at(), text);
+      ResponseText.change(changes, target, text);
     }
     for (Slot slot : slots) {
       if (slot != target && !slot.text().isEmpty()) {
-        changes.put(slot.at(), "");
+        ResponseText.change(changes, slot, "");
       }
     }
     return splice(changes);
@@ -99,7 +102,7 @@ public final class TextEvent {
     return kind == EventKind.WHOLE_TEXT ? splice(ResponseText.edits(slots, edit)) : raw;
   }
 
-  private byte[] splice(Map<JsonPointer, String> changes) {
+  private byte[] splice(Map<JsonPointer, JsonNode> changes) {
     return changes.isEmpty() ? raw
         : JsonSplice.replace(raw, frame.data(), frame.dataOffset(), frame.dataLength(), changes, frame::rawPosition);
   }

@@ -2,7 +2,9 @@ package dev.aigis.core.api.text;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.List;
 
 /**
@@ -49,11 +51,34 @@ abstract sealed class TextLocator
 
   /** Adds a slot for {@code parent.field} when it is a string. */
   static void stringAt(JsonNode parent, String field, JsonPointer parentAt, List<Slot> out) {
+    stringAt(parent, field, parentAt, null, out);
+  }
+
+  /** Adds a slot for {@code parent.field} when it is a string, with the token data that spells it. */
+  static void stringAt(JsonNode parent, String field, JsonPointer parentAt, Slot.Tokens tokens, List<Slot> out) {
     JsonNode value = parent.get(field);
     if (value != null && value.isTextual()) {
-      out.add(new Slot(parentAt.appendProperty(field), value.textValue()));
+      out.add(new Slot(parentAt.appendProperty(field), value.textValue(), tokens));
     }
   }
+
+  /**
+   * The token data in {@code owner.field} when there is any (not missing, null or empty), to be
+   * replaced by {@code neutral} once its text is edited.
+   */
+  static Slot.Tokens tokens(JsonNode owner, String field, JsonPointer ownerAt, JsonNode neutral) {
+    JsonNode value = owner.get(field);
+    if (value == null || value.isNull() || value.isContainerNode() && value.isEmpty()) {
+      return null;
+    }
+    return new Slot.Tokens(ownerAt.appendProperty(field), neutral);
+  }
+
+  /** What replaces OpenAI's {@code logprobs} object of an edited chat or completions choice. */
+  static final JsonNode NULL = NullNode.getInstance();
+
+  /** What replaces the {@code logprobs} list of an edited Responses text. */
+  static final JsonNode EMPTY_ARRAY = JsonNodeFactory.instance.arrayNode();
 
   /** The node when it is an array, else an empty one: a malformed answer must not throw. */
   static JsonNode array(JsonNode node) {
