@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.json.Json;
+import dev.aigis.core.sse.SseDecoder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -68,7 +69,10 @@ public final class ResponseText {
     return slots.stream().map(Slot::text).toList();
   }
 
-  /** {@link #texts(JsonNode)} of a body as bytes; empty when the bytes are not a JSON object. */
+  /**
+   * {@link #texts(JsonNode)} of a body as bytes; empty when the bytes are not a JSON object (or
+   * array). A streamed answer handed over whole (an event stream) is read with {@link #events}.
+   */
   public List<String> texts(byte[] body) {
     JsonNode tree = tree(body, 0, body.length);
     return tree == null ? List.of() : texts(tree);
@@ -91,7 +95,7 @@ public final class ResponseText {
 
   /**
    * {@code body} with {@code edit} applied to each text and every other byte kept, or {@code body}
-   * itself when no text changes or the bytes are not a JSON object.
+   * itself when no text changes or the bytes are not a JSON object (or array).
    */
   public byte[] rewrite(byte[] body, UnaryOperator<String> edit) {
     JsonNode tree = tree(body, 0, body.length);
@@ -107,6 +111,21 @@ public final class ResponseText {
   /** Reads one event once, for a caller that reads its text and rewrites it later. */
   public TextEvent event(byte[] event) {
     return read(Objects.requireNonNull(event, "event"));
+  }
+
+  /**
+   * A whole event stream (a streamed answer a processor got buffered) cut into its events, each
+   * read; their raw bytes, in order, are exactly {@code stream}, so writing each event's output in
+   * order rebuilds it. A last event cut short (no blank line) is read like any other.
+   */
+  public List<TextEvent> events(byte[] stream) {
+    List<TextEvent> events = new ArrayList<>();
+    var decoder = new SseDecoder(decoded -> events.add(read(decoded.raw())), Math.max(1, stream.length + 1));
+    decoder.feed(stream);
+    if (decoder.pendingBytes() > 0) {
+      events.add(read(decoder.takePending()));
+    }
+    return events;
   }
 
   /** What the event holds of the answer's text. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.json.Json;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -137,5 +138,20 @@ class WholeBodyTextTest {
     for (ApiEndpoint endpoint : ApiEndpoint.values()) {
       assertThat(ResponseText.of(endpoint).texts(odd)).as(endpoint.name()).isEmpty();
     }
+  }
+
+  @Test
+  void aStreamedAnswerHandedOverWholeIsCutIntoItsEventsWhoseBytesRebuildIt() {
+    String stream = "event: message_start\r\ndata: {\"type\":\"message_start\",\"message\":{\"content\":[]}}\r\n\r\n"
+        + "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi Zoë\"}}\r\n\r\n"
+        + "event: message_stop\r\ndata: {\"type\":\"message_stop\"}";
+
+    List<TextEvent> events = ResponseText.of(ApiEndpoint.ANTHROPIC_MESSAGES).events(bytes(stream));
+
+    assertThat(events).extracting(TextEvent::kind).containsExactly(EventKind.NONE, EventKind.DELTA, EventKind.NONE);
+    assertThat(events.get(1).deltaText()).isEqualTo("Hi Zoë");
+    var rebuilt = new StringBuilder();
+    events.forEach(event -> rebuilt.append(string(event.withDeltaText(REDACT.apply(event.deltaText() == null ? "" : event.deltaText())))));
+    assertThat(rebuilt.toString()).isEqualTo(stream.replace("Hi Zoë", "Hi [NAME]"));
   }
 }
