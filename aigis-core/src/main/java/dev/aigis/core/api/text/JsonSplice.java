@@ -35,8 +35,8 @@ final class JsonSplice {
    * are never targets). Every occurrence of a pointer is replaced, so a document with a duplicated
    * key keeps no copy of the old text. {@code toOutput} maps a position in {@code json} to the
    * matching position in {@code bytes} (identity unless the JSON was joined from several SSE data
-   * lines; a replaced array or object then lies on one line, which holds for the single-line data
-   * every provider sends).
+   * lines: a string lies on one line; a replaced array or object that spanned lines takes their
+   * breaks and {@code data:} prefixes with it, which joins those lines into one, still well formed).
    */
   static byte[] replace(byte[] bytes, byte[] json, int offset, int length, Map<JsonPointer, JsonNode> replacements,
       IntUnaryOperator toOutput) {

@@ -78,4 +78,15 @@ class TokenDataTest {
     assertThat(gemini.texts(bytes(body))).containsExactly("Hi ", "Ann");
     assertThat(string(gemini.rewrite(bytes(body), REDACT))).isEqualTo(body.replace("\"Ann\"", "\"[NAME]\""));
   }
+
+  @Test
+  void logprobsSpreadOverSeveralDataLinesAreReplacedWithTheirLineBreaks() {
+    String event = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ann\"},\"logprobs\":{\"content\":[\r\n"
+        + "data: {\"token\":\"Ann\"}]},\"finish_reason\":null}]}\r\n\r\n";
+
+    byte[] out = ResponseText.of(ApiEndpoint.CHAT_COMPLETIONS).withDeltaText(bytes(event), "[NAME]");
+
+    assertThat(string(out)).isEqualTo(
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"[NAME]\"},\"logprobs\":null,\"finish_reason\":null}]}\r\n\r\n");
+  }
 }
