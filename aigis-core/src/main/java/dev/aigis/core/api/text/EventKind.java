@@ -15,7 +15,8 @@ public enum EventKind {
    */
   WHOLE_TEXT,
   /**
-   * Not readable: its data is not JSON, or the bytes hold more than one event. Every method passes
+   * Not readable: its data is not a JSON object, repeats a key within one object (clients differ
+   * on which copy they believe), or the bytes hold more than one event. Every method passes
    * it unchanged; a guard that must not let unseen text through decides what to do with it.
    */
   UNREADABLE

@@ -3,7 +3,9 @@ package dev.aigis.core.api.text;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.aigis.core.api.ApiEndpoint;
@@ -33,7 +35,7 @@ import java.util.function.UnaryOperator;
  * framing stays as it came ({@code event:} and {@code id:} lines, comments, LF or CRLF). Events
  * without text, and rewrites that change nothing, return the very array passed in, so a caller
  * can test {@code out == in} to know nothing changed. Events that cannot be read (data that is not
- * JSON, several events in one array) are passed unchanged too, and {@link #kind} reports them as
+ * JSON, a key twice in one object, several events in one array) are passed unchanged too, and {@link #kind} reports them as
  * {@link EventKind#UNREADABLE} for the guard to decide.
  *
  * <p>Stateless and thread-safe; one instance per endpoint ({@link #of}). Calls parse JSON (a few
@@ -43,6 +45,13 @@ import java.util.function.UnaryOperator;
 public final class ResponseText {
 
   private static final Map<ApiEndpoint, ResponseText> BY_ENDPOINT = byEndpoint();
+
+  /**
+   * Refuses JSON with a key twice in one object: a guard would scan one value (Jackson keeps the
+   * last) while a client whose parser keeps the first shows the other, so such an answer is
+   * unreadable rather than half-read.
+   */
+  private static final ObjectReader STRICT = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
   private final TextLocator locator;
 
@@ -76,6 +85,15 @@ public final class ResponseText {
   public List<String> texts(byte[] body) {
     JsonNode tree = tree(body, 0, body.length);
     return tree == null ? List.of() : texts(tree);
+  }
+
+  /**
+   * Whether the body can be read at all: a JSON object (or array) without a key twice in one
+   * object. {@link #texts(byte[])} of an unreadable body is empty and {@link #rewrite(byte[],
+   * UnaryOperator)} returns it unchanged, so a guard that fails closed checks this first.
+   */
+  public boolean readable(byte[] body) {
+    return tree(body, 0, body.length) != null;
   }
 
   /**
@@ -209,7 +227,7 @@ public final class ResponseText {
    */
   private static JsonNode tree(byte[] bytes, int offset, int length) {
     try {
-      JsonNode tree = Json.MAPPER.readTree(bytes, offset, length);
+      JsonNode tree = STRICT.readTree(bytes, offset, length);
       return tree != null && tree.isContainerNode() ? tree : null;
     } catch (IOException e) {
       return null;
@@ -219,22 +237,26 @@ public final class ResponseText {
   /**
    * The top-level {@code type} of an event's JSON, read with the streaming parser so the many
    * events that carry no text (Responses' lifecycle events repeat the whole response object) pass
-   * without a tree; null when there is none.
+   * without a tree; null when there is none. Every top-level field is walked, so a second
+   * {@code type} (which a client might believe instead) makes the event unreadable.
    */
   private static String topLevelType(SseFrame frame) throws IOException {
     try (JsonParser parser = Json.FACTORY.createParser(frame.data(), frame.dataOffset(), frame.dataLength())) {
+      parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("not a JSON object");
       }
+      String type = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
-        if ("type".equals(name)) {
-          return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        if ("type".equals(name) && value == JsonToken.VALUE_STRING) {
+          type = parser.getText();
+        } else {
+          parser.skipChildren();
         }
-        parser.skipChildren();
       }
-      return null;
+      return type;
     }
   }
 

@@ -67,4 +67,13 @@ class AnthropicMessagesTextTest {
     assertThat(ANTHROPIC.carriesWholeText(in)).isFalse();
     assertThat(ANTHROPIC.rewriteWholeTexts(in, String::toUpperCase)).isSameAs(in);
   }
+
+  @Test
+  void aSecondTypeThatAClientMightBelieveMakesTheEventUnreadable() {
+    byte[] in = bytes("event: ping\ndata: {\"type\":\"ping\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"secret\"},"
+        + "\"type\":\"content_block_delta\"}\n\n");
+
+    assertThat(ANTHROPIC.kind(in)).isEqualTo(EventKind.UNREADABLE);
+    assertThat(ANTHROPIC.withDeltaText(in, "x")).isSameAs(in);
+  }
 }

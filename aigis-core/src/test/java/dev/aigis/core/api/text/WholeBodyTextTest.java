@@ -126,9 +126,14 @@ class WholeBodyTextTest {
     assertThat(none.texts(embeddings)).isEmpty();
     assertThat(none.rewrite(embeddings, REDACT)).isSameAs(embeddings);
     assertThat(none.kind(bytes("data: {}\n\n"))).isEqualTo(EventKind.NONE);
+    assertThat(chat.readable(html)).isFalse();
     assertThat(chat.texts(html)).isEmpty();
     assertThat(chat.rewrite(html, REDACT)).isSameAs(html);
     assertThat(chat.rewrite(bytes("[1,2]"), REDACT)).isEqualTo(bytes("[1,2]"));
+    byte[] twice = bytes("{\"choices\":[{\"message\":{\"content\":\"Zoë\",\"content\":\"x\"}}]}");
+    assertThat(chat.readable(twice)).isFalse();
+    assertThat(chat.rewrite(twice, REDACT)).isSameAs(twice);
+    assertThat(chat.readable(bytes("{\"choices\":[]}"))).isTrue();
   }
 
   @Test
