@@ -1,0 +1,65 @@
+package dev.aigis.core.guard.pii;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.validator.routines.IBANValidator;
+
+/**
+ * IBANs, in one piece or in groups separated by single spaces, any case: the country's length and
+ * format and the mod-97 check digits, by commons-validator's {@link IBANValidator}. The country
+ * fixes the length, so a number followed by more words is cut at the right place.
+ */
+final class IbanRecognizer implements Recognizer {
+
+  private static final Pattern START = Pattern.compile("[A-Za-z]{2}\\d{2}");
+  private static final IBANValidator VALIDATOR = IBANValidator.getInstance();
+
+  @Override
+  public void find(String text, List<PiiMatch> out) {
+    Matcher m = START.matcher(text);
+    int from = 0;
+    while (from < text.length() && m.find(from)) {
+      from = m.start() + 1;
+      if (m.start() > 0 && Chars.isWordChar(text.charAt(m.start() - 1))) {
+        continue;
+      }
+      String country = text.substring(m.start(), m.start() + 2).toUpperCase(Locale.ROOT);
+      IBANValidator.Validator validator = VALIDATOR.getValidator(country);
+      if (validator == null) {
+        continue;
+      }
+      int end = collect(text, m.start(), validator.getIbanLength());
+      if (end < 0) {
+        continue;
+      }
+      String compact = text.substring(m.start(), end).replace(" ", "").toUpperCase(Locale.ROOT);
+      if (VALIDATOR.isValid(compact)) {
+        out.add(new PiiMatch(PiiEntity.IBAN_CODE, m.start(), end));
+        from = end;
+      }
+    }
+  }
+
+  /** End of {@code length} letters and digits from {@code start}, single spaces allowed between. */
+  private static int collect(String text, int start, int length) {
+    int i = start;
+    int n = 0;
+    while (n < length) {
+      if (i >= text.length()) {
+        return -1;
+      }
+      char c = text.charAt(i);
+      if (c < 128 && Character.isLetterOrDigit(c)) {
+        n++;
+        i++;
+      } else if (c == ' ' && n > 0 && i + 1 < text.length() && text.charAt(i + 1) != ' ') {
+        i++;
+      } else {
+        return -1;
+      }
+    }
+    return i < text.length() && Chars.isWordChar(text.charAt(i)) ? -1 : i;
+  }
+}
