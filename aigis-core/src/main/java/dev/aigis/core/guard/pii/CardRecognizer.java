@@ -23,7 +23,7 @@ final class CardRecognizer implements Recognizer {
     Matcher m = RUN.matcher(text);
     while (m.find()) {
       if (m.end() - m.start() < 12 || !Chars.standsAlone(text, m.start(), m.end())
-          || !Chars.notJoined(text, m.start(), m.end())) {
+          || !Chars.notJoined(text, m.start(), m.start())) {
         continue;
       }
       List<int[]> groups = groups(text, m.start(), m.end());
@@ -59,8 +59,9 @@ final class CardRecognizer implements Recognizer {
 
   /** End of the card the groups hold, or -1. */
   private static int cardEnd(String text, List<int[]> groups) {
-    if (valid(text, groups, groups.size())) {
-      return groups.getLast()[1];
+    int end = groups.getLast()[1];
+    if (Chars.notJoined(text, end, end) && valid(text, groups, groups.size())) {
+      return end;
     }
     if (groups.size() > 4 && valid(text, groups, 4)) {
       return groups.get(3)[1];

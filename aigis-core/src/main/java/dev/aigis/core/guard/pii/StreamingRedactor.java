@@ -39,8 +39,8 @@ public final class StreamingRedactor implements StreamTextFilter {
   static final int CONTEXT_CHARS = 48;
   static final int KEY_CAP = 8192;
   static final int HARD_CAP = 64 * 1024;
-  /** BEGIN lines are at most about 40 chars ("-----BEGIN ENCRYPTED PRIVATE KEY-----" is 37). */
-  private static final int BEGIN_LINE = 48;
+  /** BEGIN lines are at most about 40 chars ("-----BEGIN ENCRYPTED PRIVATE KEY-----" is 37; longer names are not held for). */
+  private static final int BEGIN_LINE = 40;
 
   private static final class Held {
     final StringBuilder out = new StringBuilder();
