@@ -95,7 +95,7 @@ class StreamingRedactorTest {
       int pushed = i + 1;
       assertThat(pushed - released).isLessThanOrEqualTo(filter.window());
     }
-    assertThat(filter.window()).isEqualTo(PiiEntity.IBAN_CODE.maxLength() + 2) // the longest spaced type;
+    assertThat(filter.window()).isEqualTo(PiiEntity.IBAN_CODE.maxLength() + 2); // the longest spaced type
     assertThat(filter.finish().texts()).hasSize(text.length() - released);
   }
 
