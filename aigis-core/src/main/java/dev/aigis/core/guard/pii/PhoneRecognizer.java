@@ -1,8 +1,7 @@
 package dev.aigis.core.guard.pii;
 
-import com.google.i18n.phonenumbers.PhoneNumberMatch;
+import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import java.util.List;
 
@@ -10,7 +9,7 @@ import java.util.List;
  * Phone numbers, two ways.
  *
  * <ol>
- *   <li>libphonenumber's {@code findNumbers} at leniency VALID for each configured region: numbers
+ *   <li>libphonenumber's parse and {@code isValidNumber} (its VALID leniency) for each configured region: numbers
  *       in that region's national format, and international ones ({@code +41 71 526 99 04}) from
  *       any region.
  *   <li>Numbers in a form libphonenumber cannot place without knowing the country ({@code 0490 75
@@ -29,9 +28,10 @@ final class PhoneRecognizer implements Recognizer {
   static final int CONTEXT_CHARS = 40;
 
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
-  private static final Pattern CANDIDATE = Pattern.compile(
-      "\\+?(?:\\(\\d{1,4}\\) ?)?\\d{1,8}(?:(?:[ .\\-]|\\) ?| ?\\()\\d{1,8}){0,6}(?: ?(?:x|ext\\.?) ?\\d{1,6})?");
   private static final Pattern DATE = Pattern.compile("\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}|\\d{1,2}[-./]\\d{1,2}[-./]\\d{4}");
+
+  private static final java.util.regex.Pattern CODE_GROUP =
+      java.util.regex.Pattern.compile("[A-Z]{2}\\d{2}|(?=.*[A-Z])(?=.*\\d)[A-Z0-9]{4}|[A-Z]{4}"); // 4 chars: no backtracking to fear
 
   private final List<String> regions;
   private final boolean contextual;
@@ -41,29 +41,127 @@ final class PhoneRecognizer implements Recognizer {
     this.contextual = contextual;
   }
 
+  /**
+   * Candidates are phone-shaped runs found by a scan; libphonenumber parses and validates each
+   * candidate. Its {@code findNumbers} over a whole text tries every sub-sequence of long digit
+   * runs (card numbers) and costs tens of milliseconds per 2 KB.
+   */
   @Override
   public void find(String text, List<PiiMatch> out) {
-    if (!hasDigits(text, 7)) {
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      boolean opener = c == '+' || c == '(' || Chars.isDigit(c);
+      if (!opener || (i > 0 && (Chars.isWordChar(text.charAt(i - 1)) || text.charAt(i - 1) == '+'))) {
+        continue;
+      }
+      int end = candidateEnd(text, i);
+      if (end < 0) {
+        continue;
+      }
+      String candidate = text.substring(i, end);
+      int digits = Chars.digitsOf(candidate).length();
+      if (digits >= 7 && digits <= 21 && Chars.standsAlone(text, i, end) && Chars.notJoined(text, i, end)
+          && !continuesCode(text, i)) {
+        check(text, i, candidate, out);
+      }
+      i = end - 1;
+    }
+  }
+
+  private void check(String text, int start, String candidate, List<PiiMatch> out) {
+    int main = Chars.digitsOf(withoutExtension(candidate)).length();
+    if (main > 15) {
+      return; // longer than E.164 allows (card numbers); libphonenumber is slow on long runs
+    }
+    if (valid(candidate)) {
+      out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, start, start + candidate.length()));
       return;
     }
+    if (contextual && main >= 7 && !DATE.matcher(candidate).find()
+        && Chars.contextHas(text, start, CONTEXT_CHARS, CONTEXT)) {
+      out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, start, start + candidate.length()));
+    }
+  }
+
+  /** libphonenumber's VALID leniency: a number valid in one of the regions (or anywhere, with +). */
+  private boolean valid(String candidate) {
     for (String region : regions) {
-      for (PhoneNumberMatch m : UTIL.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
-        if (!continuesCode(text, m.start())) {
-          out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, m.start(), m.end()));
+      try {
+        var number = UTIL.parse(candidate, region);
+        if (UTIL.isValidNumber(number)) {
+          return true;
         }
+      } catch (NumberParseException e) {
+        // not a number in this region's format
       }
     }
-    if (contextual) {
-      Matcher m = CANDIDATE.matcher(text);
-      while (m.find()) {
-        int digits = Chars.digitsOf(m.group()).length();
-        if (digits >= 7 && digits <= 15 && Chars.standsAlone(text, m.start(), m.end())
-            && Chars.notJoined(text, m.start(), m.end()) && !DATE.matcher(m.group()).find()
-            && Chars.contextHas(text, m.start(), CONTEXT_CHARS, CONTEXT) && !continuesCode(text, m.start())) {
-          out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, m.start(), m.end()));
-        }
+    return false;
+  }
+
+  /**
+   * End of the phone-shaped run at {@code i}: digit groups joined by one space, dot or dash, or by
+   * parentheses ({@code +41 (0)71}, {@code (202) 456-1111}), then an optional extension
+   * ({@code x123}, {@code ext. 123}); -1 when there is none.
+   */
+  static int candidateEnd(String text, int i) {
+    int n = text.length();
+    int p = i;
+    if (text.charAt(p) == '+') {
+      p++;
+    }
+    int last = -1; // end of the last digit
+    while (p < n) {
+      char c = text.charAt(p);
+      if (Chars.isDigit(c)) {
+        p++;
+        last = p;
+      } else if (c == '(' && p + 1 < n && Chars.isDigit(text.charAt(p + 1))) {
+        p++;
+      } else if (c == ')' && last == p && p + 1 < n
+          && (Chars.isDigit(text.charAt(p + 1)) || (text.charAt(p + 1) == ' ' && p + 2 < n && Chars.isDigit(text.charAt(p + 2))))) {
+        p += text.charAt(p + 1) == ' ' ? 2 : 1;
+      } else if ((c == ' ' || c == '.' || c == '-') && last == p && p + 1 < n
+          && (Chars.isDigit(text.charAt(p + 1)) || text.charAt(p + 1) == '(')) {
+        p++;
+      } else {
+        break;
       }
     }
+    if (last < 0) {
+      return -1;
+    }
+    return extensionEnd(text, last);
+  }
+
+  private static int extensionEnd(String text, int at) {
+    int p = at;
+    int n = text.length();
+    if (p < n && text.charAt(p) == ' ') {
+      p++;
+    }
+    if (text.startsWith("ext.", p)) {
+      p += 4;
+    } else if (text.startsWith("ext", p)) {
+      p += 3;
+    } else if (p < n && text.charAt(p) == 'x') {
+      p++;
+    } else {
+      return at;
+    }
+    if (p < n && text.charAt(p) == ' ') {
+      p++;
+    }
+    int d = p;
+    while (p < n && p - d < 6 && Chars.isDigit(text.charAt(p))) {
+      p++;
+    }
+    return p > d ? p : at;
+  }
+
+  private static String withoutExtension(String candidate) {
+    int x = candidate.indexOf('x');
+    return x < 0 ? candidate : candidate.substring(0, x);
   }
 
   /**
@@ -83,19 +181,11 @@ final class PhoneRecognizer implements Recognizer {
         return false;
       }
       String group = text.substring(s, end);
-      if (group.matches("[A-Z]{2}\\d{2}|(?=.*[A-Z])(?=.*\\d)[A-Z0-9]{4}|[A-Z]{4}")) {
+      if (CODE_GROUP.matcher(group).matches()) {
         return true;
       }
       i = s;
     }
     return false;
-  }
-
-  private static boolean hasDigits(String text, int n) {
-    int count = 0;
-    for (int i = 0; i < text.length() && count < n; i++) {
-      count += Chars.isDigit(text.charAt(i)) ? 1 : 0;
-    }
-    return count >= n;
   }
 }

@@ -75,9 +75,13 @@ public final class PiiScanner {
     this.recognizers = List.copyOf(list);
   }
 
-  /** Every type, US phone formats. */
+  /** Every type, US phone formats; one shared instance. */
   public static PiiScanner all() {
-    return new PiiScanner(EnumSet.allOf(PiiEntity.class), List.of("US"));
+    return AllHolder.ALL;
+  }
+
+  private static final class AllHolder {
+    static final PiiScanner ALL = new PiiScanner(EnumSet.allOf(PiiEntity.class), List.of("US"));
   }
 
   public Set<PiiEntity> entities() {

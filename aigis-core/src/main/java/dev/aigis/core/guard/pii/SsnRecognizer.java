@@ -1,7 +1,5 @@
 package dev.aigis.core.guard.pii;
 
-import com.google.re2j.Matcher;
-import com.google.re2j.Pattern;
 import java.util.List;
 
 /**
@@ -12,27 +10,41 @@ import java.util.List;
  */
 final class SsnRecognizer implements Recognizer {
 
-  private static final Pattern DELIMITED = Pattern.compile("\\d{3}[- .]\\d{2}[- .]\\d{4}");
-  private static final Pattern PLAIN = Pattern.compile("\\d{9}");
   private static final List<String> CONTEXT = List.of("ssn", "ssns", "social security", "social-security");
   private static final int CONTEXT_CHARS = 40;
 
   @Override
   public void find(String text, List<PiiMatch> out) {
-    Matcher m = DELIMITED.matcher(text);
-    while (m.find()) {
-      String s = m.group();
-      if (s.charAt(3) == s.charAt(6) && alone(text, m.start(), m.end()) && valid(Chars.digitsOf(s))) {
-        out.add(new PiiMatch(PiiEntity.US_SSN, m.start(), m.end()));
+    // a scan over digit runs: cheaper than running RE2J's automaton from every position
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      if (!Chars.isDigit(text.charAt(i)) || (i > 0 && Chars.isDigit(text.charAt(i - 1)))) {
+        continue;
+      }
+      if (i + 11 <= n && delimited(text, i) && alone(text, i, i + 11)
+          && valid(Chars.digitsOf(text.substring(i, i + 11)))) {
+        out.add(new PiiMatch(PiiEntity.US_SSN, i, i + 11));
+      } else if (i + 9 <= n && digits(text, i, 9) && alone(text, i, i + 9) && valid(text.substring(i, i + 9))
+          && Chars.contextHas(text, i, CONTEXT_CHARS, CONTEXT)) {
+        out.add(new PiiMatch(PiiEntity.US_SSN, i, i + 9));
       }
     }
-    m = PLAIN.matcher(text);
-    while (m.find()) {
-      if (alone(text, m.start(), m.end()) && valid(m.group())
-          && Chars.contextHas(text, m.start(), CONTEXT_CHARS, CONTEXT)) {
-        out.add(new PiiMatch(PiiEntity.US_SSN, m.start(), m.end()));
+  }
+
+  /** {@code ddd?dd?dddd} with one separator (dash, space or dot) used twice. */
+  private static boolean delimited(String text, int i) {
+    char sep = text.charAt(i + 3);
+    return (sep == '-' || sep == ' ' || sep == '.') && text.charAt(i + 6) == sep
+        && digits(text, i, 3) && digits(text, i + 4, 2) && digits(text, i + 7, 4);
+  }
+
+  private static boolean digits(String text, int from, int count) {
+    for (int k = from; k < from + count; k++) {
+      if (!Chars.isDigit(text.charAt(k))) {
+        return false;
       }
     }
+    return true;
   }
 
   private static boolean alone(String text, int start, int end) {
