@@ -1,7 +1,5 @@
 package dev.aigis.core.guard.pii;
 
-import com.google.re2j.Matcher;
-import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.validator.routines.checkdigit.LuhnCheckDigit;
@@ -16,25 +14,46 @@ import org.apache.commons.validator.routines.checkdigit.LuhnCheckDigit;
  */
 final class CardRecognizer implements Recognizer {
 
-  private static final Pattern RUN = Pattern.compile("\\d+(?:[ \\-]\\d+)*");
-
   @Override
   public void find(String text, List<PiiMatch> out) {
-    Matcher m = RUN.matcher(text);
-    while (m.find()) {
-      if (m.end() - m.start() < 12 || !Chars.standsAlone(text, m.start(), m.end())
-          || !Chars.notJoined(text, m.start(), m.start())) {
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      if (!Chars.isDigit(text.charAt(i))) {
+        i++;
         continue;
       }
-      List<int[]> groups = groups(text, m.start(), m.end());
+      int start = i;
+      int end = runEnd(text, i);
+      i = end;
+      if (end - start < 12 || !Chars.standsAlone(text, start, end) || !Chars.notJoined(text, start, start)) {
+        continue;
+      }
+      List<int[]> groups = groups(text, start, end);
       if (groups == null) {
         continue;
       }
-      int end = cardEnd(text, groups);
-      if (end > 0) {
-        out.add(new PiiMatch(PiiEntity.CREDIT_CARD, m.start(), end));
+      int cardEnd = cardEnd(text, groups);
+      if (cardEnd > 0) {
+        out.add(new PiiMatch(PiiEntity.CREDIT_CARD, start, cardEnd));
       }
     }
+  }
+
+  /** End of the digit groups from {@code i} joined by single spaces or dashes. */
+  private static int runEnd(String text, int i) {
+    int n = text.length();
+    int p = i;
+    while (p < n) {
+      if (Chars.isDigit(text.charAt(p))) {
+        p++;
+      } else if ((text.charAt(p) == ' ' || text.charAt(p) == '-') && p + 1 < n && Chars.isDigit(text.charAt(p + 1))) {
+        p++;
+      } else {
+        break;
+      }
+    }
+    return p;
   }
 
   /** [start, end) of each digit group, or null when the separators are mixed. */

@@ -36,9 +36,33 @@ final class PhoneRecognizer implements Recognizer {
   private final List<String> regions;
   private final boolean contextual;
 
+  /** Per region, the digit counts a national number may have, with and without the country code. */
+  private final java.util.Map<String, java.util.Set<Integer>> lengths = new java.util.HashMap<>();
+
   PhoneRecognizer(List<String> regions, boolean contextual) {
     this.regions = regions.isEmpty() ? List.of("ZZ") : List.copyOf(regions);
     this.contextual = contextual;
+    for (String region : this.regions) {
+      // the metadata's possible lengths are not public: the span of its example numbers' lengths
+      int min = Integer.MAX_VALUE;
+      int max = 0;
+      for (PhoneNumberUtil.PhoneNumberType type : PhoneNumberUtil.PhoneNumberType.values()) {
+        var example = UTIL.getExampleNumberForType(region, type);
+        if (example != null) {
+          int len = UTIL.getNationalSignificantNumber(example).length();
+          min = Math.min(min, len);
+          max = Math.max(max, len);
+        }
+      }
+      java.util.Set<Integer> set = new java.util.HashSet<>();
+      int cc = String.valueOf(UTIL.getCountryCodeForRegion(region)).length();
+      for (int len = min; len <= max; len++) {
+        set.add(len);
+        set.add(len + 1); // a national prefix (0 or 1)
+        set.add(len + cc);
+      }
+      lengths.put(region, java.util.Set.copyOf(set));
+    }
   }
 
   /**
@@ -71,14 +95,14 @@ final class PhoneRecognizer implements Recognizer {
 
   private void check(String text, int start, String candidate, List<PiiMatch> out) {
     int main = Chars.digitsOf(withoutExtension(candidate)).length();
-    if (main > 15) {
-      return; // longer than E.164 allows (card numbers); libphonenumber is slow on long runs
+    if (main > 15 || DATE.matcher(candidate).find()) {
+      return; // longer than E.164 allows (card numbers; libphonenumber is slow on long runs), a date
     }
     if (valid(candidate)) {
       out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, start, start + candidate.length()));
       return;
     }
-    if (contextual && main >= 7 && !DATE.matcher(candidate).find()
+    if (contextual && main >= 7
         && Chars.contextHas(text, start, CONTEXT_CHARS, CONTEXT)) {
       out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, start, start + candidate.length()));
     }
@@ -86,7 +110,12 @@ final class PhoneRecognizer implements Recognizer {
 
   /** libphonenumber's VALID leniency: a number valid in one of the regions (or anywhere, with +). */
   private boolean valid(String candidate) {
+    boolean international = candidate.startsWith("+") || candidate.startsWith("00");
+    int digits = Chars.digitsOf(withoutExtension(candidate)).length();
     for (String region : regions) {
+      if (!international && !lengths.getOrDefault(region, java.util.Set.of()).contains(digits)) {
+        continue; // parsing costs tens of microseconds; a national number has one of few lengths
+      }
       try {
         var number = UTIL.parse(candidate, region);
         if (UTIL.isValidNumber(number)) {

@@ -16,6 +16,9 @@ final class PrivateKeyRecognizer implements Recognizer {
 
   @Override
   public void find(String text, List<PiiMatch> out) {
+    if (!text.contains("-----BEGIN ")) {
+      return;
+    }
     int from = 0;
     Matcher begin = BEGIN.matcher(text);
     Matcher end = END.matcher(text);
