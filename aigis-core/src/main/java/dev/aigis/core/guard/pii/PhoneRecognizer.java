@@ -72,6 +72,14 @@ final class PhoneRecognizer implements Recognizer {
    */
   @Override
   public void find(String text, List<PiiMatch> out) {
+    find(text, out, null);
+  }
+
+  /**
+   * @param memo validity of candidates already parsed, kept by a caller that rescans overlapping
+   *     text (the streaming redactor rescans its held tail on every delta); null for none
+   */
+  void find(String text, List<PiiMatch> out, java.util.Map<String, Boolean> memo) {
     int n = text.length();
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
@@ -87,18 +95,27 @@ final class PhoneRecognizer implements Recognizer {
       int digits = Chars.digitsOf(candidate).length();
       if (digits >= 7 && digits <= 21 && Chars.standsAlone(text, i, end) && Chars.notJoined(text, i, end)
           && !continuesCode(text, i)) {
-        check(text, i, candidate, out);
+        check(text, i, candidate, out, memo);
       }
       i = end - 1;
     }
   }
 
-  private void check(String text, int start, String candidate, List<PiiMatch> out) {
+  private void check(String text, int start, String candidate, List<PiiMatch> out, java.util.Map<String, Boolean> memo) {
     int main = Chars.digitsOf(withoutExtension(candidate)).length();
     if (main > 15 || DATE.matcher(candidate).find()) {
       return; // longer than E.164 allows (card numbers; libphonenumber is slow on long runs), a date
     }
-    if (valid(candidate)) {
+    boolean valid;
+    if (memo == null) {
+      valid = valid(candidate);
+    } else {
+      if (memo.size() > 256) {
+        memo.clear();
+      }
+      valid = memo.computeIfAbsent(candidate, this::valid);
+    }
+    if (valid) {
       out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, start, start + candidate.length()));
       return;
     }

@@ -90,9 +90,18 @@ public final class PiiScanner {
 
   /** The entities in {@code text}: sorted by start, non-overlapping. */
   public List<PiiMatch> scan(String text) {
+    return scan(text, null);
+  }
+
+  /** {@link #scan(String)} with a memo of phone candidates' validity (see {@link PhoneRecognizer}). */
+  List<PiiMatch> scan(String text, java.util.Map<String, Boolean> phoneMemo) {
     List<PiiMatch> candidates = new ArrayList<>();
     for (Recognizer recognizer : recognizers) {
-      recognizer.find(text, candidates);
+      if (recognizer instanceof PhoneRecognizer phone) {
+        phone.find(text, candidates, phoneMemo);
+      } else {
+        recognizer.find(text, candidates);
+      }
     }
     if (candidates.size() <= 1) {
       return List.copyOf(candidates);

@@ -19,7 +19,7 @@ final class SecretRecognizer implements Recognizer {
 
   private static final List<Rule> RULES = List.of(
       new Rule(PiiEntity.AWS_ACCESS_KEY, List.of("AKIA", "ASIA"), Pattern.compile("(?:AKIA|ASIA)[A-Z0-9]{16}")),
-      new Rule(PiiEntity.GITHUB_TOKEN, List.of("gh"), Pattern.compile("gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244}")),
+      new Rule(PiiEntity.GITHUB_TOKEN, List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), Pattern.compile("gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244}")),
       new Rule(PiiEntity.OPENAI_KEY, List.of("sk-"), Pattern.compile("sk-[A-Za-z0-9_\\-]{20,253}")),
       new Rule(PiiEntity.JWT, List.of("eyJ"), Pattern.compile("eyJ[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]*")));
 

@@ -54,6 +54,8 @@ public final class StreamingRedactor implements StreamTextFilter {
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   private final StringBuilder pending = new StringBuilder();
   private final StringBuilder dropTail = new StringBuilder();
+  /** The held tail is rescanned on every delta: phone candidates are parsed once per stream. */
+  private final java.util.Map<String, Boolean> phoneMemo = new java.util.HashMap<>();
   private String context = "";
   private boolean dropping;
   private boolean blocked;
@@ -127,9 +129,13 @@ public final class StreamingRedactor implements StreamTextFilter {
     int c = context.length();
     List<PiiMatch> matches = new ArrayList<>();
     if (!pending.isEmpty()) {
-      for (PiiMatch m : redactor.scanner().scan(context + pending)) {
+      for (PiiMatch m : redactor.scanner().scan(context + pending, phoneMemo)) {
         if (m.start() >= c) {
           matches.add(m.shift(-c));
+        } else if (m.end() > c) {
+          // starts in text already released, which the hold-back rules should prevent: the rest
+          // is still replaced rather than released
+          matches.add(new PiiMatch(m.entity(), 0, m.end() - c));
         }
       }
     }
