@@ -1,0 +1,198 @@
+package dev.aigis.core.embedding;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.aigis.core.exchange.Workers.Saturated;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link EmbeddingService}: a bounded queue drained by a fixed set of platform threads.
+ *
+ * <p>A worker takes every waiting request up to a batch, groups identical texts, and for each
+ * distinct text answers from the cache, or joins the run another worker already has for it, or
+ * runs the model itself. All requests for one text are completed through one future per run
+ * (registered in {@link #running}), which is also what {@link #close} fails.
+ *
+ * <p>Long texts are hashed on the worker, not on the caller: {@code embed} may be called on an
+ * event loop, and a prompt can be megabytes. Only short texts, whose key is the text itself, are
+ * looked up in the cache on the caller's thread.
+ */
+final class BatchingEmbeddingService implements EmbeddingService {
+
+  private final Embedder embedder;
+  private final EmbeddingObserver observer;
+  private final int batchSize;
+  private final int queueSize;
+  private final ArrayBlockingQueue<Pending> queue;
+  private final Cache<Object, float[]> cache;
+  private final ConcurrentHashMap<Object, CompletableFuture<float[]>> running = new ConcurrentHashMap<>();
+  private final List<Thread> workers = new ArrayList<>();
+  private volatile boolean closed;
+
+  /** A request: its text, and the stage its caller holds. */
+  private record Pending(String text, CompletableFuture<float[]> result) {}
+
+  BatchingEmbeddingService(Embedder embedder, EmbeddingSettings settings, EmbeddingObserver observer) {
+    this.embedder = Objects.requireNonNull(embedder, "embedder");
+    this.observer = Objects.requireNonNull(observer, "observer");
+    this.batchSize = settings.batchSize();
+    this.queueSize = settings.queueSize();
+    this.queue = new ArrayBlockingQueue<>(settings.queueSize());
+    this.cache = Caffeine.newBuilder().maximumSize(settings.cacheEntries()).build();
+    var threads = Thread.ofPlatform().name("aigis-embedding-", 1).daemon(true);
+    for (int i = 0; i < settings.threads(); i++) {
+      workers.add(threads.start(this::work));
+    }
+  }
+
+  @Override
+  public int dimension() {
+    return embedder.dimension();
+  }
+
+  @Override
+  public CompletionStage<float[]> embed(String text) {
+    Objects.requireNonNull(text, "text");
+    if (closed) {
+      return CompletableFuture.failedFuture(closedError());
+    }
+    if (TextKey.plain(text)) {
+      float[] hit = cache.getIfPresent(text);
+      if (hit != null) {
+        observer.cache(true);
+        return CompletableFuture.completedFuture(hit.clone());
+      }
+    }
+    var pending = new Pending(text, new CompletableFuture<>());
+    if (!queue.offer(pending)) {
+      observer.rejected();
+      return CompletableFuture.failedFuture(new Saturated("embedding queue full (" + queueSize + " waiting)"));
+    }
+    observer.queueDepth(queue.size());
+    if (closed) {
+      failWaiting(); // close() ran between the check above and the offer
+    }
+    return pending.result();
+  }
+
+  private void work() {
+    List<Pending> batch = new ArrayList<>(batchSize);
+    while (!closed) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      queue.drainTo(batch, batchSize - 1);
+      observer.batch(batch.size());
+      observer.queueDepth(queue.size());
+      Map<Object, List<Pending>> byText = new LinkedHashMap<>();
+      for (Pending pending : batch) {
+        byText.computeIfAbsent(TextKey.of(pending.text()), key -> new ArrayList<>(1)).add(pending);
+      }
+      byText.forEach(this::serve);
+      batch.clear();
+    }
+  }
+
+  /** Answers every request in {@code group} (one text) from the cache, a running run, or a new run. */
+  private void serve(Object key, List<Pending> group) {
+    float[] cached = cache.getIfPresent(key);
+    if (cached != null) {
+      hits(group.size());
+      deliver(CompletableFuture.completedFuture(cached), group);
+      return;
+    }
+    var run = new CompletableFuture<float[]>();
+    CompletableFuture<float[]> other = running.putIfAbsent(key, run);
+    if (other != null) {
+      hits(group.size());
+      deliver(other, group);
+      return;
+    }
+    deliver(run, group);
+    try {
+      // Re-read after registering: a run that finished between the first read and the
+      // registration has already left the cache filled and the map empty.
+      cached = cache.getIfPresent(key);
+      if (cached != null) {
+        hits(group.size());
+        run.complete(cached);
+        return;
+      }
+      if (closed) {
+        run.completeExceptionally(closedError());
+        return;
+      }
+      observer.cache(false);
+      hits(group.size() - 1);
+      run(key, group.getFirst().text(), run);
+    } finally {
+      running.remove(key, run);
+    }
+  }
+
+  private void run(Object key, String text, CompletableFuture<float[]> run) {
+    long start = System.nanoTime();
+    try {
+      float[] vector = embedder.embed(text);
+      observer.ran(System.nanoTime() - start);
+      cache.put(key, vector);
+      run.complete(vector);
+    } catch (Throwable e) {
+      observer.ran(System.nanoTime() - start);
+      run.completeExceptionally(e);
+    }
+  }
+
+  /** Completes each request of {@code group} with its own copy of the run's vector, or its failure. */
+  private static void deliver(CompletableFuture<float[]> run, List<Pending> group) {
+    run.whenComplete((vector, error) -> {
+      for (Pending pending : group) {
+        if (error == null) {
+          pending.result().complete(vector.clone());
+        } else {
+          pending.result().completeExceptionally(error);
+        }
+      }
+    });
+  }
+
+  private void hits(int count) {
+    for (int i = 0; i < count; i++) {
+      observer.cache(true);
+    }
+  }
+
+  private void failWaiting() {
+    List<Pending> waiting = new ArrayList<>();
+    queue.drainTo(waiting);
+    for (Pending pending : waiting) {
+      pending.result().completeExceptionally(closedError());
+    }
+  }
+
+  private static IllegalStateException closedError() {
+    return new IllegalStateException("embedding service closed");
+  }
+
+  /**
+   * Fails waiting and running requests at once. A model run in progress cannot be interrupted; its
+   * worker drops the result and exits when the run ends.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    workers.forEach(Thread::interrupt);
+    failWaiting();
+    running.values().forEach(run -> run.completeExceptionally(closedError()));
+  }
+}
