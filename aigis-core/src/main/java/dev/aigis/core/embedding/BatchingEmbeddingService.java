@@ -94,11 +94,16 @@ final class BatchingEmbeddingService implements EmbeddingService {
       queue.drainTo(batch, batchSize - 1);
       observer.batch(batch.size());
       observer.queueDepth(queue.size());
-      Map<Object, List<Pending>> byText = new LinkedHashMap<>();
-      for (Pending pending : batch) {
-        byText.computeIfAbsent(TextKey.of(pending.text()), key -> new ArrayList<>(1)).add(pending);
+      try {
+        Map<Object, List<Pending>> byText = new LinkedHashMap<>();
+        for (Pending pending : batch) {
+          byText.computeIfAbsent(TextKey.of(pending.text()), key -> new ArrayList<>(1)).add(pending);
+        }
+        byText.forEach(this::serve);
+      } catch (Throwable e) {
+        // Only an observer can throw here; the worker must survive it and no request may hang.
+        batch.forEach(pending -> pending.result().completeExceptionally(e));
       }
-      byText.forEach(this::serve);
       batch.clear();
     }
   }

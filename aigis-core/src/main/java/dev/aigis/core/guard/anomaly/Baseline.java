@@ -51,7 +51,7 @@ final class Baseline {
     inWindow++;
     z[Signal.RATE.ordinal()] = score(rate, Math.log1p(inWindow), Signal.RATE, minHistory);
 
-    double logChars = Math.log1p(chars);
+    double logChars = Math.log1p(Math.max(0, chars));
     z[Signal.LENGTH.ordinal()] = score(length, logChars, Signal.LENGTH, minHistory);
     length.add(logChars);
 
@@ -70,6 +70,9 @@ final class Baseline {
   }
 
   private void learnEmbedding(float[] embedding, double[] z, int minHistory) {
+    if (!finite(embedding)) {
+      return; // a broken vector must not poison the centroid for good
+    }
     if (centroid == null) {
       centroid = embedding.clone();
       embedded = 1;
@@ -87,6 +90,15 @@ final class Baseline {
     for (int i = 0; i < centroid.length; i++) {
       centroid[i] += weight * (embedding[i] - centroid[i]);
     }
+  }
+
+  private static boolean finite(float[] vector) {
+    for (float value : vector) {
+      if (!Float.isFinite(value)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static double score(Ewma stats, double x, Signal signal, int minHistory) {

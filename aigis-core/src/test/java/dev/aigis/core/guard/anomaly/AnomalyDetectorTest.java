@@ -87,6 +87,19 @@ class AnomalyDetectorTest {
   }
 
   @Test
+  void aBrokenVectorIsIgnoredAndAnotherDimensionIsRefused() {
+    for (int i = 0; i < 25; i++) {
+      detector.observeRequest("alice", 100, USUAL_TOPIC);
+      clock.advance(Duration.ofMinutes(1));
+    }
+    detector.observeRequest("alice", 100, new float[] {Float.NaN, 0, 0});
+    AnomalyVerdict verdict = detector.observeRequest("alice", 100, OTHER_TOPIC);
+    assertThat(verdict.signals()).containsExactly("distance:z=20.0");
+    assertThatThrownBy(() -> detector.observeRequest("alice", 100, new float[] {1, 0}))
+        .hasMessage("embedding has 2 dimensions, the baseline 3");
+  }
+
+  @Test
   void aNewKeyIsNeverFlagged() {
     steady("alice", 30);
     assertThat(detector.observeRequest("mallory", 50_000, OTHER_TOPIC)).isEqualTo(AnomalyVerdict.NONE);
