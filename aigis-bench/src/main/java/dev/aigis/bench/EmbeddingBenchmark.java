@@ -21,9 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One request's embedding latency: MiniLM on a 50-token prompt and on a 2 KB one (cut at 128 word
- * pieces), with the model's runs on one or two ONNX Runtime threads, and a cache hit through the
+ * pieces), with the model's runs on one or two ONNX Runtime threads; a cache hit through the
  * {@link EmbeddingService} (a short text looked up on the calling thread; a 2 KB one hashed and
- * answered by a worker). Sample mode, so JMH prints p50/p99. Run: {@code java -cp
+ * answered by a worker); a miss through the service (its queue and hand-off around a run).
+ * Sample mode, so JMH prints p50/p99. Run: {@code java -cp
  * "aigis-bench/target/aigis-bench.jar:aigis-bench/target/lib/*" org.openjdk.jmh.Main Embedding}.
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -83,6 +84,23 @@ public class EmbeddingBenchmark {
     }
   }
 
+  /** A service on the shared model with its cache off: every request is queued and run. */
+  @State(Scope.Benchmark)
+  public static class Uncached {
+    EmbeddingService service;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      service = EmbeddingService.start(MiniLmEmbedder.shared(), EmbeddingSettings.defaults().withCacheEntries(0),
+          EmbeddingObserver.NONE);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      service.close();
+    }
+  }
+
   @Benchmark
   public float[] embed50Tokens(Model model) {
     return model.embedder.embed(TEXT_50_TOKENS);
@@ -101,6 +119,12 @@ public class EmbeddingBenchmark {
   @Benchmark
   public float[] cacheHit2k(Cached cached) {
     return cached.service.embed(TEXT_2K).toCompletableFuture().join();
+  }
+
+  /** The model run plus the hand-off to a worker and back, for the 50-token text. */
+  @Benchmark
+  public float[] serviceMiss50Tokens(Uncached uncached) {
+    return uncached.service.embed(TEXT_50_TOKENS).toCompletableFuture().join();
   }
 
   private static String text2k() {
