@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -56,6 +57,38 @@ final class BatchingEmbeddingService implements EmbeddingService {
   @Override
   public int dimension() {
     return embedder.dimension();
+  }
+
+  @Override
+  public Embedder asEmbedder() {
+    return new Embedder() {
+      @Override
+      public int dimension() {
+        return embedder.dimension();
+      }
+
+      @Override
+      public int maxTokens() {
+        return embedder.maxTokens();
+      }
+
+      @Override
+      public List<float[]> embedAll(List<String> texts) {
+        List<CompletableFuture<float[]>> stages = new ArrayList<>(texts.size());
+        for (String text : texts) {
+          stages.add(BatchingEmbeddingService.this.embed(text).toCompletableFuture());
+        }
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        for (CompletableFuture<float[]> stage : stages) {
+          try {
+            vectors.add(stage.join());
+          } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+          }
+        }
+        return vectors;
+      }
+    };
   }
 
   @Override

@@ -25,6 +25,14 @@ public interface EmbeddingService extends AutoCloseable {
   /** The length of every vector. */
   int dimension();
 
+  /**
+   * This service as a blocking {@link Embedder}, for detectors written against that interface: they
+   * then share the cache, the de-duplication and the bounded pool. Its calls block until the
+   * vectors are ready, so they belong on a worker pool like any {@code Embedder} call, never on
+   * this service's own threads; a full queue throws {@link dev.aigis.core.exchange.Workers.Saturated}.
+   */
+  Embedder asEmbedder();
+
   /** Fails every waiting and running request with {@link IllegalStateException} and stops the workers. */
   @Override
   void close();

@@ -149,6 +149,22 @@ class EmbeddingServiceTest {
   }
 
   @Test
+  void asABlockingEmbedderItSharesTheCacheAndThrowsSaturated() throws InterruptedException {
+    start(1, 1);
+    Embedder blocking = service.asEmbedder();
+    var running = service.embed("a");
+    model.started.await();
+    var queued = service.embed("b");
+    assertThatThrownBy(() -> blocking.embed("c")).isInstanceOf(Saturated.class);
+    model.release.countDown();
+    join(running);
+    join(queued);
+    assertThat(blocking.embedAll(List.of("a", "b"))).containsExactly(FakeEmbedder.vector("a"), FakeEmbedder.vector("b"));
+    assertThat(model.texts).containsExactly("a", "b");
+    assertThat(blocking.dimension()).isEqualTo(2);
+  }
+
+  @Test
   void settingsAreChecked() {
     assertThatThrownBy(() -> new EmbeddingSettings(0, 1, 1, 1)).hasMessage("threads must be at least 1, got 0");
     assertThatThrownBy(() -> EmbeddingSettings.defaults().withQueueSize(0))
