@@ -33,6 +33,7 @@ final class BatchingEmbeddingService implements EmbeddingService {
   private final int batchSize;
   private final int queueSize;
   private final ArrayBlockingQueue<Pending> queue;
+  /** Null when the cache is off: Caffeine evicts past its bound only later, so size 0 would still hit. */
   private final Cache<Object, float[]> cache;
   private final ConcurrentHashMap<Object, CompletableFuture<float[]>> running = new ConcurrentHashMap<>();
   private final List<Thread> workers = new ArrayList<>();
@@ -47,7 +48,7 @@ final class BatchingEmbeddingService implements EmbeddingService {
     this.batchSize = settings.batchSize();
     this.queueSize = settings.queueSize();
     this.queue = new ArrayBlockingQueue<>(settings.queueSize());
-    this.cache = Caffeine.newBuilder().maximumSize(settings.cacheEntries()).build();
+    this.cache = settings.cacheEntries() == 0 ? null : Caffeine.newBuilder().maximumSize(settings.cacheEntries()).build();
     var threads = Thread.ofPlatform().name("aigis-embedding-", 1).daemon(true);
     for (int i = 0; i < settings.threads(); i++) {
       workers.add(threads.start(this::work));
@@ -98,7 +99,7 @@ final class BatchingEmbeddingService implements EmbeddingService {
       return CompletableFuture.failedFuture(closedError());
     }
     if (TextKey.plain(text)) {
-      float[] hit = cache.getIfPresent(text);
+      float[] hit = cached(text);
       if (hit != null) {
         observer.cache(true);
         return CompletableFuture.completedFuture(hit.clone());
@@ -143,7 +144,7 @@ final class BatchingEmbeddingService implements EmbeddingService {
 
   /** Answers every request in {@code group} (one text) from the cache, a running run, or a new run. */
   private void serve(Object key, List<Pending> group) {
-    float[] cached = cache.getIfPresent(key);
+    float[] cached = cached(key);
     if (cached != null) {
       hits(group.size());
       deliver(CompletableFuture.completedFuture(cached), group);
@@ -160,7 +161,7 @@ final class BatchingEmbeddingService implements EmbeddingService {
     try {
       // Re-read after registering: a run that finished between the first read and the
       // registration has already left the cache filled and the map empty.
-      cached = cache.getIfPresent(key);
+      cached = cached(key);
       if (cached != null) {
         hits(group.size());
         run.complete(cached);
@@ -183,12 +184,18 @@ final class BatchingEmbeddingService implements EmbeddingService {
     try {
       float[] vector = embedder.embed(text);
       observer.ran(System.nanoTime() - start);
-      cache.put(key, vector);
+      if (cache != null) {
+        cache.put(key, vector);
+      }
       run.complete(vector);
     } catch (Throwable e) {
       observer.ran(System.nanoTime() - start);
       run.completeExceptionally(e);
     }
+  }
+
+  private float[] cached(Object key) {
+    return cache == null ? null : cache.getIfPresent(key);
   }
 
   /** Completes each request of {@code group} with its own copy of the run's vector, or its failure. */

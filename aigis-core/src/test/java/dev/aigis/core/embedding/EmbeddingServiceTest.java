@@ -46,6 +46,16 @@ class EmbeddingServiceTest {
   }
 
   @Test
+  void withTheCacheOffEveryRequestRunsTheModel() {
+    model.release.countDown();
+    service = EmbeddingService.start(model, new EmbeddingSettings(1, 8, 32, 0), observer);
+    join(service.embed("hello"));
+    join(service.embed("hello"));
+    assertThat(model.calls).hasValue(2);
+    assertThat(observer.misses).hasValue(2);
+  }
+
+  @Test
   void aLongTextIsCachedByItsDigestAndADifferentOneIsNot() {
     model.release.countDown();
     start(1, 8);
