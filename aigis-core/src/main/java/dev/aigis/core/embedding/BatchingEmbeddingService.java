@@ -164,33 +164,42 @@ final class BatchingEmbeddingService implements EmbeddingService {
       cached = cached(key);
       if (cached != null) {
         hits(group.size());
-        run.complete(cached);
+        finish(key, run, cached, null);
         return;
       }
       if (closed) {
-        run.completeExceptionally(closedError());
+        finish(key, run, null, closedError());
         return;
       }
       observer.cache(false);
       hits(group.size() - 1);
-      run(key, group.getFirst().text(), run);
-    } finally {
-      running.remove(key, run);
-    }
-  }
-
-  private void run(Object key, String text, CompletableFuture<float[]> run) {
-    long start = System.nanoTime();
-    try {
-      float[] vector = embedder.embed(text);
-      observer.ran(System.nanoTime() - start);
+      long start = System.nanoTime();
+      float[] vector;
+      try {
+        vector = embedder.embed(group.getFirst().text());
+      } finally {
+        observer.ran(System.nanoTime() - start);
+      }
       if (cache != null) {
         cache.put(key, vector);
       }
-      run.complete(vector);
+      finish(key, run, vector, null);
     } catch (Throwable e) {
-      observer.ran(System.nanoTime() - start);
-      run.completeExceptionally(e);
+      finish(key, run, null, e); // a model or observer failure; a registered run must never be left open
+    }
+  }
+
+  /**
+   * Unregisters a run, then completes it: a caller woken by the completion may ask for the same
+   * text at once, and must then find the cache, not a finished run (with the cache off it would
+   * otherwise be answered by the old run, never the model).
+   */
+  private void finish(Object key, CompletableFuture<float[]> run, float[] vector, Throwable error) {
+    running.remove(key, run);
+    if (error == null) {
+      run.complete(vector);
+    } else {
+      run.completeExceptionally(error);
     }
   }
 
