@@ -63,6 +63,14 @@ public record AnomalySettings(
     return new AnomalySettings(signals, minHistory, zThreshold, smoothing, rateWindow, maxKeys, idleExpiry);
   }
 
+  public AnomalySettings withSmoothing(double smoothing) {
+    return new AnomalySettings(signals, minHistory, zThreshold, smoothing, rateWindow, maxKeys, idleExpiry);
+  }
+
+  public AnomalySettings withRateWindow(Duration rateWindow) {
+    return new AnomalySettings(signals, minHistory, zThreshold, smoothing, rateWindow, maxKeys, idleExpiry);
+  }
+
   public AnomalySettings withMaxKeys(int maxKeys) {
     return new AnomalySettings(signals, minHistory, zThreshold, smoothing, rateWindow, maxKeys, idleExpiry);
   }
