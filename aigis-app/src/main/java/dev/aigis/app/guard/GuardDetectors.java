@@ -1,5 +1,8 @@
 package dev.aigis.app.guard;
 
+import dev.aigis.core.guard.pii.PiiReport;
+import dev.aigis.core.guard.pii.PiiScanner;
+import dev.aigis.core.guard.pii.PiiScorer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,6 +15,7 @@ final class GuardDetectors {
   static Map<String, GuardDetector> all() {
     Map<String, GuardDetector> all = new LinkedHashMap<>();
     // One line per detector: all.put("injection", ...); all.put("output", ...); all.put("pii", ...);
+    all.put("pii", new GuardDetector("pii", () -> new PiiScorer(PiiScanner.all()), row -> PiiReport.hasCoveredSpan(row, PiiScanner.all()) ? 1 : 0, rows -> PiiReport.evaluate(PiiScanner.all(), rows).toMap()));
     return all;
   }
 }
