@@ -27,6 +27,19 @@ public interface ProcessorFactory<C extends ProcessorConfig> {
     /** The entry's {@code name}, unique within its PayloadProcessor. */
     String name();
 
+    /** {@code namespace/name} of the PayloadProcessor that holds the entry. */
+    default String chain() {
+      return "";
+    }
+
+    /**
+     * The directory of the file the entry was read from, against which relative file references
+     * in its settings resolve; null when it came from no file (embedded defaults, a cluster).
+     */
+    default java.nio.file.Path directory() {
+      return null;
+    }
+
     /**
      * Reports a configuration error at {@code field}, relative to the entry (such as
      * {@code inProcess.request.setHeaders[0].value}); the user sees it with file, line, resource and

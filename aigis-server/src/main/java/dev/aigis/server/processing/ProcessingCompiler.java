@@ -119,6 +119,23 @@ public final class ProcessingCompiler {
   private record Entry(PayloadProcessor resource, int index, String name, List<ConfigError> errors)
       implements ProcessorFactory.Entry {
     @Override
+    public String chain() {
+      return resource.metadata().qualifiedName();
+    }
+
+    @Override
+    public java.nio.file.Path directory() {
+      // Cluster resources and embedded defaults name a source that is not a file.
+      String file = resource.source().file();
+      try {
+        java.nio.file.Path path = java.nio.file.Path.of(file);
+        return java.nio.file.Files.isRegularFile(path) ? path.toAbsolutePath().getParent() : null;
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+
+    @Override
     public void error(String field, String message) {
       errors.add(ConfigError.at(resource, ProcessorFieldPaths.processor(index) + "." + field, message));
     }

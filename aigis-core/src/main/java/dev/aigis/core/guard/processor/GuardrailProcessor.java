@@ -1,39 +1,42 @@
 package dev.aigis.core.guard.processor;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.GatewayError;
+import dev.aigis.core.api.text.ResponseText;
 import dev.aigis.core.exchange.ExchangeContext;
 import dev.aigis.core.guard.StreamTextFilter;
+import dev.aigis.core.embedding.Embedder;
 import dev.aigis.core.guard.TextScorer;
-import dev.aigis.core.json.Json;
+import dev.aigis.core.guard.anomaly.AnomalyDetector;
+import dev.aigis.core.guard.anomaly.AnomalyVerdict;
+import dev.aigis.core.guard.pii.PiiRedactor;
+import dev.aigis.core.guard.pii.Redaction;
 import dev.aigis.core.policy.PolicyAttributes;
 import dev.aigis.core.processing.BodyMode;
 import dev.aigis.core.processing.ChunkVerdict;
 import dev.aigis.core.processing.ProcessedRequest;
 import dev.aigis.core.processing.ProcessedResponse;
 import dev.aigis.core.processing.Processor;
+import dev.aigis.core.processing.ProcessorException;
 import dev.aigis.core.processing.ProcessorNeeds;
 import dev.aigis.core.processing.ResponseChunk;
 import dev.aigis.core.processing.Verdict;
 import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.identity.Identity;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /**
  * {@code type: Guardrail}: prompt-injection detection, PII redaction, harmful-output filtering and
  * per-caller anomaly detection as one processor on the exchange pipeline, so the same guards hold
  * for every client API and backend, plain and streamed, in the data plane and behind the ext_proc
  * server. Request-side guards read the pivot (OpenAI chat form) of the request; response-side
- * guards read and rewrite the answer's text in the client's own format through {@link AnswerText}.
+ * guards read and rewrite the answer's text in the client's own format through {@link ResponseText}.
  * Detection runs on the exchange's worker pool (embeddings and classifiers are CPU work); a full
  * pool fails the stage, and the entry's failure mode decides.
  */
@@ -45,14 +48,17 @@ public final class GuardrailProcessor implements Processor {
   /** Prompt injection: a detector over each selected message text, and what to do on a hit. */
   public record InjectionGuard(TextScorer detector, GuardAction action) {}
 
-  /** PII: whole-text redaction, a fresh streaming redactor per answer, and where it applies. */
-  public record PiiGuard(TextRedactor redactor, Supplier<StreamTextFilter> streaming, boolean request, boolean response) {}
+  /** PII: the policy's redactor (whole texts, and a fresh streaming redactor per answer) and where it applies. */
+  public record PiiGuard(PiiRedactor redactor, boolean request, boolean response) {}
 
   /** Harmful output: a detector over a whole answer and a fresh stream monitor per streamed one. */
   public record OutputGuard(TextScorer detector, Supplier<StreamTextFilter> streaming, GuardAction action) {}
 
-  /** Anomaly detection; {@code throttle} refuses anomalous requests with a 429, else {@code action} applies. */
-  public record AnomalyGuard(AnomalyGate gate, boolean throttle, GuardAction action) {}
+  /**
+   * Anomaly detection; {@code embedder} is null when the distance baseline is off. {@code throttle}
+   * refuses anomalous requests with a 429, else {@code action} applies.
+   */
+  public record AnomalyGuard(AnomalyDetector detector, Embedder embedder, boolean throttle, GuardAction action) {}
 
   private final String policy;
   private final MessageScope scope;
@@ -60,7 +66,6 @@ public final class GuardrailProcessor implements Processor {
   private final PiiGuard pii;
   private final OutputGuard output;
   private final AnomalyGuard anomaly;
-  private final AnswerText answers;
   private final GuardObserver observer;
   private final ProcessorNeeds needs;
 
@@ -69,14 +74,13 @@ public final class GuardrailProcessor implements Processor {
    * @param injection null when off; likewise the other guards
    */
   public GuardrailProcessor(String policy, MessageScope scope, InjectionGuard injection, PiiGuard pii,
-      OutputGuard output, AnomalyGuard anomaly, AnswerText answers, GuardObserver observer) {
+      OutputGuard output, AnomalyGuard anomaly, GuardObserver observer) {
     this.policy = policy;
     this.scope = scope;
     this.injection = injection;
     this.pii = pii;
     this.output = output;
     this.anomaly = anomaly;
-    this.answers = answers;
     this.observer = observer;
     boolean requestSide = injection != null || (pii != null && pii.request()) || anomaly != null;
     boolean responseSide = output != null || (pii != null && pii.response());
@@ -123,8 +127,8 @@ public final class GuardrailProcessor implements Processor {
   // ---------------------------------------------------------------- request
 
   /** What the request-side guards concluded, computed on a worker. */
-  private record RequestFindings(TextScorer.Scored injection, List<TextRedactor.Redacted> redactions,
-      AnomalyGate.Result anomaly) {}
+  private record RequestFindings(TextScorer.Scored injection, List<Redaction> redactions,
+      AnomalyVerdict anomaly) {}
 
   @Override
   public CompletionStage<Verdict> onRequestBody(ProcessedRequest request, ExchangeState exchangeState) {
@@ -145,7 +149,7 @@ public final class GuardrailProcessor implements Processor {
     if (anomaly != null) {
       context.onComplete(summary -> {
         if (summary.usage() != null) {
-          anomaly.gate().usage(caller, summary.usage().total());
+          anomaly.detector().observeUsage(caller, summary.usage().total());
         }
       });
     }
@@ -169,16 +173,18 @@ public final class GuardrailProcessor implements Processor {
         }
       }
     }
-    List<TextRedactor.Redacted> redactions = null;
+    List<Redaction> redactions = null;
     if (pii != null && pii.request()) {
       redactions = new ArrayList<>(texts.size());
       for (String text : texts) {
-        redactions.add(pii.redactor().redact(text));
+        redactions.add(pii.redactor().apply(text));
       }
     }
-    AnomalyGate.Result unusual = null;
+    AnomalyVerdict unusual = null;
     if (anomaly != null) {
-      unusual = anomaly.gate().observe(caller, texts.isEmpty() ? "" : texts.getLast());
+      String prompt = texts.isEmpty() ? "" : texts.getLast();
+      float[] topic = anomaly.embedder() == null || prompt.isBlank() ? null : anomaly.embedder().embed(prompt);
+      unusual = anomaly.detector().observeRequest(caller, prompt.length(), topic);
     }
     return new RequestFindings(injected, redactions, unusual);
   }
@@ -199,8 +205,8 @@ public final class GuardrailProcessor implements Processor {
       List<String> entities = new ArrayList<>();
       boolean blocked = false;
       for (int i = 0; i < slots.size(); i++) {
-        TextRedactor.Redacted r = found.redactions().get(i);
-        entities.addAll(r.entities());
+        Redaction r = found.redactions().get(i);
+        r.found().forEach(match -> entities.add(match.entity().name()));
         blocked |= r.blocked();
         redacted |= !r.text().equals(slots.get(i).text());
       }
@@ -228,7 +234,7 @@ public final class GuardrailProcessor implements Processor {
     if (!redacted) {
       return Verdict.CONTINUE;
     }
-    List<TextRedactor.Redacted> redactions = found.redactions();
+    List<Redaction> redactions = found.redactions();
     // Edits go through the chain so they land on the exchange's thread, and only if the stage
     // finished in time.
     return new Verdict.EditThenContinue(() -> {
@@ -286,29 +292,21 @@ public final class GuardrailProcessor implements Processor {
     ExchangeContext context = request.context();
     if (chunk.sseEvent()) {
       if (state.stream == null) {
-        state.stream = new StreamGuard(context.endpoint(), answers,
-            pii != null && pii.response() ? pii.streaming().get() : null,
+        state.stream = new StreamGuard(ResponseText.of(context.endpoint()),
+            pii != null && pii.response() ? pii.redactor().streaming() : null,
             output == null ? null : output.streaming().get(),
-            pii != null && pii.response() ? text -> pii.redactor().redact(text).text() : null);
+            pii != null && pii.response() ? text -> pii.redactor().apply(text).text() : null);
       }
       StreamGuard stream = state.stream;
       Callable<ChunkVerdict> step = () -> streamStep(stream, chunk, context, state.findings);
       // Rules and the PII window are cheap; the output classifier is not.
       return output == null ? inline(step) : run(context, step);
     }
-    if (!chunk.endOfStream() || chunk.bytes().length == 0) {
+    ResponseText answer = ResponseText.of(context.endpoint());
+    if (!chunk.endOfStream() || chunk.bytes().length == 0 || !answer.carriesText()) {
       return CompletableFuture.completedFuture(ChunkVerdict.pass(chunk));
     }
-    JsonNode body;
-    try {
-      body = Json.MAPPER.readTree(chunk.bytes());
-    } catch (IOException e) {
-      return CompletableFuture.completedFuture(ChunkVerdict.pass(chunk)); // not JSON: nothing to read
-    }
-    if (body == null || !body.isObject()) {
-      return CompletableFuture.completedFuture(ChunkVerdict.pass(chunk));
-    }
-    return run(context, () -> wholeAnswer(body, chunk, response, context, state));
+    return run(context, () -> wholeAnswer(answer, chunk, response, context, state));
   }
 
   private ChunkVerdict streamStep(StreamGuard stream, ResponseChunk chunk, ExchangeContext context,
@@ -352,10 +350,16 @@ public final class GuardrailProcessor implements Processor {
     return new ChunkVerdict.Emit(events);
   }
 
-  private ChunkVerdict wholeAnswer(JsonNode body, ResponseChunk chunk, ProcessedResponse response,
-      ExchangeContext context, State state) throws IOException {
+  private ChunkVerdict wholeAnswer(ResponseText answer, ResponseChunk chunk, ProcessedResponse response,
+      ExchangeContext context, State state) {
+    byte[] body = chunk.bytes();
+    if (!answer.readable(body)) {
+      // A model answer the guards cannot read (not JSON, or a key twice) is not let through
+      // unread: the entry's failure mode decides.
+      throw new ProcessorException("the answer is not readable JSON; its text cannot be checked");
+    }
     if (output != null) {
-      String text = String.join("\n", answers.texts(context.endpoint(), body));
+      String text = String.join("\n", answer.texts(body));
       if (!text.isBlank()) {
         TextScorer.Scored scored = output.detector().score(text);
         if (scored.flagged()) {
@@ -374,13 +378,12 @@ public final class GuardrailProcessor implements Processor {
     }
     List<String> entities = new ArrayList<>();
     boolean[] blocked = {false};
-    UnaryOperator<String> edit = text -> {
-      TextRedactor.Redacted r = pii.redactor().redact(text);
-      entities.addAll(r.entities());
+    byte[] rewritten = answer.rewrite(body, text -> {
+      Redaction r = pii.redactor().apply(text);
+      r.found().forEach(match -> entities.add(match.entity().name()));
       blocked[0] |= r.blocked();
       return r.text();
-    };
-    JsonNode rewritten = answers.rewrite(context.endpoint(), body.deepCopy(), edit);
+    });
     if (blocked[0]) {
       record(state.findings, context, "pii", "blocked", distinct(entities));
       GatewayError error = new GatewayError.GuardrailBlocked(policy, true);
@@ -391,7 +394,7 @@ public final class GuardrailProcessor implements Processor {
       return ChunkVerdict.pass(chunk);
     }
     record(state.findings, context, "pii", "redacted", distinct(entities));
-    return new ChunkVerdict.Emit(List.of(Json.MAPPER.writeValueAsBytes(rewritten)));
+    return new ChunkVerdict.Emit(List.of(rewritten));
   }
 
   // ---------------------------------------------------------------- helpers

@@ -1,6 +1,9 @@
 package dev.aigis.core.guard.processor;
 
-import dev.aigis.core.api.ApiEndpoint;
+import dev.aigis.core.api.text.EventKind;
+import dev.aigis.core.api.text.ResponseText;
+import dev.aigis.core.api.text.TextEvent;
+import dev.aigis.core.processing.ProcessorException;
 import dev.aigis.core.guard.StreamTextFilter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,8 +25,7 @@ final class StreamGuard {
   /** What to write now, or that the stream must end. */
   record Step(List<byte[]> events, String blocked) {}
 
-  private final ApiEndpoint endpoint;
-  private final AnswerText answers;
+  private final ResponseText answers;
   private final StreamTextFilter pii;
   private final StreamTextFilter output;
   private final UnaryOperator<String> wholeTextEdit;
@@ -33,17 +35,24 @@ final class StreamGuard {
   /**
    * @param wholeTextEdit applied to events that repeat the whole text (PII redaction of it), or null
    */
-  StreamGuard(ApiEndpoint endpoint, AnswerText answers, StreamTextFilter pii, StreamTextFilter output,
+  StreamGuard(ResponseText answers, StreamTextFilter pii, StreamTextFilter output,
       UnaryOperator<String> wholeTextEdit) {
-    this.endpoint = endpoint;
     this.answers = answers;
     this.pii = pii;
     this.output = output;
     this.wholeTextEdit = wholeTextEdit;
   }
 
+  /**
+   * @throws ProcessorException for an event the guards cannot read (not JSON, a key twice): it is
+   *     not let through unread, the entry's failure mode decides
+   */
   Step event(byte[] event) {
-    String text = answers.deltaText(endpoint, event);
+    TextEvent read = answers.event(event);
+    if (read.kind() == EventKind.UNREADABLE) {
+      throw new ProcessorException("a streamed event is not readable JSON; its text cannot be checked");
+    }
+    String text = read.kind() == EventKind.DELTA ? read.deltaText() : null;
     if (text == null) {
       if (held.isEmpty()) {
         return new Step(List.of(whole(event)), null);
@@ -105,7 +114,7 @@ final class StreamGuard {
       }
       held.poll();
       String text = released.poll();
-      out.add(text.equals(next.text()) ? next.event() : answers.withDeltaText(endpoint, next.event(), text));
+      out.add(text.equals(next.text()) ? next.event() : answers.withDeltaText(next.event(), text));
     }
     if (blocked != null || end) {
       if (blocked == null) {
@@ -118,6 +127,6 @@ final class StreamGuard {
   }
 
   private byte[] whole(byte[] event) {
-    return wholeTextEdit == null ? event : answers.rewriteWholeTexts(endpoint, event, wholeTextEdit);
+    return wholeTextEdit == null ? event : answers.rewriteWholeTexts(event, wholeTextEdit);
   }
 }
