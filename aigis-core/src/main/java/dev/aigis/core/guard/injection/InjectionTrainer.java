@@ -61,7 +61,7 @@ public final class InjectionTrainer {
       Path cacheFile) {
 
     public static Options defaults(Path data, Path out) {
-      return new Options(data, out, 7, 5, Scheme.GROUPED, 0.01, 0.05, InjectionFeatures.DEFAULT, 1e-3, 300,
+      return new Options(data, out, 7, 5, Scheme.GROUPED, 0.01, 0.05, InjectionFeatures.DEFAULT, 1e-4, 300,
           Path.of("target", "guard-cache", "injection-embeddings.bin"));
     }
   }
