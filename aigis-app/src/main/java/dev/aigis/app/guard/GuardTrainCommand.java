@@ -61,7 +61,7 @@ public final class GuardTrainCommand implements Callable<Integer> {
     }
     var defaults = InjectionTrainer.Options.defaults(data, out);
     var options = new InjectionTrainer.Options(data, out, seed, folds, defaults.thresholdScheme(), defaults.maxFpr(),
-        defaults.categoryMaxFpr(), defaults.features(), defaults.l2(), defaults.epochs(), cache);
+        defaults.categoryMaxFpr(), defaults.features(), defaults.l2(), defaults.epochs(), defaults.hardNegativeRepeat(), cache);
     InjectionTrainer.Result result;
     try {
       result = new InjectionTrainer(MiniLmEmbedder.shared(), InjectionPreparer.standard()).train(options);

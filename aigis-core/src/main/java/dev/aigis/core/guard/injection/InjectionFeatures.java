@@ -27,7 +27,7 @@ public record InjectionFeatures(Window window, int windowChars, int wordBuckets,
   /** Bumped whenever the features of a text change, so a model never runs on features it was not trained on. */
   public static final String VERSION = "injection-features-v1";
 
-  public static final InjectionFeatures DEFAULT = new InjectionFeatures(Window.CUE, 400, 1024, 512);
+  public static final InjectionFeatures DEFAULT = new InjectionFeatures(Window.CUE, 256, 1024, 512);
 
   /** Which part of a text longer than the window is embedded. */
   public enum Window {

@@ -33,6 +33,13 @@ public final class InjectionTrainer {
   /** Benign categories whose false-positive rate has its own budget (trigger words, role play). */
   static final List<String> GUARDED_CATEGORIES = List.of("benign-trigger-words", "benign-roleplay");
 
+  /**
+   * Benign categories that look like attacks on the surface (trigger words, safety questions,
+   * clean documents of the kind injections hide in): few rows, so each counts several times in
+   * training, which teaches the classifier that the words alone are not the attack.
+   */
+  static final List<String> HARD_NEGATIVES = List.of("benign-trigger-words", "benign-over-defence", "benign-document");
+
   /** How cross-validation splits the rows. */
   public enum Scheme {
     /** Whole sources (upstream repositories) per fold: the nearest to data from elsewhere. */
@@ -58,10 +65,11 @@ public final class InjectionTrainer {
       InjectionFeatures features,
       double l2,
       int epochs,
+      int hardNegativeRepeat,
       Path cacheFile) {
 
     public static Options defaults(Path data, Path out) {
-      return new Options(data, out, 7, 5, Scheme.GROUPED, 0.01, 0.05, InjectionFeatures.DEFAULT, 1e-4, 300,
+      return new Options(data, out, 7, 5, Scheme.RANDOM, 0.01, 0.05, InjectionFeatures.DEFAULT, 1e-4, 300, 4,
           Path.of("target", "guard-cache", "injection-embeddings.bin"));
     }
   }
@@ -104,7 +112,7 @@ public final class InjectionTrainer {
       int[] fold = scheme == Scheme.GROUPED
           ? Folds.grouped(rows.stream().map(TrainingRow::group).toList(), options.folds())
           : Folds.stratified(y, options.folds(), options.seed());
-      double[] logits = outOfFoldLogits(x, y, fold, options.folds(), settings);
+      double[] logits = outOfFoldLogits(x, y, repeats(rows, options), fold, options.folds(), settings);
       oofLogits.put(scheme, logits);
       oofScores.put(scheme, outOfFoldCombined(logits, prepared, y, fold, options.folds(), options.seed()));
     }
@@ -123,6 +131,7 @@ public final class InjectionTrainer {
     meta.put("embedder", "all-MiniLM-L6-v2 int8, max " + embedder.maxTokens() + " tokens");
     meta.put("l2", options.l2());
     meta.put("epochs", options.epochs());
+    meta.put("hard_negative_repeat", options.hardNegativeRepeat());
     meta.put("max_fpr", options.maxFpr());
     meta.put("category_max_fpr", options.categoryMaxFpr());
     meta.put("threshold", round(threshold));
@@ -134,7 +143,9 @@ public final class InjectionTrainer {
     }
     meta.put("oof", oof);
 
-    LogisticRegression classifier = LogisticRegression.train(x, y, settings, Map.of());
+    int[] noFold = new int[n];
+    java.util.Arrays.fill(noFold, -1);
+    LogisticRegression classifier = fit(x, y, repeats(rows, options), noFold, 0, settings);
     LogisticRegression combiner = trainCombiner(oofLogits.get(options.thresholdScheme()), prepared, y, all(n), options.seed());
     InjectionModel model = new InjectionModel(features, classifier, InjectionModel.Combiner.of(combiner), threshold, meta);
     if (options.out() != null) {
@@ -145,18 +156,30 @@ public final class InjectionTrainer {
     return new Result(model, meta);
   }
 
-  private static double[] outOfFoldLogits(float[][] x, int[] y, int[] fold, int k, LogisticRegression.Settings settings) {
+  private static int[] repeats(List<TrainingRow> rows, Options options) {
+    return rows.stream()
+        .mapToInt(r -> r.label() == 0 && HARD_NEGATIVES.contains(r.category()) ? options.hardNegativeRepeat() : 1)
+        .toArray();
+  }
+
+  /** Fits on the rows outside fold {@code f}, each {@code repeat[i]} times. */
+  private static LogisticRegression fit(float[][] x, int[] y, int[] repeat, int[] fold, int f,
+      LogisticRegression.Settings settings) {
+    List<Integer> train = new ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      for (int r = 0; r < (fold[i] != f ? repeat[i] : 0); r++) {
+        train.add(i);
+      }
+    }
+    return LogisticRegression.train(train.stream().map(i -> x[i]).toArray(float[][]::new),
+        train.stream().mapToInt(i -> y[i]).toArray(), settings, Map.of());
+  }
+
+  private static double[] outOfFoldLogits(float[][] x, int[] y, int[] repeat, int[] fold, int k,
+      LogisticRegression.Settings settings) {
     double[] logits = new double[x.length];
     for (int f = 0; f < k; f++) {
-      List<Integer> train = new ArrayList<>();
-      for (int i = 0; i < x.length; i++) {
-        if (fold[i] != f) {
-          train.add(i);
-        }
-      }
-      LogisticRegression model = LogisticRegression.train(
-          train.stream().map(i -> x[i]).toArray(float[][]::new),
-          train.stream().mapToInt(i -> y[i]).toArray(), settings, Map.of());
+      LogisticRegression model = fit(x, y, repeat, fold, f, settings);
       for (int i = 0; i < x.length; i++) {
         if (fold[i] == f) {
           logits[i] = model.logit(x[i]);

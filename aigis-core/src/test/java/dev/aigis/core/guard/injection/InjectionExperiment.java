@@ -16,7 +16,7 @@ public final class InjectionExperiment {
         Integer.parseInt(args[3]), Integer.parseInt(args[4]));
     var options = new InjectionTrainer.Options(base.data(), null, base.seed(), base.folds(), base.thresholdScheme(),
         base.maxFpr(), base.categoryMaxFpr(), features, Double.parseDouble(args[5]), Integer.parseInt(args[6]),
-        base.cacheFile());
+        Integer.parseInt(args[7]), base.cacheFile());
     long start = System.nanoTime();
     var result = new InjectionTrainer(MiniLmEmbedder.shared(), PreparedText.Preparer.foldOnly()).train(options);
     System.out.println(String.join(" ", args) + " (" + (System.nanoTime() - start) / 1_000_000_000 + " s)");

@@ -54,7 +54,7 @@ class InjectionTrainerTest {
 
   private InjectionTrainer.Options options(Path data, Path out) {
     return new InjectionTrainer.Options(data, out, 7, 4, InjectionTrainer.Scheme.GROUPED, 0.1, 0.05,
-        new InjectionFeatures(Window.CUE, 64, 64, 32), 1e-3, 60, dir.resolve("cache/emb.bin"));
+        new InjectionFeatures(Window.CUE, 64, 64, 32), 1e-3, 60, 1, dir.resolve("cache/emb.bin"));
   }
 
   @Test
@@ -99,7 +99,7 @@ class InjectionTrainerTest {
         new TrainingRow("4", "", 0, "s", "benign-roleplay"));
     double[] scores = {0.9, 0.5, 0.8, 0.1};
     var options = new InjectionTrainer.Options(null, null, 7, 2, InjectionTrainer.Scheme.GROUPED, 0.5, 0.05,
-        InjectionFeatures.DEFAULT, 1e-3, 1, null);
+        InjectionFeatures.DEFAULT, 1e-3, 1, 1, null);
     // Overall, one of three benign rows may be flagged (>= 0.8 would do); role play allows none: above 0.8.
     assertThat(InjectionTrainer.pickThreshold(scores, rows, options)).isEqualTo(Math.nextUp(0.8));
   }
