@@ -48,8 +48,8 @@ final class RuleFileParser {
           throw new RuleFileException(source, nameLine, null, name, "unknown field (expected 'rules')");
         }
         token = p.nextToken();
-        if (token == JsonToken.VALUE_NULL) {
-          continue;
+        if (token == JsonToken.VALUE_NULL || (token == JsonToken.VALUE_STRING && p.getText().isEmpty())) {
+          continue; // "rules:" with nothing under it
         }
         if (token != JsonToken.START_ARRAY) {
           throw new RuleFileException(source, nameLine, null, "rules", "expected a list of rules");

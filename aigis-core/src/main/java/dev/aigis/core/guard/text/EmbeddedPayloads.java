@@ -14,13 +14,12 @@ import java.util.List;
  * {@code \xHH}), and URL-encoded ({@code %XX}) tokens. Only runs of at least {@value #MIN_RUN}
  * characters are tried, and a decoding is kept only when it is valid UTF-8 and mostly printable
  * text, so ordinary long words and identifiers do not produce noise. Decoded text is searched
- * again, {@value #MAX_DEPTH} levels in all; the total decoded output never exceeds the budget (the
+ * again once (two levels in all); the total decoded output never exceeds the budget (the
  * input's length). Every level is one linear pass over its input.
  */
 final class EmbeddedPayloads {
 
   static final int MIN_RUN = 16;
-  static final int MAX_DEPTH = 2;
   private static final int MIN_DECODED = 6;
 
   private EmbeddedPayloads() {}
@@ -28,19 +27,34 @@ final class EmbeddedPayloads {
   static List<String> decode(List<String> sources, int budget) {
     List<String> found = new ArrayList<>();
     int[] left = {budget};
-    List<String> level = sources;
-    for (int depth = 0; depth < MAX_DEPTH && !level.isEmpty() && left[0] > 0; depth++) {
-      List<String> next = new ArrayList<>();
-      for (String text : level) {
-        scan(text, next, left);
+    for (String text : sources) {
+      scan(text, found, left);
+    }
+    // Second level. A first-level text that is itself one whole payload (double encoding) is
+    // replaced by its decoding rather than kept beside it: the intermediate form says nothing a
+    // detector can use, and dropping it keeps double-encoded text within the budget.
+    List<String> firstLevel = List.copyOf(found);
+    found.clear();
+    for (String text : firstLevel) {
+      left[0] += text.length();
+      List<String> inner = new ArrayList<>();
+      int longest = scan(text, inner, left);
+      if (longest * 10 >= text.strip().length() * 9 && !inner.isEmpty()) {
+        found.addAll(inner);
+      } else if (text.length() <= left[0]) {
+        left[0] -= text.length();
+        found.add(text);
+        found.addAll(inner);
+      } else {
+        found.addAll(inner);
       }
-      found.addAll(next);
-      level = next;
     }
     return found;
   }
 
-  private static void scan(String text, List<String> out, int[] left) {
+  /** Appends the payloads of {@code text}; returns the longest encoded run that decoded. */
+  private static int scan(String text, List<String> out, int[] left) {
+    int longest = 0;
     int n = text.length();
     int i = 0;
     while (i < n && left[0] > 0) {
@@ -52,7 +66,9 @@ final class EmbeddedPayloads {
           for (int k = i; k < end; k += 4) {
             hex.append(text, k + 2, k + 4);
           }
-          keep(hexBytes(hex), out, left);
+          if (keep(hexBytes(hex), out, left)) {
+            longest = Math.max(longest, end - i);
+          }
           i = end;
           continue;
         }
@@ -68,8 +84,8 @@ final class EmbeddedPayloads {
         }
         if (end < n && text.charAt(end) == '%' || (i > 0 && text.charAt(i - 1) == '%')) {
           // part of a URL-encoded token: handled below as a whole token
-        } else if (end - i >= MIN_RUN) {
-          decodeRun(text.substring(i, end), out, left);
+        } else if (end - i >= MIN_RUN && decodeRun(text.substring(i, end), out, left)) {
+          longest = Math.max(longest, padded - i);
         }
         i = Math.max(padded, i + 1);
         continue;
@@ -83,34 +99,36 @@ final class EmbeddedPayloads {
         while (end < n && !Character.isWhitespace(text.charAt(end))) {
           end++;
         }
-        if (end - start >= MIN_RUN && escapeCount(text, start, end) >= 3) {
-          keep(percentBytes(text, start, end), out, left);
+        if (end - start >= MIN_RUN && escapeCount(text, start, end) >= 3
+            && keep(percentBytes(text, start, end), out, left)) {
+          longest = Math.max(longest, end - start);
         }
         i = end;
         continue;
       }
       i++;
     }
+    return longest;
   }
 
-  private static void decodeRun(String run, List<String> out, int[] left) {
+  private static boolean decodeRun(String run, List<String> out, int[] left) {
     if (run.length() % 2 == 0 && isHex(run)) {
       if (keep(hexBytes(run), out, left)) {
-        return;
+        return true;
       }
     }
     boolean std = run.indexOf('+') >= 0 || run.indexOf('/') >= 0;
     boolean url = run.indexOf('-') >= 0 || run.indexOf('_') >= 0;
     if (std && url) {
-      return;
+      return false;
     }
     // A length of 4k+1 cannot be base64: drop the stray last character.
     String body = run.length() % 4 == 1 ? run.substring(0, run.length() - 1) : run;
     try {
       byte[] bytes = (url ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(pad(body));
-      keep(bytes, out, left);
+      return keep(bytes, out, left);
     } catch (IllegalArgumentException notBase64) {
-      // not a payload
+      return false;
     }
   }
 

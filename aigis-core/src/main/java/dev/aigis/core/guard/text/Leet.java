@@ -1,9 +1,9 @@
 package dev.aigis.core.guard.text;
 
 /**
- * Undoes simple leetspeak in words where a digit or symbol sits between two letters
- * ({@code "1gn0r3"}, {@code "pr3v10us"}, {@code "h4ck"}), leaving numbers, {@code "gpt4"} and
- * {@code "2nd"} alone so ordinary text rarely gets a copy at all.
+ * Undoes simple leetspeak in words where a run of digits or symbols sits between two letters
+ * ({@code "1gn0r3"}, {@code "pr3v10us"}, {@code "h4ck"}), leaving numbers, {@code "gpt4"}, {@code "2nd"},
+ * long tokens and mixed-case ones (base64, identifiers) alone so ordinary text rarely gets a copy at all.
  */
 final class Leet {
 
@@ -25,13 +25,20 @@ final class Leet {
       int end = i;
       boolean leet = false;
       while (end < n && isWordChar(text.charAt(end))) {
-        if (end > i && end + 1 < n && letter(text.charAt(end)) != 0
-            && !Character.isLetter(text.charAt(end))
-            && Character.isLetter(text.charAt(end - 1)) && Character.isLetter(text.charAt(end + 1))) {
-          leet = true;
+        if (isLeet(text.charAt(end))) {
+          // A run of leet characters with a letter on each side: "pr3v10us", "1nstruct10ns".
+          int run = end;
+          while (run < n && isLeet(text.charAt(run))) {
+            run++;
+          }
+          leet |= end > i && Character.isLetter(text.charAt(end - 1))
+              && run < n && Character.isLetter(text.charAt(run));
+          end = run;
+        } else {
+          end++;
         }
-        end++;
       }
+      leet &= end - i <= 24 && !mixedCase(text, i, end);
       if (leet && out == null) {
         out = new StringBuilder(n);
         out.append(text, 0, i);
@@ -46,6 +53,22 @@ final class Leet {
       i = end;
     }
     return out == null ? null : out.toString();
+  }
+
+  /** Base64 and identifiers mix cases inside a word; leetspeak words rarely do. */
+  private static boolean mixedCase(String text, int start, int end) {
+    boolean upper = false;
+    boolean lower = false;
+    for (int k = start + 1; k < end; k++) {
+      char c = text.charAt(k);
+      upper |= Character.isUpperCase(c);
+      lower |= Character.isLowerCase(c);
+    }
+    return upper && lower;
+  }
+
+  private static boolean isLeet(char c) {
+    return !Character.isLetter(c) && letter(c) != 0;
   }
 
   private static boolean isWordChar(char c) {
