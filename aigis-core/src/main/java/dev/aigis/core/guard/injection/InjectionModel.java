@@ -25,7 +25,8 @@ public record InjectionModel(
   public static final String RESOURCE = "guard/injection-model.json";
 
   public InjectionModel {
-    meta = Map.copyOf(meta);
+    // Insertion order kept: the written file must not depend on a JVM's hash seed.
+    meta = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(meta));
   }
 
   /**
