@@ -126,7 +126,7 @@ public final class InjectionTrainer {
     meta.put("seed", options.seed());
     meta.put("folds", options.folds());
     meta.put("fold_scheme", "threshold from " + options.thresholdScheme().name().toLowerCase()
-        + " " + options.folds() + "-fold out-of-fold scores (grouped = whole source repositories per fold)");
+        + " " + options.folds() + "-fold out-of-fold scores; grouped folds hold whole source files (the rows' source field)");
     meta.put("feature_spec", InjectionFeatures.VERSION);
     meta.put("embedder", "all-MiniLM-L6-v2 int8, max " + embedder.maxTokens() + " tokens");
     meta.put("l2", options.l2());
