@@ -3,6 +3,7 @@ package dev.aigis.bench;
 import dev.aigis.core.embedding.MiniLmEmbedder;
 import dev.aigis.core.guard.TextScorer;
 import dev.aigis.core.guard.injection.InjectionDetector;
+import dev.aigis.core.guard.injection.InjectionModel;
 import dev.aigis.core.guard.injection.InjectionPreparer;
 import dev.aigis.core.guard.injection.PreparedText;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +48,8 @@ public class InjectionBenchmark {
 
   @Setup
   public void setUp() {
-    detector = new InjectionDetector(InjectionPreparer.standard(), MiniLmEmbedder.shared(),
-        dev.aigis.core.guard.injection.InjectionModel.shipped());
     preparer = InjectionPreparer.standard();
+    detector = new InjectionDetector(preparer, MiniLmEmbedder.shared(), InjectionModel.shipped());
     StringBuilder text = new StringBuilder();
     for (int i = 0; text.length() < 2048; i++) {
       text.append(SENTENCES[i % SENTENCES.length]).append(' ');

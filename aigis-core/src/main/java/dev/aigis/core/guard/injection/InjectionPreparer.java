@@ -6,6 +6,7 @@ import dev.aigis.core.guard.text.NormalisedText;
 import dev.aigis.core.guard.text.TextNormaliser;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The text preparation the shipped model was trained with: {@link TextNormaliser} (NFKC, invisible
@@ -18,19 +19,22 @@ public final class InjectionPreparer {
 
   /** The shared normaliser and the default injection rules ({@link SignatureSet#INJECTION_RESOURCE}). */
   public static PreparedText.Preparer standard() {
-    return with(SignatureSet.defaultInjection());
+    SignatureSet defaults = SignatureSet.defaultInjection();
+    return with(() -> defaults);
   }
 
   /**
    * The shared normaliser with another rule set (for example the defaults merged with an
    * operator's file). The combiner learned how much the default rules' score is worth; a set with
    * very different weights shifts the detector's operating point.
+   *
+   * @param signatures read once per text, so a {@code ReloadingSignatures} takes effect on the next call
    */
-  public static PreparedText.Preparer with(SignatureSet signatures) {
+  public static PreparedText.Preparer with(Supplier<SignatureSet> signatures) {
     TextNormaliser normaliser = TextNormaliser.shared();
     return text -> {
       NormalisedText normalised = normaliser.normalise(text);
-      List<SignatureHit> hits = signatures.scan(normalised);
+      List<SignatureHit> hits = signatures.get().scan(normalised);
       return new PreparedText(normalised.folded().toLowerCase(Locale.ROOT), SignatureSet.score(hits),
           hits.stream().map(SignatureHit::ruleId).distinct().toList());
     };

@@ -18,7 +18,7 @@ public final class InjectionExperiment {
         base.maxFpr(), base.categoryMaxFpr(), features, Double.parseDouble(args[5]), Integer.parseInt(args[6]),
         Integer.parseInt(args[7]), base.cacheFile());
     long start = System.nanoTime();
-    var result = new InjectionTrainer(MiniLmEmbedder.shared(), PreparedText.Preparer.foldOnly()).train(options);
+    var result = new InjectionTrainer(MiniLmEmbedder.shared(), InjectionPreparer.standard()).train(options);
     System.out.println(String.join(" ", args) + " (" + (System.nanoTime() - start) / 1_000_000_000 + " s)");
     System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result.meta().get("oof")));
     System.out.println("threshold " + result.model().threshold());
