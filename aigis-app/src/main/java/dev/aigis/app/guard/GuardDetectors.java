@@ -1,5 +1,6 @@
 package dev.aigis.app.guard;
 
+import dev.aigis.core.guard.injection.InjectionDetector;
 import dev.aigis.core.guard.pii.PiiReport;
 import dev.aigis.core.guard.pii.PiiScanner;
 import dev.aigis.core.guard.pii.PiiScorer;
@@ -14,8 +15,11 @@ final class GuardDetectors {
   /** In the order help text lists them. */
   static Map<String, GuardDetector> all() {
     Map<String, GuardDetector> all = new LinkedHashMap<>();
-    // One line per detector: all.put("injection", ...); all.put("output", ...); all.put("pii", ...);
-    all.put("pii", new GuardDetector("pii", () -> new PiiScorer(PiiScanner.all()), row -> PiiReport.hasCoveredSpan(row, PiiScanner.all()) ? 1 : 0, rows -> PiiReport.evaluate(PiiScanner.all(), rows).toMap()));
+    all.put("injection", new GuardDetector("injection", InjectionDetector::shipped,
+        row -> row.path("label").asInt(), rows -> Map.of()));
+    all.put("pii", new GuardDetector("pii", () -> new PiiScorer(PiiScanner.all()),
+        row -> PiiReport.hasCoveredSpan(row, PiiScanner.all()) ? 1 : 0,
+        rows -> PiiReport.evaluate(PiiScanner.all(), rows).toMap()));
     return all;
   }
 }
