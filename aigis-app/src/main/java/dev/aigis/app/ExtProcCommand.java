@@ -49,10 +49,14 @@ final class ExtProcCommand implements Callable<Integer> {
     var vertx = io.vertx.core.Vertx.vertx();
     var policies = new dev.aigis.server.policy.PolicyRuntime(vertx, java.time.InstantSource.system(), null,
         new dev.aigis.server.metrics.PolicyMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
-    var compiler = new ProcessingCompiler(channels, policies);
+    var guards = new dev.aigis.core.guard.processor.GuardRuntime(java.time.InstantSource.system(),
+        dev.aigis.core.guard.processor.GuardObserver.NONE, dev.aigis.core.embedding.EmbeddingObserver.NONE,
+        dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
+    var compiler = new ProcessingCompiler(channels, policies, guards);
     Runnable release = () -> {
       channels.close();
       policies.close();
+      guards.close();
       vertx.close();
     };
     CompiledProcessing processing;

@@ -37,7 +37,9 @@ public final class GatewayServer implements AutoCloseable {
   private final UpstreamClients clients;
   private final ExtProcChannels extProcChannels = new ExtProcChannels();
   private final dev.aigis.server.policy.PolicyRuntime policyRuntime;
+  private static final long RULE_REFRESH_MILLIS = 2_000;
   private final ProcessingCompiler processingCompiler;
+  private final dev.aigis.core.guard.processor.GuardRuntime guardRuntime;
   private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
   /** CPU-heavy processor work runs here, never on an event loop; bounded so saturation fails fast. */
   private final BoundedWorkers workers =
@@ -55,7 +57,16 @@ public final class GatewayServer implements AutoCloseable {
         new dev.aigis.server.metrics.EgressMetrics(metrics.registry()), clock);
     this.policyRuntime = new dev.aigis.server.policy.PolicyRuntime(vertx, clock, workers,
         new dev.aigis.server.metrics.PolicyMetrics(metrics.registry()));
-    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime);
+    this.guardRuntime = new dev.aigis.core.guard.processor.GuardRuntime(clock,
+        new dev.aigis.server.metrics.GuardMetrics(metrics.registry()),
+        new dev.aigis.server.metrics.EmbeddingMetrics(metrics.registry()),
+        dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
+    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, guardRuntime);
+    // Guardrail rule files are re-read when they change; file reads stay off the event loops.
+    vertx.setPeriodic(RULE_REFRESH_MILLIS, id -> workers.submit(() -> {
+      guardRuntime.refreshRules();
+      return null;
+    }));
     // One for every port: a backend has one circuit breaker and one concurrency count.
     var traffic = new dev.aigis.server.proxy.Traffic(new dev.aigis.server.metrics.TrafficMetrics(metrics.registry()), clock);
     this.listeners = new ListenerManager(vertx, options, loops,
@@ -170,6 +181,7 @@ public final class GatewayServer implements AutoCloseable {
     clients.close();
     extProcChannels.close();
     policyRuntime.close();
+    guardRuntime.close();
     workers.close();
     await(vertx.close());
   }

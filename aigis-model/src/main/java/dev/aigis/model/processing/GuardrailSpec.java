@@ -42,11 +42,12 @@ public record GuardrailSpec(
   public record Pii(String direction, String action, Map<String, String> entities, List<String> regions) {}
 
   /**
-   * Harmful-output filtering of answers, plain and streamed.
+   * Harmful-output filtering of answers, plain and streamed, with the shipped rules and model (its
+   * rules are features the model was trained with, so they are not extended by configuration).
    *
    * @param stride characters of new streamed text between two classifier runs (what is held back)
    */
-  public record Output(String action, BigDecimal threshold, List<String> ruleFiles, int stride) {}
+  public record Output(String action, int stride) {}
 
   /**
    * Per-identity anomaly detection (per client address when the caller has no identity).

@@ -35,7 +35,7 @@ final class GuardrailType implements ProcessorType<GuardrailSpec> {
     String messages = block.choice("messages", false, GuardrailSpec.MESSAGES);
     Fields injection = block.object("injection", "action", "threshold", "ruleFiles", "signaturesOnly");
     Fields pii = block.object("pii", "direction", "action", "entities", "regions");
-    Fields output = block.object("output", "action", "threshold", "ruleFiles", "stride");
+    Fields output = block.object("output", "action", "stride");
     Fields anomaly = block.object("anomaly", "action", "zThreshold", "minHistory", "signals");
     return new GuardrailSpec(
         messages == null ? "UserAndTools" : messages,
@@ -51,8 +51,6 @@ final class GuardrailType implements ProcessorType<GuardrailSpec> {
             orEmpty(pii.strings("regions"))),
         output == null ? null : new GuardrailSpec.Output(
             orDefault(output.choice("action", false, GuardrailSpec.ACTIONS), "Block"),
-            output.decimal("threshold", false),
-            orEmpty(output.strings("ruleFiles")),
             output.integer("stride") == null ? DEFAULT_STRIDE : output.integer("stride")),
         anomaly == null ? null : new GuardrailSpec.Anomaly(
             orDefault(anomaly.choice("action", false, GuardrailSpec.ANOMALY_ACTIONS), "Flag"),
@@ -71,7 +69,6 @@ final class GuardrailType implements ProcessorType<GuardrailSpec> {
       probability(spec.injection().threshold(), at + ".injection.threshold", errors);
     }
     if (spec.output() != null) {
-      probability(spec.output().threshold(), at + ".output.threshold", errors);
       if (spec.output().stride() < 16 || spec.output().stride() > 4096) {
         errors.at(at + ".output.stride", "must be 16..4096 characters, got " + spec.output().stride());
       }

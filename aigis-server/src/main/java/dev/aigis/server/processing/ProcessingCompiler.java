@@ -1,5 +1,6 @@
 package dev.aigis.server.processing;
 
+import dev.aigis.core.guard.processor.GuardRuntime;
 import dev.aigis.core.processing.ConfiguredProcessor;
 import dev.aigis.core.processing.FailureMode;
 import dev.aigis.core.processing.ProcessingChain;
@@ -37,12 +38,16 @@ public final class ProcessingCompiler {
    * @param channels the ext_proc channels ExtProcess processors share, owned by the caller
    */
   public ProcessingCompiler(ExtProcChannels channels) {
-    this(channels, dev.aigis.server.policy.PolicyRuntime.forValidation());
+    this(channels, dev.aigis.server.policy.PolicyRuntime.forValidation(), GuardRuntime.forValidation());
   }
 
-  /** @param policyRuntime the stores and caches AccessPolicies and RateLimitPolicies share, owned by the caller */
-  public ProcessingCompiler(ExtProcChannels channels, dev.aigis.server.policy.PolicyRuntime policyRuntime) {
-    this(ProcessorFactories.builtIn(channels), policyRuntime);
+  /**
+   * @param policyRuntime the stores and caches AccessPolicies and RateLimitPolicies share, owned by the caller
+   * @param guards the models, baselines and rule files Guardrail processors share, owned by the caller
+   */
+  public ProcessingCompiler(ExtProcChannels channels, dev.aigis.server.policy.PolicyRuntime policyRuntime,
+      GuardRuntime guards) {
+    this(ProcessorFactories.builtIn(channels, guards), policyRuntime);
   }
 
   ProcessingCompiler(ProcessorFactories factories) {

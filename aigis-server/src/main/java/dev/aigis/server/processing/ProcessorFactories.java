@@ -5,7 +5,10 @@ import dev.aigis.core.processing.ProcessorFactory;
 import dev.aigis.core.processing.cel.CelProcessorFactory;
 import dev.aigis.extproc.ExtProcChannels;
 import dev.aigis.extproc.ExtProcProcessorFactory;
+import dev.aigis.core.guard.processor.GuardRuntime;
+import dev.aigis.core.guard.processor.GuardrailFactory;
 import dev.aigis.model.processing.ExtProcessSpec;
+import dev.aigis.model.processing.GuardrailSpec;
 import dev.aigis.model.processing.InProcessSpec;
 import dev.aigis.model.processing.ProcessorConfig;
 import java.util.ArrayList;
@@ -38,11 +41,13 @@ final class ProcessorFactories {
    * Every built-in processor type.
    *
    * @param channels the ext_proc channels ExtProcess processors share, owned by the caller
+   * @param guards what Guardrail processors share (models, baselines, rule files), owned by the caller
    */
-  static ProcessorFactories builtIn(ExtProcChannels channels) {
+  static ProcessorFactories builtIn(ExtProcChannels channels, GuardRuntime guards) {
     return new Builder()
         .add(InProcessSpec.class, new CelProcessorFactory())
         .add(ExtProcessSpec.class, new ExtProcProcessorFactory(channels))
+        .add(GuardrailSpec.class, new GuardrailFactory(guards))
         .build();
   }
 
