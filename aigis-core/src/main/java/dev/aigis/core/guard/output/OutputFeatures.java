@@ -1,0 +1,95 @@
+package dev.aigis.core.guard.output;
+
+import dev.aigis.core.embedding.Embedder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The classifier's view of one window of an answer: its embedding, its similarity to each exemplar
+ * group, lexical cues of the window and of the text just before it, and the weight of the category
+ * rules it matches. Thread-safe; {@link #window} embeds, so it is blocking CPU work (a few ms).
+ */
+final class OutputFeatures {
+
+  /** Characters before a window read for context cues (a refusal that opened the answer). */
+  static final int CONTEXT = 600;
+  /** Matched rule weight at which the rules flag a window alone (when it has no refusal). */
+  static final double RULE_FLAG = 1.0;
+  private static final double RULE_CAP = 1.5;
+
+  /** One window, judged. */
+  record Window(float[] x, float[] similarities, List<OutputRules.Hit> hits, double ruleWeight, boolean refuses) {
+    boolean ruleFlag() {
+      return ruleWeight >= RULE_FLAG && !refuses;
+    }
+  }
+
+  private final Embedder embedder;
+  private final Exemplars exemplars;
+  private final OutputRules rules;
+
+  OutputFeatures(Embedder embedder, Exemplars exemplars, OutputRules rules) {
+    this.embedder = embedder;
+    this.exemplars = exemplars;
+    this.rules = rules;
+  }
+
+  Embedder embedder() {
+    return embedder;
+  }
+
+  Exemplars exemplars() {
+    return exemplars;
+  }
+
+  OutputRules rules() {
+    return rules;
+  }
+
+  int dimension() {
+    return embedder.dimension() + exemplars.groups().size() + Cues.COUNT + 1;
+  }
+
+  /** Feature names in vector order, for the model's metadata. */
+  List<String> names() {
+    List<String> names = new ArrayList<>();
+    names.add("embedding[" + embedder.dimension() + "]");
+    exemplars.groups().forEach(g -> names.add("similar:" + g));
+    names.addAll(List.of(Cues.NAMES));
+    names.add("rule_weight");
+    return names;
+  }
+
+  /** Features of {@code window}, with {@code before} the text that precedes it (at most {@link #CONTEXT} chars read). */
+  Window window(String window, String before) {
+    return window(window, before, embedder.embed(window));
+  }
+
+  /** As {@link #window(String, String)} with the window's embedding already known (training reads a cache). */
+  Window window(String window, String before, float[] embedding) {
+    float[] sims = exemplars.similarities(embedding);
+    List<OutputRules.Hit> hits = rules.match(OutputRules.normalise(window));
+    double weight = hits.stream().mapToDouble(OutputRules.Hit::weight).sum();
+    String context = before.length() > CONTEXT ? before.substring(before.length() - CONTEXT) : before;
+    float[] x = new float[dimension()];
+    System.arraycopy(embedding, 0, x, 0, embedding.length);
+    int at = embedding.length;
+    System.arraycopy(sims, 0, x, at, sims.length);
+    at += sims.length;
+    Cues.features(window, context, x, at);
+    boolean refuses = x[at] > 0;
+    at += Cues.COUNT;
+    x[at] = (float) (Math.min(weight, RULE_CAP) / RULE_CAP);
+    return new Window(x, sims, hits, weight, refuses);
+  }
+
+  /** Rule weight of {@code text} when the rules alone flag it, else 0 (used per streamed delta). */
+  String ruleCategory(String text) {
+    List<OutputRules.Hit> hits = rules.match(OutputRules.normalise(text));
+    double weight = hits.stream().mapToDouble(OutputRules.Hit::weight).sum();
+    if (weight < RULE_FLAG || Cues.refuses(text)) {
+      return null;
+    }
+    return hits.stream().max(java.util.Comparator.comparingDouble(OutputRules.Hit::weight)).orElseThrow().category();
+  }
+}
