@@ -1,5 +1,6 @@
 package dev.aigis.app.guard;
 
+import dev.aigis.core.guard.output.OutputFilter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ final class GuardDetectors {
   static Map<String, GuardDetector> all() {
     Map<String, GuardDetector> all = new LinkedHashMap<>();
     // One line per detector: all.put("injection", ...); all.put("output", ...); all.put("pii", ...);
+    all.put("output", new GuardDetector("output", OutputFilter::shipped, row -> row.path("label").asInt(), rows -> Map.of()));
     return all;
   }
 }

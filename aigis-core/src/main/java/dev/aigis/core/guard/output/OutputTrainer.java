@@ -155,6 +155,15 @@ public final class OutputTrainer {
     meta.put("training", "multiple-instance: " + ROUNDS + " rounds; logistic regression epochs " + BASE.epochs()
         + ", learning rate " + BASE.learningRate() + ", l2 " + BASE.l2());
     meta.put("outOfFold", outOfFold.toMap());
+    List<Map<String, Object>> curve = new ArrayList<>();
+    var oofMetrics = new BinaryMetrics(oof, labels);
+    for (double budget : new double[] {0.01, 0.02, 0.05, 0.10}) {
+      Map<String, Object> point = new LinkedHashMap<>();
+      point.put("maxFpr", budget);
+      point.putAll(Metrics.of(oof, labels, oofMetrics.thresholdAtFpr(budget)).toMap());
+      curve.add(point);
+    }
+    meta.put("outOfFoldCurve", curve);
     if (acrossSources != null) {
       meta.put("acrossSources", Map.of("train", "GPTFuzz rows", "test", "JailbreakBench rows", "metrics", acrossSources.toMap()));
     }
