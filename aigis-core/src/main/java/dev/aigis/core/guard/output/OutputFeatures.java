@@ -2,6 +2,7 @@ package dev.aigis.core.guard.output;
 
 import dev.aigis.core.embedding.Embedder;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -83,13 +84,16 @@ final class OutputFeatures {
     return new Window(x, sims, hits, weight, refuses);
   }
 
-  /** Rule weight of {@code text} when the rules alone flag it, else 0 (used per streamed delta). */
+  /**
+   * The category of the heaviest matching rule when the rules alone flag {@code text} (weights
+   * reach {@link #RULE_FLAG}, no refusal), else null: the per-delta check of a stream.
+   */
   String ruleCategory(String text) {
     List<OutputRules.Hit> hits = rules.match(OutputRules.normalise(text));
     double weight = hits.stream().mapToDouble(OutputRules.Hit::weight).sum();
     if (weight < RULE_FLAG || Cues.refuses(text)) {
       return null;
     }
-    return hits.stream().max(java.util.Comparator.comparingDouble(OutputRules.Hit::weight)).orElseThrow().category();
+    return hits.stream().max(Comparator.comparingDouble(OutputRules.Hit::weight)).orElseThrow().category();
   }
 }

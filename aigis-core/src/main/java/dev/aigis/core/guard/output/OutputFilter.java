@@ -4,8 +4,11 @@ import dev.aigis.core.embedding.Embedder;
 import dev.aigis.core.embedding.MiniLmEmbedder;
 import dev.aigis.core.guard.TextScorer;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,8 +23,9 @@ import java.util.Set;
  * answer's score is its highest window probability; it is flagged at the model's threshold, or
  * when one window's rule weights reach {@link OutputFeatures#RULE_FLAG} with no refusal in it.
  *
- * <p>Signals: when flagged, the categories first (the first is the main one: from the rules that
- * matched the flagged windows, else the exemplar group nearest the highest window), then
+ * <p>Signals: when flagged, the categories first (the first is the main one: those of the rules
+ * that matched the flagged windows, heaviest first, else the exemplar group nearest the highest
+ * window), then
  * {@code classifier} when the model flagged; rule ids that matched any window are listed either
  * way. Never the text.
  *
@@ -32,12 +36,27 @@ public final class OutputFilter implements TextScorer, OutputJudge {
 
   public static final String RULES = "guard/output-rules.yaml";
 
+  private static volatile OutputFilter shipped;
+
   private final OutputFeatures features;
   private final OutputModel model;
 
-  /** The shipped rules, exemplars and model on the process-wide embedder. */
+  /**
+   * The shipped rules, exemplars and model on the process-wide embedder, built on first use (about
+   * a second with the embedder) and shared: the filter is immutable.
+   */
   public static OutputFilter shipped() {
-    return new OutputFilter(MiniLmEmbedder.shared(), OutputModel.shipped());
+    OutputFilter f = shipped;
+    if (f == null) {
+      synchronized (OutputFilter.class) {
+        f = shipped;
+        if (f == null) {
+          f = new OutputFilter(MiniLmEmbedder.shared(), OutputModel.shipped());
+          shipped = f;
+        }
+      }
+    }
+    return f;
   }
 
   /** The shipped rules and exemplars with {@code model} (embedding the exemplars takes ~0.2 s). */
@@ -64,7 +83,7 @@ public final class OutputFilter implements TextScorer, OutputJudge {
     double best = 0;
     float[] bestSims = null;
     boolean classifier = false;
-    Set<String> categories = new LinkedHashSet<>();
+    Map<String, Double> categories = new HashMap<>();
     Set<String> ruleIds = new LinkedHashSet<>();
     for (int start : starts) {
       int end = Math.min(text.length(), start + model.windowChars());
@@ -73,7 +92,7 @@ public final class OutputFilter implements TextScorer, OutputJudge {
       w.hits().forEach(h -> ruleIds.add(h.id()));
       boolean byModel = p >= model.threshold();
       if (byModel || w.ruleFlag()) {
-        w.hits().forEach(h -> categories.add(h.category()));
+        w.hits().forEach(h -> categories.merge(h.category(), h.weight(), Math::max));
         classifier |= byModel;
       }
       if (p >= best) {
@@ -88,9 +107,11 @@ public final class OutputFilter implements TextScorer, OutputJudge {
     List<String> signals = new ArrayList<>();
     if (flagged) {
       if (categories.isEmpty() && bestSims != null) {
-        categories.add(features.exemplars().nearestCategory(bestSims));
+        signals.add(features.exemplars().nearestCategory(bestSims));
       }
-      signals.addAll(categories);
+      categories.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .forEach(e -> signals.add(e.getKey()));
       if (classifier) {
         signals.add("classifier");
       }
@@ -122,12 +143,10 @@ public final class OutputFilter implements TextScorer, OutputJudge {
   @Override
   public String judge(String window, String before) {
     OutputFeatures.Window w = features.window(window, before);
-    if (w.ruleFlag()) {
-      return w.hits().getFirst().category();
-    }
-    if (model.head().probability(w.x()) < model.threshold()) {
+    if (!w.ruleFlag() && model.head().probability(w.x()) < model.threshold()) {
       return null;
     }
-    return w.hits().isEmpty() ? features.exemplars().nearestCategory(w.similarities()) : w.hits().getFirst().category();
+    return w.hits().stream().max(Comparator.comparingDouble(OutputRules.Hit::weight)).map(OutputRules.Hit::category)
+        .orElseGet(() -> features.exemplars().nearestCategory(w.similarities()));
   }
 }

@@ -53,11 +53,13 @@ public final class OutputStreamMonitor implements StreamTextFilter {
     if (ruleHit != null) {
       return block(ruleHit);
     }
-    if (end() - judgedTo >= stride) {
+    long unjudged = end() - judgedTo;
+    if (unjudged >= stride) {
       return judgeRecent();
     }
     trim();
-    return Release.NONE;
+    // An empty delta with nothing unjudged before it need not wait.
+    return unjudged == 0 ? releaseHeld() : Release.NONE;
   }
 
   @Override

@@ -37,7 +37,7 @@ import java.util.function.IntPredicate;
  */
 public final class OutputTrainer {
 
-  public static final double MAX_FPR = 0.02;
+  public static final double MAX_FPR = 0.03;
   static final int ROUNDS = 2;
   private static final LogisticRegression.Settings BASE = LogisticRegression.Settings.DEFAULTS;
 

@@ -67,7 +67,7 @@ class OutputStreamMonitorTest {
     }
     assertThat(String.join("", released)).isEqualTo("The answer is simple, ");
     Release r = null;
-    for (String delta : List.of("H", "A", "R", "M", " them")) {
+    for (String delta : List.of("H", "A", "R", "M", " them", " all")) {
       r = monitor.push(delta);
       if (r.blocked() != null) {
         break;
@@ -125,6 +125,7 @@ class OutputStreamMonitorTest {
       all.append(delta);
       assertThat(monitor.push(delta).blocked()).isNull();
     }
+    assertThat(monitor.finish().blocked()).isNull();
     String window = judge.windows.getLast();
     assertThat(window.length()).isLessThanOrEqualTo(64);
     assertThat(all.toString()).endsWith(window);
