@@ -18,7 +18,7 @@ import java.util.Map;
 final class Exemplars {
 
   static final String RESOURCE = "guard/output-exemplars.yaml";
-  private static final List<String> ANCHORS = List.of("refusal", "benign");
+  private static final List<String> ANCHORS = List.of("refusal", "benign", "jailbroken");
 
   private final List<String> groups;
   private final List<List<float[]>> vectors;

@@ -17,6 +17,12 @@ final class OutputFeatures {
   /** Matched rule weight at which the rules flag a window alone (when it has no refusal). */
   static final double RULE_FLAG = 1.0;
   private static final double RULE_CAP = 1.5;
+  /**
+   * The embedding enters the head scaled down, which regularises its 384 weights more strongly than
+   * the 30 or so others: with it at full scale the head learnt one data source's style (trained on
+   * GPTFuzz answers, AUC 0.91 on JailbreakBench's; scaled by a quarter, 0.945).
+   */
+  static final float EMBEDDING_SCALE = 0.25f;
 
   /** One window, judged. */
   record Window(float[] x, float[] similarities, List<OutputRules.Hit> hits, double ruleWeight, boolean refuses) {
@@ -73,7 +79,9 @@ final class OutputFeatures {
     double weight = hits.stream().mapToDouble(OutputRules.Hit::weight).sum();
     String context = before.length() > CONTEXT ? before.substring(before.length() - CONTEXT) : before;
     float[] x = new float[dimension()];
-    System.arraycopy(embedding, 0, x, 0, embedding.length);
+    for (int i = 0; i < embedding.length; i++) {
+      x[i] = embedding[i] * EMBEDDING_SCALE;
+    }
     int at = embedding.length;
     System.arraycopy(sims, 0, x, at, sims.length);
     at += sims.length;

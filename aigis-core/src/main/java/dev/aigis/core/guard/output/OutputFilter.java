@@ -69,6 +69,10 @@ public final class OutputFilter implements TextScorer, OutputJudge {
       throw new IllegalArgumentException("output model expects " + model.head().features()
           + " features, the filter makes " + features.dimension() + " (retrain after changing exemplars)");
     }
+    if (model.head().meta().get("embeddingScale") instanceof Number scale && scale.floatValue() != OutputFeatures.EMBEDDING_SCALE) {
+      throw new IllegalArgumentException("output model was trained with embedding scale " + scale + ", the filter uses "
+          + OutputFeatures.EMBEDDING_SCALE + " (retrain)");
+    }
     this.features = features;
     this.model = model;
   }
