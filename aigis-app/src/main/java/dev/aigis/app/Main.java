@@ -1,5 +1,6 @@
 package dev.aigis.app;
 
+import dev.aigis.app.guard.GuardCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     version = "aigis 0.1.0",
     description = "Kubernetes-native AI gateway.",
     subcommands = {RunCommand.class, ValidateCommand.class, ExtProcCommand.class, KeysCommand.class,
-        AuditCommand.class, ControllerCommand.class, CrdsCommand.class})
+        AuditCommand.class, ControllerCommand.class, CrdsCommand.class, GuardCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

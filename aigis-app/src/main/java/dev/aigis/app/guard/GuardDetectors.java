@@ -1,5 +1,6 @@
 package dev.aigis.app.guard;
 
+import dev.aigis.core.guard.injection.InjectionDetector;
 import dev.aigis.core.guard.output.OutputFilter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,8 @@ final class GuardDetectors {
   static Map<String, GuardDetector> all() {
     Map<String, GuardDetector> all = new LinkedHashMap<>();
     // One line per detector: all.put("injection", ...); all.put("output", ...); all.put("pii", ...);
+    all.put("injection", new GuardDetector("injection", InjectionDetector::shipped,
+        row -> row.path("label").asInt(), rows -> Map.of()));
     all.put("output", new GuardDetector("output", OutputFilter::shipped, row -> row.path("label").asInt(), rows -> Map.of()));
     return all;
   }

@@ -1,6 +1,7 @@
 package dev.aigis.core.guard.output;
 
 import dev.aigis.core.embedding.Embedder;
+import dev.aigis.core.guard.signature.SignatureHit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,18 +15,20 @@ final class OutputFeatures {
 
   /** Characters before a window read for context cues (a refusal that opened the answer). */
   static final int CONTEXT = 600;
-  /** Matched rule weight at which the rules flag a window alone (when it has no refusal). */
-  static final double RULE_FLAG = 1.0;
-  private static final double RULE_CAP = 1.5;
+  /**
+   * Combined rule weight ({@code 1 − Π(1 − weight)}) at which the rules flag a window alone (when
+   * it has no refusal): two rules of 0.5, or one of 0.6 with one of 0.4, or a rule of 0.75 or more.
+   */
+  static final double RULE_FLAG = 0.75;
   /**
    * The embedding enters the head scaled down, which regularises its 384 weights more strongly than
    * the 30 or so others: with it at full scale the head learnt one data source's style (trained on
-   * GPTFuzz answers, AUC 0.91 on JailbreakBench's; scaled by a quarter, 0.945).
+   * GPTFuzz answers, AUC 0.91 on JailbreakBench's; scaled by half with L2 0.01, 0.944).
    */
-  static final float EMBEDDING_SCALE = 0.25f;
+  static final float EMBEDDING_SCALE = 0.5f;
 
   /** One window, judged. */
-  record Window(float[] x, float[] similarities, List<OutputRules.Hit> hits, double ruleWeight, boolean refuses) {
+  record Window(float[] x, float[] similarities, List<SignatureHit> hits, double ruleWeight, boolean refuses) {
     boolean ruleFlag() {
       return ruleWeight >= RULE_FLAG && !refuses;
     }
@@ -75,8 +78,8 @@ final class OutputFeatures {
   /** As {@link #window(String, String)} with the window's embedding already known (training reads a cache). */
   Window window(String window, String before, float[] embedding) {
     float[] sims = exemplars.similarities(embedding);
-    List<OutputRules.Hit> hits = rules.match(OutputRules.normalise(window));
-    double weight = hits.stream().mapToDouble(OutputRules.Hit::weight).sum();
+    List<SignatureHit> hits = rules.match(window);
+    double weight = OutputRules.weight(hits);
     String context = before.length() > CONTEXT ? before.substring(before.length() - CONTEXT) : before;
     float[] x = new float[dimension()];
     for (int i = 0; i < embedding.length; i++) {
@@ -88,7 +91,7 @@ final class OutputFeatures {
     Cues.features(window, context, x, at);
     boolean refuses = x[at] > 0;
     at += Cues.COUNT;
-    x[at] = (float) (Math.min(weight, RULE_CAP) / RULE_CAP);
+    x[at] = (float) weight;
     return new Window(x, sims, hits, weight, refuses);
   }
 
@@ -97,11 +100,11 @@ final class OutputFeatures {
    * reach {@link #RULE_FLAG}, no refusal), else null: the per-delta check of a stream.
    */
   String ruleCategory(String text) {
-    List<OutputRules.Hit> hits = rules.match(OutputRules.normalise(text));
-    double weight = hits.stream().mapToDouble(OutputRules.Hit::weight).sum();
+    List<SignatureHit> hits = rules.match(text);
+    double weight = OutputRules.weight(hits);
     if (weight < RULE_FLAG || Cues.refuses(text)) {
       return null;
     }
-    return hits.stream().max(Comparator.comparingDouble(OutputRules.Hit::weight)).orElseThrow().category();
+    return hits.stream().max(Comparator.comparingDouble(SignatureHit::weight)).orElseThrow().category();
   }
 }

@@ -3,6 +3,7 @@ package dev.aigis.core.guard.output;
 import dev.aigis.core.embedding.Embedder;
 import dev.aigis.core.embedding.MiniLmEmbedder;
 import dev.aigis.core.guard.TextScorer;
+import dev.aigis.core.guard.signature.SignatureHit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -93,7 +94,7 @@ public final class OutputFilter implements TextScorer, OutputJudge {
       int end = Math.min(text.length(), start + model.windowChars());
       OutputFeatures.Window w = features.window(text.substring(start, end), text.substring(Math.max(0, start - OutputFeatures.CONTEXT), start));
       double p = model.head().probability(w.x());
-      w.hits().forEach(h -> ruleIds.add(h.id()));
+      w.hits().forEach(h -> ruleIds.add(h.ruleId()));
       boolean byModel = p >= model.threshold();
       if (byModel || w.ruleFlag()) {
         w.hits().forEach(h -> categories.merge(h.category(), h.weight(), Math::max));
@@ -150,7 +151,7 @@ public final class OutputFilter implements TextScorer, OutputJudge {
     if (!w.ruleFlag() && model.head().probability(w.x()) < model.threshold()) {
       return null;
     }
-    return w.hits().stream().max(Comparator.comparingDouble(OutputRules.Hit::weight)).map(OutputRules.Hit::category)
+    return w.hits().stream().max(Comparator.comparingDouble(SignatureHit::weight)).map(SignatureHit::category)
         .orElseGet(() -> features.exemplars().nearestCategory(w.similarities()));
   }
 }

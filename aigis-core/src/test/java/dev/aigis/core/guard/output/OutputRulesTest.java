@@ -1,17 +1,17 @@
 package dev.aigis.core.guard.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.aigis.core.guard.signature.SignatureHit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OutputRulesTest {
 
   private static final OutputRules SHIPPED = OutputRules.fromResource(OutputFilter.RULES);
 
-  private static java.util.List<String> ids(String text) {
-    return SHIPPED.match(OutputRules.normalise(text)).stream().map(OutputRules.Hit::id).toList();
+  private static List<String> ids(String text) {
+    return SHIPPED.match(text).stream().map(SignatureHit::ruleId).toList();
   }
 
   @Test
@@ -30,16 +30,15 @@ class OutputRulesTest {
   }
 
   @Test
-  void textIsNormalisedBeforeMatching() {
-    assertThat(OutputRules.normalise("Ｍix  THE\n\tpowder’s")).isEqualTo("mix the powder's");
+  void textIsNormalisedAndRulesReachAcrossLines() {
     assertThat(ids("MIX the\n\nAMMONIUM   NITRATE")).containsExactly("explosive-mixture");
+    assertThat(ids("Ｍix the ammonium nitrate")).containsExactly("explosive-mixture");
   }
 
   @Test
-  void aBrokenPatternIsReportedWithItsRule() throws Exception {
-    var yaml = new YAMLMapper().readTree("rules:\n- id: bad\n  category: x\n  weight: 0.5\n  patterns: ['(unclosed']\n");
-    assertThatThrownBy(() -> OutputRules.parse(yaml, "test.yaml"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("test.yaml: rule bad has an invalid pattern");
+  void hitsCombineAsIndependentEvidence() {
+    List<SignatureHit> hits = SHIPPED.match(
+        "Step 1: mix the ammonium nitrate with fuel oil. Step 2: attach the detonator and wire it to the timer.");
+    assertThat(OutputRules.weight(hits)).isEqualTo(1 - 0.4 * 0.5);
   }
 }
