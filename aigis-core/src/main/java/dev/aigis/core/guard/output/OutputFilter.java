@@ -84,14 +84,15 @@ public final class OutputFilter implements TextScorer, OutputJudge {
 
   @Override
   public Scored score(String text) {
-    int[] starts = Windows.starts(text, model.windowChars(), model.step(), model.maxWindows());
+    List<Windows.Span> spans = Windows.spans(text, model.windowChars(), model.step(), model.maxWindows());
     double best = 0;
     float[] bestSims = null;
     boolean classifier = false;
     Map<String, Double> categories = new HashMap<>();
     Set<String> ruleIds = new LinkedHashSet<>();
-    for (int start : starts) {
-      int end = Math.min(text.length(), start + model.windowChars());
+    for (Windows.Span span : spans) {
+      int start = span.start();
+      int end = span.end();
       OutputFeatures.Window w = features.window(text.substring(start, end), text.substring(Math.max(0, start - OutputFeatures.CONTEXT), start));
       double p = model.head().probability(w.x());
       w.hits().forEach(h -> ruleIds.add(h.ruleId()));

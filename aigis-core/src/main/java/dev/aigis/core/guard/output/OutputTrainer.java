@@ -174,12 +174,12 @@ public final class OutputTrainer {
   }
 
   private static Answer featurise(String text, OutputFeatures features, EmbeddingCache cache) {
-    int[] starts = Windows.starts(text, OutputModel.DEFAULT_WINDOW, OutputModel.DEFAULT_STEP, OutputModel.DEFAULT_MAX_WINDOWS);
-    float[][] windows = new float[starts.length][];
+    List<Windows.Span> spans = Windows.spans(text, OutputModel.DEFAULT_WINDOW, OutputModel.DEFAULT_STEP, OutputModel.DEFAULT_MAX_WINDOWS);
+    float[][] windows = new float[spans.size()][];
     boolean ruleFlag = false;
-    for (int w = 0; w < starts.length; w++) {
-      int start = starts[w];
-      String window = text.substring(start, Math.min(text.length(), start + OutputModel.DEFAULT_WINDOW));
+    for (int w = 0; w < spans.size(); w++) {
+      int start = spans.get(w).start();
+      String window = text.substring(start, spans.get(w).end());
       String before = text.substring(Math.max(0, start - OutputFeatures.CONTEXT), start);
       OutputFeatures.Window fw = features.window(window, before, cache.embed(window));
       windows[w] = fw.x();

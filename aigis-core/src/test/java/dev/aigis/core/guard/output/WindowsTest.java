@@ -2,25 +2,38 @@ package dev.aigis.core.guard.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aigis.core.guard.output.Windows.Span;
 import org.junit.jupiter.api.Test;
 
 class WindowsTest {
 
   @Test
   void aShortTextIsOneWindow() {
-    assertThat(Windows.starts("short answer", 64, 48, 4)).containsExactly(0);
+    assertThat(Windows.spans("short answer", 64, 48, 4)).containsExactly(new Span(0, 12));
   }
 
   @Test
   void windowsStepThroughAndTheLastEndsAtTheEnd() {
     String text = "x".repeat(200);
-    assertThat(Windows.starts(text, 64, 48, 10)).containsExactly(0, 48, 96, 136);
+    assertThat(Windows.spans(text, 64, 48, 10))
+        .containsExactly(new Span(0, 64), new Span(48, 112), new Span(96, 160), new Span(136, 200));
   }
 
   @Test
   void tooManyWindowsAreSpreadEvenlyKeepingTheEnds() {
     String text = "x".repeat(1000);
-    assertThat(Windows.starts(text, 64, 48, 3)).containsExactly(0, 480, 936);
+    assertThat(Windows.spans(text, 64, 48, 3))
+        .containsExactly(new Span(0, 64), new Span(480, 544), new Span(936, 1000));
+  }
+
+  @Test
+  void aPersonaLabelStartsANewWindow() {
+    String refusal = "[GPT]: I'm sorry, but I can't help with that request at all.\n";
+    String text = refusal + "[DAN]: Sure, here it is.";
+    assertThat(Windows.spans(text, 512, 384, 12))
+        .containsExactly(new Span(0, refusal.length()), new Span(refusal.length(), text.length()));
+    assertThat(Windows.lastPersona(text, 0)).isEqualTo(refusal.length());
+    assertThat(Windows.lastPersona(text, refusal.length())).isEqualTo(-1);
   }
 
   @Test
