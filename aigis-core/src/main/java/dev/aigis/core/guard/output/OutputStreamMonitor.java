@@ -73,35 +73,16 @@ public final class OutputStreamMonitor implements StreamTextFilter {
     return releaseHeld();
   }
 
-  /**
-   * Judges the most recent window; when a persona label starts inside it, the voice after the
-   * label is judged on its own (as a whole answer's windows are), and the text before the label
-   * too if part of it was never judged.
-   */
   private Release judgeRecent() {
     String all = text.toString();
     int start = Windows.snap(all, Math.max(0, all.length() - judge.windowChars()));
-    int persona = Windows.lastPersona(all, start);
-    if (persona > 0) {
-      if (dropped + persona > judgedTo) {
-        String category = judgeSpan(all, Windows.snap(all, Math.max(0, persona - judge.windowChars())), persona);
-        if (category != null) {
-          return block(category);
-        }
-      }
-      start = persona;
-    }
-    String category = judgeSpan(all, start, all.length());
+    String category = judge.judge(all.substring(start), all.substring(Math.max(0, start - OutputFeatures.CONTEXT), start));
     if (category != null) {
       return block(category);
     }
     judgedTo = end();
     trim();
     return releaseHeld();
-  }
-
-  private String judgeSpan(String all, int start, int end) {
-    return judge.judge(all.substring(start, end), all.substring(Math.max(0, start - OutputFeatures.CONTEXT), start));
   }
 
   private Release block(String category) {

@@ -1,17 +1,17 @@
 package dev.aigis.core.guard.output;
 
-import com.google.re2j.Matcher;
-import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Where the windows of an answer lie. The embedding model reads at most 128 word pieces (about
  * 500 characters of English), so an answer is judged window by window and flagged when any window
- * is: a harmful second half after a refusal is not averaged away. A window never spans a persona
- * label at a line start ({@code [DAN]:}, {@code (🔓Developer Mode Output)}, {@code AIM:}): a
- * jailbroken answer's voices are judged apart, so the refusal of one does not hide the other.
- * Starts are moved to the next word so no window begins mid-word.
+ * is: a harmful second half after a refusal is not averaged away. Starts are moved to the next
+ * word so no window begins mid-word.
+ *
+ * <p>Cutting windows at persona labels ({@code [DAN]:}) so a jailbroken answer's voices are judged
+ * apart was tried and measured worse on the development data (out-of-fold recall at 3 % FPR 0.44
+ * against 0.47, across sources 0.62 against 0.66), so windows ignore them.
  */
 final class Windows {
 
@@ -20,33 +20,25 @@ final class Windows {
 
   /** How far a start may move forward to reach a word boundary. */
   private static final int SNAP = 24;
-  /** A persona label closer than this to the previous boundary does not start a new segment. */
-  private static final int MIN_SEGMENT = 40;
-
-  private static final Pattern PERSONA = Pattern.compile(
-      "(?m)^[ \\t]*(\\[[^\\]\\n]{1,40}\\]|\\([^)\\n]{1,40}\\)|[A-Z][A-Za-z]{1,20}( [A-Z][A-Za-z]{1,20})?:)");
 
   private Windows() {}
 
   /**
-   * Windows of at most {@code size} characters: the text is cut at persona labels into segments,
-   * each segment into windows every {@code step} characters with its last window ending at its
-   * end; when there would be more than {@code max}, {@code max} of them spread evenly (first and
-   * last kept), which bounds the cost of a very long answer.
+   * Windows of at most {@code size} characters every {@code step} characters, the last one ending
+   * at the text's end; when there would be more than {@code max}, {@code max} of them spread evenly
+   * (first and last kept), which bounds the cost of a very long answer.
    */
   static List<Span> spans(String text, int size, int step, int max) {
     List<Span> all = new ArrayList<>();
-    List<Integer> bounds = boundaries(text);
-    for (int b = 0; b < bounds.size() - 1; b++) {
-      int from = bounds.get(b);
-      int to = bounds.get(b + 1);
-      if (to - from <= size) {
-        all.add(new Span(from, to));
-        continue;
-      }
+    int from = 0;
+    int to = text.length();
+    if (to - from <= size) {
+      all.add(new Span(from, to));
+    } else {
       for (int s = from; ; s += step) {
         int start = Math.min(s, to - size);
-        all.add(new Span(snap(text, start), Math.min(to, start + size)));
+        int snapped = snap(text, start);
+        all.add(new Span(snapped, Math.min(to, snapped + size)));
         if (start == to - size) {
           break;
         }
@@ -60,35 +52,6 @@ final class Windows {
       chosen.add(all.get((int) Math.round(i * (all.size() - 1) / (double) (max - 1))));
     }
     return chosen;
-  }
-
-  /** 0, each persona label's position (segments of at least {@link #MIN_SEGMENT}), and the length. */
-  private static List<Integer> boundaries(String text) {
-    List<Integer> bounds = new ArrayList<>();
-    bounds.add(0);
-    Matcher m = PERSONA.matcher(text);
-    while (m.find()) {
-      int at = m.start(1);
-      if (at - bounds.getLast() >= MIN_SEGMENT && text.length() - at >= 1) {
-        bounds.add(at);
-      }
-    }
-    bounds.add(text.length());
-    return bounds;
-  }
-
-  /** The start of the last persona label in {@code text} after {@code from}, or -1. */
-  static int lastPersona(String text, int from) {
-    Matcher m = PERSONA.matcher(text);
-    int last = -1;
-    int at = from;
-    while (at < text.length() && m.find(at)) {
-      if (m.start(1) > from) {
-        last = m.start(1);
-      }
-      at = m.end();
-    }
-    return last;
   }
 
   /** {@code start} moved just past the next whitespace (within a few characters), or unchanged. */

@@ -27,16 +27,6 @@ class WindowsTest {
   }
 
   @Test
-  void aPersonaLabelStartsANewWindow() {
-    String refusal = "[GPT]: I'm sorry, but I can't help with that request at all.\n";
-    String text = refusal + "[DAN]: Sure, here it is.";
-    assertThat(Windows.spans(text, 512, 384, 12))
-        .containsExactly(new Span(0, refusal.length()), new Span(refusal.length(), text.length()));
-    assertThat(Windows.lastPersona(text, 0)).isEqualTo(refusal.length());
-    assertThat(Windows.lastPersona(text, refusal.length())).isEqualTo(-1);
-  }
-
-  @Test
   void startsMoveToTheNextWord() {
     String text = "aaaa bbbb cccc dddd";
     assertThat(Windows.snap(text, 2)).isEqualTo(5);
