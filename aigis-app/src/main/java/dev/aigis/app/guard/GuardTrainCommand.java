@@ -3,6 +3,7 @@ package dev.aigis.app.guard;
 import dev.aigis.core.embedding.MiniLmEmbedder;
 import dev.aigis.core.guard.injection.InjectionPreparer;
 import dev.aigis.core.guard.injection.InjectionTrainer;
+import dev.aigis.core.guard.output.OutputTrainer;
 import dev.aigis.core.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,17 +16,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aigis guard train --detector injection --data FILE.jsonl --out MODEL.json}: fits a
- * trained detector and writes its model; the work is {@link InjectionTrainer}'s, this only reads
- * options. Embeddings are cached under {@code target/guard-cache/} of the working directory.
+ * {@code aigis guard train --detector injection|output --data FILE.jsonl --out MODEL.json}: fits a
+ * trained detector and writes its model; the work is {@link InjectionTrainer}'s or
+ * {@link OutputTrainer}'s, this only reads options. Embeddings are cached under {@code target/guard-cache/} of the working directory.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train a guard detector's model from labelled JSONL rows (only injection is trained).")
+    description = "Train a guard detector's model from labelled JSONL rows (injection, output).")
 public final class GuardTrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--detector", required = true, paramLabel = "NAME", description = "injection")
+  @Option(names = "--detector", required = true, paramLabel = "NAME", description = "injection or output")
   String detector;
 
   @Option(names = "--data", required = true, paramLabel = "FILE", description = "JSON Lines with id, text, label, source, category.")
@@ -47,8 +48,8 @@ public final class GuardTrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    if (!detector.equals("injection")) {
-      err.println("no trainer for detector '" + detector + "'; trainable: injection");
+    if (!detector.equals("injection") && !detector.equals("output")) {
+      err.println("no trainer for detector '" + detector + "'; trainable: injection, output");
       return 2;
     }
     if (!Files.isRegularFile(data)) {
@@ -58,6 +59,9 @@ public final class GuardTrainCommand implements Callable<Integer> {
     if (folds < 2) {
       err.println("--folds must be at least 2");
       return 2;
+    }
+    if (detector.equals("output")) {
+      return trainOutput(err);
     }
     var defaults = InjectionTrainer.Options.defaults(data, out);
     var options = new InjectionTrainer.Options(data, out, seed, folds, defaults.thresholdScheme(), defaults.maxFpr(),
@@ -72,6 +76,28 @@ public final class GuardTrainCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "wrote %s (threshold %.4f)%n", out, result.model().threshold());
     stdout.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result.meta().get("oof")));
+    stdout.flush();
+    return 0;
+  }
+
+  /** The output filter caches window embeddings in a directory: the one {@code --cache} names a file in. */
+  private int trainOutput(PrintWriter err) throws Exception {
+    Path cacheDirectory = cache.toAbsolutePath().getParent();
+    OutputTrainer.Result result;
+    try {
+      result = OutputTrainer.train(data, seed, folds, cacheDirectory, MiniLmEmbedder.shared());
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result.model()));
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.printf(Locale.ROOT, "wrote %s (threshold %.4f)%n", out, result.outOfFold().threshold());
+    stdout.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result.model().path("meta").path("outOfFold")));
     stdout.flush();
     return 0;
   }
