@@ -136,9 +136,7 @@ public final class SignatureSet {
     for (int p = 0; p < patterns.size(); p++) {
       Prefilter prefilter = rule.prefilters().get(p);
       for (int t = 0; t < lower.length; t++) {
-        String text = texts.get(t);
-        int start = prefilter.start(text, lower[t]);
-        if (start >= 0 && patterns.get(p).matcher(text).find(start)) {
+        if (prefilter.matches(patterns.get(p), texts.get(t), lower[t])) {
           return true;
         }
       }
