@@ -323,6 +323,9 @@ final class Prefilter {
       } else if (c == ')') {
         depth--;
       } else if (c == '|' && depth == 0) {
+        while (pattern.startsWith("\\b", start) && start + 2 <= k) {
+          start += 2; // a word boundary before the literal is zero-width
+        }
         String word = literalPrefix(pattern, start, k);
         if (word == null) {
           return null;
