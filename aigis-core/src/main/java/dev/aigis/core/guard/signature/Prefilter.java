@@ -1,5 +1,7 @@
 package dev.aigis.core.guard.signature;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +21,7 @@ import java.util.Locale;
  */
 final class Prefilter {
 
-  private static final Prefilter ALWAYS = new Prefilter(List.of(), false, List.of());
+  private static final Prefilter ALWAYS = new Prefilter(List.of(), false, List.of(), -1);
 
   /** Each group: one of its words must occur. */
   private final List<Group> groups;
@@ -27,20 +29,26 @@ final class Prefilter {
   private final boolean anchoredFirst;
   /** For a pattern with top-level {@code |}: one filter per branch, any may pass. */
   private final List<Prefilter> branches;
+  /** {@link MaxLength} of the pattern, or -1. */
+  private final int maxLength;
 
   private record Group(String[] words, boolean wordStart) {}
 
-  private Prefilter(List<Group> groups, boolean anchoredFirst, List<Prefilter> branches) {
+  private Prefilter(List<Group> groups, boolean anchoredFirst, List<Prefilter> branches, int maxLength) {
     this.groups = groups;
     this.anchoredFirst = anchoredFirst;
     this.branches = branches;
+    this.maxLength = maxLength;
   }
 
   static Prefilter of(String pattern) {
     try {
       List<String> branches = topLevelBranches(pattern);
       if (branches.size() == 1) {
-        return read(pattern);
+        Prefilter filter = read(pattern);
+        return filter.always()
+            ? ALWAYS
+            : new Prefilter(filter.groups, filter.anchoredFirst, List.of(), MaxLength.of(pattern));
       }
       List<Prefilter> filters = new ArrayList<>();
       for (String branch : branches) {
@@ -50,7 +58,7 @@ final class Prefilter {
         }
         filters.add(filter);
       }
-      return new Prefilter(List.of(), false, List.copyOf(filters));
+      return new Prefilter(List.of(), false, List.copyOf(filters), -1);
     } catch (RuntimeException unreadable) {
       return ALWAYS;
     }
@@ -112,6 +120,48 @@ final class Prefilter {
     }
     // Lower-casing can change lengths (rare after NFKC); positions then do not carry over.
     return lower.length() == text.length() ? first : 0;
+  }
+
+  /**
+   * Whether {@code pattern} (the one this filter was read from) matches {@code text}. When every
+   * match must start at an occurrence of the first group's words and has a bounded length, only
+   * a window after each occurrence is searched (with one character of context either side, and a
+   * match must leave the right-hand context character unconsumed, so word-boundary assertions see
+   * the real neighbours); windows stop paying once they add up to the rest of the text, and then
+   * one ordinary search runs instead.
+   */
+  boolean matches(Pattern pattern, String text, String lower) {
+    int start = start(text, lower);
+    if (start < 0) {
+      return false;
+    }
+    if (!anchoredFirst || maxLength < 0 || lower.length() != text.length()) {
+      return pattern.matcher(text).find(start);
+    }
+    Group first = groups.getFirst();
+    int n = text.length();
+    int budget = n - start;
+    for (String word : first.words) {
+      int from = 0;
+      int at;
+      while ((at = lower.indexOf(word, from)) >= 0) {
+        from = at + 1;
+        if (first.wordStart && at > 0 && isWordChar(lower.charAt(at - 1))) {
+          continue;
+        }
+        int lo = Math.max(0, at - 1);
+        int hi = Math.min(n, at + maxLength + 1);
+        budget -= hi - lo;
+        if (budget < 0) {
+          return pattern.matcher(text).find(start);
+        }
+        Matcher matcher = pattern.matcher(text.substring(lo, hi));
+        if (matcher.find(at - lo) && (hi == n || matcher.end() < hi - lo)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static int firstOccurrence(Group group, String lower) {
@@ -201,7 +251,7 @@ final class Prefilter {
       afterWordBoundary = false;
       i = skipQuantifier(pattern, i + 1);
     }
-    return groups.isEmpty() ? ALWAYS : new Prefilter(List.copyOf(groups), anchoredFirst, List.of());
+    return groups.isEmpty() ? ALWAYS : new Prefilter(List.copyOf(groups), anchoredFirst, List.of(), -1);
   }
 
   private static boolean isOptionalQuantifier(String pattern, int i) {
@@ -273,6 +323,9 @@ final class Prefilter {
       } else if (c == ')') {
         depth--;
       } else if (c == '|' && depth == 0) {
+        while (pattern.startsWith("\\b", start) && start + 2 <= k) {
+          start += 2; // a word boundary before the literal is zero-width
+        }
         String word = literalPrefix(pattern, start, k);
         if (word == null) {
           return null;
