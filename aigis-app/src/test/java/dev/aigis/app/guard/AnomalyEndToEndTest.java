@@ -48,12 +48,12 @@ class AnomalyEndToEndTest {
         assertThat(response.statusCode()).isEqualTo(200);
         flags.add(response.headers().firstValue("x-aigis-guardrail").orElse(""));
       }
-      // Two a minute is the baseline; from the seventh request of the burst minute the rate is over
-      // four standard deviations (the floor) above it.
-      assertThat(flags.subList(0, 6)).containsOnly("");
-      assertThat(flags.subList(6, 12)).containsOnly("anomaly");
+      // The baseline is log(1 + 2) per active minute with the 0.3 standard-deviation floor: four
+      // deviations above it is log(1 + n) >= 2.30, so the ninth request of the burst minute is the first flagged.
+      assertThat(flags.subList(0, 8)).containsOnly("");
+      assertThat(flags.subList(8, 12)).containsOnly("anomaly");
       assertThat(gateway.admin("/metrics").body()).contains(
-          "aigis_guardrail_decisions_total{decision=\"flagged\",guard=\"anomaly\",policy=\"default/guards/guard\"} 6.0");
+          "aigis_guardrail_decisions_total{decision=\"flagged\",guard=\"anomaly\",policy=\"default/guards/guard\"} 4.0");
     }
   }
 
@@ -63,11 +63,11 @@ class AnomalyEndToEndTest {
       baseline(gateway);
       List<Integer> statuses = new ArrayList<>();
       HttpResponse<String> last = null;
-      for (int i = 0; i < 8; i++) {
+      for (int i = 0; i < 10; i++) {
         last = gateway.post("/v1/chat/completions", GuardrailEndToEndTest.chat("gpt-4o-mini", "hi", false));
         statuses.add(last.statusCode());
       }
-      assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 200, 429, 429);
+      assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 200, 200, 200, 429, 429);
       assertThat(last.body()).isEqualTo("{\"error\":{\"message\":\"Request refused by guardrail policy default/guards/guard:"
           + " unusual traffic from this caller\",\"type\":\"requests\",\"param\":null,\"code\":\"anomalous_traffic\"}}");
     }

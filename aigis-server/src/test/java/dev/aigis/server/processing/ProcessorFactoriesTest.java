@@ -49,7 +49,8 @@ class ProcessorFactoriesTest {
   @Test
   void builtInFactoriesCompileEachConfigWithItsOwnFactory() {
     try (var channels = new ExtProcChannels()) {
-      ProcessorFactories factories = ProcessorFactories.builtIn(channels);
+      ProcessorFactories factories = ProcessorFactories.builtIn(channels,
+          dev.aigis.core.guard.processor.GuardRuntime.forValidation());
       Entry entry = new Entry("remote");
 
       assertThat(factories.compile(new ExtProcessSpec("127.0.0.1", 9002, false, null), entry))
@@ -58,6 +59,9 @@ class ProcessorFactoriesTest {
           new InProcessSpec.Mutations(null, List.of("x-debug"), null, null), null), entry)).isNotNull();
       assertThat(factories.compile(new InProcessSpec(new InProcessSpec.Mutations(
           List.of(new InProcessSpec.Assignment("x", "nope")), null, null, null), null), entry)).isNull();
+      assertThat(factories.compile(new dev.aigis.model.processing.GuardrailSpec("UserAndTools", null,
+          new dev.aigis.model.processing.GuardrailSpec.Pii("Both", "Redact", java.util.Map.of(), List.of()), null, null),
+          entry)).isInstanceOf(dev.aigis.core.guard.processor.GuardrailProcessor.class);
       assertThat(entry.errors).singleElement().asString()
           .startsWith("inProcess.request.setHeaders[0].value: ").contains("undeclared reference to 'nope'");
     }
