@@ -86,7 +86,7 @@ class AnomalyEndToEndTest {
   }
 
   private static GatewayFixture gateway(String anomaly) {
-    return GatewayFixture.start(GuardTestTexts.config(openai.port(), openai.port(), "unused", "anomaly: " + anomaly + "\n"),
+    return GatewayFixture.start(GuardTexts.config(openai.port(), openai.port(), "unused", "anomaly: " + anomaly + "\n"),
         ServerOptions.defaults().withAdminPort(0).withTrafficHost("127.0.0.1"), Map.of(), () -> now.get());
   }
 }

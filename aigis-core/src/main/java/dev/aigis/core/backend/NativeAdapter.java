@@ -111,39 +111,11 @@ final class NativeAdapter implements BackendAdapter {
     }
   }
 
-  /**
-   * A processor edited the pivot: the native request is rebuilt from it. OpenAI chat is the pivot
-   * itself; a legacy completion keeps its shape with the edited prompt; an Anthropic request is
-   * re-encoded by the Anthropic translator (fields the pivot cannot hold, such as cache_control,
-   * are then lost: the edit wins over them).
-   */
+  /** A processor edited the pivot: the native request is rebuilt from it ({@link PivotBodies}). */
   private byte[] fromPivot(ObjectNode pivot, ProcessedRequest request, BackendTarget target) throws TranslationException {
-    return switch (endpoint) {
-      case CHAT_COMPLETIONS -> serialise(pivot);
-      case COMPLETIONS -> {
-        ObjectNode original = (ObjectNode) TranslatingAdapter.parse(request.body());
-        var prompt = new StringBuilder();
-        for (JsonNode message : pivot.path("messages")) {
-          if ("user".equals(message.path("role").asText())) {
-            prompt.append(message.path("content").asText(""));
-          }
-        }
-        original.put("prompt", prompt.toString());
-        yield serialise(original);
-      }
-      case ANTHROPIC_MESSAGES -> {
-        String version = target.backend().backend().apiVersion();
-        var translator = new OpenAiToAnthropicChatTranslator(
-            version != null ? version : ANTHROPIC_VERSION);
-        String model = pivot.path("model").asText(null);
-        yield translator.chatRequest(pivot, new dev.aigis.core.provider.BackendCall(model, inspected.stream(),
-            target.basePath())).body();
-      }
-      case GEMINI_GENERATE_CONTENT, GEMINI_STREAM_GENERATE_CONTENT -> new OpenAiToGeminiChatTranslator(
-          new OpenAiToGeminiChatTranslator.Target.GoogleAi()).chatRequest(pivot, new dev.aigis.core.provider.BackendCall(
-              inspected.model(), inspected.stream(), target.basePath())).body();
-      default -> request.body();
-    };
+    String version = target.backend().backend().apiVersion();
+    return PivotBodies.clientBody(endpoint, pivot, request.body(), inspected.model(), inspected.stream(),
+        version != null ? version : ANTHROPIC_VERSION);
   }
 
   private static byte[] serialise(JsonNode tree) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.api.ApiEndpoint;
+import dev.aigis.core.backend.PivotBodies;
 import dev.aigis.core.backend.EventSink;
 import dev.aigis.core.backend.ResponseDecoder;
 import dev.aigis.core.backend.ResponseDecoders;
@@ -445,6 +446,7 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
       return DONE;
     }
     request = new ProcessedRequest(context, method, path, requestHeaders, bytes, inspected.model());
+    OpenAiRequest asked = inspected;
     run = target.pipeline().start(context, executor, scheduler, observer);
     var barrier = target.barrier(context, authority != null ? authority : requestHeaders.get("host"),
         query.isEmpty() ? null : query.substring(1), new SplittableRandom());
@@ -460,6 +462,18 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
       if (held == 0) {
         LOG.log(System.Logger.Level.DEBUG, "request ended without a body message; mutations have no message to ride on");
         return;
+      }
+      if (context.pivotEdited()) {
+        // Envoy forwards the client's format: an edited pivot goes back into it, as a native
+        // backend gets it in the data plane.
+        try {
+          String version = requestHeaders.get("anthropic-version");
+          request.setBody(PivotBodies.clientBody(endpoint, context.pivot().editedOrNull(), bytes, asked.model(),
+              asked.stream(), version != null ? version : "2023-06-01"));
+        } catch (TranslationException e) {
+          immediate(new ChainOutcome.Fail(e.error()));
+          return;
+        }
       }
       boolean replace = request.bodyChanged();
       for (int i = 0; i < held - 1; i++) {
