@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class OutputFilterBenchmark {
 
-  /** A benign, list-shaped answer of 2 KB (the filter's cost does not depend on the verdict). */
+  /** A benign prose answer of 2 KB, which passes (a blocked stream would skip its later checks). */
   static final String ANSWER_2K = answer(2048);
   /** About four characters per delta, as chat models stream English. */
   private static final int DELTA = 4;
@@ -79,12 +79,12 @@ public class OutputFilterBenchmark {
 
   static String answer(int length) {
     String[] lines = {
-        "Here are a few ways to keep a sourdough starter healthy over a long weekend away.\n",
-        "1. Feed it a larger meal than usual, one part starter to five parts flour and water.\n",
-        "2. Keep it in the refrigerator, which slows the yeast and bacteria down considerably.\n",
-        "3. When you return, discard half and feed it twice a day until it doubles reliably.\n",
-        "4. A layer of liquid on top is harmless; pour it off or stir it back in for more tang.\n",
-        "If it smells of acetone it is simply hungry, so feed it and it will recover in a day.\n"};
+        "Sourdough bread is leavened by a culture of wild yeast and lactic acid bacteria rather than by baker's yeast. ",
+        "The bacteria produce the acids that give the loaf its tang, while the yeast makes the gas that lifts the dough. ",
+        "Bakers in ancient Egypt are thought to have made bread this way, and it remained the usual method in Europe ",
+        "until commercial yeast became common in the nineteenth century. A starter is kept alive by regular feeding ",
+        "with flour and water, and many bakeries say theirs has been going for decades. The long fermentation also ",
+        "changes the texture of the crumb and helps the bread keep for longer than a loaf made with commercial yeast.\n\n"};
     StringBuilder sb = new StringBuilder(length);
     for (int i = 0; sb.length() < length; i++) {
       sb.append(lines[i % lines.length]);

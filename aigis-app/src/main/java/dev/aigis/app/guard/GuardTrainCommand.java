@@ -45,6 +45,11 @@ public final class GuardTrainCommand implements Callable<Integer> {
       description = "Embedding cache (default ${DEFAULT-VALUE}); never commit it.")
   Path cache;
 
+  @Option(names = "--negatives", paramLabel = "FILE", split = ",",
+      description = "Output only: further JSONL files whose label-0 rows train as safe text (never scored), "
+          + "e.g. injection-dev.jsonl; the shipped model used it.")
+  java.util.List<Path> negatives = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -85,7 +90,7 @@ public final class GuardTrainCommand implements Callable<Integer> {
     Path cacheDirectory = cache.toAbsolutePath().getParent();
     OutputTrainer.Result result;
     try {
-      result = OutputTrainer.train(data, seed, folds, cacheDirectory, MiniLmEmbedder.shared());
+      result = OutputTrainer.train(data, seed, folds, cacheDirectory, MiniLmEmbedder.shared(), negatives);
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return 2;

@@ -73,12 +73,24 @@ public final class OutputStreamMonitor implements StreamTextFilter {
     return releaseHeld();
   }
 
+  /**
+   * Judges the most recent window, and the windows before it back to the first unjudged character
+   * when more than a window arrived at once (a provider that sends large chunks).
+   */
   private Release judgeRecent() {
     String all = text.toString();
-    int start = Windows.snap(all, Math.max(0, all.length() - judge.windowChars()));
-    String category = judge.judge(all.substring(start), all.substring(Math.max(0, start - OutputFeatures.CONTEXT), start));
-    if (category != null) {
-      return block(category);
+    int unjudged = (int) Math.max(0, judgedTo - dropped);
+    int end = all.length();
+    while (true) {
+      int start = Windows.snap(all, Math.max(0, end - judge.windowChars()));
+      String category = judge.judge(all.substring(start, end), all.substring(Math.max(0, start - OutputFeatures.CONTEXT), start));
+      if (category != null) {
+        return block(category);
+      }
+      if (start <= unjudged || start >= end) {
+        break;
+      }
+      end = start;
     }
     judgedTo = end();
     trim();

@@ -83,10 +83,16 @@ public final class OutputTrainer {
 
   /** Trains with the process-wide embedder, caching embeddings under {@code target/guard-cache}. */
   public static Result train(Path data, long seed, int folds) {
-    return train(data, seed, folds, Path.of("target", "guard-cache"), MiniLmEmbedder.shared());
+    return train(data, seed, folds, Path.of("target", "guard-cache"), MiniLmEmbedder.shared(), List.of());
   }
 
-  public static Result train(Path data, long seed, int folds, Path cacheDirectory, Embedder embedder) {
+  /**
+   * @param negatives further JSONL files whose label-0 rows ({@code text}, {@code label}) join every
+   *     training fold as safe texts, never the scored folds: answer sets are mostly refusals and
+   *     jailbroken replies, and without ordinary benign text the head learns that any answer
+   *     without a refusal is harmful
+   */
+  public static Result train(Path data, long seed, int folds, Path cacheDirectory, Embedder embedder, List<Path> negatives) {
     if (folds < 2) {
       throw new IllegalArgumentException("folds must be at least 2");
     }
@@ -97,6 +103,18 @@ public final class OutputTrainer {
       throw new UncheckedIOException("cannot read " + data, e);
     }
     List<Row> rows = parse(bytes, data);
+    int scored = rows.size();
+    List<String> negativeHashes = new ArrayList<>();
+    for (Path file : negatives) {
+      try {
+        byte[] extra = Files.readAllBytes(file);
+        negativeHashes.add(file.getFileName() + " " + EmbeddingCache.sha256(extra));
+        parse(extra, file).stream().filter(r -> r.label() == 0).map(r -> new Row(r.text(), 0, "negatives:" + file.getFileName()))
+            .forEach(rows::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+    }
     var features = new OutputFeatures(embedder, Exemplars.load(Exemplars.RESOURCE, embedder),
         OutputRules.fromResource(OutputFilter.RULES));
     var cache = new EmbeddingCache(embedder, cacheDirectory);
@@ -108,14 +126,16 @@ public final class OutputTrainer {
     } finally {
       cache.save();
     }
-    int[] labels = rows.stream().mapToInt(Row::label).toArray();
-    int[] fold = folds(labels, folds, seed);
+    int[] allLabels = rows.stream().mapToInt(Row::label).toArray();
+    int[] labels = java.util.Arrays.copyOf(allLabels, scored);
+    int[] fold = java.util.Arrays.copyOf(folds(labels, folds, seed), rows.size());
+    java.util.Arrays.fill(fold, scored, rows.size(), -1);
 
-    double[] oof = new double[rows.size()];
+    double[] oof = new double[scored];
     for (int k = 0; k < folds; k++) {
       int f = k;
-      LogisticRegression head = fit(answers, labels, i -> fold[i] != f, seed);
-      for (int i = 0; i < rows.size(); i++) {
+      LogisticRegression head = fit(answers, allLabels, i -> fold[i] != f, seed);
+      for (int i = 0; i < scored; i++) {
         if (fold[i] == f) {
           oof[i] = score(head, answers.get(i));
         }
@@ -124,11 +144,11 @@ public final class OutputTrainer {
     double threshold = new BinaryMetrics(oof, labels).thresholdAtFpr(MAX_FPR);
     Metrics outOfFold = Metrics.of(oof, labels, threshold);
 
-    IntPredicate gptFuzz = i -> rows.get(i).source().startsWith("sherdencooper/GPTFuzz");
-    LogisticRegression onGptFuzz = fit(answers, labels, gptFuzz, seed);
+    IntPredicate gptFuzz = i -> i >= scored || rows.get(i).source().startsWith("sherdencooper/GPTFuzz");
+    LogisticRegression onGptFuzz = fit(answers, allLabels, gptFuzz, seed);
     List<Double> across = new ArrayList<>();
     List<Integer> acrossLabels = new ArrayList<>();
-    for (int i = 0; i < rows.size(); i++) {
+    for (int i = 0; i < scored; i++) {
       if (!gptFuzz.test(i)) {
         across.add(score(onGptFuzz, answers.get(i)));
         acrossLabels.add(labels[i]);
@@ -152,8 +172,9 @@ public final class OutputTrainer {
     meta.put("exemplarsSha256", resourceSha256(Exemplars.RESOURCE));
     meta.put("rulesSha256", resourceSha256(OutputFilter.RULES));
     meta.put("seed", seed);
+    meta.put("negatives", negativeHashes);
     meta.put("split", folds + "-fold stratified by label over answers (seeded shuffle), windows of an answer in one fold;"
-        + " final head on all rows; threshold = lowest with out-of-fold FPR <= " + MAX_FPR);
+        + " extra negatives in every training fold, never scored; final head on all rows; threshold = lowest with out-of-fold FPR <= " + MAX_FPR);
     meta.put("training", "multiple-instance: " + ROUNDS + " rounds; logistic regression epochs " + BASE.epochs()
         + ", learning rate " + BASE.learningRate() + ", l2 " + BASE.l2());
     meta.put("outOfFold", outOfFold.toMap());
@@ -169,7 +190,7 @@ public final class OutputTrainer {
     if (acrossSources != null) {
       meta.put("acrossSources", Map.of("train", "GPTFuzz rows", "test", "JailbreakBench rows", "metrics", acrossSources.toMap()));
     }
-    LogisticRegression shipped = fit(answers, labels, i -> true, seed, meta);
+    LogisticRegression shipped = fit(answers, allLabels, i -> true, seed, meta);
     return new Result(shipped.toJson(), outOfFold, acrossSources);
   }
 

@@ -136,6 +136,14 @@ class OutputStreamMonitorTest {
   }
 
   @Test
+  void aDeltaLongerThanTheWindowIsJudgedWhole() {
+    String delta = "HARM first, " + "then words ".repeat(10);
+    assertThat(monitor.push(delta)).isEqualTo(Release.block("violence"));
+    assertThat(judge.windows).hasSize(2);
+    assertThat(judge.windows.getLast()).startsWith("HARM");
+  }
+
+  @Test
   void strideMustFitTheWindow() {
     assertThatThrownBy(() -> new OutputStreamMonitor(judge, 65)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new OutputStreamMonitor(judge, 0)).isInstanceOf(IllegalArgumentException.class);
