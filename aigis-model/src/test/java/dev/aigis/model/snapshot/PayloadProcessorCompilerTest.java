@@ -201,7 +201,7 @@ class PayloadProcessorCompilerTest {
         .containsExactly(
             "bad.yaml:5: PayloadProcessor/p: spec.targetRef.namespace: unknown field",
             "bad.yaml:6: PayloadProcessor/p: spec.phase: must be one of PreRouting, PostRouting (got \"Early\")",
-            "bad.yaml:9: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess (got \"Cel\")",
+            "bad.yaml:9: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess, Guardrail (got \"Cel\")",
             "bad.yaml:10: PayloadProcessor/p: spec.processors[0].failureMode: must be one of FailClosed, FailOpen (got \"Open\")",
             "bad.yaml:11: PayloadProcessor/p: spec.processors[0].timeout: invalid duration \"1.5s\":"
                 + " expected a Gateway API duration such as 10s, 500ms or 1m30s",
@@ -296,12 +296,62 @@ class PayloadProcessorCompilerTest {
         """ + BASE))
         .containsExactly(
             "bad.yaml:8: PayloadProcessor/p: spec.processors[0].wasm: unknown field",
-            "bad.yaml:7: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess (got \"Wasm\")",
+            "bad.yaml:7: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess, Guardrail (got \"Wasm\")",
             "bad.yaml:9: PayloadProcessor/p: spec.processors[1].type: required field is missing",
             "bad.yaml:10: PayloadProcessor/p: spec.processors[1].extProcess.port: expected an integer, got a string",
             "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must not be empty",
-            "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must be one of InProcess, ExtProcess (got \"\")",
+            "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must be one of InProcess, ExtProcess, Guardrail (got \"\")",
             "bad.yaml:13: PayloadProcessor/p: spec.processors[2].inProcess.request.removeHeader: unknown field");
+  }
+
+  @Test
+  void aGuardrailBlockIsReadStrictly() {
+    assertThat(errors("""
+        apiVersion: aigis.dev/v1alpha1
+        kind: PayloadProcessor
+        metadata: {name: p}
+        spec:
+          processors:
+          - name: bad
+            type: Guardrail
+            guardrail:
+              messages: Everything
+              injection: {action: Drop}
+              output: {threshold: 0.5}
+        """ + BASE))
+        .containsExactlyInAnyOrder(
+            "bad.yaml:9: PayloadProcessor/p: spec.processors[0].guardrail.messages: must be one of UserAndTools, LastUser, All (got \"Everything\")",
+            "bad.yaml:10: PayloadProcessor/p: spec.processors[0].guardrail.injection.action: must be one of Block, Flag, Log (got \"Drop\")",
+            "bad.yaml:11: PayloadProcessor/p: spec.processors[0].guardrail.output.threshold: unknown field");
+  }
+
+  @Test
+  void aGuardrailBlockIsValidatedFieldByField() {
+    assertThat(errors("""
+        apiVersion: aigis.dev/v1alpha1
+        kind: PayloadProcessor
+        metadata: {name: p}
+        spec:
+          processors:
+          - name: empty
+            type: Guardrail
+            guardrail: {messages: LastUser}
+          - name: bad
+            type: Guardrail
+            guardrail:
+              injection: {threshold: 1.5}
+              pii: {entities: {EMAIL_ADDRESS: Scramble}}
+              output: {stride: 8}
+              anomaly: {zThreshold: 0.5, minHistory: 1, signals: [rate, mood]}
+        """ + BASE))
+        .containsExactly(
+            "bad.yaml:8: PayloadProcessor/p: spec.processors[0].guardrail: at least one of injection, pii, output or anomaly is required",
+            "bad.yaml:12: PayloadProcessor/p: spec.processors[1].guardrail.injection.threshold: must be in (0, 1], got 1.5",
+            "bad.yaml:14: PayloadProcessor/p: spec.processors[1].guardrail.output.stride: must be 16..4096 characters, got 8",
+            "bad.yaml:13: PayloadProcessor/p: spec.processors[1].guardrail.pii.entities.EMAIL_ADDRESS: must be one of Redact, Mask, Hash, Block, Off (got \"Scramble\")",
+            "bad.yaml:15: PayloadProcessor/p: spec.processors[1].guardrail.anomaly.zThreshold: must be at least 1, got 0.5",
+            "bad.yaml:15: PayloadProcessor/p: spec.processors[1].guardrail.anomaly.minHistory: must be at least 2, got 1",
+            "bad.yaml:15: PayloadProcessor/p: spec.processors[1].guardrail.anomaly.signals[1]: must be one of rate, tokens, length, distance (got \"mood\")");
   }
 
   @Test
