@@ -53,6 +53,8 @@ final class ExtProcCommand implements Callable<Integer> {
         dev.aigis.core.guard.processor.GuardObserver.NONE, dev.aigis.core.embedding.EmbeddingObserver.NONE,
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
     var compiler = new ProcessingCompiler(channels, policies, guards);
+    // Guardrail rule files are re-read when they change, off the gRPC and event-loop threads.
+    vertx.setPeriodic(2_000, id -> Thread.ofVirtual().name("aigis-guard-rules").start(guards::refreshRules));
     Runnable release = () -> {
       channels.close();
       policies.close();

@@ -201,7 +201,7 @@ class AuditEndToEndTest {
     try (AuditLog audit = AuditLog.builder(file).clock(InstantSource.fixed(NOW)).build()) {
       for (int i = 1; i <= 6; i++) {
         audit.submit(new dev.aigis.server.audit.AuditRecord("req-" + i, "alice", "research", "default/all",
-            "default/fake", "127.0.0.1:9000", "gpt-4o-mini", 200, null, null, null, 3, null, List.of(), null));
+            "default/fake", "127.0.0.1:9000", "gpt-4o-mini", 200, null, null, null, 3, null, List.of(), null, null));
       }
     }
     assertThat(aigis("audit", "verify", file.toString())).isEqualTo(new Result(0, "ok: 6 records\n"));

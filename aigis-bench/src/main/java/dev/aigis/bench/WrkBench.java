@@ -31,6 +31,15 @@ final class WrkBench {
 
   static final int CEL_PROCESSORS = 4;
   static final String CEL_TARGET = "aigis + " + CEL_PROCESSORS + " CEL";
+  static final String GUARD_TARGET = "aigis + guardrails";
+
+  /** One gateway configuration under test: its processors on the route. */
+  private record Variant(String name, String target, int celProcessors, boolean guards) {}
+
+  private static final List<Variant> VARIANTS = List.of(
+      new Variant("aigis", "aigis", 0, false),
+      new Variant("aigis-cel", CEL_TARGET, CEL_PROCESSORS, false),
+      new Variant("aigis-guard", GUARD_TARGET, 0, true));
   private static final int THREADS = 2;
   /** Measurements disturbed by other processes are taken again, at most this many more times. */
   static final int RETRIES = 3;
@@ -150,16 +159,16 @@ final class WrkBench {
 
       rows.addAll(measure("direct", upstreamPort, wrk, o));
       rows.addAll(measure("nginx", proxyPort, wrk, o));
-      for (int processors : new int[] {0, CEL_PROCESSORS}) {
-        String name = processors == 0 ? "aigis" : "aigis-cel";
+      for (Variant variant : VARIANTS) {
+        String name = variant.name();
         int port = BenchMain.freePort();
         Path yaml = work.resolve(name + ".yaml");
-        Files.writeString(yaml, gatewayYaml(port, upstreamPort, processors));
+        Files.writeString(yaml, gatewayYaml(port, upstreamPort, variant.celProcessors(), variant.guards()));
         Process gateway = children.start(name, BenchMain.gatewayCommand(java, o.root(), o.gatewayJavaOpts(), yaml));
         System.err.println("aigis bench wrk: " + name + " pid " + gateway.pid() + " on 127.0.0.1:" + port);
         BenchMain.awaitOk(name, port, Workload.PATH, children, name);
-        rows.addAll(measure(processors == 0 ? "aigis" : CEL_TARGET, port, wrk, o));
-        if (processors == 0 && o.jfr()) {
+        rows.addAll(measure(variant.target(), port, wrk, o));
+        if (variant.celProcessors() == 0 && !variant.guards() && o.jfr()) {
           profile(gateway, port, wrk, o, java, work);
         }
         if (!gateway.isAlive()) {
@@ -244,6 +253,14 @@ final class WrkBench {
    * docs/processing.md "Cost").
    */
   static String gatewayYaml(int gatewayPort, int upstreamPort, int processors) {
+    return gatewayYaml(gatewayPort, upstreamPort, processors, false);
+  }
+
+  /**
+   * With {@code guards}, a PostRouting PayloadProcessor on the route with the default guard stack:
+   * a Guardrail entry with injection detection (signatures and classifier) and PII redaction.
+   */
+  static String gatewayYaml(int gatewayPort, int upstreamPort, int processors, boolean guards) {
     var yaml = new StringBuilder("""
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -295,6 +312,24 @@ final class WrkBench {
                     setHeaders: [{name: x-bench-model-%1$d, value: "json(request.body).model"}]
             """.formatted(i));
       }
+    }
+    if (guards) {
+      yaml.append("""
+          ---
+          apiVersion: aigis.dev/v1alpha1
+          kind: PayloadProcessor
+          metadata: {name: guards}
+          spec:
+            targetRef: {kind: HTTPRoute, name: models}
+            phase: PostRouting
+            processors:
+            - name: guard
+              type: Guardrail
+              timeout: 5s
+              guardrail:
+                injection: {action: Block}
+                pii: {action: Redact}
+          """);
     }
     return yaml.toString();
   }

@@ -109,6 +109,11 @@ final class WrkReport {
         - **aigis + %d CEL**: the same plus a PostRouting PayloadProcessor on the route with %d InProcess \
         processors, each setting a header from `json(request.body).model`. Each gateway runs in its own JVM, \
         one after the other, so the passthrough never buffers bodies for the chain.
+        - **aigis + guardrails**: the same route with a PostRouting `Guardrail` processor (injection \
+        detection: normalisation, signatures and the embedding classifier; PII redaction of request and \
+        answer). wrk sends one body over and over, so after the first request the prompt's embedding comes \
+        from the embedding cache: this row is the guard stack's overhead without model inference \
+        (`InjectionBenchmark` measures a cold check).
         - wrk runs on the same %d cores as the target and the upstream, so req/s are those of this whole \
         box, comparable between rows, not a proxy's capacity; anything else running lowers them and \
         lengthens the tails. "other CPU" is the share of the machine's busy time (user, system, irq and softirq in \

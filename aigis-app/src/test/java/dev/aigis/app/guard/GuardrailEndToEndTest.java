@@ -244,6 +244,31 @@ class GuardrailEndToEndTest {
         "aigis_guardrail_decisions_total{decision=\"blocked\",guard=\"injection\",policy=\"" + POLICY + "\"}");
   }
 
+  @Test
+  void aBlockIsAuditedAndLoggedWithItsSignalsButNeverTheText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("audit.jsonl");
+    try (var access = dev.aigis.app.AccessLogTap.open();
+        var audit = dev.aigis.server.audit.AuditLog.builder(file).build();
+        var audited = GatewayFixture.start(GuardTexts.config(openai.port(), anthropic.port(), ANTHROPIC_KEY,
+                "injection: {action: Block}\n"),
+            dev.aigis.server.ServerOptions.defaults().withAdminPort(-1).withTrafficHost("127.0.0.1"),
+            java.util.Map.of(), java.time.InstantSource.system(), audit)) {
+      assertThat(audited.post("/v1/chat/completions", chat("gpt-4o-mini", INJECTION, false)).statusCode()).isEqualTo(400);
+      String line = access.await("guardrail_violation", java.time.Duration.ofSeconds(10));
+      assertThat(line).contains("\"guardrails\":\"injection:blocked\"").doesNotContain("Ignore all previous");
+      audit.flush();
+      JsonNode record = JSON.readTree(java.nio.file.Files.readAllLines(file).getFirst());
+      assertThat(record.get("errorCode").asText()).isEqualTo("guardrail_violation");
+      assertThat(record.get("policy")).isEqualTo(JSON.readTree("{\"decision\":\"denied\",\"code\":\"guardrail_violation\"}"));
+      JsonNode guard = record.get("guardrails").get(0);
+      assertThat(guard.get("guard").asText()).isEqualTo("injection");
+      assertThat(guard.get("decision").asText()).isEqualTo("blocked");
+      assertThat(guard.get("signals")).isNotEmpty();
+      assertThat(record.toString()).doesNotContain("previous instructions").doesNotContain("system prompt");
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   static String chat(String model, String text, boolean stream) {

@@ -24,10 +24,11 @@ import java.util.List;
  * @param ttftMs until the first response byte, or null when none was written
  * @param attempts the retry/failover path, one entry per upstream attempt in order (today: at most one)
  * @param requestSha256 hex SHA-256 of the request body as sent upstream, only with content {@code hash}
+ * @param guardrails what Guardrail processors found, in order; absent when none fired
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"requestId", "identity", "team", "route", "backend", "host", "model", "status", "errorCode",
-    "policy", "tokens", "latencyMs", "ttftMs", "attempts", "requestSha256"})
+    "policy", "tokens", "latencyMs", "ttftMs", "attempts", "requestSha256", "guardrails"})
 public record AuditRecord(
     String requestId,
     String identity,
@@ -43,11 +44,16 @@ public record AuditRecord(
     long latencyMs,
     Long ttftMs,
     List<Attempt> attempts,
-    String requestSha256) {
+    String requestSha256,
+    List<Guard> guardrails) {
 
   public AuditRecord {
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    guardrails = guardrails == null || guardrails.isEmpty() ? null : List.copyOf(guardrails);
   }
+
+  /** One guard's finding: the guard, its decision and the signals that fired (rule ids, entity types); never text. */
+  public record Guard(String guard, String decision, List<String> signals) {}
 
   /** @param decision {@code allowed} or {@code denied}; @param code the refusal's error code, null when allowed */
   @JsonInclude(JsonInclude.Include.NON_NULL)

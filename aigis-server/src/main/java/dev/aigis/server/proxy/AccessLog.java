@@ -52,6 +52,7 @@ final class AccessLog {
       g.writeNumberField("bytes_out", r.bytesOut());
       writeNullable(g, "error", r.errorCode());
       writeNullable(g, "upstream_violation", r.upstreamViolation());
+      writeNullable(g, "guardrails", r.guardrails());
       g.writeEndObject();
     } catch (IOException e) {
       return; // a StringWriter does not fail

@@ -22,7 +22,7 @@ final class AuditEntries {
 
   /** Error codes of policy refusals: authentication, access rules, rate limits and budgets. */
   static final Set<String> POLICY_REFUSALS = Set.of("invalid_api_key", "model_access_denied",
-      "rate_limit_exceeded", "insufficient_quota", "rate_limit_unavailable");
+      "rate_limit_exceeded", "insufficient_quota", "rate_limit_unavailable", "guardrail_violation", "anomalous_traffic");
 
   private AuditEntries() {}
 
@@ -31,7 +31,10 @@ final class AuditEntries {
     String host = exchange.backend() != null
         && exchange.backend().backend().backend().endpoint() instanceof BackendEndpoint.Url url ? url.authority() : null;
     boolean refused = exchange.errorCode != null && POLICY_REFUSALS.contains(exchange.errorCode);
-    if (host == null && !refused) {
+    var findings = exchange.context.attributes().get(dev.aigis.core.guard.processor.GuardAttributes.FINDINGS);
+    List<AuditRecord.Guard> guards = findings == null ? List.of() : findings.all().stream()
+        .map(f -> new AuditRecord.Guard(f.guard(), f.decision(), f.signals())).toList();
+    if (host == null && !refused && guards.isEmpty()) {
       return null;
     }
     Identity identity = exchange.context.attributes().get(PolicyAttributes.IDENTITY);
@@ -65,6 +68,7 @@ final class AuditEntries {
         durationNanos / 1_000_000,
         exchange.ttftNanos < 0 ? null : exchange.ttftNanos / 1_000_000,
         attempts,
-        requestHash);
+        requestHash,
+        guards);
   }
 }

@@ -170,7 +170,7 @@ final class ExchangeCompletion {
           status, duration, exchange.ttftNanos, exchange.match() == null ? null : exchange.routeName(),
           exchange.backend() == null ? null : exchange.backendName(), routedModel, operation,
           exchange.body.stream(), exchange.upstreamStatus, exchange.usage, exchange.bytesIn, exchange.bytesOut,
-          exchange.errorCode, callerOf(exchange), exchange.upstreamViolation));
+          exchange.errorCode, callerOf(exchange), exchange.upstreamViolation, guardrailsOf(exchange)));
     }
     if (audit != null) { // audit log hook: one record per audited exchange, queued without blocking
       var record = AuditEntries.of(exchange, status, duration, audit.content());
@@ -183,5 +183,14 @@ final class ExchangeCompletion {
         exchange.match() == null ? null : exchange.routeName(), exchange.backend() == null ? null : exchange.backendName(),
         exchange.errorCode, Duration.ofNanos(duration), exchange.ttftNanos < 0 ? null : Duration.ofNanos(exchange.ttftNanos),
         exchange.context.attributes().snapshot()));
+  }
+
+  /** {@code injection:blocked,pii:redacted}: what the exchange's guards decided, for the access log; null when none fired. */
+  private static String guardrailsOf(Exchange exchange) {
+    var findings = exchange.context.attributes().get(dev.aigis.core.guard.processor.GuardAttributes.FINDINGS);
+    if (findings == null || findings.all().isEmpty()) {
+      return null;
+    }
+    return String.join(",", findings.all().stream().map(f -> f.guard() + ":" + f.decision()).toList());
   }
 }

@@ -27,4 +27,5 @@ record ExchangeRecord(
     long bytesOut,
     String errorCode,
     String caller,
-    String upstreamViolation) {}
+    String upstreamViolation,
+    String guardrails) {}

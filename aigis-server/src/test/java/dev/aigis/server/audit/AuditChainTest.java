@@ -26,7 +26,7 @@ class AuditChainTest {
   static AuditRecord call(int i) {
     return new AuditRecord("req-" + i, "alice", "research", "default/all", "default/fake", "127.0.0.1:9000",
         "model-" + i, 200, null, new AuditRecord.Policy("allowed", null), new AuditRecord.Tokens(3, 4, 7), 12, 5L,
-        List.of(new AuditRecord.Attempt("default/fake", "127.0.0.1:9000", 200, null)), null);
+        List.of(new AuditRecord.Attempt("default/fake", "127.0.0.1:9000", 200, null)), null, null);
   }
 
   @BeforeEach

@@ -71,7 +71,7 @@ class ProcessorFactoriesTest {
   void everyPermittedConfigRecordNeedsExactlyOneFactory() {
     assertThatThrownBy(() -> new ProcessorFactories.Builder().add(InProcessSpec.class, (spec, entry) -> NOTHING).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("no processor factory compiles ExtProcessSpec");
+        .hasMessage("no processor factory compiles ExtProcessSpec, GuardrailSpec");
     assertThatThrownBy(() -> new ProcessorFactories.Builder()
             .add(InProcessSpec.class, (spec, entry) -> NOTHING)
             .add(InProcessSpec.class, (spec, entry) -> NOTHING))
@@ -87,6 +87,7 @@ class ProcessorFactoriesTest {
           return null;
         })
         .add(ExtProcessSpec.class, (spec, entry) -> null)
+        .add(dev.aigis.model.processing.GuardrailSpec.class, (spec, entry) -> null)
         .build();
 
     assertThatThrownBy(() -> new ProcessingCompiler(factories)
@@ -95,6 +96,54 @@ class ProcessorFactoriesTest {
             .containsExactly(
                 "p.yaml:17: PayloadProcessor/pre: spec.processors[0].inProcess.request.removeHeaders[0]: refused by cel",
                 "p.yaml:18: PayloadProcessor/pre: spec.processors[1]: could not be compiled"));
+  }
+
+  @Test
+  void guardrailSettingsOnlyTheDetectorsKnowAreCheckedWhenTheEntryCompiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path rules = dir.resolve("rules.yaml");
+    java.nio.file.Files.writeString(rules, """
+        rules:
+        - id: broken
+          category: test
+          weight: 0.5
+          patterns: ['(unclosed']
+        """);
+    String yaml = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          gatewayClassName: aigis
+          listeners: [{name: http, port: 8080, protocol: HTTP}]
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: PayloadProcessor
+        metadata: {name: guards}
+        spec:
+          targetRef: {kind: Gateway, name: gw}
+          phase: PostRouting
+          processors:
+          - name: guard
+            type: Guardrail
+            guardrail:
+              injection: {ruleFiles: [%s]}
+              pii: {entities: {EMAIL: Block}, regions: [XX]}
+        """.formatted(rules);
+    try (var channels = new ExtProcChannels()) {
+      assertThatThrownBy(() -> new ProcessingCompiler(channels)
+              .compile(ConfigPipeline.compileText("g.yaml", yaml, Map.<String, String>of()::get)))
+          .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::format)
+              .satisfiesExactly(
+                  ruleFile -> assertThat(ruleFile).isEqualTo("g.yaml:18: PayloadProcessor/guards: "
+                      + "spec.processors[0].guardrail.injection.ruleFiles: " + rules + ":5: rule broken: patterns[0]: "
+                      + "missing closing )"),
+                  entity -> assertThat(entity).isEqualTo("g.yaml:19: PayloadProcessor/guards: "
+                      + "spec.processors[0].guardrail.pii.entities.EMAIL: unknown entity; one of EMAIL_ADDRESS, PHONE_NUMBER,"
+                      + " CREDIT_CARD, IBAN_CODE, US_SSN, IP_ADDRESS, AWS_ACCESS_KEY, GITHUB_TOKEN, OPENAI_KEY, JWT, PRIVATE_KEY"),
+                  region -> assertThat(region).startsWith("g.yaml:19: PayloadProcessor/guards: "
+                      + "spec.processors[0].guardrail.pii.regions: ").contains("XX")));
+    }
   }
 
   private static final class Entry implements ProcessorFactory.Entry {

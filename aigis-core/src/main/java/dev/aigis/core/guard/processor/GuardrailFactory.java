@@ -139,9 +139,6 @@ public final class GuardrailFactory implements ProcessorFactory<GuardrailSpec> {
         actions.put(entity, action);
       }
     }
-    if (!valid) {
-      return null;
-    }
     List<String> regions = spec.regions().isEmpty() ? PiiPolicy.DEFAULT_PHONE_REGIONS
         : spec.regions().stream().map(r -> r.toUpperCase(Locale.ROOT)).toList();
     PiiRedactor redactor;
@@ -149,6 +146,9 @@ public final class GuardrailFactory implements ProcessorFactory<GuardrailSpec> {
       redactor = new PiiRedactor(new PiiPolicy(actions, runtime.hashKey(), regions));
     } catch (IllegalArgumentException e) {
       entry.error("guardrail.pii.regions", e.getMessage());
+      return null;
+    }
+    if (!valid) {
       return null;
     }
     boolean request = !spec.direction().equals("Response");
