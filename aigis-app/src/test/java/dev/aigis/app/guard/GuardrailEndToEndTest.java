@@ -257,7 +257,9 @@ class GuardrailEndToEndTest {
       assertThat(audited.post("/v1/chat/completions", chat("gpt-4o-mini", INJECTION, false)).statusCode()).isEqualTo(400);
       String line = access.await("guardrail_violation", java.time.Duration.ofSeconds(10));
       assertThat(line).contains("\"guardrails\":\"injection:blocked\"").doesNotContain("Ignore all previous");
-      audit.flush();
+    }
+    // Closed in reverse order: the gateway has finished its exchanges before the audit log flushes.
+    {
       JsonNode record = JSON.readTree(java.nio.file.Files.readAllLines(file).getFirst());
       assertThat(record.get("errorCode").asText()).isEqualTo("guardrail_violation");
       assertThat(record.get("policy")).isEqualTo(JSON.readTree("{\"decision\":\"denied\",\"code\":\"guardrail_violation\"}"));
