@@ -1,6 +1,5 @@
 package dev.aigis.core.backend;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.ApiEndpoint;
 import dev.aigis.core.api.GatewayError;
@@ -23,8 +22,6 @@ import dev.aigis.core.usage.ResponsesUsage;
 import dev.aigis.core.usage.UsageTail;
 import dev.aigis.core.usage.TokenUsage;
 import dev.aigis.model.backend.ApiSchema;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,14 +113,6 @@ final class NativeAdapter implements BackendAdapter {
     String version = target.backend().backend().apiVersion();
     return PivotBodies.clientBody(endpoint, pivot, request.body(), inspected.model(), inspected.stream(),
         version != null ? version : ANTHROPIC_VERSION);
-  }
-
-  private static byte[] serialise(JsonNode tree) {
-    try {
-      return Json.MAPPER.writeValueAsBytes(tree);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override
