@@ -2,8 +2,8 @@ package dev.aigis.app.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.core.guard.classify.JsonLines;
 import dev.aigis.core.json.Json;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -108,31 +107,16 @@ public final class GuardEvalCommand implements Callable<Integer> {
 
   /** Reads the rows; a line that is not an object with a string {@code text} and a label or spans is refused by number. */
   private static List<JsonNode> read(Path file) throws IOException, MalformedRow {
-    List<JsonNode> rows = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int number = 0;
-      while ((line = reader.readLine()) != null) {
-        number++;
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode node;
-        try {
-          node = Json.MAPPER.readTree(line);
-        } catch (IOException e) {
-          throw new MalformedRow(file + " line " + number + ": not valid JSON");
-        }
+    try {
+      return JsonLines.read(file, node -> {
         if (!node.isObject() || !node.path("text").isTextual()) {
-          throw new MalformedRow(file + " line " + number + ": expected an object with a string \"text\"");
+          return "expected an object with a string \"text\"";
         }
-        if (!node.has("label") && !node.has("spans")) {
-          throw new MalformedRow(file + " line " + number + ": needs \"label\" or \"spans\"");
-        }
-        rows.add(node);
-      }
+        return node.has("label") || node.has("spans") ? null : "needs \"label\" or \"spans\"";
+      });
+    } catch (JsonLines.BadLine e) {
+      throw new MalformedRow(e.getMessage());
     }
-    return rows;
   }
 
   private static void writeScores(List<GuardEvaluation.Row> scored, Path out) throws IOException {

@@ -1,11 +1,8 @@
 package dev.aigis.core.guard.injection;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aigis.core.json.Json;
-import java.io.BufferedReader;
+import dev.aigis.core.guard.classify.JsonLines;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,28 +20,21 @@ record TrainingRow(String id, String text, int label, String source, String cate
 
   /** Reads a JSONL file; a bad line fails with its number. */
   static List<TrainingRow> read(Path file) throws IOException {
-    List<TrainingRow> rows = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int number = 0;
-      while ((line = reader.readLine()) != null) {
-        number++;
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode node;
-        try {
-          node = Json.MAPPER.readTree(line);
-        } catch (IOException e) {
-          throw new IllegalArgumentException(file.getFileName() + " line " + number + " is not JSON");
-        }
+    List<JsonNode> nodes;
+    try {
+      nodes = JsonLines.read(file, node -> {
         JsonNode label = node.get("label");
-        if (!node.path("text").isTextual() || label == null || !(label.asInt(-1) == 0 || label.asInt(-1) == 1)) {
-          throw new IllegalArgumentException(file.getFileName() + " line " + number + " needs a text and a label 0 or 1");
-        }
-        rows.add(new TrainingRow(node.path("id").asText("line-" + number), node.get("text").asText(), label.asInt(),
-            node.path("source").asText("unknown"), node.path("category").asText("unknown")));
-      }
+        return node.path("text").isTextual() && label != null && (label.asInt(-1) == 0 || label.asInt(-1) == 1)
+            ? null : "needs a text and a label 0 or 1";
+      });
+    } catch (JsonLines.BadLine e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+    List<TrainingRow> rows = new ArrayList<>(nodes.size());
+    for (int i = 0; i < nodes.size(); i++) {
+      JsonNode node = nodes.get(i);
+      rows.add(new TrainingRow(node.path("id").asText("row-" + (i + 1)), node.get("text").asText(),
+          node.get("label").asInt(), node.path("source").asText("unknown"), node.path("category").asText("unknown")));
     }
     return rows;
   }
