@@ -17,7 +17,7 @@ public final class GuardTexts {
 
   /**
    * Gateway {@code gw}, an OpenAI backend ({@code gpt-4o-mini}) and an Anthropic one
-   * ({@code claude-sonnet-4-5}), and PayloadProcessor {@code default/guards} (PostRouting on the
+   * ({@code claude-sonnet-4-5}), the built-in echo model ({@code aigis-echo}), and PayloadProcessor {@code default/guards} (PostRouting on the
    * Gateway) with one Guardrail entry {@code guard} whose {@code guardrail} block is {@code guards}.
    */
   static String config(int openaiPort, int anthropicPort, String anthropicKey, String guards) {
@@ -51,6 +51,13 @@ public final class GuardTexts {
           credentials: {secretRef: {name: anthropic-key, key: apiKey}}
           timeouts: {connect: 2s, response: 10s, idle: 10s}
         ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: AIBackend
+        metadata: {name: echo}
+        spec:
+          schema: OpenAI
+          endpoint: {builtin: Echo}
+        ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata: {name: models}
@@ -61,6 +68,8 @@ public final class GuardTexts {
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: openai}]
           - matches: [{headers: [{name: X-Gateway-Model-Name, value: claude-sonnet-4-5}]}]
             backendRefs: [{group: aigis.dev, kind: AIBackend, name: anthropic}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: aigis-echo}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: echo}]
         ---
         apiVersion: aigis.dev/v1alpha1
         kind: PayloadProcessor

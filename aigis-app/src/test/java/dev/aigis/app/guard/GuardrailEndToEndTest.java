@@ -214,6 +214,18 @@ class GuardrailEndToEndTest {
         .isEqualTo("Contact [EMAIL_ADDRESS] for access.");
   }
 
+  /** The built-in model answers from the redacted request too, plain, streamed and for an Anthropic client. */
+  @Test
+  void theEchoModelRepeatsTheRedactedRequest() throws Exception {
+    String prompt = "Mail " + EMAIL + " please";
+    HttpResponse<String> plain = gateway.post("/v1/chat/completions", chat("aigis-echo", prompt, false));
+    assertThat(JSON.readTree(plain.body()).at("/choices/0/message/content").asText()).isEqualTo("Mail [EMAIL_ADDRESS] please");
+    assertThat(String.join("", contentDeltas(gateway.post("/v1/chat/completions", chat("aigis-echo", prompt, true)))))
+        .isEqualTo("Mail [EMAIL_ADDRESS] please");
+    HttpResponse<String> anthropicClient = gateway.post("/v1/messages", messages("aigis-echo", prompt, false));
+    assertThat(JSON.readTree(anthropicClient.body()).at("/content/0/text").asText()).isEqualTo("Mail [EMAIL_ADDRESS] please");
+  }
+
   // ---------------------------------------------------------------- harmful output
 
   @Test

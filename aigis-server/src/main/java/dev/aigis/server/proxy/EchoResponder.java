@@ -54,13 +54,16 @@ final class EchoResponder {
       return;
     }
     boolean stream = exchange.body.stream();
+    // A processor that edited the request (a guard's redaction) is answered from its edit, as a
+    // network backend would be sent it.
+    ObjectNode edited = exchange.context.pivot().editedOrNull();
     EchoModel.Answer answer;
     InboundCodec codec = null;
     if (exchange.endpoint == ApiEndpoint.ANTHROPIC_MESSAGES || exchange.endpoint == ApiEndpoint.RESPONSES
         || exchange.endpoint.api() == InboundApi.Gemini) {
       codec = InboundCodecs.of(exchange.endpoint, exchange.body.model());
       try {
-        request = codec.toPivot(request);
+        request = edited != null ? edited : codec.toPivot(request);
       } catch (TranslationException e) {
         completion.fail(exchange, e.error());
         return;
@@ -75,7 +78,8 @@ final class EchoResponder {
       }
     } else {
       answer = switch (exchange.endpoint) {
-        case CHAT_COMPLETIONS -> model.chatCompletion(request, stream, exchange.body.clientAskedForUsage());
+        case CHAT_COMPLETIONS -> model.chatCompletion(edited != null ? edited : request, stream,
+            exchange.body.clientAskedForUsage());
         case COMPLETIONS -> model.completion(request, stream, exchange.body.clientAskedForUsage());
         case EMBEDDINGS -> model.embeddings(request);
         default -> null;
@@ -103,6 +107,10 @@ final class EchoResponder {
       response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
     }
     head.open(exchange, 200, sse, writer -> {
+      if (!sse && out.size() == 1) {
+        writer.offerWhole(out.getFirst(), null); // what a processor that buffers answers is promised
+        return;
+      }
       out.forEach(bytes -> writer.offer(bytes, null));
       writer.finish();
     });

@@ -44,6 +44,8 @@ public final class GuardrailProcessor implements Processor {
 
   private static final System.Logger LOG = System.getLogger(GuardrailProcessor.class.getName());
   private static final byte[] NOTHING = new byte[0];
+  /** As the data plane's cap on answers processors read whole. */
+  private static final int MAX_WHOLE_ANSWER = 8 * 1024 * 1024;
 
   /** Prompt injection: a detector over each selected message text, and what to do on a hit. */
   public record InjectionGuard(TextScorer detector, GuardAction action) {}
@@ -99,6 +101,8 @@ public final class GuardrailProcessor implements Processor {
   static final class State implements ExchangeState {
     GuardFindings findings = new GuardFindings();
     StreamGuard stream;
+    /** The pieces of a plain answer that arrived in more than one chunk. */
+    ByteArrayOutputStream pieces;
 
     @Override
     public void close() {}
@@ -303,10 +307,31 @@ public final class GuardrailProcessor implements Processor {
       return output == null ? inline(step) : run(context, step);
     }
     ResponseText answer = ResponseText.of(context.endpoint());
-    if (!chunk.endOfStream() || chunk.bytes().length == 0 || !answer.carriesText()) {
+    if (!answer.carriesText()) {
       return CompletableFuture.completedFuture(ChunkVerdict.pass(chunk));
     }
-    return run(context, () -> wholeAnswer(answer, chunk, response, context, state));
+    // A plain answer is normally handed over whole; one that arrives in pieces is held and read
+    // whole at its end, never passed on unread.
+    if (!chunk.endOfStream() || state.pieces != null) {
+      if (state.pieces == null) {
+        state.pieces = new ByteArrayOutputStream();
+      }
+      state.pieces.writeBytes(chunk.bytes());
+      if (state.pieces.size() > MAX_WHOLE_ANSWER) {
+        return CompletableFuture.failedFuture(new ProcessorException("the answer exceeds the " + MAX_WHOLE_ANSWER
+            + " bytes the guards read whole"));
+      }
+      if (!chunk.endOfStream()) {
+        return CompletableFuture.completedFuture(new ChunkVerdict.Emit(List.of()));
+      }
+    }
+    ResponseChunk whole = state.pieces == null ? chunk
+        : new ResponseChunk(state.pieces.toByteArray(), false, true, chunk.pivot());
+    state.pieces = null;
+    if (whole.bytes().length == 0) {
+      return CompletableFuture.completedFuture(ChunkVerdict.pass(whole));
+    }
+    return run(context, () -> wholeAnswer(answer, whole, response, context, state));
   }
 
   private ChunkVerdict streamStep(StreamGuard stream, ResponseChunk chunk, ExchangeContext context,
