@@ -93,7 +93,15 @@ public final class ResponseText {
    * UnaryOperator)} returns it unchanged, so a guard that fails closed checks this first.
    */
   public boolean readable(byte[] body) {
-    return tree(body, 0, body.length) != null;
+    return parse(body) != null;
+  }
+
+  /**
+   * The body parsed as {@link #readable} parses it, or null when it is unreadable: for a caller
+   * that checks and then reads {@link #texts(JsonNode)}, so the body is parsed once.
+   */
+  public JsonNode parse(byte[] body) {
+    return tree(body, 0, body.length);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.aigis.core.guard.processor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.core.api.GatewayError;
 import dev.aigis.core.api.text.ResponseText;
@@ -378,13 +379,14 @@ public final class GuardrailProcessor implements Processor {
   private ChunkVerdict wholeAnswer(ResponseText answer, ResponseChunk chunk, ProcessedResponse response,
       ExchangeContext context, State state) {
     byte[] body = chunk.bytes();
-    if (!answer.readable(body)) {
+    JsonNode tree = answer.parse(body);
+    if (tree == null) {
       // A model answer the guards cannot read (not JSON, or a key twice) is not let through
       // unread: the entry's failure mode decides.
       throw new ProcessorException("the answer is not readable JSON; its text cannot be checked");
     }
     if (output != null) {
-      String text = String.join("\n", answer.texts(body));
+      String text = String.join("\n", answer.texts(tree));
       if (!text.isBlank()) {
         TextScorer.Scored scored = output.detector().score(text);
         if (scored.flagged()) {

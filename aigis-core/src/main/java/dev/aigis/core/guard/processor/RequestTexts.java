@@ -33,22 +33,21 @@ final class RequestTexts {
       return slots;
     }
     int from = 0;
+    int to = messages.size();
     if (scope == MessageScope.LAST_USER) {
-      from = messages.size();
+      from = to;
       for (int i = messages.size() - 1; i >= 0; i--) {
         if ("user".equals(messages.get(i).path("role").asText())) {
           from = i;
           break;
         }
       }
+      to = Math.min(from + 1, messages.size());
     }
-    for (int i = from; i < messages.size(); i++) {
+    for (int i = from; i < to; i++) {
       JsonNode message = messages.get(i);
       if (!(message instanceof ObjectNode object) || !scope.includes(message.path("role").asText())) {
         continue;
-      }
-      if (scope == MessageScope.LAST_USER && i != from) {
-        break;
       }
       JsonNode content = object.get("content");
       if (content != null && content.isTextual()) {

@@ -19,8 +19,8 @@ import java.util.function.UnaryOperator;
  */
 final class StreamGuard {
 
-  /** An event waiting to go out: {@code text} is null for events that carry none. */
-  private record Held(byte[] event, String text) {}
+  /** An event waiting to go out, read once: {@code text} is null for events that carry none. */
+  private record Held(TextEvent event, String text) {}
 
   /** What to write now, or that the stream must end. */
   record Step(List<byte[]> events, String blocked) {}
@@ -55,12 +55,12 @@ final class StreamGuard {
     String text = read.kind() == EventKind.DELTA ? read.deltaText() : null;
     if (text == null) {
       if (held.isEmpty()) {
-        return new Step(List.of(whole(event)), null);
+        return new Step(List.of(whole(read)), null);
       }
-      held.add(new Held(event, null));
+      held.add(new Held(read, null));
       return new Step(List.of(), null);
     }
-    held.add(new Held(event, text));
+    held.add(new Held(read, text));
     String blocked = through(pii == null ? StreamTextFilter.Release.of(List.of(text)) : pii.push(text));
     return drain(blocked, false);
   }
@@ -114,7 +114,7 @@ final class StreamGuard {
       }
       held.poll();
       String text = released.poll();
-      out.add(text.equals(next.text()) ? next.event() : answers.withDeltaText(next.event(), text));
+      out.add(text.equals(next.text()) ? next.event().raw() : next.event().withDeltaText(text));
     }
     if (blocked != null || end) {
       if (blocked == null) {
@@ -126,7 +126,7 @@ final class StreamGuard {
     return new Step(out, blocked);
   }
 
-  private byte[] whole(byte[] event) {
-    return wholeTextEdit == null ? event : answers.rewriteWholeTexts(event, wholeTextEdit);
+  private byte[] whole(TextEvent event) {
+    return wholeTextEdit == null || !event.carriesWholeText() ? event.raw() : event.rewriteWholeTexts(wholeTextEdit);
   }
 }
