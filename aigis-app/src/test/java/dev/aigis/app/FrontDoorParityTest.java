@@ -446,6 +446,13 @@ class FrontDoorParityTest {
             .anchor(dp -> assertThat(dp.body()).contains("[EMAIL_ADDRESS]").doesNotContain("jane.doe")
                 .endsWith("data: [DONE]\n\n")),
 
+        Case.of("Guardrail: an e-mail address in an Anthropic stream is redacted event by event", Target.ANTHROPIC,
+                messages("claude-sonnet-4-5", true), GUARDS, 200)
+            .script(() -> anthropic.setDefault(Reply.text("Write to jane.doe@example.com today").withUsage(10, 6)))
+            .upstreamHeaders("anthropic-version")
+            .anchor(dp -> assertThat(dp.body()).startsWith("event: message_start\n").contains("[EMAIL_ADDRESS]")
+                .doesNotContain("jane.doe").contains("event: message_stop\n")),
+
         Case.of("Guardrail: a harmful streamed answer ends with an error event before its text", Target.OPENAI,
                 streamedChat("gpt-4o-mini"), GUARDS, 200)
             .script(() -> openai.setDefault(Behavior.ok().withReply(dev.aigis.app.guard.GuardTexts.HARMFUL_ANSWER)))
