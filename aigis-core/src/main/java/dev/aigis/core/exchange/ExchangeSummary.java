@@ -9,7 +9,9 @@ import java.util.Map;
  * front door served it (what token limits, budgets and the audit log need).
  *
  * @param status the status the client got (for a stream that failed after its head, the failure's)
- * @param usage token usage as read from the answer; {@link TokenUsage#NONE} when unknown
+ * @param usage token usage as read from the answer; {@link TokenUsage#NONE} when unknown. When a
+ *     processor answered ({@link #answeredByProcessor()}, such as a cache hit) it is the usage the
+ *     answer carries, though nothing went upstream
  * @param model the model routing saw, or null
  * @param route {@code namespace/name} of the matched HTTPRoute, or null
  * @param backend the picked backend's key, or null
@@ -28,4 +30,13 @@ public record ExchangeSummary(
     String errorCode,
     Duration duration,
     Duration timeToFirstByte,
-    Map<String, Object> attributes) {}
+    Map<String, Object> attributes) {
+
+  /** The {@link #errorCode} of an exchange a processor answered itself (a cache hit, a canned answer). */
+  public static final String PROCESSOR_ANSWER = "processor_response";
+
+  /** Whether a processor answered without going upstream: no tokens were spent, none are charged. */
+  public boolean answeredByProcessor() {
+    return PROCESSOR_ANSWER.equals(errorCode);
+  }
+}

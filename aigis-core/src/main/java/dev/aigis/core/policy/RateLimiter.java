@@ -178,12 +178,14 @@ public final class RateLimiter implements Processor {
 
   /**
    * Charges are corrected to the reported usage. An answer without usage keeps its estimate,
-   * unless it failed, in which case nothing was produced and the estimate is refunded.
+   * unless it failed or a processor answered it, in which case nothing was produced upstream and the
+   * estimate is refunded.
    */
   private void reconcile(Admitted admitted, ExchangeSummary summary) {
-    TokenUsage usage = summary.usage();
+    // A processor's answer (a cache hit) spent nothing upstream: its estimate is refunded whatever usage it shows.
+    TokenUsage usage = summary.answeredByProcessor() ? TokenUsage.NONE : summary.usage();
     boolean reported = usage != null && !usage.equals(TokenUsage.NONE);
-    if (!reported && summary.status() < 400) {
+    if (!reported && summary.status() < 400 && !summary.answeredByProcessor()) {
       return;
     }
     List<Charge> deltas = new ArrayList<>(admitted.charged().size());

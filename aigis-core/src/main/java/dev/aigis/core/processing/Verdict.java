@@ -60,6 +60,18 @@ public sealed interface Verdict {
    * A structured answer (an OpenAI {@code chat.completion}, usage included) that the front door
    * renders in the client's format, plain or as a well-formed stream when the client asked for
    * one: what a cache hit or a canned guard answer needs without knowing the client's API.
+   * {@code headers} go on the response as well (such as {@code x-aigis-cache: hit}). Nothing went
+   * upstream, so the usage it carries is shown to the client but never charged to token limits
+   * or budgets ({@link dev.aigis.core.exchange.ExchangeSummary#answeredByProcessor()}).
    */
-  record Answer(com.fasterxml.jackson.databind.node.ObjectNode completion, String detail) implements Immediate {}
+  record Answer(com.fasterxml.jackson.databind.node.ObjectNode completion, String detail,
+      Map<String, List<String>> headers) implements Immediate {
+    public Answer {
+      headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    public Answer(com.fasterxml.jackson.databind.node.ObjectNode completion, String detail) {
+      this(completion, detail, Map.of());
+    }
+  }
 }

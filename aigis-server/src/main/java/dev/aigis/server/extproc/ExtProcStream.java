@@ -772,6 +772,12 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
         .build();
   }
 
+  private static Map<String, List<String>> answerHeaders(Verdict.Answer answer, String contentType) {
+    var headers = new java.util.LinkedHashMap<String, List<String>>(answer.headers());
+    headers.put("content-type", List.of(contentType));
+    return headers;
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] all = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
@@ -792,18 +798,18 @@ final class ExtProcStream implements StreamObserver<ProcessingRequest> {
           reply.setBody(ByteString.copyFrom(r.body()));
         }
         finalStatus = r.status();
-        errorCode = "processor_response";
+        errorCode = ExchangeSummary.PROCESSOR_ANSWER;
       }
       case ChainOutcome.Respond(Verdict.Answer answer) -> {
         boolean stream = request != null && request.json().path("stream").asBoolean(false);
         var rendered = StructuredAnswers.render(InboundCodecs.of(context.endpoint()), answer.completion(), stream,
             request != null && request.json().path("stream_options").path("include_usage").asBoolean(false));
         reply.setStatus(HttpStatus.newBuilder().setCodeValue(200))
-            .setHeaders(HeaderDiff.immediate(Map.of("content-type", List.of(rendered.contentType()))))
+            .setHeaders(HeaderDiff.immediate(answerHeaders(answer, rendered.contentType())))
             .setBody(ByteString.copyFrom(rendered.body()))
             .setDetails(details(answer.detail() == null ? "aigis_processor_answer" : answer.detail()));
         finalStatus = 200;
-        errorCode = "processor_response";
+        errorCode = ExchangeSummary.PROCESSOR_ANSWER;
       }
       case ChainOutcome.Respond(Verdict.Refuse refuse) -> {
         immediate(new ChainOutcome.Fail(refuse.error(), refuse.headers()));

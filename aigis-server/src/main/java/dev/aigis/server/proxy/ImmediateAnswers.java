@@ -32,7 +32,7 @@ final class ImmediateAnswers {
       return;
     }
     HttpServerResponse response = exchange.request.response();
-    exchange.errorCode = "processor_response";
+    exchange.errorCode = dev.aigis.core.exchange.ExchangeSummary.PROCESSOR_ANSWER;
     switch (answer) {
       case Verdict.Refuse refuse -> throw new AssertionError("handled above");
       case Verdict.ImmediateResponse raw -> {
@@ -53,6 +53,7 @@ final class ImmediateAnswers {
         if (rendered.stream()) {
           response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
         }
+        structured.headers().forEach((name, values) -> response.headers().set(name, values));
         finish(exchange, response, rendered.body());
       }
     }
