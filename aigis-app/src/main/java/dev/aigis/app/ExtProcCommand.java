@@ -52,12 +52,17 @@ final class ExtProcCommand implements Callable<Integer> {
     var guards = new dev.aigis.core.guard.processor.GuardRuntime(java.time.InstantSource.system(),
         dev.aigis.core.guard.processor.GuardObserver.NONE, dev.aigis.core.embedding.EmbeddingObserver.NONE,
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
-    var compiler = new ProcessingCompiler(channels, policies, guards);
-    // Guardrail rule files are re-read when they change, off the gRPC and event-loop threads.
-    vertx.setPeriodic(2_000, id -> Thread.ofVirtual().name("aigis-guard-rules").start(guards::refreshRules));
+    var knowledge = dev.aigis.core.rag.KnowledgeRuntime.live(guards::embeddings, dev.aigis.core.rag.RagObserver.NONE);
+    var compiler = new ProcessingCompiler(channels, policies, guards, knowledge);
+    // Guardrail rule files and knowledge-base files are re-read when they change, off the gRPC and event-loop threads.
+    vertx.setPeriodic(2_000, id -> Thread.ofVirtual().name("aigis-guard-rules").start(() -> {
+      guards.refreshRules();
+      knowledge.refresh();
+    }));
     Runnable release = () -> {
       channels.close();
       policies.close();
+      knowledge.close();
       guards.close();
       vertx.close();
     };

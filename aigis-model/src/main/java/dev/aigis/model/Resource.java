@@ -6,7 +6,7 @@ package dev.aigis.model;
  * {@code metadata}, {@code spec}). Standalone files and the cluster produce the same records.
  */
 public sealed interface Resource permits Gateway, HttpRoute, AIBackend, Secret, PayloadProcessor, AccessPolicy, RateLimitPolicy, PriceCatalog,
-    XBackend, ConfigMap, EgressPolicy {
+    XBackend, ConfigMap, EgressPolicy, KnowledgeBase {
 
   ObjectMeta metadata();
 

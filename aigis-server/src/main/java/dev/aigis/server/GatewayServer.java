@@ -40,6 +40,7 @@ public final class GatewayServer implements AutoCloseable {
   private static final long RULE_REFRESH_MILLIS = 2_000;
   private final ProcessingCompiler processingCompiler;
   private final dev.aigis.core.guard.processor.GuardRuntime guardRuntime;
+  private final dev.aigis.core.rag.KnowledgeRuntime knowledgeRuntime;
   private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
   /** CPU-heavy processor work runs here, never on an event loop; bounded so saturation fails fast. */
   private final BoundedWorkers workers =
@@ -61,12 +62,17 @@ public final class GatewayServer implements AutoCloseable {
         new dev.aigis.server.metrics.GuardMetrics(metrics.registry()),
         new dev.aigis.server.metrics.EmbeddingMetrics(metrics.registry()),
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
-    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, guardRuntime);
-    // Guardrail rule files are re-read when they change; file reads stay off the event loops.
+    this.knowledgeRuntime = dev.aigis.core.rag.KnowledgeRuntime.live(guardRuntime::embeddings,
+        new dev.aigis.server.metrics.RagMetrics(metrics.registry()));
+    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, guardRuntime, knowledgeRuntime);
+    // Guardrail rule files and knowledge-base files are re-read when they change; file reads (and
+    // re-embedding) stay off the event loops.
     vertx.setPeriodic(RULE_REFRESH_MILLIS, id -> workers.submit(() -> {
       guardRuntime.refreshRules();
       return null;
     }));
+    vertx.setPeriodic(RULE_REFRESH_MILLIS, id -> Thread.ofVirtual().name("aigis-knowledge-refresh")
+        .start(knowledgeRuntime::refresh));
     // One for every port: a backend has one circuit breaker and one concurrency count.
     var traffic = new dev.aigis.server.proxy.Traffic(new dev.aigis.server.metrics.TrafficMetrics(metrics.registry()), clock);
     this.listeners = new ListenerManager(vertx, options, loops,
@@ -181,6 +187,7 @@ public final class GatewayServer implements AutoCloseable {
     clients.close();
     extProcChannels.close();
     policyRuntime.close();
+    knowledgeRuntime.close();
     guardRuntime.close();
     workers.close();
     await(vertx.close());

@@ -41,6 +41,22 @@ public interface ProcessorFactory<C extends ProcessorConfig> {
     }
 
     /**
+     * The configuration being compiled, for processors that name other resources (a Retrieval
+     * processor's KnowledgeBase); null when the entry is compiled on its own.
+     */
+    default dev.aigis.model.snapshot.ConfigSnapshot snapshot() {
+      return null;
+    }
+
+    /**
+     * Reports a configuration error in another resource the entry uses (a KnowledgeBase whose
+     * files cannot be read), at {@code field} of that resource ({@code spec.sources[0].path}).
+     */
+    default void error(dev.aigis.model.Resource resource, String field, String message) {
+      error("", resource.displayName() + ": " + field + ": " + message);
+    }
+
+    /**
      * Reports a configuration error at {@code field}, relative to the entry (such as
      * {@code inProcess.request.setHeaders[0].value}); the user sees it with file, line, resource and
      * the whole field path, like any other configuration error.

@@ -8,6 +8,7 @@ import dev.aigis.model.ConfigMap;
 import dev.aigis.model.EgressPolicy;
 import dev.aigis.model.Gateway;
 import dev.aigis.model.HttpRoute;
+import dev.aigis.model.KnowledgeBase;
 import dev.aigis.model.Names;
 import dev.aigis.model.ObjectMeta;
 import dev.aigis.model.PayloadProcessor;
@@ -43,7 +44,8 @@ final class DocumentReader {
       Map.entry(Secret.KIND, "v1"),
       Map.entry(XBackend.KIND, XBackend.API_VERSION),
       Map.entry(ConfigMap.KIND, "v1"),
-      Map.entry(EgressPolicy.KIND, EgressPolicy.API_VERSION));
+      Map.entry(EgressPolicy.KIND, EgressPolicy.API_VERSION),
+      Map.entry(KnowledgeBase.KIND, KnowledgeBase.API_VERSION));
 
   private DocumentReader() {}
 
@@ -94,7 +96,7 @@ final class DocumentReader {
     String expected = API_VERSIONS.get(kind);
     if (expected == null) {
       doc.error("kind", "unknown kind " + kind + " (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor,"
-          + " AccessPolicy, RateLimitPolicy, PriceCatalog, Secret, XBackend, ConfigMap or EgressPolicy)");
+          + " AccessPolicy, RateLimitPolicy, PriceCatalog, Secret, XBackend, ConfigMap, EgressPolicy or KnowledgeBase)");
       return null;
     }
     if (apiVersion != null && !apiVersion.equals(expected)) {
@@ -115,6 +117,7 @@ final class DocumentReader {
       case XBackend.KIND -> XBackendReader.read(doc, metadata, source);
       case ConfigMap.KIND -> ConfigMapReader.read(doc, metadata, source);
       case EgressPolicy.KIND -> EgressPolicyReader.read(doc, metadata, source);
+      case KnowledgeBase.KIND -> KnowledgeBaseReader.read(doc, metadata, source);
       default -> SecretReader.read(doc, metadata, source);
     };
   }

@@ -66,6 +66,17 @@ public record ConfigSnapshot(
   }
 
   /**
+   * The resource {@code kind namespace/name} as loaded (a KnowledgeBase a Retrieval processor names,
+   * the ConfigMap or Secret it reads), or empty. A linear scan, like {@link #payloadProcessor}.
+   */
+  public <R extends Resource> Optional<R> resource(Class<R> type, String namespace, String name) {
+    return resources.stream()
+        .filter(r -> type.isInstance(r) && r.metadata().namespace().equals(namespace) && r.metadata().name().equals(name))
+        .map(type::cast)
+        .findFirst();
+  }
+
+  /**
    * The PayloadProcessor attached by {@code targetRef} to the Gateway or HTTPRoute ({@code kind})
    * {@code namespace/name} in {@code phase}; after conflict resolution there is at most one. A linear
    * scan, like {@link #payloadProcessor}.

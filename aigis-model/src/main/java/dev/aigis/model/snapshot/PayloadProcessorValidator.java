@@ -96,5 +96,11 @@ final class PayloadProcessorValidator {
     }
     ProcessorTypes.BUILT_IN.validate(processor.config(),
         (field, message) -> problems.at(resource, path + "." + field, message));
+    if (processor.config() instanceof dev.aigis.model.processing.RetrievalSpec retrieval
+        && retrieval.knowledgeBase() != null
+        && index.knowledgeBase(resource.metadata().namespace(), retrieval.knowledgeBase()) == null) {
+      problems.notFound(resource, path + ".retrieval.knowledgeBase", dev.aigis.model.KnowledgeBase.KIND,
+          resource.metadata().namespace(), retrieval.knowledgeBase());
+    }
   }
 }

@@ -55,6 +55,10 @@ final class ResourceIndex {
     return (dev.aigis.model.ConfigMap) byKey.get(key(dev.aigis.model.ConfigMap.KIND, namespace + "/" + name));
   }
 
+  dev.aigis.model.KnowledgeBase knowledgeBase(String namespace, String name) {
+    return (dev.aigis.model.KnowledgeBase) byKey.get(key(dev.aigis.model.KnowledgeBase.KIND, namespace + "/" + name));
+  }
+
   /** The resources kept, in load order. */
   Iterable<Resource> all() {
     return byKey.values();

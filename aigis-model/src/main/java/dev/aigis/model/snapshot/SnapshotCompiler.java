@@ -10,6 +10,7 @@ import dev.aigis.model.EgressPolicy;
 import dev.aigis.model.XBackend;
 import dev.aigis.model.Gateway;
 import dev.aigis.model.HttpRoute;
+import dev.aigis.model.KnowledgeBase;
 import dev.aigis.model.Resource;
 import dev.aigis.model.PayloadProcessor;
 import dev.aigis.model.Secret;
@@ -112,7 +113,8 @@ public final class SnapshotCompiler {
         case PriceCatalog catalog -> policyValidator.prices(catalog);
         case EgressPolicy policy -> egressValidator.policy(policy);
         case XBackend xbackend -> { } // checked when read; resolved through the AIBackends and routes that use it
-        case ConfigMap map -> { } // read through the XBackends that name it
+        case ConfigMap map -> { } // read through the XBackends and KnowledgeBases that name it
+        case KnowledgeBase base -> KnowledgeBaseValidator.validate(base, index, problems);
         case PayloadProcessor processor -> {
           processorValidator.validate(processor);
           if (!conflicts.leftOut(processor)) {

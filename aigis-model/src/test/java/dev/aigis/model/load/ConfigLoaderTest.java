@@ -79,7 +79,7 @@ class ConfigLoaderTest {
         """ + BASE))
         .containsExactly(
             "bad.yaml:2: Deployment/x: kind: unknown kind Deployment (expected Gateway, HTTPRoute, AIBackend, PayloadProcessor,"
-                + " AccessPolicy, RateLimitPolicy, PriceCatalog, Secret, XBackend, ConfigMap or EgressPolicy)",
+                + " AccessPolicy, RateLimitPolicy, PriceCatalog, Secret, XBackend, ConfigMap, EgressPolicy or KnowledgeBase)",
             "bad.yaml:6: HTTPRoute/chat: apiVersion: HTTPRoute must have apiVersion gateway.networking.k8s.io/v1,"
                 + " not gateway.networking.k8s.io/v1beta1");
   }

@@ -25,10 +25,11 @@ import java.util.List;
  * @param attempts the retry/failover path, one entry per upstream attempt in order (today: at most one)
  * @param requestSha256 hex SHA-256 of the request body as sent upstream, only with content {@code hash}
  * @param guardrails what Guardrail processors found, in order; absent when none fired
+ * @param retrieval which knowledge-base chunks Retrieval processors injected, in order; absent when none ran
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"requestId", "identity", "team", "route", "backend", "host", "model", "status", "errorCode",
-    "policy", "tokens", "latencyMs", "ttftMs", "attempts", "requestSha256", "guardrails"})
+    "policy", "tokens", "latencyMs", "ttftMs", "attempts", "requestSha256", "guardrails", "retrieval"})
 public record AuditRecord(
     String requestId,
     String identity,
@@ -45,15 +46,28 @@ public record AuditRecord(
     Long ttftMs,
     List<Attempt> attempts,
     String requestSha256,
-    List<Guard> guardrails) {
+    List<Guard> guardrails,
+    List<Retrieval> retrieval) {
 
   public AuditRecord {
+    retrieval = retrieval == null || retrieval.isEmpty() ? null : List.copyOf(retrieval);
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
     guardrails = guardrails == null || guardrails.isEmpty() ? null : List.copyOf(guardrails);
   }
 
   /** One guard's finding: the guard, its decision and the signals that fired (rule ids, entity types); never text. */
   public record Guard(String guard, String decision, List<String> signals) {}
+
+  /** @param sources chunk markers such as {@code guide.md#3}, empty when nothing matched; never text */
+  public record Retrieval(String knowledgeBase, List<String> sources) {}
+
+  /** Without retrieval. */
+  public AuditRecord(String requestId, String identity, String team, String route, String backend, String host,
+      String model, int status, String errorCode, Policy policy, Tokens tokens, long latencyMs, Long ttftMs,
+      List<Attempt> attempts, String requestSha256, List<Guard> guardrails) {
+    this(requestId, identity, team, route, backend, host, model, status, errorCode, policy, tokens, latencyMs, ttftMs,
+        attempts, requestSha256, guardrails, null);
+  }
 
   /** @param decision {@code allowed} or {@code denied}; @param code the refusal's error code, null when allowed */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -41,13 +41,20 @@ public final class ProcessingCompiler {
     this(channels, dev.aigis.server.policy.PolicyRuntime.forValidation(), GuardRuntime.forValidation());
   }
 
+  private ProcessingCompiler(ExtProcChannels channels, dev.aigis.server.policy.PolicyRuntime policyRuntime,
+      GuardRuntime guards) {
+    // Knowledge bases are read and chunked but embedded only if a request needs them.
+    this(channels, policyRuntime, guards, dev.aigis.core.rag.KnowledgeRuntime.lazy(guards::embeddings));
+  }
+
   /**
    * @param policyRuntime the stores and caches AccessPolicies and RateLimitPolicies share, owned by the caller
    * @param guards the models, baselines and rule files Guardrail processors share, owned by the caller
+   * @param knowledge the knowledge bases Retrieval processors search (kept across reloads), owned by the caller
    */
   public ProcessingCompiler(ExtProcChannels channels, dev.aigis.server.policy.PolicyRuntime policyRuntime,
-      GuardRuntime guards) {
-    this(ProcessorFactories.builtIn(channels, guards), policyRuntime);
+      GuardRuntime guards, dev.aigis.core.rag.KnowledgeRuntime knowledge) {
+    this(ProcessorFactories.builtIn(channels, guards, knowledge), policyRuntime);
   }
 
   ProcessingCompiler(ProcessorFactories factories) {
@@ -76,7 +83,7 @@ public final class ProcessingCompiler {
     Map<String, ProcessingChain> postRoute = new HashMap<>();
     for (PayloadProcessor resource : snapshot.payloadProcessors()) {
       String key = resource.metadata().qualifiedName();
-      ProcessingChain chain = chain(resource, errors);
+      ProcessingChain chain = chain(snapshot, resource, errors);
       if (chain == null) {
         continue; // its errors are collected; the whole configuration is refused below
       }
@@ -101,13 +108,13 @@ public final class ProcessingCompiler {
   }
 
   /** The resource's chain, or null (with its errors added) when an entry does not compile. */
-  private ProcessingChain chain(PayloadProcessor resource, List<ConfigError> errors) {
+  private ProcessingChain chain(ConfigSnapshot snapshot, PayloadProcessor resource, List<ConfigError> errors) {
     int errorsBefore = errors.size();
     List<ConfiguredProcessor> processors = new ArrayList<>();
     for (int i = 0; i < resource.processors().size(); i++) {
       ProcessorSpec spec = resource.processors().get(i);
       int entryErrors = errors.size();
-      Processor processor = factories.compile(spec.config(), new Entry(resource, i, spec.name(), errors));
+      Processor processor = factories.compile(spec.config(), new Entry(snapshot, resource, i, spec.name(), errors));
       if (processor == null) {
         if (errors.size() == entryErrors) { // a factory broke its contract; still refuse, never drop the entry
           errors.add(ConfigError.at(resource, ProcessorFieldPaths.processor(i), "could not be compiled"));
@@ -121,8 +128,8 @@ public final class ProcessingCompiler {
   }
 
   /** Entry {@code index} of {@code resource}; its errors are located like every configuration error. */
-  private record Entry(PayloadProcessor resource, int index, String name, List<ConfigError> errors)
-      implements ProcessorFactory.Entry {
+  private record Entry(ConfigSnapshot snapshot, PayloadProcessor resource, int index, String name,
+      List<ConfigError> errors) implements ProcessorFactory.Entry {
     @Override
     public String chain() {
       return resource.metadata().qualifiedName();
@@ -138,6 +145,11 @@ public final class ProcessingCompiler {
       } catch (RuntimeException e) {
         return null;
       }
+    }
+
+    @Override
+    public void error(dev.aigis.model.Resource other, String field, String message) {
+      errors.add(ConfigError.at(other, field, message));
     }
 
     @Override

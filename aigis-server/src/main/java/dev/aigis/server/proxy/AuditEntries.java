@@ -26,6 +26,13 @@ final class AuditEntries {
 
   private AuditEntries() {}
 
+  /** What Retrieval processors injected, by knowledge base; null when none ran. */
+  private static List<AuditRecord.Retrieval> retrieval(Exchange exchange) {
+    var sources = exchange.context.attributes().get(dev.aigis.core.rag.RagAttributes.SOURCES);
+    return sources == null ? null : sources.used().stream()
+        .map(used -> new AuditRecord.Retrieval(used.knowledgeBase(), used.sources())).toList();
+  }
+
   /** The record for {@code exchange}, or null when it is not audited. */
   static AuditRecord of(Exchange exchange, int status, long durationNanos, AuditLog.Content content) {
     String host = exchange.backend() != null
@@ -69,6 +76,7 @@ final class AuditEntries {
         exchange.ttftNanos < 0 ? null : exchange.ttftNanos / 1_000_000,
         attempts,
         requestHash,
-        guards);
+        guards,
+        retrieval(exchange));
   }
 }
