@@ -97,7 +97,7 @@ final class KnowledgeBaseReader {
     java.util.Map<String, String> headers = fields.stringMap("headers");
     if (headers != null) {
       headers.keySet().stream().filter(h -> h.equalsIgnoreCase("authorization"))
-          .forEach(h -> fields.error("headers." + h, "put credentials in a Secret and name it with secretRef"));
+          .forEach(h -> fields.error("headers", h + ": put credentials in a Secret and name it with secretRef"));
     }
     Fields ref = fields.object("secretRef", "name", "key");
     KnowledgeBase.SecretKeyRef secret = null;
