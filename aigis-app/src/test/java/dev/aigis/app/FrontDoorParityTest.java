@@ -458,8 +458,47 @@ class FrontDoorParityTest {
             .script(() -> openai.setDefault(Behavior.ok().withReply(dev.aigis.app.guard.GuardTexts.HARMFUL_ANSWER)))
             .known(Known.STREAM_USAGE_REQUESTED)
             .anchor(dp -> assertThat(dp.body()).doesNotContain("ball bearings")
-                .endsWith("\"code\":\"guardrail_violation\"}}\n\n")));
+                .endsWith("\"code\":\"guardrail_violation\"}}\n\n")),
+
+        Case.of("Retrieval: the chunk that answers goes upstream as a system message", Target.OPENAI,
+                chatSaying("How do I rotate an API key?", false), RAG, 200)
+            .clientHeaders("x-aigis-rag-sources")
+            .anchor(dp -> {
+              assertThat(dp.header("x-aigis-rag-sources")).startsWith("docs/keys.md#1");
+              assertThat(dp.upstreamBody().at("/messages/0/role").asText()).isEqualTo("system");
+              assertThat(dp.upstreamBody().at("/messages/0/content").asText())
+                  .contains("[1] (source: docs/keys.md § Rotating a key)\nAdd the new key to the Secret");
+            }));
   }
+
+  /** A KnowledgeBase in a ConfigMap and one Retrieval processor, PostRouting on the Gateway. */
+  static final String RAG = """
+      ---
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: docs}
+      data:
+        keys.md: "# Rotating a key\\n\\nAdd the new key to the Secret, wait two seconds for the reload, then delete the old key."
+        ports.md: "# Ports\\n\\nTraffic is served on port 8080 and the admin endpoints on port 9901."
+      ---
+      apiVersion: aigis.dev/v1alpha1
+      kind: KnowledgeBase
+      metadata: {name: docs}
+      spec:
+        sources: [{configMapRef: {name: docs}}]
+      ---
+      apiVersion: aigis.dev/v1alpha1
+      kind: PayloadProcessor
+      metadata: {name: rag}
+      spec:
+        targetRef: {kind: Gateway, name: gw}
+        phase: PostRouting
+        processors:
+        - name: context
+          type: Retrieval
+          timeout: 5s
+          retrieval: {knowledgeBase: docs, topK: 1}
+      """;
 
   // ---- the two front doors ----
 

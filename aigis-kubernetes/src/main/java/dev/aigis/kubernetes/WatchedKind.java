@@ -33,18 +33,19 @@ public record WatchedKind(String group, String version, String kind, String plur
   public static final WatchedKind RATE_LIMIT_POLICY = aigis("RateLimitPolicy", "ratelimitpolicies");
   public static final WatchedKind PRICE_CATALOG = aigis("PriceCatalog", "pricecatalogs");
   public static final WatchedKind EGRESS_POLICY = aigis("EgressPolicy", "egresspolicies");
+  public static final WatchedKind KNOWLEDGE_BASE = aigis("KnowledgeBase", "knowledgebases");
   public static final WatchedKind SECRET = new WatchedKind("", "v1", "Secret", "secrets", true, true, false);
   public static final WatchedKind CONFIG_MAP = new WatchedKind("", "v1", "ConfigMap", "configmaps", true, true, false);
   public static final WatchedKind NAMESPACE = new WatchedKind("", "v1", "Namespace", "namespaces", false, false, false);
 
   /** Every kind watched, in the order the compiler is given them. A kind that lands later is added here. */
   public static final List<WatchedKind> ALL = List.of(GATEWAY_CLASS, GATEWAY, HTTP_ROUTE, REFERENCE_GRANT, XBACKEND,
-      AI_BACKEND, PAYLOAD_PROCESSOR, WG_PAYLOAD_PROCESSOR, ACCESS_POLICY, RATE_LIMIT_POLICY, PRICE_CATALOG, EGRESS_POLICY, SECRET, CONFIG_MAP,
-      NAMESPACE);
+      AI_BACKEND, PAYLOAD_PROCESSOR, WG_PAYLOAD_PROCESSOR, ACCESS_POLICY, RATE_LIMIT_POLICY, PRICE_CATALOG, EGRESS_POLICY, KNOWLEDGE_BASE,
+      SECRET, CONFIG_MAP, NAMESPACE);
 
   /** The aigis.dev kinds, whose CRDs Aigis owns (the Gateway API's come from upstream). */
   public static final List<WatchedKind> AIGIS = List.of(AI_BACKEND, PAYLOAD_PROCESSOR, ACCESS_POLICY,
-      RATE_LIMIT_POLICY, PRICE_CATALOG, EGRESS_POLICY);
+      RATE_LIMIT_POLICY, PRICE_CATALOG, EGRESS_POLICY, KNOWLEDGE_BASE);
 
   private static WatchedKind aigis(String kind, String plural) {
     return new WatchedKind(AIGIS_GROUP, "v1alpha1", kind, plural, true, true, true);
