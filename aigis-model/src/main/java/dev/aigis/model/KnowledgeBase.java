@@ -52,9 +52,13 @@ public record KnowledgeBase(ObjectMeta metadata, SourceRef source, List<Source> 
     }
   }
 
-  /** Chunk size and the characters a chunk repeats from the end of the one before it. */
+  /**
+   * Chunk size and the characters a chunk repeats from the end of the one before it. The default
+   * fits the embedding model's window (128 word pieces, about 500 characters of English): text past
+   * it is injected but not embedded, so a larger chunk is found by its beginning only.
+   */
   public record Chunking(int maxChars, int overlapChars) {
-    public static final Chunking DEFAULT = new Chunking(1200, 200);
+    public static final Chunking DEFAULT = new Chunking(600, 100);
   }
 
   /**

@@ -117,7 +117,9 @@ public final class RetrievalProcessor implements Processor {
       ExchangeState exchangeState) {
     List<String> sources = ((State) exchangeState).sources;
     if (sources != null) {
-      response.headers().set(RagAttributes.SOURCES_HEADER, sources.isEmpty() ? "none" : String.join(", ", sources));
+      // File names may hold spaces, commas or non-ASCII letters; a header value may not.
+      response.headers().set(RagAttributes.SOURCES_HEADER, sources.isEmpty() ? "none"
+          : String.join(", ", sources.stream().map(HttpRetriever::headerSafe).toList()));
     }
     return CompletableFuture.completedFuture(Verdict.CONTINUE);
   }
