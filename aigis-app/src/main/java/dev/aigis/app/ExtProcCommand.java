@@ -71,6 +71,7 @@ final class ExtProcCommand implements Callable<Integer> {
     try {
       snapshot = ConfigPipeline.loadAndCompile(files, System::getenv);
       processing = compiler.compile(snapshot);
+      knowledge.committed();
       key = ExtProcServer.gatewayKey(snapshot, gateway);
     } catch (ConfigException e) {
       for (ConfigError error : e.errors()) {
@@ -101,7 +102,13 @@ final class ExtProcCommand implements Callable<Integer> {
     // Watched like `aigis run -f`: a valid change applies to new streams, a refused one keeps the old.
     ConfigWatcher watcher = ConfigWatcher.start(files, changed -> {
       ExtProcServer.gatewayKey(changed, gatewayKey); // the Gateway must still exist
-      current.set(RuntimeConfig.compile(changed, compiler.compile(changed)));
+      try {
+        current.set(RuntimeConfig.compile(changed, compiler.compile(changed)));
+      } catch (ConfigException | RuntimeException e) {
+        knowledge.discardCompiled();
+        throw e;
+      }
+      knowledge.committed();
     });
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

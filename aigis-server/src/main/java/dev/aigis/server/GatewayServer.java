@@ -132,12 +132,19 @@ public final class GatewayServer implements AutoCloseable {
    * @throws ConfigException when a PayloadProcessor's expressions do not compile (nothing changes)
    */
   public synchronized void apply(ConfigSnapshot snapshot) throws ConfigException {
-    RuntimeConfig compiled = RuntimeConfig.compile(snapshot, processingCompiler.compile(snapshot));
-    // Bind new ports before switching, so a port that cannot be bound refuses the whole change.
-    // On first start there is nothing to keep serving, so the new configuration goes in at once.
-    current.compareAndSet(null, compiled);
-    await(listeners.apply(snapshot));
+    RuntimeConfig compiled;
+    try {
+      compiled = RuntimeConfig.compile(snapshot, processingCompiler.compile(snapshot));
+      // Bind new ports before switching, so a port that cannot be bound refuses the whole change.
+      // On first start there is nothing to keep serving, so the new configuration goes in at once.
+      current.compareAndSet(null, compiled);
+      await(listeners.apply(snapshot));
+    } catch (ConfigException | RuntimeException e) {
+      knowledgeRuntime.discardCompiled();
+      throw e;
+    }
     current.set(compiled);
+    knowledgeRuntime.committed();
     clients.retainOnly(endpointsOf(snapshot));
     ready = true;
   }

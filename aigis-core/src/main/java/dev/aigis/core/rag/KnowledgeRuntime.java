@@ -19,13 +19,21 @@ import java.util.function.Supplier;
  * <p>A live runtime builds an index when the configuration is compiled, so the first question
  * finds it ready; {@link #lazy} (validation, tests of configuration) only reads and chunks the
  * documents then, and embeds them on first use.
+ *
+ * <p>Compiling a configuration is not serving it (a later entry may refuse it): the bases a
+ * compilation produced are polled for file changes only once the owner says the configuration is
+ * serving ({@link #committed}); until then the serving ones are, and a refused configuration's
+ * bases are dropped ({@link #discardCompiled}). Bases no serving configuration names are forgotten.
  */
 public final class KnowledgeRuntime implements AutoCloseable {
 
   private final Supplier<EmbeddingService> embeddings;
   private final RagObserver observer;
   private final boolean eager;
-  private final ConcurrentMap<String, LocalKnowledgeBase> local = new ConcurrentHashMap<>();
+  /** The bases of the serving configuration, polled by {@link #refresh}. */
+  private final ConcurrentMap<String, LocalKnowledgeBase> serving = new ConcurrentHashMap<>();
+  /** The bases of the configuration being compiled, serving once {@link #committed}. */
+  private final ConcurrentMap<String, LocalKnowledgeBase> compiled = new ConcurrentHashMap<>();
   private volatile HttpClient http;
 
   private KnowledgeRuntime(Supplier<EmbeddingService> embeddings, RagObserver observer, boolean eager) {
@@ -57,15 +65,19 @@ public final class KnowledgeRuntime implements AutoCloseable {
    */
   public LocalKnowledgeBase local(String name, DocumentSet documents, KnowledgeBase.Chunking chunking) {
     LocalKnowledgeBase.Definition definition = new LocalKnowledgeBase.Definition(documents, chunking);
-    LocalKnowledgeBase existing = local.get(name);
+    LocalKnowledgeBase existing = compiled.get(name);
+    if (existing == null) {
+      existing = serving.get(name);
+    }
     if (existing != null && existing.definition().equals(definition) && existing.index() != null) {
       existing.refresh();
+      compiled.put(name, existing);
       return existing;
     }
     LocalKnowledgeBase created = new LocalKnowledgeBase(name, definition, embeddings, observer);
     if (eager) {
       created.build(existing == null ? null : existing.index());
-      local.put(name, created);
+      compiled.put(name, created);
     } else {
       created.check();
     }
@@ -88,9 +100,21 @@ public final class KnowledgeRuntime implements AutoCloseable {
     return new HttpRetriever(name, client, spec.url(), spec.timeout(), headers);
   }
 
-  /** Rebuilds the local bases whose files changed; each keeps serving its old index until then. */
+  /** Rebuilds the serving bases whose files changed; each keeps serving its old index until then. */
   public void refresh() {
-    local.values().forEach(LocalKnowledgeBase::refresh);
+    serving.values().forEach(LocalKnowledgeBase::refresh);
+  }
+
+  /** The configuration compiled last is serving: its bases are the ones polled from now on. */
+  public synchronized void committed() {
+    serving.keySet().retainAll(compiled.keySet());
+    serving.putAll(compiled);
+    compiled.clear();
+  }
+
+  /** The configuration compiled last was refused: the serving bases stay as they are. */
+  public synchronized void discardCompiled() {
+    compiled.clear();
   }
 
   @Override

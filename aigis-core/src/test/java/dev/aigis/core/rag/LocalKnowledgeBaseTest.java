@@ -115,6 +115,7 @@ class LocalKnowledgeBaseTest {
     embedded.set(0);
 
     LocalKnowledgeBase base = runtime.local("default/docs", documents(), KnowledgeBase.Chunking.DEFAULT);
+    runtime.committed();
 
     assertThat(embedded.get()).isEqualTo(3);
     assertThat(base.index().chunks()).extracting(Chunk::marker).containsExactly("faq/ports.md#1", "guide.md#1", "guide.md#2");
@@ -122,6 +123,7 @@ class LocalKnowledgeBaseTest {
     assertThat(ask(base, "Which port does it listen on?").getFirst()).isEqualTo("faq/ports.md#1");
     assertThat(runtime.local("default/docs", documents(), KnowledgeBase.Chunking.DEFAULT))
         .as("a reload with the same documents keeps the index").isSameAs(base);
+    runtime.committed();
 
     write("faq/ports.md", "# Ports\n\nSince version 2 the gateway listens on port 8443 with TLS.\n", 2_000_000);
     runtime.refresh();
@@ -129,6 +131,23 @@ class LocalKnowledgeBaseTest {
     assertThat(embedded.get()).as("only the changed chunk is embedded again").isEqualTo(4);
     assertThat(base.index().chunks().getFirst().text()).contains("8443");
     assertThat(ask(base, "Is there TLS?").getFirst()).isEqualTo("faq/ports.md#1");
+  }
+
+  @Test
+  void aRefusedReloadLeavesTheServingBaseFollowingItsFiles() throws IOException {
+    write("a.md", "# A\n\nThe first version of the text.\n", 1_000_000);
+    KnowledgeRuntime runtime = KnowledgeRuntime.live(() -> service, RagObserver.NONE);
+    LocalKnowledgeBase serving = runtime.local("default/docs", documents(), KnowledgeBase.Chunking.DEFAULT);
+    runtime.committed();
+
+    LocalKnowledgeBase refused = runtime.local("default/docs", documents(), new KnowledgeBase.Chunking(300, 50));
+    runtime.discardCompiled();
+    write("a.md", "# A\n\nThe second version of the text.\n", 2_000_000);
+    runtime.refresh();
+
+    assertThat(refused).isNotSameAs(serving);
+    assertThat(serving.index().chunks().getFirst().text()).isEqualTo("The second version of the text.");
+    assertThat(refused.index().chunks().getFirst().text()).as("not polled").isEqualTo("The first version of the text.");
   }
 
   @Test
