@@ -89,6 +89,37 @@ class ClusterControllerTest {
   }
 
   @Test
+  void aKnowledgeBaseOfConfigMapsIsServedAndOneOfFilesIsRefusedWithItsField() throws Exception {
+    controller.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    apply("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: handbook, namespace: default}
+        data: {keys.md: "# Keys"}
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: KnowledgeBase
+        metadata: {name: handbook, namespace: default}
+        spec:
+          sources: [{configMapRef: {name: handbook, keys: [keys.md]}}]
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: KnowledgeBase
+        metadata: {name: files, namespace: default}
+        spec:
+          sources: [{path: /etc/docs}]
+        """);
+
+    awaitSnapshot(s -> s.resource(dev.aigis.model.KnowledgeBase.class, "default", "handbook").isPresent());
+    awaitStatus(WatchedKind.KNOWLEDGE_BASE, "default", "handbook",
+        kb -> conditions(json(kb).path("status").path("conditions")).contains("Accepted=True/Accepted"));
+    GenericKubernetesResource files = awaitStatus(WatchedKind.KNOWLEDGE_BASE, "default", "files",
+        kb -> conditions(json(kb).path("status").path("conditions")).contains("Accepted=False/Invalid"));
+    assertThat(json(files).path("status").path("conditions").path(0).path("message").asText())
+        .startsWith("spec.sources[0].path: a file source has no meaning here");
+  }
+
+  @Test
   void anInvalidRouteIsKeptOutWithItsReasonWhileAValidOneIsServed() throws Exception {
     controller.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     apply(route("gpt-4o-mini"));
