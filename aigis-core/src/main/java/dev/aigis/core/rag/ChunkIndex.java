@@ -14,8 +14,6 @@ import java.util.Map;
  */
 public final class ChunkIndex {
 
-  static final ChunkIndex EMPTY = new ChunkIndex(List.of(), new float[0], 0);
-
   private final List<Chunk> chunks;
   private final float[] matrix;
   private final int dimension;

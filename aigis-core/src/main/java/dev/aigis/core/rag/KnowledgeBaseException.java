@@ -17,11 +17,6 @@ public final class KnowledgeBaseException extends RuntimeException {
     this.detail = detail;
   }
 
-  public KnowledgeBaseException(String message, Throwable cause) {
-    super(message, cause);
-    this.detail = "spec";
-  }
-
   /** For a configuration error the field of the KnowledgeBase ({@code spec.sources[0].path}), else the failure reason. */
   public String detail() {
     return detail;

@@ -50,6 +50,9 @@ public final class RetrievalFactory implements ProcessorFactory<RetrievalSpec> {
     } catch (KnowledgeBaseException e) {
       entry.error(base, e.detail(), e.getMessage());
       return null;
+    } catch (RuntimeException e) { // the embedding model failing or saturated while indexing
+      entry.error(base, "spec", "could not be indexed: " + e);
+      return null;
     }
     return new RetrievalProcessor(retriever, spec.topK(), spec.minScore().doubleValue(), spec.maxContextChars(),
         spec.template(), runtime.observer());
