@@ -57,4 +57,34 @@ class ProcessingCompilerTest {
               .contains("undeclared reference to 'nope'"));
     }
   }
+
+  @Test
+  void aKnowledgeBaseThatCannotBeReadIsAnErrorAtItsOwnFileLineAndField(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path missing = dir.resolve("missing");
+    String yaml = BASE.formatted("'gpt-4o'") + """
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: KnowledgeBase
+        metadata: {name: docs}
+        spec:
+          sources: [{path: "%s"}]
+        ---
+        apiVersion: aigis.dev/v1alpha1
+        kind: PayloadProcessor
+        metadata: {name: rag}
+        spec:
+          targetRef: {kind: Gateway, name: gw}
+          phase: PostRouting
+          processors:
+          - name: context
+            type: Retrieval
+            retrieval: {knowledgeBase: docs}
+        """.formatted(missing);
+    try (var channels = new ExtProcChannels()) {
+      assertThatThrownBy(() -> new ProcessingCompiler(channels)
+              .compile(ConfigPipeline.compileText("p.yaml", yaml, Map.<String, String>of()::get)))
+          .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::format)
+              .containsExactly("p.yaml:26: KnowledgeBase/docs: spec.sources[0].path: no such file or directory: " + missing));
+    }
+  }
 }
