@@ -171,8 +171,22 @@ final class StreamFollower implements AutoCloseable {
     if (closed) {
       return;
     }
+    // the client's handshake (HELLO, AUTH, SELECT) has no timeout of its own: a server that accepts
+    // and never answers would hold the follower until the idle timeout
+    AtomicBoolean settled = new AtomicBoolean();
+    long timer = vertx.setTimer(timeoutMillis, id -> {
+      if (settled.compareAndSet(false, true)) {
+        failed(new TimeoutException("the Redis cache store " + label + " did not accept a connection within "
+            + timeoutMillis + " ms"));
+      }
+    });
     client.connect().onComplete(outcome -> {
-      if (outcome.failed()) {
+      vertx.cancelTimer(timer);
+      if (!settled.compareAndSet(false, true)) {
+        if (outcome.succeeded()) {
+          outcome.result().close();
+        }
+      } else if (outcome.failed()) {
         failed(outcome.cause());
       } else if (closed) {
         outcome.result().close();
