@@ -52,12 +52,15 @@ final class ExtProcCommand implements Callable<Integer> {
     var guards = new dev.aigis.core.guard.processor.GuardRuntime(java.time.InstantSource.system(),
         dev.aigis.core.guard.processor.GuardObserver.NONE, dev.aigis.core.embedding.EmbeddingObserver.NONE,
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
-    var compiler = new ProcessingCompiler(channels, policies, guards);
+    var caches = new dev.aigis.core.cache.CacheRuntime(java.time.InstantSource.system(),
+        dev.aigis.core.cache.CacheObserver.NONE, dev.aigis.core.cache.SharedStoreFactory.NONE, guards::embeddings);
+    var compiler = new ProcessingCompiler(channels, policies, guards, caches);
     // Guardrail rule files are re-read when they change, off the gRPC and event-loop threads.
     vertx.setPeriodic(2_000, id -> Thread.ofVirtual().name("aigis-guard-rules").start(guards::refreshRules));
     Runnable release = () -> {
       channels.close();
       policies.close();
+      caches.close();
       guards.close();
       vertx.close();
     };
@@ -84,6 +87,7 @@ final class ExtProcCommand implements Callable<Integer> {
       LOG.warn("no PayloadProcessor targets Gateway {}; every exchange passes through unchanged", key);
     }
     var current = new AtomicReference<>(RuntimeConfig.compile(snapshot, processing));
+    caches.sweep();
     ExtProcServer server;
     try {
       server = ExtProcServer.builder(current::get, key).port(port).build().start();
@@ -97,6 +101,7 @@ final class ExtProcCommand implements Callable<Integer> {
     ConfigWatcher watcher = ConfigWatcher.start(files, changed -> {
       ExtProcServer.gatewayKey(changed, gatewayKey); // the Gateway must still exist
       current.set(RuntimeConfig.compile(changed, compiler.compile(changed)));
+      caches.sweep();
     });
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -40,6 +40,7 @@ public final class GatewayServer implements AutoCloseable {
   private static final long RULE_REFRESH_MILLIS = 2_000;
   private final ProcessingCompiler processingCompiler;
   private final dev.aigis.core.guard.processor.GuardRuntime guardRuntime;
+  private final dev.aigis.core.cache.CacheRuntime cacheRuntime;
   private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
   /** CPU-heavy processor work runs here, never on an event loop; bounded so saturation fails fast. */
   private final BoundedWorkers workers =
@@ -61,7 +62,11 @@ public final class GatewayServer implements AutoCloseable {
         new dev.aigis.server.metrics.GuardMetrics(metrics.registry()),
         new dev.aigis.server.metrics.EmbeddingMetrics(metrics.registry()),
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
-    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, guardRuntime);
+    // Response caches embed on the guards' one embedding service; Redis stores are wired at merge.
+    this.cacheRuntime = new dev.aigis.core.cache.CacheRuntime(clock,
+        new dev.aigis.server.metrics.CacheMetrics(metrics.registry()), dev.aigis.core.cache.SharedStoreFactory.NONE,
+        guardRuntime::embeddings);
+    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, guardRuntime, cacheRuntime);
     // Guardrail rule files are re-read when they change; file reads stay off the event loops.
     vertx.setPeriodic(RULE_REFRESH_MILLIS, id -> workers.submit(() -> {
       guardRuntime.refreshRules();
@@ -133,6 +138,7 @@ public final class GatewayServer implements AutoCloseable {
     await(listeners.apply(snapshot));
     current.set(compiled);
     clients.retainOnly(endpointsOf(snapshot));
+    cacheRuntime.sweep();
     ready = true;
   }
 
@@ -181,6 +187,7 @@ public final class GatewayServer implements AutoCloseable {
     clients.close();
     extProcChannels.close();
     policyRuntime.close();
+    cacheRuntime.close();
     guardRuntime.close();
     workers.close();
     await(vertx.close());

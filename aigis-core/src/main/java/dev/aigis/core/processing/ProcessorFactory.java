@@ -41,6 +41,14 @@ public interface ProcessorFactory<C extends ProcessorConfig> {
     }
 
     /**
+     * The value of {@code key} in the Secret {@code name} of the entry's namespace, or null when
+     * there is no such Secret or key (the caller reports it on its own field).
+     */
+    default byte[] secret(String name, String key) {
+      return null;
+    }
+
+    /**
      * Reports a configuration error at {@code field}, relative to the entry (such as
      * {@code inProcess.request.setHeaders[0].value}); the user sees it with file, line, resource and
      * the whole field path, like any other configuration error.

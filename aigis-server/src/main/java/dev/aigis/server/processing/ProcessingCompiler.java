@@ -38,16 +38,18 @@ public final class ProcessingCompiler {
    * @param channels the ext_proc channels ExtProcess processors share, owned by the caller
    */
   public ProcessingCompiler(ExtProcChannels channels) {
-    this(channels, dev.aigis.server.policy.PolicyRuntime.forValidation(), GuardRuntime.forValidation());
+    this(channels, dev.aigis.server.policy.PolicyRuntime.forValidation(), GuardRuntime.forValidation(),
+        dev.aigis.core.cache.CacheRuntime.forValidation());
   }
 
   /**
    * @param policyRuntime the stores and caches AccessPolicies and RateLimitPolicies share, owned by the caller
    * @param guards the models, baselines and rule files Guardrail processors share, owned by the caller
+   * @param caches the stores ResponseCache processors keep across reloads, owned by the caller
    */
   public ProcessingCompiler(ExtProcChannels channels, dev.aigis.server.policy.PolicyRuntime policyRuntime,
-      GuardRuntime guards) {
-    this(ProcessorFactories.builtIn(channels, guards), policyRuntime);
+      GuardRuntime guards, dev.aigis.core.cache.CacheRuntime caches) {
+    this(ProcessorFactories.builtIn(channels, guards, caches), policyRuntime);
   }
 
   ProcessingCompiler(ProcessorFactories factories) {
@@ -76,7 +78,7 @@ public final class ProcessingCompiler {
     Map<String, ProcessingChain> postRoute = new HashMap<>();
     for (PayloadProcessor resource : snapshot.payloadProcessors()) {
       String key = resource.metadata().qualifiedName();
-      ProcessingChain chain = chain(resource, errors);
+      ProcessingChain chain = chain(resource, errors, snapshot);
       if (chain == null) {
         continue; // its errors are collected; the whole configuration is refused below
       }
@@ -101,13 +103,13 @@ public final class ProcessingCompiler {
   }
 
   /** The resource's chain, or null (with its errors added) when an entry does not compile. */
-  private ProcessingChain chain(PayloadProcessor resource, List<ConfigError> errors) {
+  private ProcessingChain chain(PayloadProcessor resource, List<ConfigError> errors, ConfigSnapshot snapshot) {
     int errorsBefore = errors.size();
     List<ConfiguredProcessor> processors = new ArrayList<>();
     for (int i = 0; i < resource.processors().size(); i++) {
       ProcessorSpec spec = resource.processors().get(i);
       int entryErrors = errors.size();
-      Processor processor = factories.compile(spec.config(), new Entry(resource, i, spec.name(), errors));
+      Processor processor = factories.compile(spec.config(), new Entry(resource, i, spec.name(), errors, snapshot));
       if (processor == null) {
         if (errors.size() == entryErrors) { // a factory broke its contract; still refuse, never drop the entry
           errors.add(ConfigError.at(resource, ProcessorFieldPaths.processor(i), "could not be compiled"));
@@ -121,8 +123,19 @@ public final class ProcessingCompiler {
   }
 
   /** Entry {@code index} of {@code resource}; its errors are located like every configuration error. */
-  private record Entry(PayloadProcessor resource, int index, String name, List<ConfigError> errors)
-      implements ProcessorFactory.Entry {
+  private record Entry(PayloadProcessor resource, int index, String name, List<ConfigError> errors,
+      ConfigSnapshot snapshot) implements ProcessorFactory.Entry {
+    @Override
+    public byte[] secret(String secretName, String key) {
+      for (dev.aigis.model.Resource candidate : snapshot.resources()) {
+        if (candidate instanceof dev.aigis.model.Secret secret && secret.metadata().name().equals(secretName)
+            && secret.metadata().namespace().equals(resource.metadata().namespace())) {
+          return secret.data().get(key);
+        }
+      }
+      return null;
+    }
+
     @Override
     public String chain() {
       return resource.metadata().qualifiedName();

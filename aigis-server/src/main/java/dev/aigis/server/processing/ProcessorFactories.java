@@ -42,12 +42,15 @@ final class ProcessorFactories {
    *
    * @param channels the ext_proc channels ExtProcess processors share, owned by the caller
    * @param guards what Guardrail processors share (models, baselines, rule files), owned by the caller
+   * @param caches what ResponseCache processors share (stores kept across reloads), owned by the caller
    */
-  static ProcessorFactories builtIn(ExtProcChannels channels, GuardRuntime guards) {
+  static ProcessorFactories builtIn(ExtProcChannels channels, GuardRuntime guards,
+      dev.aigis.core.cache.CacheRuntime caches) {
     return new Builder()
         .add(InProcessSpec.class, new CelProcessorFactory())
         .add(ExtProcessSpec.class, new ExtProcProcessorFactory(channels))
         .add(GuardrailSpec.class, new GuardrailFactory(guards))
+        .add(dev.aigis.model.processing.ResponseCacheSpec.class, new dev.aigis.core.cache.ResponseCacheFactory(caches))
         .build();
   }
 

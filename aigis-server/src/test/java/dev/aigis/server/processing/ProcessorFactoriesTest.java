@@ -50,7 +50,7 @@ class ProcessorFactoriesTest {
   void builtInFactoriesCompileEachConfigWithItsOwnFactory() {
     try (var channels = new ExtProcChannels()) {
       ProcessorFactories factories = ProcessorFactories.builtIn(channels,
-          dev.aigis.core.guard.processor.GuardRuntime.forValidation());
+          dev.aigis.core.guard.processor.GuardRuntime.forValidation(), dev.aigis.core.cache.CacheRuntime.forValidation());
       Entry entry = new Entry("remote");
 
       assertThat(factories.compile(new ExtProcessSpec("127.0.0.1", 9002, false, null), entry))
