@@ -52,8 +52,9 @@ final class ExtProcCommand implements Callable<Integer> {
     var guards = new dev.aigis.core.guard.processor.GuardRuntime(java.time.InstantSource.system(),
         dev.aigis.core.guard.processor.GuardObserver.NONE, dev.aigis.core.embedding.EmbeddingObserver.NONE,
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
+    var sharedCaches = new dev.aigis.server.cache.RedisCacheStoreFactory(vertx, java.time.InstantSource.system());
     var caches = new dev.aigis.core.cache.CacheRuntime(java.time.InstantSource.system(),
-        dev.aigis.core.cache.CacheObserver.NONE, dev.aigis.core.cache.SharedStoreFactory.NONE, guards::embeddings);
+        dev.aigis.core.cache.CacheObserver.NONE, sharedCaches, guards::embeddings);
     var compiler = new ProcessingCompiler(channels, policies, guards, caches);
     // Guardrail rule files are re-read when they change, off the gRPC and event-loop threads.
     vertx.setPeriodic(2_000, id -> Thread.ofVirtual().name("aigis-guard-rules").start(guards::refreshRules));
@@ -61,6 +62,7 @@ final class ExtProcCommand implements Callable<Integer> {
       channels.close();
       policies.close();
       caches.close();
+      sharedCaches.close();
       guards.close();
       vertx.close();
     };

@@ -41,6 +41,7 @@ public final class GatewayServer implements AutoCloseable {
   private final ProcessingCompiler processingCompiler;
   private final dev.aigis.core.guard.processor.GuardRuntime guardRuntime;
   private final dev.aigis.core.cache.CacheRuntime cacheRuntime;
+  private final dev.aigis.server.cache.RedisCacheStoreFactory sharedCacheStores;
   private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
   /** CPU-heavy processor work runs here, never on an event loop; bounded so saturation fails fast. */
   private final BoundedWorkers workers =
@@ -62,10 +63,10 @@ public final class GatewayServer implements AutoCloseable {
         new dev.aigis.server.metrics.GuardMetrics(metrics.registry()),
         new dev.aigis.server.metrics.EmbeddingMetrics(metrics.registry()),
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
-    // Response caches embed on the guards' one embedding service; Redis stores are wired at merge.
+    // Response caches embed on the guards' one embedding service; shared caches live in Redis.
+    this.sharedCacheStores = new dev.aigis.server.cache.RedisCacheStoreFactory(vertx, clock);
     this.cacheRuntime = new dev.aigis.core.cache.CacheRuntime(clock,
-        new dev.aigis.server.metrics.CacheMetrics(metrics.registry()), dev.aigis.core.cache.SharedStoreFactory.NONE,
-        guardRuntime::embeddings);
+        new dev.aigis.server.metrics.CacheMetrics(metrics.registry()), sharedCacheStores, guardRuntime::embeddings);
     this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, guardRuntime, cacheRuntime);
     // Guardrail rule files are re-read when they change; file reads stay off the event loops.
     vertx.setPeriodic(RULE_REFRESH_MILLIS, id -> workers.submit(() -> {
@@ -171,6 +172,11 @@ public final class GatewayServer implements AutoCloseable {
     return metrics;
   }
 
+  /** The Redis response-cache stores this gateway opened (their sync state, for tests and operators). */
+  public dev.aigis.server.cache.RedisCacheStoreFactory sharedCacheStores() {
+    return sharedCacheStores;
+  }
+
   public ConfigSnapshot snapshot() {
     return current.get().snapshot();
   }
@@ -188,6 +194,7 @@ public final class GatewayServer implements AutoCloseable {
     extProcChannels.close();
     policyRuntime.close();
     cacheRuntime.close();
+    sharedCacheStores.close();
     guardRuntime.close();
     workers.close();
     await(vertx.close());

@@ -9,22 +9,25 @@ import java.util.Base64;
 
 /**
  * An entry as JSON in Redis: {@code {id, exactKey, partition, vector, completion, storedAt,
- * expiresAt}}, the vector as base64 of float32 little-endian (2 KiB for 384 dimensions, a third of
+ * expiresAt, question}}, the vector as base64 of float32 little-endian (2 KiB for 384 dimensions, a third of
  * a JSON number array) or null. The stream carries the same vector text.
  */
 final class EntryCodec {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // a field a later version adds is ignored, so replicas of two versions share a cache during a rollout
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private record Wire(
-      String id, String exactKey, String partition, String vector, String completion, long storedAt, long expiresAt) {}
+      String id, String exactKey, String partition, String vector, String completion, long storedAt, long expiresAt,
+      String question) {}
 
   private EntryCodec() {}
 
   static String encode(CacheEntry entry) {
     try {
       return JSON.writeValueAsString(new Wire(entry.id(), entry.exactKey(), entry.partition(), vector(entry.vector()),
-          entry.completion(), entry.storedAtMillis(), entry.expiresAtMillis()));
+          entry.completion(), entry.storedAtMillis(), entry.expiresAtMillis(), entry.question()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a cache entry cannot be written as JSON", e);
     }
@@ -38,7 +41,7 @@ final class EntryCodec {
         return null;
       }
       return new CacheEntry(wire.id(), wire.exactKey(), wire.partition(), vector(wire.vector()), wire.completion(),
-          wire.storedAt(), wire.expiresAt());
+          wire.storedAt(), wire.expiresAt(), wire.question());
     } catch (JsonProcessingException | IllegalArgumentException e) {
       return null;
     }

@@ -73,6 +73,7 @@ class RedisResponseCacheStoreTest {
     assertThat(exact.completion()).isEqualTo(entry.completion());
     assertThat(exact.vector()).containsExactly(entry.vector());
     assertThat(exact.expiresAtMillis()).isEqualTo(entry.expiresAtMillis());
+    assertThat(exact.question()).isEqualTo("the question of q1");
     assertThat(await(store.exact("q2", clock.millis()))).isNull();
 
     SemanticMatch match = await(store.nearest("p1", unit(1, 0.12f, 0.01f), 0.9, clock.millis()));
@@ -245,7 +246,8 @@ class RedisResponseCacheStoreTest {
   CacheEntry entry(String exactKey, String partition, float[] vector, Duration ttl) {
     long now = clock.millis();
     return new CacheEntry(UUID.randomUUID().toString(), exactKey, partition, vector,
-        "{\"id\":\"chatcmpl-" + exactKey + "\",\"object\":\"chat.completion\"}", now, now + ttl.toMillis());
+        "{\"id\":\"chatcmpl-" + exactKey + "\",\"object\":\"chat.completion\"}", now, now + ttl.toMillis(),
+        "the question of " + exactKey);
   }
 
   static float[] unit(float... values) {
