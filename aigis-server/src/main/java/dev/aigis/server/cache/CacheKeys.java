@@ -35,4 +35,9 @@ record CacheKeys(String prefix) {
   String stream() {
     return prefix + "log";
   }
+
+  /** The stream's lineage: a random id set by the put that created the stream, carried by every entry. */
+  String epoch() {
+    return prefix + "epoch";
+  }
 }

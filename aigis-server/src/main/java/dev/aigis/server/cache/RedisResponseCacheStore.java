@@ -96,8 +96,8 @@ public final class RedisResponseCacheStore implements ResponseCacheStore {
     String vector = EntryCodec.vector(entry.vector());
     List<String> args = List.of(entry.id(), EntryCodec.encode(entry), Long.toString(ttl), Long.toString(maxEntries),
         entry.exactKey(), entry.partition(), vector == null ? "" : vector, Long.toString(entry.expiresAtMillis()),
-        keys.prefix());
-    return calls.eval("put", PUT, List.of(keys.entry(entry.exactKey()), keys.stream()), args)
+        keys.prefix(), java.util.UUID.randomUUID().toString());
+    return calls.eval("put", PUT, List.of(keys.entry(entry.exactKey()), keys.stream(), keys.epoch()), args)
         .map(reply -> StreamId.parse(reply.toString()));
   }
 
@@ -126,17 +126,21 @@ public final class RedisResponseCacheStore implements ResponseCacheStore {
 
   /** How this replica's follower is doing, for metrics. */
   public FollowerStats stats() {
-    return new FollowerStats(follower.applied(), follower.rebuilds(), follower.healthy(), follower.behind(), local.size());
+    return new FollowerStats(follower.applied(), follower.rebuilds(), follower.overruns(), follower.healthy(),
+        follower.behind(), local.size());
   }
 
   /**
    * @param applied stream entries applied since the store opened
-   * @param rebuilds times the local index was rebuilt from the stream's start
+   * @param rebuilds times the local index was rebuilt from the stream's start (another stream)
+   * @param overruns times puts outran this replica by more than maxEntries (it read on; what it
+   *     missed had been evicted)
    * @param following whether the follower's connection answers
    * @param behind whether more of the stream is waiting to be applied (catch-up, or a burst)
    * @param indexed entries in the local index
    */
-  public record FollowerStats(long applied, long rebuilds, boolean following, boolean behind, long indexed) {}
+  public record FollowerStats(
+      long applied, long rebuilds, long overruns, boolean following, boolean behind, long indexed) {}
 
   /** The stream every replica of this cache follows (for tests and operators). */
   public String streamKey() {

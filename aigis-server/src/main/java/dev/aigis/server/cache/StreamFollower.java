@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * before the next read is sent, so a slow replica reads as fast as it can index.
  *
  * <p>Continuity: pipelined before each read, {@code XRANGE <last id> <last id>} checks that the last
- * entry applied is still in the stream. When it is gone the stream was trimmed past this replica (it
- * fell more than {@code maxEntries} behind), or it is another stream (Redis restarted empty, a
- * failover to a replica that lagged, the stream expired with its last entry): the local index is
- * cleared and the stream read again from its start.
+ * entry applied is still in the stream. When it is gone, the stream's epoch tells why (put.lua). Trimmed past
+ * this replica (it fell more than {@code maxEntries} behind a burst of puts): what it missed was
+ * evicted, hashes and all, so it reads on from what is left (an overrun, counted). Another stream
+ * (Redis restarted empty, a failover to a replica that lagged, the stream expired with its last
+ * entry): the local index is cleared and the stream read again from its start (a rebuild, counted).
  *
  * <p>Failures: a broken connection, a refused connect or a read unanswered for the block time plus
  * the store's timeout closes the connection and reconnects after a backoff (100 ms doubling to 5
@@ -53,7 +54,8 @@ final class StreamFollower implements AutoCloseable {
   static final long SWEEP_MILLIS = 10_000;
 
   /** One announced put, as read from the stream; the vector is still base64. */
-  private record Announced(StreamId streamId, String id, String exactKey, String partition, String vector, long expiresAt) {}
+  private record Announced(
+      StreamId streamId, String id, String exactKey, String partition, String vector, long expiresAt, String epoch) {}
 
   private record Waiter(BooleanSupplier condition, CompletableFuture<Void> done) {}
 
@@ -61,6 +63,7 @@ final class StreamFollower implements AutoCloseable {
   private final Context context;
   private final Redis client;
   private final String stream;
+  private final String epochKey;
   private final LocalIndex local;
   private final InstantSource clock;
   private final long timeoutMillis;
@@ -72,6 +75,7 @@ final class StreamFollower implements AutoCloseable {
   private final List<Waiter> waiters = new ArrayList<>();
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong rebuilds = new AtomicLong();
+  private final AtomicLong overruns = new AtomicLong();
 
   private volatile boolean closed;
   private volatile boolean healthy = true;
@@ -79,6 +83,10 @@ final class StreamFollower implements AutoCloseable {
   private volatile StreamId lastId = StreamId.ZERO;
   private RedisConnection connection; // event loop only
   private long backoffMillis = MIN_BACKOFF_MILLIS; // event loop only
+  /** A last id known to be trimmed away by an overrun: its absence is no reason to inspect again. */
+  private volatile StreamId overrunAt;
+  /** The lineage of the last entry applied (see put.lua). */
+  private volatile String epoch;
 
   /**
    * @param client a client of its own (its one connection blocks in {@code XREAD}); closed with this
@@ -91,6 +99,7 @@ final class StreamFollower implements AutoCloseable {
     this.context = vertx.getOrCreateContext();
     this.client = client;
     this.stream = keys.stream();
+    this.epochKey = keys.epoch();
     this.local = local;
     this.clock = clock;
     this.timeoutMillis = timeoutMillis;
@@ -131,6 +140,11 @@ final class StreamFollower implements AutoCloseable {
   /** Times the local index was cleared and rebuilt because the stream was not the one it followed. */
   long rebuilds() {
     return rebuilds.get();
+  }
+
+  /** Times this replica fell so far behind that the stream was trimmed past its last id (it read on). */
+  long overruns() {
+    return overruns.get();
   }
 
   /** Whether the follower's connection answers (false from a failure until a read succeeds again). */
@@ -227,8 +241,8 @@ final class StreamFollower implements AutoCloseable {
       }
       recovered();
       List<Response> replies = outcome.result();
-      if (!from.isZero() && empty(replies.get(0))) {
-        onApplier(this::rebuild);
+      if (!from.isZero() && !from.equals(overrunAt) && empty(replies.get(0))) {
+        inspect(reading, from);
         return;
       }
       List<Announced> page;
@@ -239,6 +253,44 @@ final class StreamFollower implements AutoCloseable {
         return;
       }
       onApplier(() -> apply(page));
+    });
+  }
+
+  /**
+   * The last entry applied is gone from the stream: was it trimmed (this replica fell more than
+   * {@code maxEntries} behind; what it missed was evicted with it, so reading on is right), or is
+   * this another stream (rebuild)? The same epoch and a newest id at or past ours say trimmed.
+   */
+  private void inspect(RedisConnection reading, StreamId from) {
+    AtomicBoolean settled = new AtomicBoolean();
+    long timer = vertx.setTimer(timeoutMillis, id -> {
+      if (settled.compareAndSet(false, true)) {
+        failed(new TimeoutException("the Redis cache store " + label + " did not answer the epoch check within " + timeoutMillis + " ms"));
+      }
+    });
+    // XREVRANGE, not XINFO STREAM: it answers an empty list, not an error, for a stream that is gone
+    reading.batch(List.of(Request.cmd(Command.GET).arg(epochKey),
+        Request.cmd(Command.XREVRANGE).arg(stream).arg("+").arg("-").arg("COUNT").arg(1))).onComplete(outcome -> {
+      vertx.cancelTimer(timer);
+      if (!settled.compareAndSet(false, true)) {
+        return;
+      }
+      if (outcome.failed()) {
+        failed(outcome.cause());
+        return;
+      }
+      Response current = outcome.result().get(0);
+      Response newest = outcome.result().get(1);
+      boolean sameStream = current != null && current.toString().equals(epoch)
+          && !empty(newest) && StreamId.parse(newest.get(0).get(0).toString()).compareTo(from) > 0;
+      if (sameStream) {
+        overruns.incrementAndGet();
+        overrunAt = from;
+        LOG.debug("cache store {} fell more than its maxEntries behind the stream; reading on from what is left", label);
+        read();
+      } else {
+        onApplier(this::rebuild);
+      }
     });
   }
 
@@ -253,6 +305,7 @@ final class StreamFollower implements AutoCloseable {
       }
       local.apply(announced.id(), announced.exactKey(), announced.partition(), vector, announced.expiresAt(), now);
       lastId = announced.streamId();
+      epoch = announced.epoch();
     }
     applied.addAndGet(page.size());
     behind = page.size() >= PAGE;
@@ -354,6 +407,7 @@ final class StreamFollower implements AutoCloseable {
       String exactKey = null;
       String partition = null;
       String vector = null;
+      String epoch = null;
       long expiresAt = 0;
       for (int i = 0; fields != null && i + 1 < fields.size(); i += 2) {
         String value = fields.get(i + 1).toString();
@@ -363,14 +417,15 @@ final class StreamFollower implements AutoCloseable {
           case "p" -> partition = value;
           case "v" -> vector = value;
           case "e" -> expiresAt = Long.parseLong(value);
+          case "g" -> epoch = value;
           default -> { } // a field a later version added
         }
       }
       if (id == null || exactKey == null || partition == null) {
         // not a put this store understands: skip it, but move past it
-        page.add(new Announced(streamId, "", "", "", null, 0));
+        page.add(new Announced(streamId, "", "", "", null, 0, epoch));
       } else {
-        page.add(new Announced(streamId, id, exactKey, partition, vector, expiresAt));
+        page.add(new Announced(streamId, id, exactKey, partition, vector, expiresAt, epoch));
       }
     }
     return page;

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A scan over every vector: the {@link VectorIndex} contract, simply, for store tests. */
-final class BruteForceIndex implements VectorIndex {
+class BruteForceIndex implements VectorIndex {
 
   private record Item(String partition, float[] vector) {}
 

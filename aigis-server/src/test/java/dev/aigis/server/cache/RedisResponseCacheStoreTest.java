@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -91,10 +92,11 @@ class RedisResponseCacheStoreTest {
 
     String prefix = CacheKeys.of(cacheName).prefix();
     assertThat(prefix).matches("aigis:cache:\\{[0-9a-f]{16}\\}:");
-    assertThat(keys()).containsExactlyInAnyOrder(prefix + "x:q1", prefix + "log");
+    assertThat(keys()).containsExactlyInAnyOrder(prefix + "x:q1", prefix + "log", prefix + "epoch");
     long ttl = redis(Command.PTTL, prefix + "x:q1").toLong();
     assertThat(ttl).isBetween(1L, Duration.ofMinutes(5).toMillis());
     assertThat(redis(Command.PTTL, prefix + "log").toLong()).isBetween(1L, Duration.ofMinutes(5).toMillis());
+    assertThat(redis(Command.PTTL, prefix + "epoch").toLong()).isBetween(1L, Duration.ofMinutes(5).toMillis());
     assertThat(redis(Command.XLEN, prefix + "log").toLong()).isEqualTo(1);
   }
 
@@ -155,7 +157,7 @@ class RedisResponseCacheStoreTest {
 
     CacheKeys keys = CacheKeys.of(cacheName);
     assertThat(redis(Command.XLEN, keys.stream()).toLong()).isEqualTo(2);
-    assertThat(keys()).containsExactlyInAnyOrder(keys.entry("q2"), keys.entry("q3"), keys.stream());
+    assertThat(keys()).containsExactlyInAnyOrder(keys.entry("q2"), keys.entry("q3"), keys.stream(), keys.epoch());
     assertThat(await(store.exact("q1", clock.millis()))).isNull();
     assertThat(store.size()).isEqualTo(2);
     assertThat(await(store.nearest("p1", unit(1, 0, 0), 0.9, clock.millis()))).isNull();
@@ -220,6 +222,45 @@ class RedisResponseCacheStoreTest {
     assertThat(a.size()).isEqualTo(1);
     assertThat(await(a.nearest("p1", unit(0, 1, 0), 0.9, clock.millis())).entry().id()).isEqualTo(replacement.id());
     assertThat(await(a.nearest("p1", unit(1, 0, 0), 0.9, clock.millis()))).isNull();
+  }
+
+  @Test
+  void aReplicaOutrunByMoreThanMaxEntriesReadsOnWithoutARebuild() throws Exception {
+    RedisResponseCacheStore writer = open(2);
+    CountDownLatch firstAdd = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    BruteForceIndex gated = new BruteForceIndex() {
+      @Override
+      public void add(String id, String partition, float[] unitVector) {
+        firstAdd.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS); // the follower stalls here while the writer puts on
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        super.add(id, partition, unitVector);
+      }
+    };
+    RedisCacheStoreFactory factory = new RedisCacheStoreFactory(vertx, clock, 200);
+    closing.add(factory);
+    RedisResponseCacheStore reader = factory.openRedis(new SharedStoreSettings(LocalRedis.uri(), null,
+        Duration.ofSeconds(10), cacheName, 2, () -> gated));
+    await(reader.caughtUp());
+
+    await(writer.put(entry("q1", "p1", unit(1, 0, 0), Duration.ofMinutes(5))));
+    assertThat(firstAdd.await(30, TimeUnit.SECONDS)).isTrue();
+    await(writer.put(entry("q2", "p1", unit(0, 1, 0), Duration.ofMinutes(5))));
+    await(writer.put(entry("q3", "p1", unit(0, 0, 1), Duration.ofMinutes(5))));
+    CacheEntry newest = entry("q4", "p1", unit(1, 1, 0), Duration.ofMinutes(5));
+    await(writer.put(newest));
+    release.countDown();
+    await(reader.synced());
+
+    assertThat(reader.stats().overruns()).isEqualTo(1);
+    assertThat(reader.stats().rebuilds()).isZero();
+    assertThat(reader.size()).as("the newest two, as in Redis").isEqualTo(2);
+    assertThat(await(reader.nearest("p1", unit(1, 1, 0), 0.9, clock.millis())).entry().id()).isEqualTo(newest.id());
+    assertThat(await(reader.nearest("p1", unit(1, 0, 0), 0.9, clock.millis()))).isNull();
   }
 
   @Test
