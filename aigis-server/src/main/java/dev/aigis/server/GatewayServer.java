@@ -64,7 +64,7 @@ public final class GatewayServer implements AutoCloseable {
         new dev.aigis.server.metrics.EmbeddingMetrics(metrics.registry()),
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
     // Response caches embed on the guards' one embedding service; shared caches live in Redis.
-    this.sharedCacheStores = new dev.aigis.server.cache.RedisCacheStoreFactory(vertx, clock);
+    this.sharedCacheStores = new dev.aigis.server.cache.RedisCacheStoreFactory(vertx, clock, metrics.registry());
     this.cacheRuntime = new dev.aigis.core.cache.CacheRuntime(clock,
         new dev.aigis.server.metrics.CacheMetrics(metrics.registry()), sharedCacheStores, guardRuntime::embeddings);
     this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, guardRuntime, cacheRuntime);

@@ -3,6 +3,7 @@ package dev.aigis.server.cache;
 import dev.aigis.core.cache.ResponseCacheStore;
 import dev.aigis.core.cache.SharedStoreFactory;
 import dev.aigis.core.cache.SharedStoreSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
@@ -39,17 +40,28 @@ public final class RedisCacheStoreFactory implements SharedStoreFactory, AutoClo
   private final Vertx vertx;
   private final InstantSource clock;
   private final long followerBlockMillis;
+  private final FollowerMeters meters;
   private final Map<ClientKey, Redis> clients = new ConcurrentHashMap<>();
   private final Map<RedisResponseCacheStore, Boolean> open = new ConcurrentHashMap<>();
 
   public RedisCacheStoreFactory(Vertx vertx, InstantSource clock) {
-    this(vertx, clock, StreamFollower.BLOCK_MILLIS);
+    this(vertx, clock, null, StreamFollower.BLOCK_MILLIS);
+  }
+
+  /** @param registry where each store's follower meters go ({@link FollowerMeters}) */
+  public RedisCacheStoreFactory(Vertx vertx, InstantSource clock, MeterRegistry registry) {
+    this(vertx, clock, registry, StreamFollower.BLOCK_MILLIS);
   }
 
   /** @param followerBlockMillis how long a follower's read waits for new puts (tests shorten it) */
   RedisCacheStoreFactory(Vertx vertx, InstantSource clock, long followerBlockMillis) {
+    this(vertx, clock, null, followerBlockMillis);
+  }
+
+  private RedisCacheStoreFactory(Vertx vertx, InstantSource clock, MeterRegistry registry, long followerBlockMillis) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.meters = registry == null ? null : new FollowerMeters(registry);
     this.followerBlockMillis = followerBlockMillis;
   }
 
@@ -75,9 +87,17 @@ public final class RedisCacheStoreFactory implements SharedStoreFactory, AutoClo
         local, clock, timeoutMillis, followerBlockMillis, label, "aigis-cache-follower-" + keys.prefix().substring(13, 29));
     RedisResponseCacheStore[] self = new RedisResponseCacheStore[1];
     RedisResponseCacheStore store = new RedisResponseCacheStore(new RedisCalls(vertx, shared, timeoutMillis, endpoint),
-        keys, local, follower, clock, settings.maxEntries(), label, () -> open.remove(self[0]));
+        keys, local, follower, clock, settings.maxEntries(), label, () -> {
+          open.remove(self[0]);
+          if (meters != null) {
+            meters.closed(settings.cacheName(), self[0]);
+          }
+        });
     self[0] = store;
     open.put(store, Boolean.TRUE);
+    if (meters != null) {
+      meters.opened(settings.cacheName(), store);
+    }
     return store;
   }
 

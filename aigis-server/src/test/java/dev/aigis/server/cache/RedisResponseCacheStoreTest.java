@@ -264,6 +264,26 @@ class RedisResponseCacheStoreTest {
   }
 
   @Test
+  void theFollowerIsMeteredPerCache() throws Exception {
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    RedisCacheStoreFactory factory = new RedisCacheStoreFactory(vertx, clock, registry);
+    closing.add(factory);
+    RedisResponseCacheStore store = factory.openRedis(new SharedStoreSettings(LocalRedis.uri(), null,
+        Duration.ofSeconds(10), cacheName, 100, BruteForceIndex::new));
+    await(store.put(entry("q1", "p1", unit(1, 0, 0), Duration.ofMinutes(5))));
+    await(store.put(entry("q2", "p1", unit(0, 1, 0), Duration.ofMinutes(5))));
+    await(store.synced());
+
+    assertThat(registry.get("aigis_cache_stream_applied").tag("cache", cacheName).functionCounter().count()).isEqualTo(2);
+    assertThat(registry.get("aigis_cache_stream_rebuilds").tag("cache", cacheName).functionCounter().count()).isZero();
+    assertThat(registry.get("aigis_cache_stream_following").tag("cache", cacheName).gauge().value()).isEqualTo(1);
+    assertThat(registry.get("aigis_cache_stream_behind").tag("cache", cacheName).gauge().value()).isZero();
+    store.close();
+    assertThat(registry.get("aigis_cache_stream_following").tag("cache", cacheName).gauge().value())
+        .as("a closed store is no longer read").isZero();
+  }
+
+  @Test
   void theStoreNamesNoPassword() {
     SharedStoreSettings settings = new SharedStoreSettings(LocalRedis.uri(), "pa55-w0rd", Duration.ofSeconds(10),
         cacheName, 100, BruteForceIndex::new);
