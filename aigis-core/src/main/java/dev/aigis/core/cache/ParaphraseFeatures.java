@@ -11,35 +11,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the paraphrase check reads from two questions besides their embeddings' cosine: word
- * overlap, order-sensitive overlap (bigrams, trigrams, the relative order of shared words) and
- * number mismatches. Embeddings barely see word order, so "flights from Paris to Rome" and "from
- * Rome to Paris" look alike to them; these features do not. Pure functions, microseconds per pair.
+ * What the paraphrase check reads from two questions besides their embeddings' cosine. Embeddings
+ * barely see word order or a swapped word, so "flights from Paris to Rome" and "from Rome to
+ * Paris", or "the 40 people rescued" and "the 43 people rescued", look alike to them; these
+ * features do not. Pure functions, microseconds per pair.
+ *
+ * @param order of the words that occur once in each question, the share of pairs that keep their
+ *     relative order (1 when fewer than two are shared)
+ * @param tokenJaccard shared words over all words (lower-cased, letters and digits)
+ * @param substitutions content words (not in a short stop list) that one question has in place of
+ *     another's: the smaller of the two one-sided differences
+ * @param numbersDiffer whether the two name different numbers
  */
-public final class ParaphraseFeatures {
-
-  /** The feature names, in the order {@link #of} returns them (saved with the model). */
-  public static final List<String> NAMES = List.of("cosine", "token_jaccard", "bigram_jaccard", "trigram_jaccard",
-      "order_agreement", "number_mismatch", "length_ratio", "cosine_x_bigram");
+public record ParaphraseFeatures(double order, double tokenJaccard, int substitutions, boolean numbersDiffer) {
 
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
   private static final Pattern NUMBER = Pattern.compile("\\p{N}+");
+  /** Function words whose swap never changes what is asked ("what is" / "what's", "a" / "the"). */
+  private static final Set<String> STOP = Set.of(("a an the is are was were be been am do does did of to in on at for by"
+      + " with from and or s it this that what which who how i you me my your can could would should will please tell")
+      .split(" "));
 
-  private ParaphraseFeatures() {}
-
-  public static float[] of(String cached, String asked, double cosine) {
+  public static ParaphraseFeatures of(String cached, String asked) {
     List<String> a = words(cached);
     List<String> b = words(asked);
-    double bigrams = jaccard(grams(a, 2), grams(b, 2));
-    return new float[] {
-        (float) cosine,
-        (float) jaccard(new HashSet<>(a), new HashSet<>(b)),
-        (float) bigrams,
-        (float) jaccard(grams(a, 3), grams(b, 3)),
-        (float) orderAgreement(a, b),
-        numbers(cached).equals(numbers(asked)) ? 0f : 1f,
-        a.isEmpty() || b.isEmpty() ? 0f : (float) Math.min(a.size(), b.size()) / Math.max(a.size(), b.size()),
-        (float) (cosine * bigrams)};
+    Set<String> setA = new HashSet<>(a);
+    Set<String> setB = new HashSet<>(b);
+    return new ParaphraseFeatures(orderAgreement(a, b), jaccard(setA, setB), substitutions(setA, setB),
+        !numbers(cached).equals(numbers(asked)));
   }
 
   static List<String> words(String text) {
@@ -51,19 +50,27 @@ public final class ParaphraseFeatures {
     return out;
   }
 
+  private static int substitutions(Set<String> a, Set<String> b) {
+    int onlyA = 0;
+    for (String word : a) {
+      if (!b.contains(word) && !STOP.contains(word)) {
+        onlyA++;
+      }
+    }
+    int onlyB = 0;
+    for (String word : b) {
+      if (!a.contains(word) && !STOP.contains(word)) {
+        onlyB++;
+      }
+    }
+    return Math.min(onlyA, onlyB);
+  }
+
   private static Set<String> numbers(String text) {
     Set<String> out = new HashSet<>();
     Matcher m = NUMBER.matcher(text);
     while (m.find()) {
       out.add(m.group());
-    }
-    return out;
-  }
-
-  private static Set<String> grams(List<String> words, int n) {
-    Set<String> out = new HashSet<>();
-    for (int i = 0; i + n <= words.size(); i++) {
-      out.add(String.join(" ", words.subList(i, i + n)));
     }
     return out;
   }
@@ -81,10 +88,6 @@ public final class ParaphraseFeatures {
     return (double) common / (a.size() + b.size() - common);
   }
 
-  /**
-   * Of the pairs of words that occur once in each question, the share that appear in the same
-   * order in both (1 when fewer than two are shared): a swap of two names drops it.
-   */
   private static double orderAgreement(List<String> a, List<String> b) {
     Map<String, Integer> inA = uniquePositions(a);
     Map<String, Integer> inB = uniquePositions(b);

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Compiles a {@code type: ResponseCache} entry: resolves the Redis password Secret, opens (or keeps)
  * the cache's store on the shared {@link CacheRuntime}, and sets the semantic tier's similarity
- * floor over the shipped paraphrase check. Nothing is opened while validating.
+ * floor of the shipped paraphrase check. Nothing is opened while validating.
  */
 public final class ResponseCacheFactory implements ProcessorFactory<ResponseCacheSpec> {
 
