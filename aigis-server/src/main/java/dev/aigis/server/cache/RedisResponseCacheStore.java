@@ -47,6 +47,7 @@ public final class RedisResponseCacheStore implements ResponseCacheStore {
   private final long maxEntries;
   private final String label;
   private final Runnable onClose;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   RedisResponseCacheStore(
       RedisCalls calls, CacheKeys keys, LocalIndex local, StreamFollower follower, InstantSource clock,
@@ -149,8 +150,10 @@ public final class RedisResponseCacheStore implements ResponseCacheStore {
 
   @Override
   public void close() {
-    follower.close();
-    local.close();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    follower.close(local::close);
     onClose.run();
   }
 

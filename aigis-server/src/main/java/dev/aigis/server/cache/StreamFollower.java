@@ -161,6 +161,20 @@ final class StreamFollower implements AutoCloseable {
     return lastId;
   }
 
+  /**
+   * Stops following; {@code then} (closing the index) runs on the follower's thread once the page
+   * being applied, if any, is done, so the index is never closed under an insert.
+   */
+  void close(Runnable then) {
+    closed = true;
+    try {
+      applier.execute(then);
+    } catch (RejectedExecutionException e) {
+      then.run(); // closed before
+    }
+    close();
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -297,6 +311,9 @@ final class StreamFollower implements AutoCloseable {
   private void apply(List<Announced> page) {
     long now = clock.millis();
     for (Announced announced : page) {
+      if (closed) {
+        return;
+      }
       float[] vector;
       try {
         vector = EntryCodec.vector(announced.vector());
@@ -375,6 +392,9 @@ final class StreamFollower implements AutoCloseable {
         try {
           task.run();
         } catch (RuntimeException e) {
+          if (closed) {
+            return;
+          }
           LOG.error("cache store {}: applying the stream failed; reading it again from its start", label, e);
           lastId = StreamId.ZERO;
           local.clear();

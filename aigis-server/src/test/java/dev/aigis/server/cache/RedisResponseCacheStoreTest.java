@@ -264,6 +264,48 @@ class RedisResponseCacheStoreTest {
   }
 
   @Test
+  void closingWhileAPageIsAppliedClosesTheIndexAfterIt() throws Exception {
+    RedisResponseCacheStore writer = open(100);
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch adding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch indexClosed = new CountDownLatch(1);
+    BruteForceIndex index = new BruteForceIndex() {
+      @Override
+      public void add(String id, String partition, float[] unitVector) {
+        events.add("add " + id);
+        adding.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        super.add(id, partition, unitVector);
+        events.add("added " + id);
+      }
+
+      @Override
+      public void close() {
+        events.add("closed");
+        indexClosed.countDown();
+      }
+    };
+    RedisCacheStoreFactory factory = new RedisCacheStoreFactory(vertx, clock, 200);
+    closing.add(factory);
+    RedisResponseCacheStore reader = factory.openRedis(new SharedStoreSettings(LocalRedis.uri(), null,
+        Duration.ofSeconds(10), cacheName, 100, () -> index));
+    await(writer.put(entry("q1", "p1", unit(1, 0, 0), Duration.ofMinutes(5))));
+    await(writer.put(entry("q2", "p1", unit(0, 1, 0), Duration.ofMinutes(5))));
+    assertThat(adding.await(30, TimeUnit.SECONDS)).isTrue();
+
+    reader.close();
+    release.countDown();
+    assertThat(indexClosed.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(events).as("the insert under way finishes, the rest of the page is skipped, then the index closes")
+        .containsExactly("add q1", "added q1", "closed");
+  }
+
+  @Test
   void theFollowerIsMeteredPerCache() throws Exception {
     var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     RedisCacheStoreFactory factory = new RedisCacheStoreFactory(vertx, clock, registry);
