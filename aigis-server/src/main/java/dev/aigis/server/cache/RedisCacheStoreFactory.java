@@ -85,15 +85,13 @@ public final class RedisCacheStoreFactory implements SharedStoreFactory, AutoClo
     LocalIndex local = new LocalIndex(settings.indexes().get(), settings.maxEntries());
     StreamFollower follower = new StreamFollower(vertx, Redis.createClient(vertx, options(settings, 1, 4)), keys,
         local, clock, timeoutMillis, followerBlockMillis, label, "aigis-cache-follower-" + keys.prefix().substring(13, 29));
-    RedisResponseCacheStore[] self = new RedisResponseCacheStore[1];
     RedisResponseCacheStore store = new RedisResponseCacheStore(new RedisCalls(vertx, shared, timeoutMillis, endpoint),
-        keys, local, follower, clock, settings.maxEntries(), label, () -> {
-          open.remove(self[0]);
+        keys, local, follower, clock, settings.maxEntries(), label, closed -> {
+          open.remove(closed);
           if (meters != null) {
-            meters.closed(settings.cacheName(), self[0]);
+            meters.closed(settings.cacheName(), closed);
           }
         });
-    self[0] = store;
     open.put(store, Boolean.TRUE);
     if (meters != null) {
       meters.opened(settings.cacheName(), store);

@@ -10,9 +10,12 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A response cache in Redis, shared by every replica; each replica searches a local vector index
@@ -46,12 +49,12 @@ public final class RedisResponseCacheStore implements ResponseCacheStore {
   private final InstantSource clock;
   private final long maxEntries;
   private final String label;
-  private final Runnable onClose;
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Consumer<RedisResponseCacheStore> onClose;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   RedisResponseCacheStore(
       RedisCalls calls, CacheKeys keys, LocalIndex local, StreamFollower follower, InstantSource clock,
-      long maxEntries, String label, Runnable onClose) {
+      long maxEntries, String label, Consumer<RedisResponseCacheStore> onClose) {
     this.calls = calls;
     this.keys = keys;
     this.local = local;
@@ -97,7 +100,7 @@ public final class RedisResponseCacheStore implements ResponseCacheStore {
     String vector = EntryCodec.vector(entry.vector());
     List<String> args = List.of(entry.id(), EntryCodec.encode(entry), Long.toString(ttl), Long.toString(maxEntries),
         entry.exactKey(), entry.partition(), vector == null ? "" : vector, Long.toString(entry.expiresAtMillis()),
-        keys.prefix(), java.util.UUID.randomUUID().toString());
+        keys.prefix(), UUID.randomUUID().toString());
     return calls.eval("put", PUT, List.of(keys.entry(entry.exactKey()), keys.stream(), keys.epoch()), args)
         .map(reply -> StreamId.parse(reply.toString()));
   }
@@ -154,7 +157,7 @@ public final class RedisResponseCacheStore implements ResponseCacheStore {
       return;
     }
     follower.close(local::close);
-    onClose.run();
+    onClose.accept(this);
   }
 
   @Override
