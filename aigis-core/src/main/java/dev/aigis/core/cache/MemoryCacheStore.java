@@ -36,7 +36,9 @@ final class MemoryCacheStore implements ResponseCacheStore {
         .expireAfter(new Expiry<String, CacheEntry>() {
           @Override
           public long expireAfterCreate(String id, CacheEntry entry, long now) {
-            return Math.max(0, entry.expiresAtMillis() * 1_000_000L - now);
+            long expiresAt = entry.expiresAtMillis() >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE
+                : entry.expiresAtMillis() * 1_000_000L;
+            return Math.max(0, expiresAt == Long.MAX_VALUE ? Long.MAX_VALUE : expiresAt - now);
           }
 
           @Override
