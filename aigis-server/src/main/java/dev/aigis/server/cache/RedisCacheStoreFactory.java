@@ -83,7 +83,7 @@ public final class RedisCacheStoreFactory implements SharedStoreFactory, AutoClo
     CacheKeys keys = CacheKeys.of(settings.cacheName());
     String label = settings.cacheName() + " at " + endpoint;
     LocalIndex local = new LocalIndex(settings.indexes().get(), settings.maxEntries());
-    StreamFollower follower = new StreamFollower(vertx, Redis.createClient(vertx, options(settings, 1, 4)), keys,
+    StreamFollower follower = new StreamFollower(vertx, () -> Redis.createClient(vertx, options(settings, 1, 4)), keys,
         local, clock, timeoutMillis, followerBlockMillis, label, "aigis-cache-follower-" + keys.prefix().substring(13, 29));
     RedisResponseCacheStore store = new RedisResponseCacheStore(new RedisCalls(vertx, shared, timeoutMillis, endpoint),
         keys, local, follower, clock, settings.maxEntries(), label, closed -> {

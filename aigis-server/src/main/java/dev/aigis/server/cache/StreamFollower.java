@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,8 @@ final class StreamFollower implements AutoCloseable {
 
   private final Vertx vertx;
   private final Context context;
-  private final Redis client;
+  private final Supplier<Redis> clients;
+  private Redis client; // event loop only, after construction
   private final String stream;
   private final String epochKey;
   private final LocalIndex local;
@@ -89,15 +91,18 @@ final class StreamFollower implements AutoCloseable {
   private volatile String epoch;
 
   /**
-   * @param client a client of its own (its one connection blocks in {@code XREAD}); closed with this
+   * @param clients makes a client of its own (its one connection blocks in {@code XREAD}); a client
+   *     whose connection stopped answering is closed and replaced, since a pooled connection closed
+   *     by its user only goes back to its pool
    * @param label names the cache and endpoint in logs and thread names
    */
   StreamFollower(
-      Vertx vertx, Redis client, CacheKeys keys, LocalIndex local, InstantSource clock, long timeoutMillis,
+      Vertx vertx, Supplier<Redis> clients, CacheKeys keys, LocalIndex local, InstantSource clock, long timeoutMillis,
       long blockMillis, String label, String threadName) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    this.client = client;
+    this.clients = clients;
+    this.client = clients.get();
     this.stream = keys.stream();
     this.epochKey = keys.epoch();
     this.local = local;
@@ -361,6 +366,11 @@ final class StreamFollower implements AutoCloseable {
     }
     if (closed) {
       return;
+    }
+    if (cause instanceof TimeoutException) {
+      // the connection may still be open with a read outstanding: drop it with its client
+      client.close();
+      client = clients.get();
     }
     if (healthy) {
       healthy = false;

@@ -150,6 +150,29 @@ class RedisCacheStoreOutageTest {
     assertThat(await(reader.nearest("p1", unit(1, 0, 0), 0.9, clock.millis())).entry().id()).isEqualTo(after.id());
   }
 
+  @Test
+  void aFollowerWhoseRedisStallsGivesUpOnTheConnectionAndFollowsAgainAfterwards() throws Exception {
+    RedisServerProcess server = RedisServerProcess.start("--enable-debug-command", "yes");
+    closing.add(server);
+    RedisResponseCacheStore writer = open(server.uri(), null, Duration.ofSeconds(10));
+    RedisResponseCacheStore reader = open(server.uri(), null, Duration.ofMillis(300));
+    await(reader.caughtUp());
+    io.vertx.redis.client.Redis admin = io.vertx.redis.client.Redis.createClient(vertx, server.uri().toString());
+    try {
+      var stall = admin.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEBUG, "SLEEP", "2"));
+      await(reader.follower().when(() -> !reader.stats().following()));
+      await(stall.toCompletionStage());
+    } finally {
+      admin.close();
+    }
+
+    CacheEntry after = entry("q1");
+    StreamId written = await(writer.write(after).toCompletionStage());
+    await(reader.follower().whenApplied(written));
+    assertThat(reader.stats().following()).isTrue();
+    assertThat(reader.size()).isEqualTo(1);
+  }
+
   /** A pooled connection the restart broke may fail one call before the pool notices; the next connects anew. */
   static CompletionStage<Void> putRetryingOnce(RedisResponseCacheStore store, CacheEntry entry) {
     return store.put(entry).exceptionallyCompose(failure -> store.put(entry));
