@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * entry): the local index is cleared and the stream read again from its start (a rebuild, counted).
  *
  * <p>Failures: a broken connection, a refused connect or a read unanswered for the block time plus
- * the store's timeout closes the connection and reconnects after a backoff (100 ms doubling to 5
+ * the store's timeout (at least a second) closes the connection and reconnects after a backoff (100 ms doubling to 5
  * s), resuming from the last id applied. The first failure after a healthy period is logged once as a
  * warning, the recovery once as info; the endpoint is named, the password never.
  */
@@ -53,6 +53,7 @@ final class StreamFollower implements AutoCloseable {
   static final long MIN_BACKOFF_MILLIS = 100;
   static final long MAX_BACKOFF_MILLIS = 5_000;
   static final long SWEEP_MILLIS = 10_000;
+  static final long MIN_TIMEOUT_MILLIS = 1_000;
 
   /** One announced put, as read from the stream; the vector is still base64. */
   private record Announced(
@@ -107,7 +108,9 @@ final class StreamFollower implements AutoCloseable {
     this.epochKey = keys.epoch();
     this.local = local;
     this.clock = clock;
-    this.timeoutMillis = timeoutMillis;
+    // at least a second: the follower is not on a request's path, and a loaded replica that misses a
+    // 100 ms lookup budget should not also drop and re-open its stream connection
+    this.timeoutMillis = Math.max(MIN_TIMEOUT_MILLIS, timeoutMillis);
     this.blockMillis = blockMillis;
     this.label = label;
     this.applier = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name(threadName).factory());
