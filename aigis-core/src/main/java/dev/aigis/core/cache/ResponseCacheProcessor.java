@@ -204,12 +204,13 @@ public final class ResponseCacheProcessor implements Processor {
       ResponseChunk chunk, ExchangeState exchangeState) {
     State state = (State) exchangeState;
     if (state.store && state.answer != null && (chunk.bytes().length > 0 || chunk.pivot() != null)) {
+      ObjectNode pivot = chunk.pivot() != null ? chunk.pivot() : OpenAiChatPivots.read(request, chunk);
       if (chunk.sseEvent()) {
-        if (chunk.pivot() != null || !ignorable(request, chunk.bytes())) {
-          state.answer.accept(chunk.pivot(), false);
+        if (pivot != null || !ignorable(request, chunk.bytes())) {
+          state.answer.accept(pivot, false);
         }
       } else if (chunk.endOfStream()) {
-        state.answer.accept(chunk.pivot(), true);
+        state.answer.accept(pivot, true);
       }
     }
     return CompletableFuture.completedFuture(ChunkVerdict.pass(chunk));

@@ -71,7 +71,7 @@ class ProcessorFactoriesTest {
   void everyPermittedConfigRecordNeedsExactlyOneFactory() {
     assertThatThrownBy(() -> new ProcessorFactories.Builder().add(InProcessSpec.class, (spec, entry) -> NOTHING).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("no processor factory compiles ExtProcessSpec, GuardrailSpec");
+        .hasMessage("no processor factory compiles ExtProcessSpec, GuardrailSpec, ResponseCacheSpec");
     assertThatThrownBy(() -> new ProcessorFactories.Builder()
             .add(InProcessSpec.class, (spec, entry) -> NOTHING)
             .add(InProcessSpec.class, (spec, entry) -> NOTHING))
@@ -88,6 +88,7 @@ class ProcessorFactoriesTest {
         })
         .add(ExtProcessSpec.class, (spec, entry) -> null)
         .add(dev.aigis.model.processing.GuardrailSpec.class, (spec, entry) -> null)
+        .add(dev.aigis.model.processing.ResponseCacheSpec.class, (spec, entry) -> null)
         .build();
 
     assertThatThrownBy(() -> new ProcessingCompiler(factories)
