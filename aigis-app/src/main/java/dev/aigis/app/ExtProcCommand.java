@@ -53,7 +53,11 @@ final class ExtProcCommand implements Callable<Integer> {
         dev.aigis.core.guard.processor.GuardObserver.NONE, dev.aigis.core.embedding.EmbeddingObserver.NONE,
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
     var knowledge = dev.aigis.core.rag.KnowledgeRuntime.live(guards::embeddings, dev.aigis.core.rag.RagObserver.NONE);
-    var compiler = new ProcessingCompiler(channels, policies, guards, knowledge);
+    var sharedCaches = new dev.aigis.server.cache.RedisCacheStoreFactory(vertx, java.time.InstantSource.system());
+    var caches = new dev.aigis.core.cache.CacheRuntime(java.time.InstantSource.system(),
+        dev.aigis.core.cache.CacheObserver.NONE, sharedCaches, guards::embeddings);
+    var runtimes = new dev.aigis.server.processing.ProcessorRuntimes(guards, caches, knowledge);
+    var compiler = new ProcessingCompiler(channels, policies, runtimes);
     // Guardrail rule files and knowledge-base files are re-read when they change, off the gRPC and event-loop threads.
     vertx.setPeriodic(2_000, id -> Thread.ofVirtual().name("aigis-guard-rules").start(() -> {
       guards.refreshRules();
@@ -62,8 +66,8 @@ final class ExtProcCommand implements Callable<Integer> {
     Runnable release = () -> {
       channels.close();
       policies.close();
-      knowledge.close();
-      guards.close();
+      runtimes.close();
+      sharedCaches.close();
       vertx.close();
     };
     CompiledProcessing processing;
@@ -71,7 +75,6 @@ final class ExtProcCommand implements Callable<Integer> {
     try {
       snapshot = ConfigPipeline.loadAndCompile(files, System::getenv);
       processing = compiler.compile(snapshot);
-      knowledge.committed();
       key = ExtProcServer.gatewayKey(snapshot, gateway);
     } catch (ConfigException e) {
       for (ConfigError error : e.errors()) {
@@ -90,6 +93,7 @@ final class ExtProcCommand implements Callable<Integer> {
       LOG.warn("no PayloadProcessor targets Gateway {}; every exchange passes through unchanged", key);
     }
     var current = new AtomicReference<>(RuntimeConfig.compile(snapshot, processing));
+    runtimes.committed();
     ExtProcServer server;
     try {
       server = ExtProcServer.builder(current::get, key).port(port).build().start();
@@ -105,10 +109,10 @@ final class ExtProcCommand implements Callable<Integer> {
       try {
         current.set(RuntimeConfig.compile(changed, compiler.compile(changed)));
       } catch (ConfigException | RuntimeException e) {
-        knowledge.discardCompiled();
+        runtimes.discarded();
         throw e;
       }
-      knowledge.committed();
+      runtimes.committed();
     });
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

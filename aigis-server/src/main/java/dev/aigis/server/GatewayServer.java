@@ -41,6 +41,9 @@ public final class GatewayServer implements AutoCloseable {
   private final ProcessingCompiler processingCompiler;
   private final dev.aigis.core.guard.processor.GuardRuntime guardRuntime;
   private final dev.aigis.core.rag.KnowledgeRuntime knowledgeRuntime;
+  private final dev.aigis.core.cache.CacheRuntime cacheRuntime;
+  private final dev.aigis.server.cache.RedisCacheStoreFactory sharedCacheStores;
+  private final dev.aigis.server.processing.ProcessorRuntimes runtimes;
   private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
   /** CPU-heavy processor work runs here, never on an event loop; bounded so saturation fails fast. */
   private final BoundedWorkers workers =
@@ -64,7 +67,12 @@ public final class GatewayServer implements AutoCloseable {
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
     this.knowledgeRuntime = dev.aigis.core.rag.KnowledgeRuntime.live(guardRuntime::embeddings,
         new dev.aigis.server.metrics.RagMetrics(metrics.registry()));
-    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, guardRuntime, knowledgeRuntime);
+    // Response caches embed on the guards' one embedding service; shared caches live in Redis.
+    this.sharedCacheStores = new dev.aigis.server.cache.RedisCacheStoreFactory(vertx, clock, metrics.registry());
+    this.cacheRuntime = new dev.aigis.core.cache.CacheRuntime(clock,
+        new dev.aigis.server.metrics.CacheMetrics(metrics.registry()), sharedCacheStores, guardRuntime::embeddings);
+    this.runtimes = new dev.aigis.server.processing.ProcessorRuntimes(guardRuntime, cacheRuntime, knowledgeRuntime);
+    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, runtimes);
     // Guardrail rule files and knowledge-base files are re-read when they change; file reads (and
     // re-embedding) stay off the event loops.
     vertx.setPeriodic(RULE_REFRESH_MILLIS, id -> workers.submit(() -> {
@@ -140,11 +148,11 @@ public final class GatewayServer implements AutoCloseable {
       current.compareAndSet(null, compiled);
       await(listeners.apply(snapshot));
     } catch (ConfigException | RuntimeException e) {
-      knowledgeRuntime.discardCompiled();
+      runtimes.discarded();
       throw e;
     }
     current.set(compiled);
-    knowledgeRuntime.committed();
+    runtimes.committed();
     clients.retainOnly(endpointsOf(snapshot));
     ready = true;
   }
@@ -178,6 +186,11 @@ public final class GatewayServer implements AutoCloseable {
     return metrics;
   }
 
+  /** The Redis response-cache stores this gateway opened (their sync state, for tests and operators). */
+  public dev.aigis.server.cache.RedisCacheStoreFactory sharedCacheStores() {
+    return sharedCacheStores;
+  }
+
   public ConfigSnapshot snapshot() {
     return current.get().snapshot();
   }
@@ -194,8 +207,8 @@ public final class GatewayServer implements AutoCloseable {
     clients.close();
     extProcChannels.close();
     policyRuntime.close();
-    knowledgeRuntime.close();
-    guardRuntime.close();
+    runtimes.close();
+    sharedCacheStores.close();
     workers.close();
     await(vertx.close());
   }

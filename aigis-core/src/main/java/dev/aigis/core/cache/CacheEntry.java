@@ -16,16 +16,31 @@ import java.util.Objects;
  *     a hit renders it in the client's format
  * @param storedAtMillis when it was stored (epoch millis)
  * @param expiresAtMillis when it stops being served (epoch millis)
+ * @param question the last user message the answer was for, or null (exact tier only): the semantic
+ *     tier's paraphrase check compares it word by word with a new question, which a vector alone
+ *     cannot do (word-order swaps keep the embedding). A shared store keeps it with the entry
  */
 public record CacheEntry(
     String id, String exactKey, String partition, float[] vector, String completion, long storedAtMillis,
-    long expiresAtMillis) {
+    long expiresAtMillis, String question) {
+
+  /** An entry without its question (exact tier only, or a store that predates questions). */
+  public CacheEntry(String id, String exactKey, String partition, float[] vector, String completion,
+      long storedAtMillis, long expiresAtMillis) {
+    this(id, exactKey, partition, vector, completion, storedAtMillis, expiresAtMillis, null);
+  }
 
   public CacheEntry {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(exactKey, "exactKey");
     Objects.requireNonNull(partition, "partition");
     Objects.requireNonNull(completion, "completion");
+  }
+
+  /** This entry without its vector (the index holds it; the memory store need not keep a copy). */
+  public CacheEntry withoutVector() {
+    return vector == null ? this
+        : new CacheEntry(id, exactKey, partition, null, completion, storedAtMillis, expiresAtMillis, question);
   }
 
   public boolean liveAt(long nowMillis) {

@@ -12,6 +12,11 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ResponseCacheStore extends AutoCloseable {
 
+  /** A store in this process's memory with its own HNSW index (the default store, and evaluation's). */
+  static ResponseCacheStore memory(long maxEntries, java.time.InstantSource clock) {
+    return new MemoryCacheStore(maxEntries, clock, VectorIndex.inMemory());
+  }
+
   /** The live entry stored under {@code exactKey}, or null. */
   CompletionStage<CacheEntry> exact(String exactKey, long nowMillis);
 

@@ -9,6 +9,11 @@ import java.util.List;
  */
 public interface VectorIndex extends AutoCloseable {
 
+  /** An in-memory HNSW index (Lucene); the memory store's index and each replica's local index. */
+  static VectorIndex inMemory() {
+    return new LuceneVectorIndex();
+  }
+
   /** Adds (or replaces) {@code id} in {@code partition}. */
   void add(String id, String partition, float[] unitVector);
 

@@ -49,6 +49,14 @@ public interface ProcessorFactory<C extends ProcessorConfig> {
     }
 
     /**
+     * The value of {@code key} in the Secret {@code name} of the entry's namespace, or null when
+     * there is no such Secret or key (the caller reports it on its own field).
+     */
+    default byte[] secret(String name, String key) {
+      return null;
+    }
+
+    /**
      * Reports a configuration error in another resource the entry uses (a KnowledgeBase whose
      * files cannot be read), at {@code field} of that resource ({@code spec.sources[0].path}).
      */

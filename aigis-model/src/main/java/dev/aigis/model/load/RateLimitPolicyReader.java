@@ -57,7 +57,7 @@ final class RateLimitPolicyReader {
     if (redis == null) {
       return RateLimitStoreSpec.MEMORY;
     }
-    URI url = redisUrl(redis);
+    URI url = RedisUrls.read(redis);
     String passwordSecret = redis.string("passwordSecret");
     if (passwordSecret != null && !Names.isDnsSubdomain(passwordSecret)) {
       redis.error("passwordSecret", "invalid Secret name \"" + passwordSecret + "\": must be lowercase letters,"
@@ -68,35 +68,6 @@ final class RateLimitPolicyReader {
       redis.error("timeout", "must be positive (got 0s)");
     }
     return new RateLimitStoreSpec(url, passwordSecret, timeout);
-  }
-
-  /** {@code redis://host[:port][/db]} or {@code rediss://} for TLS. Never echoed: it may carry a password. */
-  private static URI redisUrl(Fields redis) {
-    String text = redis.requiredString("url");
-    if (text == null || text.isEmpty()) {
-      return null;
-    }
-    URI uri = redis.uri("url", text);
-    if (uri == null) {
-      return null;
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    String problem;
-    if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-      problem = "URL scheme must be redis or rediss (TLS)";
-    } else if (uri.getHost() == null) {
-      problem = "URL has no host";
-    } else if (uri.getRawUserInfo() != null) {
-      problem = "URL must not have user info; put the password in a Secret named by passwordSecret";
-    } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      problem = "URL must not have a query or a fragment";
-    } else if (uri.getRawPath() != null && !uri.getRawPath().matches("(/[0-9]{0,5})?")) {
-      problem = "URL path must be empty or a database number such as /0";
-    } else {
-      return uri;
-    }
-    redis.error("url", problem);
-    return null;
   }
 
   private static RateLimitRule rule(Fields rule, Set<String> names) {

@@ -201,7 +201,7 @@ class PayloadProcessorCompilerTest {
         .containsExactly(
             "bad.yaml:5: PayloadProcessor/p: spec.targetRef.namespace: unknown field",
             "bad.yaml:6: PayloadProcessor/p: spec.phase: must be one of PreRouting, PostRouting (got \"Early\")",
-            "bad.yaml:9: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess, Guardrail, Retrieval (got \"Cel\")",
+            "bad.yaml:9: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess, Guardrail, ResponseCache, Retrieval (got \"Cel\")",
             "bad.yaml:10: PayloadProcessor/p: spec.processors[0].failureMode: must be one of FailClosed, FailOpen (got \"Open\")",
             "bad.yaml:11: PayloadProcessor/p: spec.processors[0].timeout: invalid duration \"1.5s\":"
                 + " expected a Gateway API duration such as 10s, 500ms or 1m30s",
@@ -296,12 +296,63 @@ class PayloadProcessorCompilerTest {
         """ + BASE))
         .containsExactly(
             "bad.yaml:8: PayloadProcessor/p: spec.processors[0].wasm: unknown field",
-            "bad.yaml:7: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess, Guardrail, Retrieval (got \"Wasm\")",
+            "bad.yaml:7: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess, Guardrail, ResponseCache, Retrieval (got \"Wasm\")",
             "bad.yaml:9: PayloadProcessor/p: spec.processors[1].type: required field is missing",
             "bad.yaml:10: PayloadProcessor/p: spec.processors[1].extProcess.port: expected an integer, got a string",
             "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must not be empty",
-            "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must be one of InProcess, ExtProcess, Guardrail, Retrieval (got \"\")",
+            "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must be one of InProcess, ExtProcess, Guardrail, ResponseCache, Retrieval (got \"\")",
             "bad.yaml:13: PayloadProcessor/p: spec.processors[2].inProcess.request.removeHeader: unknown field");
+  }
+
+  @Test
+  void aResponseCacheBlockIsReadStrictly() {
+    assertThat(errors("""
+        apiVersion: aigis.dev/v1alpha1
+        kind: PayloadProcessor
+        metadata: {name: p}
+        spec:
+          processors:
+          - name: bad
+            type: ResponseCache
+            responseCache:
+              semantic: {threshold: high, size: 3}
+              store: {redis: {url: "http://cache:6379", passwordSecret: Bad_Name}}
+        """ + BASE))
+        .containsExactlyInAnyOrder(
+            "bad.yaml:9: PayloadProcessor/p: spec.processors[0].responseCache.semantic.size: unknown field",
+            "bad.yaml:9: PayloadProcessor/p: spec.processors[0].responseCache.semantic.threshold: expected a number, got a string",
+            "bad.yaml:10: PayloadProcessor/p: spec.processors[0].responseCache.store.redis.url: URL scheme must be redis or rediss (TLS)",
+            "bad.yaml:10: PayloadProcessor/p: spec.processors[0].responseCache.store.redis.passwordSecret: invalid Secret name"
+                + " \"Bad_Name\": must be lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
+  }
+
+  @Test
+  void aResponseCacheBlockIsValidatedFieldByField() {
+    assertThat(errors("""
+        apiVersion: aigis.dev/v1alpha1
+        kind: PayloadProcessor
+        metadata: {name: p}
+        spec:
+          processors:
+          - name: disabled
+            type: ResponseCache
+            responseCache: {exact: {enabled: false}, semantic: {enabled: false}}
+          - name: bad
+            type: ResponseCache
+            responseCache:
+              semantic: {threshold: 1.5}
+              ttl: 0s
+              maxEntries: 0
+              maxTemperature: 2.5
+              store: {redis: {url: "redis://cache:6379", timeout: 0s}}
+        """ + BASE))
+        .containsExactly(
+            "bad.yaml:8: PayloadProcessor/p: spec.processors[0].responseCache: at least one of exact and semantic must be enabled",
+            "bad.yaml:12: PayloadProcessor/p: spec.processors[1].responseCache.semantic.threshold: must be in (0, 1], got 1.5",
+            "bad.yaml:13: PayloadProcessor/p: spec.processors[1].responseCache.ttl: must be positive, got PT0S",
+            "bad.yaml:14: PayloadProcessor/p: spec.processors[1].responseCache.maxEntries: must be 1..10000000, got 0",
+            "bad.yaml:15: PayloadProcessor/p: spec.processors[1].responseCache.maxTemperature: must be 0..2, got 2.5",
+            "bad.yaml:16: PayloadProcessor/p: spec.processors[1].responseCache.store.redis.timeout: must be positive, got PT0S");
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.aigis.server.processing;
 
-import dev.aigis.core.guard.processor.GuardRuntime;
 import dev.aigis.core.processing.ConfiguredProcessor;
 import dev.aigis.core.processing.FailureMode;
 import dev.aigis.core.processing.ProcessingChain;
@@ -38,23 +37,16 @@ public final class ProcessingCompiler {
    * @param channels the ext_proc channels ExtProcess processors share, owned by the caller
    */
   public ProcessingCompiler(ExtProcChannels channels) {
-    this(channels, dev.aigis.server.policy.PolicyRuntime.forValidation(), GuardRuntime.forValidation());
-  }
-
-  private ProcessingCompiler(ExtProcChannels channels, dev.aigis.server.policy.PolicyRuntime policyRuntime,
-      GuardRuntime guards) {
-    // Knowledge bases are read and chunked but embedded only if a request needs them.
-    this(channels, policyRuntime, guards, dev.aigis.core.rag.KnowledgeRuntime.lazy(guards::embeddings));
+    this(channels, dev.aigis.server.policy.PolicyRuntime.forValidation(), ProcessorRuntimes.forValidation());
   }
 
   /**
    * @param policyRuntime the stores and caches AccessPolicies and RateLimitPolicies share, owned by the caller
-   * @param guards the models, baselines and rule files Guardrail processors share, owned by the caller
-   * @param knowledge the knowledge bases Retrieval processors search (kept across reloads), owned by the caller
+   * @param runtimes what built-in processors share across reloads (models, caches, knowledge bases), owned by the caller
    */
   public ProcessingCompiler(ExtProcChannels channels, dev.aigis.server.policy.PolicyRuntime policyRuntime,
-      GuardRuntime guards, dev.aigis.core.rag.KnowledgeRuntime knowledge) {
-    this(ProcessorFactories.builtIn(channels, guards, knowledge), policyRuntime);
+      ProcessorRuntimes runtimes) {
+    this(ProcessorFactories.builtIn(channels, runtimes), policyRuntime);
   }
 
   ProcessingCompiler(ProcessorFactories factories) {
@@ -130,6 +122,13 @@ public final class ProcessingCompiler {
   /** Entry {@code index} of {@code resource}; its errors are located like every configuration error. */
   private record Entry(ConfigSnapshot snapshot, PayloadProcessor resource, int index, String name,
       List<ConfigError> errors) implements ProcessorFactory.Entry {
+    @Override
+    public byte[] secret(String secretName, String key) {
+      return snapshot.resource(dev.aigis.model.Secret.class, resource.metadata().namespace(), secretName)
+          .map(secret -> secret.data().get(key))
+          .orElse(null);
+    }
+
     @Override
     public String chain() {
       return resource.metadata().qualifiedName();

@@ -5,7 +5,6 @@ import dev.aigis.core.processing.ProcessorFactory;
 import dev.aigis.core.processing.cel.CelProcessorFactory;
 import dev.aigis.extproc.ExtProcChannels;
 import dev.aigis.extproc.ExtProcProcessorFactory;
-import dev.aigis.core.guard.processor.GuardRuntime;
 import dev.aigis.core.guard.processor.GuardrailFactory;
 import dev.aigis.model.processing.ExtProcessSpec;
 import dev.aigis.model.processing.GuardrailSpec;
@@ -41,16 +40,15 @@ final class ProcessorFactories {
    * Every built-in processor type.
    *
    * @param channels the ext_proc channels ExtProcess processors share, owned by the caller
-   * @param guards what Guardrail processors share (models, baselines, rule files), owned by the caller
-   * @param knowledge the knowledge bases Retrieval processors search, owned by the caller
+   * @param runtimes what Guardrail, ResponseCache and Retrieval processors share, owned by the caller
    */
-  static ProcessorFactories builtIn(ExtProcChannels channels, GuardRuntime guards,
-      dev.aigis.core.rag.KnowledgeRuntime knowledge) {
+  static ProcessorFactories builtIn(ExtProcChannels channels, ProcessorRuntimes runtimes) {
     return new Builder()
         .add(InProcessSpec.class, new CelProcessorFactory())
         .add(ExtProcessSpec.class, new ExtProcProcessorFactory(channels))
-        .add(GuardrailSpec.class, new GuardrailFactory(guards))
-        .add(dev.aigis.model.processing.RetrievalSpec.class, new dev.aigis.core.rag.RetrievalFactory(knowledge))
+        .add(GuardrailSpec.class, new GuardrailFactory(runtimes.guards()))
+        .add(dev.aigis.model.processing.ResponseCacheSpec.class, new dev.aigis.core.cache.ResponseCacheFactory(runtimes.caches()))
+        .add(dev.aigis.model.processing.RetrievalSpec.class, new dev.aigis.core.rag.RetrievalFactory(runtimes.knowledge()))
         .build();
   }
 

@@ -13,10 +13,15 @@ import java.util.HexFormat;
  * go out as {@code EVALSHA} and fall back to {@code EVAL} (which caches it again) when Redis answers
  * {@code NOSCRIPT}, as after a restart or {@code SCRIPT FLUSH}. No {@code SCRIPT LOAD} round trip.
  */
-record RedisScript(String name, String source, String sha1) {
+public record RedisScript(String name, String source, String sha1) {
 
   static RedisScript load(String resource) {
-    try (InputStream in = RedisScript.class.getResourceAsStream(resource)) {
+    return load(RedisScript.class, resource);
+  }
+
+  /** The script {@code resource}, resolved against {@code anchor}'s package. */
+  public static RedisScript load(Class<?> anchor, String resource) {
+    try (InputStream in = anchor.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("missing script resource " + resource);
       }

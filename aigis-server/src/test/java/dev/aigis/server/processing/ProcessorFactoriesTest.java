@@ -49,9 +49,7 @@ class ProcessorFactoriesTest {
   @Test
   void builtInFactoriesCompileEachConfigWithItsOwnFactory() {
     try (var channels = new ExtProcChannels()) {
-      var guards = dev.aigis.core.guard.processor.GuardRuntime.forValidation();
-      ProcessorFactories factories = ProcessorFactories.builtIn(channels, guards,
-          dev.aigis.core.rag.KnowledgeRuntime.lazy(guards::embeddings));
+      ProcessorFactories factories = ProcessorFactories.builtIn(channels, ProcessorRuntimes.forValidation());
       Entry entry = new Entry("remote");
 
       assertThat(factories.compile(new ExtProcessSpec("127.0.0.1", 9002, false, null), entry))
@@ -72,7 +70,7 @@ class ProcessorFactoriesTest {
   void everyPermittedConfigRecordNeedsExactlyOneFactory() {
     assertThatThrownBy(() -> new ProcessorFactories.Builder().add(InProcessSpec.class, (spec, entry) -> NOTHING).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("no processor factory compiles ExtProcessSpec, GuardrailSpec, RetrievalSpec");
+        .hasMessage("no processor factory compiles ExtProcessSpec, GuardrailSpec, ResponseCacheSpec, RetrievalSpec");
     assertThatThrownBy(() -> new ProcessorFactories.Builder()
             .add(InProcessSpec.class, (spec, entry) -> NOTHING)
             .add(InProcessSpec.class, (spec, entry) -> NOTHING))
@@ -90,6 +88,7 @@ class ProcessorFactoriesTest {
         .add(ExtProcessSpec.class, (spec, entry) -> null)
         .add(dev.aigis.model.processing.GuardrailSpec.class, (spec, entry) -> null)
         .add(dev.aigis.model.processing.RetrievalSpec.class, (spec, entry) -> null)
+        .add(dev.aigis.model.processing.ResponseCacheSpec.class, (spec, entry) -> null)
         .build();
 
     assertThatThrownBy(() -> new ProcessingCompiler(factories)

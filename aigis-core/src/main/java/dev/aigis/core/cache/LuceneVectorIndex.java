@@ -1,0 +1,140 @@
+package dev.aigis.core.cache;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.ByteBuffersDirectory;
+
+/**
+ * A {@link VectorIndex} over Lucene's HNSW graph, held in memory ({@link ByteBuffersDirectory}).
+ * Each entry is one document: its id, its partition (a filter term) and its vector (dot product on
+ * unit vectors, which is cosine similarity). A search filtered to a small partition is exact
+ * (Lucene switches to a scan when the filter matches few documents); a large partition walks the
+ * graph, which keeps a lookup at 100k entries well under a millisecond or two.
+ *
+ * <p>Visibility: writes go to an {@link IndexWriter}; the first search after a write refreshes the
+ * near-real-time reader (blocking, on the searching thread, which is a worker), so an entry added
+ * before a search is always found by it, and a burst of writes costs one refresh.
+ */
+final class LuceneVectorIndex implements VectorIndex {
+
+  private static final String ID = "id";
+  private static final String PARTITION = "p";
+  private static final String VECTOR = "v";
+
+  private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private final AtomicBoolean dirty = new AtomicBoolean();
+  private final AtomicInteger size = new AtomicInteger();
+  private final java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  LuceneVectorIndex() {
+    try {
+      IndexWriterConfig config = new IndexWriterConfig();
+      config.setRAMBufferSizeMB(64);
+      writer = new IndexWriter(directory, config);
+      searchers = new SearcherManager(writer, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void add(String id, String partition, float[] unitVector) {
+    Document doc = new Document();
+    doc.add(new StringField(ID, id, Field.Store.YES));
+    doc.add(new StringField(PARTITION, partition, Field.Store.NO));
+    doc.add(new KnnFloatVectorField(VECTOR, unitVector, VectorSimilarityFunction.DOT_PRODUCT));
+    try {
+      writer.updateDocument(new Term(ID, id), doc);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (ids.add(id)) {
+      size.incrementAndGet();
+    }
+    dirty.set(true);
+  }
+
+  @Override
+  public void remove(String id) {
+    try {
+      writer.deleteDocuments(new Term(ID, id));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (ids.remove(id)) {
+      size.decrementAndGet();
+    }
+    dirty.set(true);
+  }
+
+  @Override
+  public List<Neighbour> search(String partition, float[] unitVector, int k) {
+    try {
+      if (dirty.getAndSet(false)) {
+        searchers.maybeRefreshBlocking();
+      }
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        if (searcher.getIndexReader().numDocs() == 0) {
+          return List.of();
+        }
+        TopDocs top = searcher.search(
+            new KnnFloatVectorQuery(VECTOR, unitVector, k, new TermQuery(new Term(PARTITION, partition))), k);
+        List<Neighbour> out = new ArrayList<>(top.scoreDocs.length);
+        var stored = searcher.storedFields();
+        for (ScoreDoc hit : top.scoreDocs) {
+          String id = stored.document(hit.doc).get(ID);
+          // Lucene scores a dot product as (1 + dot) / 2; give back the cosine.
+          out.add(new Neighbour(id, 2.0 * hit.score - 1.0));
+        }
+        return out;
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (IllegalArgumentException e) {
+      // A vector of another dimension than the indexed ones: nothing can match it.
+      if (String.valueOf(e.getMessage()).contains("dimension")) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public int size() {
+    return size.get();
+  }
+
+  @Override
+  public void close() {
+    try {
+      searchers.close();
+      writer.close();
+      directory.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
