@@ -19,7 +19,8 @@ public final class ProcessorTypes {
   public static final List<String> COMMON_FIELDS = List.of("name", "type", "failureMode", "timeout");
 
   /** Every built-in type, in the order error messages list them. */
-  public static final ProcessorTypes BUILT_IN = new ProcessorTypes(List.of(new InProcessType(), new ExtProcessType(), new GuardrailType()));
+  public static final ProcessorTypes BUILT_IN = new ProcessorTypes(List.of(new InProcessType(), new ExtProcessType(), new GuardrailType(),
+      new SemanticRouteType()));
 
   private final List<ProcessorType<?>> all;
   private final List<String> names;
