@@ -52,7 +52,9 @@ final class ExtProcCommand implements Callable<Integer> {
     var guards = new dev.aigis.core.guard.processor.GuardRuntime(java.time.InstantSource.system(),
         dev.aigis.core.guard.processor.GuardObserver.NONE, dev.aigis.core.embedding.EmbeddingObserver.NONE,
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
-    var compiler = new ProcessingCompiler(channels, policies, guards);
+    var compiler = new ProcessingCompiler(channels, policies, guards,
+        new dev.aigis.core.routing.semantic.SemanticRouteRuntime(guards::embeddings,
+            dev.aigis.core.routing.semantic.RouteObserver.NONE));
     // Guardrail rule files are re-read when they change, off the gRPC and event-loop threads.
     vertx.setPeriodic(2_000, id -> Thread.ofVirtual().name("aigis-guard-rules").start(guards::refreshRules));
     Runnable release = () -> {

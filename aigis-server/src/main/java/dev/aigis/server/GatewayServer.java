@@ -61,7 +61,9 @@ public final class GatewayServer implements AutoCloseable {
         new dev.aigis.server.metrics.GuardMetrics(metrics.registry()),
         new dev.aigis.server.metrics.EmbeddingMetrics(metrics.registry()),
         dev.aigis.core.guard.processor.GuardRuntime.hashKeyFrom(System.getenv()));
-    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, guardRuntime);
+    this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, guardRuntime,
+        new dev.aigis.core.routing.semantic.SemanticRouteRuntime(guardRuntime::embeddings,
+            new dev.aigis.server.metrics.SemanticRouteMetrics(metrics.registry())));
     // Guardrail rule files are re-read when they change; file reads stay off the event loops.
     vertx.setPeriodic(RULE_REFRESH_MILLIS, id -> workers.submit(() -> {
       guardRuntime.refreshRules();

@@ -47,7 +47,14 @@ public final class ProcessingCompiler {
    */
   public ProcessingCompiler(ExtProcChannels channels, dev.aigis.server.policy.PolicyRuntime policyRuntime,
       GuardRuntime guards) {
-    this(ProcessorFactories.builtIn(channels, guards), policyRuntime);
+    this(channels, policyRuntime, guards,
+        dev.aigis.core.routing.semantic.SemanticRouteRuntime.forValidation(guards::embeddings));
+  }
+
+  /** @param routes what SemanticRoute processors share (the embedding service, recent routers), owned by the caller */
+  public ProcessingCompiler(ExtProcChannels channels, dev.aigis.server.policy.PolicyRuntime policyRuntime,
+      GuardRuntime guards, dev.aigis.core.routing.semantic.SemanticRouteRuntime routes) {
+    this(ProcessorFactories.builtIn(channels, guards, routes), policyRuntime);
   }
 
   ProcessingCompiler(ProcessorFactories factories) {

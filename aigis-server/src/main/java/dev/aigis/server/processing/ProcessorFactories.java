@@ -42,12 +42,16 @@ final class ProcessorFactories {
    *
    * @param channels the ext_proc channels ExtProcess processors share, owned by the caller
    * @param guards what Guardrail processors share (models, baselines, rule files), owned by the caller
+   * @param routes what SemanticRoute processors share (the embedding service, recent routers)
    */
-  static ProcessorFactories builtIn(ExtProcChannels channels, GuardRuntime guards) {
+  static ProcessorFactories builtIn(ExtProcChannels channels, GuardRuntime guards,
+      dev.aigis.core.routing.semantic.SemanticRouteRuntime routes) {
     return new Builder()
         .add(InProcessSpec.class, new CelProcessorFactory())
         .add(ExtProcessSpec.class, new ExtProcProcessorFactory(channels))
         .add(GuardrailSpec.class, new GuardrailFactory(guards))
+        .add(dev.aigis.model.processing.SemanticRouteSpec.class,
+            new dev.aigis.core.routing.semantic.SemanticRouteFactory(routes))
         .build();
   }
 

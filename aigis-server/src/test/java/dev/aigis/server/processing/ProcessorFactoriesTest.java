@@ -49,8 +49,9 @@ class ProcessorFactoriesTest {
   @Test
   void builtInFactoriesCompileEachConfigWithItsOwnFactory() {
     try (var channels = new ExtProcChannels()) {
-      ProcessorFactories factories = ProcessorFactories.builtIn(channels,
-          dev.aigis.core.guard.processor.GuardRuntime.forValidation());
+      var guards = dev.aigis.core.guard.processor.GuardRuntime.forValidation();
+      ProcessorFactories factories = ProcessorFactories.builtIn(channels, guards,
+          dev.aigis.core.routing.semantic.SemanticRouteRuntime.forValidation(guards::embeddings));
       Entry entry = new Entry("remote");
 
       assertThat(factories.compile(new ExtProcessSpec("127.0.0.1", 9002, false, null), entry))
