@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     version = "aigis 0.1.0",
     description = "Kubernetes-native AI gateway.",
     subcommands = {RunCommand.class, ValidateCommand.class, ExtProcCommand.class, KeysCommand.class,
-        AuditCommand.class, ControllerCommand.class, CrdsCommand.class, GuardCommand.class})
+        AuditCommand.class, ControllerCommand.class, CrdsCommand.class, GuardCommand.class,
+        dev.aigis.app.route.RouteCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

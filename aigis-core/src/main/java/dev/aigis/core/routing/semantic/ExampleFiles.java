@@ -23,7 +23,7 @@ public final class ExampleFiles {
 
   /** A file that cannot be read, or a line that cannot be used; the message names file and line. */
   public static final class BadExamples extends Exception {
-    BadExamples(String message) {
+    public BadExamples(String message) {
       super(message, null, false, false);
     }
   }

@@ -50,8 +50,11 @@ public final class SemanticRouteFactory implements ProcessorFactory<SemanticRout
         runtime.observer(), System::nanoTime);
   }
 
-  /** Every route's examples from inline lists, descriptions and files; null after reporting. */
-  static RouteExamples examples(SemanticRouteSpec spec, Entry entry) {
+  /**
+   * Every route's examples from inline lists, descriptions and files, as a configuration gives them
+   * (also what {@code aigis route eval} learns from); null after reporting through {@code entry}.
+   */
+  public static RouteExamples examples(SemanticRouteSpec spec, Entry entry) {
     Map<String, List<String>> texts = new LinkedHashMap<>();
     spec.routes().forEach(route -> texts.put(route.name(), new ArrayList<>()));
     List<String> outOfScope = new ArrayList<>();

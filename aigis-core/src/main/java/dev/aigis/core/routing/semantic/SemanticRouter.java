@@ -14,7 +14,7 @@ import java.util.function.IntConsumer;
 public final class SemanticRouter {
 
   /** Texts embedded per call while building: below the embedding service's queue bound. */
-  static final int BUILD_CHUNK = 256;
+  public static final int BUILD_CHUNK = 256;
 
   private final List<RouteExamples.Route> routes;
   private final NearestExamples classifier;
