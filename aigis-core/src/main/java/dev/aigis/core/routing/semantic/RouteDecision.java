@@ -29,7 +29,7 @@ public record RouteDecision(Outcome outcome, String route, String target, double
     String score = format(confidence);
     return switch (outcome) {
       case ROUTED -> "route=" + route + "; confidence=" + score;
-      case LOW_CONFIDENCE -> "default; route=" + route + "; confidence=" + score + " below " + format(threshold);
+      case LOW_CONFIDENCE -> "default; route=" + route + "; confidence=" + score + " below " + formatThreshold(threshold);
       case OUT_OF_SCOPE -> "out_of_scope; confidence=" + score;
       case NO_TEXT -> "default; no text to classify";
     };
@@ -49,7 +49,17 @@ public record RouteDecision(Outcome outcome, String route, String target, double
     return confidence >= threshold && outcome != Outcome.NO_TEXT ? "high" : "low";
   }
 
+  /**
+   * Two decimals, rounded down, so a confidence just below the threshold never prints as equal to
+   * it ({@code 0.408 below 0.41}, not {@code 0.41 below 0.41}).
+   */
   private static String format(double value) {
-    return String.format(Locale.ROOT, "%.2f", value);
+    return String.format(Locale.ROOT, "%.2f", Math.floor(value * 100 + 1e-9) / 100);
+  }
+
+  /** The threshold as configured (0.41, 0.415), not rounded. */
+  private static String formatThreshold(double value) {
+    String plain = java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    return plain.contains(".") && plain.length() - plain.indexOf('.') > 2 ? plain : String.format(Locale.ROOT, "%.2f", value);
   }
 }
