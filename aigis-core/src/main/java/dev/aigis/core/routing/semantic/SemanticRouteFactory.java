@@ -43,7 +43,19 @@ public final class SemanticRouteFactory implements ProcessorFactory<SemanticRout
         return null;
       }
     } else {
-      router = () -> runtime.router(examples, neighbours, threshold, spec.defaultTarget());
+      router = new Supplier<>() { // built on the first request's worker, then kept
+        private volatile SemanticRouter built;
+
+        @Override
+        public SemanticRouter get() {
+          SemanticRouter current = built;
+          if (current == null) {
+            current = runtime.router(examples, neighbours, threshold, spec.defaultTarget());
+            built = current;
+          }
+          return current;
+        }
+      };
     }
     return new SemanticRouteProcessor(policy, router, text -> runtime.embeddings().embed(text),
         new SemanticRouteProcessor.Settings(spec.header(), spec.rewriteModel(), spec.messages().equals("AllUser")),
