@@ -66,7 +66,7 @@ class RouteEvalCommandTest {
     assertThat(figures.has("latency_p99_ms")).isTrue();
     assertThat(figures.path("examples").asInt()).isEqualTo(8);
     assertThat(figures.path("routes").asInt()).isEqualTo(2);
-    assertThat(figures.path("threshold").asDouble()).isEqualTo(0.41);
+    assertThat(figures.path("threshold").asDouble()).isEqualTo(0.44);
     assertThat(Files.readAllLines(predictions)).containsExactly(
         "{\"id\":\"q1\",\"route\":\"banking\"}",
         "{\"id\":\"q2\",\"route\":\"travel\"}",

@@ -163,7 +163,7 @@ class SemanticRoutingEndToEndTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("x-aigis-route-reason").orElseThrow())
-        .matches("default; route=(billing|travel); confidence=0\\.\\d\\d below 0\\.41|out_of_scope; confidence=0\\.\\d\\d");
+        .matches("default; route=(billing|travel); confidence=0\\.\\d\\d below 0\\.44|out_of_scope; confidence=0\\.\\d\\d");
     assertThat(billing.requests()).isEmpty();
     assertThat(travel.requests()).isEmpty();
     JsonNode answer = JSON.readTree(response.body());

@@ -36,7 +36,7 @@ class SemanticRouteValidationTest {
         """ + BASE, ENV);
 
     var spec = (SemanticRouteSpec) snapshot.payloadProcessors().getFirst().processors().getFirst().config();
-    assertThat(spec.threshold()).isEqualTo(new BigDecimal("0.41"));
+    assertThat(spec.threshold()).isEqualTo(new BigDecimal("0.44"));
     assertThat(spec.neighbours()).isEqualTo(10);
     assertThat(spec.header()).isEqualTo("X-Gateway-Model-Name");
     assertThat(spec.messages()).isEqualTo("LastUser");
