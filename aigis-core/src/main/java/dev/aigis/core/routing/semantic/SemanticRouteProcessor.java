@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * entry's failure mode decides ({@code FailOpen}: the request goes on unrouted).
  *
  * <p>{@code x-aigis-route-reason} tells the upstream and the client why: {@code route=billing;
- * confidence=0.91}, {@code default; route=billing; confidence=0.32 below 0.41},
+ * confidence=0.91}, {@code default; route=billing; confidence=0.32 below 0.44},
  * {@code out_of_scope; confidence=0.78} or {@code default; no text to classify}.
  */
 public final class SemanticRouteProcessor implements Processor {
