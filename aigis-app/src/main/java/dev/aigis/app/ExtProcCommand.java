@@ -56,7 +56,10 @@ final class ExtProcCommand implements Callable<Integer> {
     var sharedCaches = new dev.aigis.server.cache.RedisCacheStoreFactory(vertx, java.time.InstantSource.system());
     var caches = new dev.aigis.core.cache.CacheRuntime(java.time.InstantSource.system(),
         dev.aigis.core.cache.CacheObserver.NONE, sharedCaches, guards::embeddings);
-    var runtimes = new dev.aigis.server.processing.ProcessorRuntimes(guards, caches, knowledge);
+    var runtimes = new dev.aigis.server.processing.ProcessorRuntimes(guards,
+        new dev.aigis.core.routing.semantic.SemanticRouteRuntime(guards::embeddings,
+            dev.aigis.core.routing.semantic.RouteObserver.NONE),
+        caches, knowledge);
     var compiler = new ProcessingCompiler(channels, policies, runtimes);
     // Guardrail rule files and knowledge-base files are re-read when they change, off the gRPC and event-loop threads.
     vertx.setPeriodic(2_000, id -> Thread.ofVirtual().name("aigis-guard-rules").start(() -> {

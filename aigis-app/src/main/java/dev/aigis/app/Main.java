@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     description = "Kubernetes-native AI gateway.",
     subcommands = {RunCommand.class, ValidateCommand.class, ExtProcCommand.class, KeysCommand.class,
         AuditCommand.class, ControllerCommand.class, CrdsCommand.class, GuardCommand.class,
-        dev.aigis.app.cache.CacheCommand.class})
+        dev.aigis.app.cache.CacheCommand.class,
+        dev.aigis.app.route.RouteCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -468,6 +468,16 @@ class FrontDoorParityTest {
               assertThat(dp.upstreamBody().at("/messages/0/role").asText()).isEqualTo("system");
               assertThat(dp.upstreamBody().at("/messages/0/content").asText())
                   .contains("[1] (source: docs/keys.md § Rotating a key)\nAdd the new key to the Secret");
+            }),
+
+        Case.of("SemanticRoute: a billing question for model auto is routed to the billing target, with a reason",
+                Target.OPENAI, chatSaying("why was I charged twice this month", false).withModel("auto"),
+                SEMANTIC_ROUTE, 200)
+            .upstreamHeaders("x-aigis-route-reason").clientHeaders("x-aigis-route-reason")
+            .anchor(dp -> {
+              assertThat(dp.upstreamBody().path("model").asText()).isEqualTo("gpt-4o-mini");
+              assertThat(dp.upstream().header("x-gateway-model-name")).isEqualTo("gpt-4o-mini");
+              assertThat(dp.upstream().header("x-aigis-route-reason")).startsWith("route=billing; confidence=");
             }));
   }
 
@@ -498,6 +508,27 @@ class FrontDoorParityTest {
           type: Retrieval
           timeout: 5s
           retrieval: {knowledgeBase: docs, topK: 1}
+      """;
+
+  /** One SemanticRoute processor, PreRouting on the Gateway: billing questions go to gpt-4o-mini. */
+  static final String SEMANTIC_ROUTE = """
+      ---
+      apiVersion: aigis.dev/v1alpha1
+      kind: PayloadProcessor
+      metadata: {name: router}
+      spec:
+        targetRef: {kind: Gateway, name: gw}
+        phase: PreRouting
+        processors:
+        - name: route
+          type: SemanticRoute
+          semanticRoute:
+            default: claude-sonnet-4-5
+            rewriteModel: true
+            routes:
+            - name: billing
+              target: gpt-4o-mini
+              examples: ["why was I charged twice", "send me my latest invoice", "what is my account balance"]
       """;
 
   // ---- the two front doors ----
@@ -754,6 +785,10 @@ class FrontDoorParityTest {
 
   /** The client's request; header names lower-case. */
   record ClientRequest(String method, String path, Map<String, String> headers, String body) {
+    ClientRequest withModel(String model) {
+      return new ClientRequest(method, path, headers, body.replace("\"model\":\"gpt-4o-mini\"", "\"model\":\"" + model + "\""));
+    }
+
     ClientRequest with(String name, String value) {
       var more = new LinkedHashMap<>(headers);
       more.put(name, value);

@@ -104,7 +104,8 @@ class ResponseCacheParityTest {
           var caches = new CacheRuntime(InstantSource.system(), CacheObserver.NONE, SharedStoreFactory.NONE,
               guards::embeddings)) {
         var compiler = new ProcessingCompiler(channels, PolicyRuntime.forValidation(),
-            new dev.aigis.server.processing.ProcessorRuntimes(guards, caches,
+            new dev.aigis.server.processing.ProcessorRuntimes(guards,
+                dev.aigis.core.routing.semantic.SemanticRouteRuntime.forValidation(guards::embeddings), caches,
                 dev.aigis.core.rag.KnowledgeRuntime.lazy(guards::embeddings)));
         RuntimeConfig runtime = RuntimeConfig.compile(snapshot, compiler.compile(snapshot));
         var server = ExtProcServer.builder(() -> runtime, "default/gw").shutdownGrace(Duration.ZERO).build().start();

@@ -71,7 +71,10 @@ public final class GatewayServer implements AutoCloseable {
     this.sharedCacheStores = new dev.aigis.server.cache.RedisCacheStoreFactory(vertx, clock, metrics.registry());
     this.cacheRuntime = new dev.aigis.core.cache.CacheRuntime(clock,
         new dev.aigis.server.metrics.CacheMetrics(metrics.registry()), sharedCacheStores, guardRuntime::embeddings);
-    this.runtimes = new dev.aigis.server.processing.ProcessorRuntimes(guardRuntime, cacheRuntime, knowledgeRuntime);
+    this.runtimes = new dev.aigis.server.processing.ProcessorRuntimes(guardRuntime,
+        new dev.aigis.core.routing.semantic.SemanticRouteRuntime(guardRuntime::embeddings,
+            new dev.aigis.server.metrics.SemanticRouteMetrics(metrics.registry())),
+        cacheRuntime, knowledgeRuntime);
     this.processingCompiler = new ProcessingCompiler(extProcChannels, policyRuntime, runtimes);
     // Guardrail rule files and knowledge-base files are re-read when they change; file reads (and
     // re-embedding) stay off the event loops.

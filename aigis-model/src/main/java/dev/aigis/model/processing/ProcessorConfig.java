@@ -10,5 +10,6 @@ package dev.aigis.model.processing;
  * loads a configuration. Java requires a sealed interface's permitted classes to share its package
  * when the code is not in a named module (Aigis is not), so every config record lives here.
  */
-public sealed interface ProcessorConfig permits InProcessSpec, ExtProcessSpec, GuardrailSpec, ResponseCacheSpec,
+public sealed interface ProcessorConfig permits InProcessSpec, ExtProcessSpec, GuardrailSpec, SemanticRouteSpec,
+    ResponseCacheSpec,
     RetrievalSpec {}

@@ -29,6 +29,14 @@ public interface ProcessorType<C extends ProcessorConfig> {
   List<String> fields();
 
   /**
+   * The phases an entry of this type may run in; a PayloadProcessor in another phase (or one that
+   * only a route's ExtensionRef filter runs, after routing) is refused when it loads.
+   */
+  default List<ProcessorPhase> phases() {
+    return List.of(ProcessorPhase.values());
+  }
+
+  /**
    * Reads the block: structure, types and enum names only, reported through {@code block}, which
    * locates each error by file, line, resource and field path. May return null (or a record with
    * null fields) after reporting, since a document with errors is discarded.

@@ -20,7 +20,7 @@ public final class ProcessorTypes {
 
   /** Every built-in type, in the order error messages list them. */
   public static final ProcessorTypes BUILT_IN = new ProcessorTypes(List.of(new InProcessType(), new ExtProcessType(), new GuardrailType(),
-      new ResponseCacheType(), new RetrievalType()));
+      new SemanticRouteType(), new ResponseCacheType(), new RetrievalType()));
 
   private final List<ProcessorType<?>> all;
   private final List<String> names;

@@ -94,6 +94,14 @@ final class PayloadProcessorValidator {
     if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
       problems.at(resource, path + ".timeout", "must be positive (got " + Durations.format(timeout) + ")");
     }
+    ProcessorType<?> type = ProcessorTypes.BUILT_IN.of(processor.config());
+    if (type.phases().size() < ProcessorPhase.values().length
+        && (resource.phase() == null ? resource.targetRef() == null : !type.phases().contains(resource.phase()))) {
+      problems.at(resource, path + ".type", type.name() + " runs only in phase "
+          + String.join(" or ", type.phases().stream().map(Enum::name).toList())
+          + (resource.phase() == null ? " (a route's ExtensionRef filter runs after routing)"
+              : " (this PayloadProcessor's phase is " + resource.phase() + ")"));
+    }
     ProcessorTypes.BUILT_IN.validate(processor.config(),
         (field, message) -> problems.at(resource, path + "." + field, message));
     if (processor.config() instanceof dev.aigis.model.processing.RetrievalSpec retrieval

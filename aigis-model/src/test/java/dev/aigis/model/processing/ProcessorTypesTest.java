@@ -15,7 +15,7 @@ class ProcessorTypesTest {
   void builtInTypesAreKeyedByTypeNameAndByConfigRecord() {
     ProcessorTypes types = ProcessorTypes.BUILT_IN;
 
-    assertThat(types.names()).containsExactly("InProcess", "ExtProcess", "Guardrail", "ResponseCache", "Retrieval");
+    assertThat(types.names()).containsExactly("InProcess", "ExtProcess", "Guardrail", "SemanticRoute", "ResponseCache", "Retrieval");
     assertThat(types.byName("ExtProcess").block()).isEqualTo("extProcess");
     assertThat(types.byName("Wasm")).isNull();
     assertThat(types.of(new ExtProcessSpec("h", 1, false, null))).isSameAs(types.byName("ExtProcess"));
@@ -29,7 +29,7 @@ class ProcessorTypesTest {
 
     assertThatThrownBy(() -> new ProcessorTypes(List.of(new InProcessType())))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("no processor type reads ExtProcessSpec, GuardrailSpec, ResponseCacheSpec, RetrievalSpec");
+        .hasMessage("no processor type reads ExtProcessSpec, GuardrailSpec, SemanticRouteSpec, ResponseCacheSpec, RetrievalSpec");
   }
 
   @Test

@@ -201,7 +201,7 @@ class PayloadProcessorCompilerTest {
         .containsExactly(
             "bad.yaml:5: PayloadProcessor/p: spec.targetRef.namespace: unknown field",
             "bad.yaml:6: PayloadProcessor/p: spec.phase: must be one of PreRouting, PostRouting (got \"Early\")",
-            "bad.yaml:9: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess, Guardrail, ResponseCache, Retrieval (got \"Cel\")",
+            "bad.yaml:9: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess, Guardrail, SemanticRoute, ResponseCache, Retrieval (got \"Cel\")",
             "bad.yaml:10: PayloadProcessor/p: spec.processors[0].failureMode: must be one of FailClosed, FailOpen (got \"Open\")",
             "bad.yaml:11: PayloadProcessor/p: spec.processors[0].timeout: invalid duration \"1.5s\":"
                 + " expected a Gateway API duration such as 10s, 500ms or 1m30s",
@@ -296,11 +296,11 @@ class PayloadProcessorCompilerTest {
         """ + BASE))
         .containsExactly(
             "bad.yaml:8: PayloadProcessor/p: spec.processors[0].wasm: unknown field",
-            "bad.yaml:7: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess, Guardrail, ResponseCache, Retrieval (got \"Wasm\")",
+            "bad.yaml:7: PayloadProcessor/p: spec.processors[0].type: must be one of InProcess, ExtProcess, Guardrail, SemanticRoute, ResponseCache, Retrieval (got \"Wasm\")",
             "bad.yaml:9: PayloadProcessor/p: spec.processors[1].type: required field is missing",
             "bad.yaml:10: PayloadProcessor/p: spec.processors[1].extProcess.port: expected an integer, got a string",
             "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must not be empty",
-            "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must be one of InProcess, ExtProcess, Guardrail, ResponseCache, Retrieval (got \"\")",
+            "bad.yaml:12: PayloadProcessor/p: spec.processors[2].type: must be one of InProcess, ExtProcess, Guardrail, SemanticRoute, ResponseCache, Retrieval (got \"\")",
             "bad.yaml:13: PayloadProcessor/p: spec.processors[2].inProcess.request.removeHeader: unknown field");
   }
 

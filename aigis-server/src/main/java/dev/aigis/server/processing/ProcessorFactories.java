@@ -40,13 +40,15 @@ final class ProcessorFactories {
    * Every built-in processor type.
    *
    * @param channels the ext_proc channels ExtProcess processors share, owned by the caller
-   * @param runtimes what Guardrail, ResponseCache and Retrieval processors share, owned by the caller
+   * @param runtimes what Guardrail, SemanticRoute, ResponseCache and Retrieval processors share, owned by the caller
    */
   static ProcessorFactories builtIn(ExtProcChannels channels, ProcessorRuntimes runtimes) {
     return new Builder()
         .add(InProcessSpec.class, new CelProcessorFactory())
         .add(ExtProcessSpec.class, new ExtProcProcessorFactory(channels))
         .add(GuardrailSpec.class, new GuardrailFactory(runtimes.guards()))
+        .add(dev.aigis.model.processing.SemanticRouteSpec.class,
+            new dev.aigis.core.routing.semantic.SemanticRouteFactory(runtimes.routes()))
         .add(dev.aigis.model.processing.ResponseCacheSpec.class, new dev.aigis.core.cache.ResponseCacheFactory(runtimes.caches()))
         .add(dev.aigis.model.processing.RetrievalSpec.class, new dev.aigis.core.rag.RetrievalFactory(runtimes.knowledge()))
         .build();

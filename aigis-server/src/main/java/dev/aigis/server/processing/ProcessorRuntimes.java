@@ -3,29 +3,34 @@ package dev.aigis.server.processing;
 import dev.aigis.core.cache.CacheRuntime;
 import dev.aigis.core.guard.processor.GuardRuntime;
 import dev.aigis.core.rag.KnowledgeRuntime;
+import dev.aigis.core.routing.semantic.SemanticRouteRuntime;
 import java.util.Objects;
 
 /**
  * What built-in processors share across configuration reloads, one of each per process and owned
  * by the caller (the data plane or the ext_proc server), which closes them: the guards' models,
- * baselines and rule files (and the one embedding service everything else embeds on), the response
+ * baselines and rule files (and the one embedding service everything else embeds on), the semantic
+ * routers built from example utterances, the response
  * caches' stores, and the knowledge bases Retrieval processors search.
  */
-public record ProcessorRuntimes(GuardRuntime guards, CacheRuntime caches, KnowledgeRuntime knowledge) {
+public record ProcessorRuntimes(
+    GuardRuntime guards, SemanticRouteRuntime routes, CacheRuntime caches, KnowledgeRuntime knowledge) {
 
   public ProcessorRuntimes {
     Objects.requireNonNull(guards, "guards");
+    Objects.requireNonNull(routes, "routes");
     Objects.requireNonNull(caches, "caches");
     Objects.requireNonNull(knowledge, "knowledge");
   }
 
   /**
    * For {@code aigis validate} and tests: connects to nothing and embeds nothing until a request
-   * needs it (knowledge bases are read and chunked, caches open no shared store).
+   * needs it (knowledge bases are read and chunked, routers built on first use, caches open no shared store).
    */
   public static ProcessorRuntimes forValidation() {
     GuardRuntime guards = GuardRuntime.forValidation();
-    return new ProcessorRuntimes(guards, CacheRuntime.forValidation(), KnowledgeRuntime.lazy(guards::embeddings));
+    return new ProcessorRuntimes(guards, SemanticRouteRuntime.forValidation(guards::embeddings),
+        CacheRuntime.forValidation(), KnowledgeRuntime.lazy(guards::embeddings));
   }
 
   /**

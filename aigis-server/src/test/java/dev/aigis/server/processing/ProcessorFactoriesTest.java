@@ -61,6 +61,12 @@ class ProcessorFactoriesTest {
       assertThat(factories.compile(new dev.aigis.model.processing.GuardrailSpec("UserAndTools", null,
           new dev.aigis.model.processing.GuardrailSpec.Pii("Both", "Redact", java.util.Map.of(), List.of()), null, null),
           entry)).isInstanceOf(dev.aigis.core.guard.processor.GuardrailProcessor.class);
+      // A validation runtime reads the examples and embeds nothing until a request arrives.
+      assertThat(factories.compile(new dev.aigis.model.processing.SemanticRouteSpec(List.of(
+          new dev.aigis.model.processing.SemanticRouteSpec.Route("billing", "billing-model", null,
+              List.of("send me my invoice"), null)), null, null, null, new java.math.BigDecimal("0.41"), 10,
+          "X-Gateway-Model-Name", false, "LastUser"), entry))
+          .isInstanceOf(dev.aigis.core.routing.semantic.SemanticRouteProcessor.class);
       assertThat(entry.errors).singleElement().asString()
           .startsWith("inProcess.request.setHeaders[0].value: ").contains("undeclared reference to 'nope'");
     }
@@ -70,7 +76,7 @@ class ProcessorFactoriesTest {
   void everyPermittedConfigRecordNeedsExactlyOneFactory() {
     assertThatThrownBy(() -> new ProcessorFactories.Builder().add(InProcessSpec.class, (spec, entry) -> NOTHING).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("no processor factory compiles ExtProcessSpec, GuardrailSpec, ResponseCacheSpec, RetrievalSpec");
+        .hasMessage("no processor factory compiles ExtProcessSpec, GuardrailSpec, SemanticRouteSpec, ResponseCacheSpec, RetrievalSpec");
     assertThatThrownBy(() -> new ProcessorFactories.Builder()
             .add(InProcessSpec.class, (spec, entry) -> NOTHING)
             .add(InProcessSpec.class, (spec, entry) -> NOTHING))
@@ -87,6 +93,7 @@ class ProcessorFactoriesTest {
         })
         .add(ExtProcessSpec.class, (spec, entry) -> null)
         .add(dev.aigis.model.processing.GuardrailSpec.class, (spec, entry) -> null)
+        .add(dev.aigis.model.processing.SemanticRouteSpec.class, (spec, entry) -> null)
         .add(dev.aigis.model.processing.RetrievalSpec.class, (spec, entry) -> null)
         .add(dev.aigis.model.processing.ResponseCacheSpec.class, (spec, entry) -> null)
         .build();
