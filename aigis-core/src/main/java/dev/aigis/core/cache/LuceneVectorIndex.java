@@ -35,6 +35,21 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  */
 final class LuceneVectorIndex implements VectorIndex {
 
+  /**
+   * Lucene warns on every start that the incubating Vector API is not enabled; the gateway runs
+   * without it on purpose (one JVM flag fewer, and the scalar path meets the latency target), so
+   * the warning is noise in its log and in {@code aigis cache eval}'s output. Held strongly:
+   * java.util.logging forgets a logger's level once nothing references it.
+   */
+  private static final java.util.logging.Logger VECTORIZATION_LOG = quiet(
+      "org.apache.lucene.internal.vectorization.VectorizationProvider");
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.SEVERE);
+    return logger;
+  }
+
   private static final String ID = "id";
   private static final String PARTITION = "p";
   private static final String VECTOR = "v";
