@@ -35,6 +35,21 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  */
 final class LuceneVectorIndex implements VectorIndex {
 
+  /**
+   * Lucene warns on every start that the incubating Vector API is not enabled; the gateway runs
+   * without it on purpose (one JVM flag fewer, and the scalar path meets the latency target), so
+   * the warning is noise in its log and in {@code aigis cache eval}'s output. Held strongly:
+   * java.util.logging forgets a logger's level once nothing references it.
+   */
+  private static final java.util.logging.Logger VECTORIZATION_LOG = quiet(
+      "org.apache.lucene.internal.vectorization.VectorizationProvider");
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.SEVERE);
+    return logger;
+  }
+
   private static final String ID = "id";
   private static final String PARTITION = "p";
   private static final String VECTOR = "v";
@@ -43,13 +58,15 @@ final class LuceneVectorIndex implements VectorIndex {
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final AtomicBoolean dirty = new AtomicBoolean();
-  private final AtomicInteger size = new AtomicInteger();
-  private final java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Each entry's partition, and each partition's entry count (see {@link #search}). */
+  private final java.util.concurrent.ConcurrentMap<String, String> partitions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentMap<String, AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
 
   LuceneVectorIndex() {
     try {
       IndexWriterConfig config = new IndexWriterConfig();
-      config.setRAMBufferSizeMB(64);
+      // Large enough that a bulk load (a replica catching up) becomes one segment, not many to merge.
+      config.setRAMBufferSizeMB(256);
       writer = new IndexWriter(directory, config);
       searchers = new SearcherManager(writer, null);
     } catch (IOException e) {
@@ -68,10 +85,18 @@ final class LuceneVectorIndex implements VectorIndex {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (ids.add(id)) {
-      size.incrementAndGet();
+    String previous = partitions.put(id, partition);
+    if (!partition.equals(previous)) {
+      counts.computeIfAbsent(partition, p -> new AtomicInteger()).incrementAndGet();
+      if (previous != null) {
+        decrement(previous);
+      }
     }
     dirty.set(true);
+  }
+
+  private void decrement(String partition) {
+    counts.computeIfPresent(partition, (p, count) -> count.decrementAndGet() <= 0 ? null : count);
   }
 
   @Override
@@ -81,8 +106,9 @@ final class LuceneVectorIndex implements VectorIndex {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (ids.remove(id)) {
-      size.decrementAndGet();
+    String partition = partitions.remove(id);
+    if (partition != null) {
+      decrement(partition);
     }
     dirty.set(true);
   }
@@ -98,8 +124,15 @@ final class LuceneVectorIndex implements VectorIndex {
         if (searcher.getIndexReader().numDocs() == 0) {
           return List.of();
         }
-        TopDocs top = searcher.search(
-            new KnnFloatVectorQuery(VECTOR, unitVector, k, new TermQuery(new Term(PARTITION, partition))), k);
+        // A filter costs a pass over its matching documents per search; when the partition is the
+        // whole index (the common case: one model, single-turn questions) it filters nothing.
+        AtomicInteger inPartition = counts.get(partition);
+        if (inPartition == null) {
+          return List.of();
+        }
+        boolean everything = counts.size() == 1;
+        TopDocs top = searcher.search(everything ? new KnnFloatVectorQuery(VECTOR, unitVector, k)
+            : new KnnFloatVectorQuery(VECTOR, unitVector, k, new TermQuery(new Term(PARTITION, partition))), k);
         List<Neighbour> out = new ArrayList<>(top.scoreDocs.length);
         var stored = searcher.storedFields();
         for (ScoreDoc hit : top.scoreDocs) {
@@ -124,7 +157,7 @@ final class LuceneVectorIndex implements VectorIndex {
 
   @Override
   public int size() {
-    return size.get();
+    return partitions.size();
   }
 
   @Override

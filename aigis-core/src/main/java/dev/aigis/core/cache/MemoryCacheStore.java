@@ -79,7 +79,9 @@ final class MemoryCacheStore implements ResponseCacheStore {
         break;
       }
       CacheEntry entry = entries.getIfPresent(neighbour.id());
-      if (entry != null && entry.liveAt(nowMillis)) {
+      // The index searches one partition, unfiltered when it holds only one; a racing write may
+      // still show another partition's entry, which is never served.
+      if (entry != null && entry.liveAt(nowMillis) && entry.partition().equals(partition)) {
         return CompletableFuture.completedFuture(new SemanticMatch(entry, neighbour.similarity()));
       }
     }
