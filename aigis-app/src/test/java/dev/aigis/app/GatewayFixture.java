@@ -100,6 +100,24 @@ public final class GatewayFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends through {@code request} and returns its response once the gateway's response caches have
+   * stored (or declined to store) its answer, which happens after the client has it.
+   */
+  public <T> T andStored(java.util.function.Supplier<T> request) {
+    long before = server.caches().storesFinished();
+    T response = request.get();
+    try {
+      server.caches().whenStoresFinished(before + 1).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the answer was not stored", e);
+    }
+    return response;
+  }
+
   @Override
   public void close() {
     server.close();

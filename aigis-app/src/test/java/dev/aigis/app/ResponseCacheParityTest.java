@@ -90,7 +90,8 @@ class ResponseCacheParityTest {
       int port;
       try (var gateway = GatewayFixture.start(yaml)) {
         port = gateway.port;
-        assertThat(gateway.post("/v1/chat/completions", QUESTION).headers().firstValue("x-aigis-cache")).contains("miss");
+        assertThat(gateway.andStored(() -> gateway.post("/v1/chat/completions", QUESTION)).headers()
+            .firstValue("x-aigis-cache")).contains("miss");
         dataPlaneHit = gateway.post("/v1/chat/completions", PARAPHRASE);
       }
       assertThat(dataPlaneHit.statusCode()).isEqualTo(200);
@@ -111,10 +112,12 @@ class ResponseCacheParityTest {
         var server = ExtProcServer.builder(() -> runtime, "default/gw").shutdownGrace(Duration.ZERO).build().start();
         try (server; var envoy = new EnvoyReplay(server.port())) {
           var upstream = EnvoyReplay.upstreamAt(openai.baseUrl(), Map.of(), Duration.ofSeconds(10));
+          long stored = caches.storesFinished();
           EnvoyReplay.Outcome miss = envoy.exchange(EnvoyReplay.Filter.STREAMED_RESPONSE, request(QUESTION, port),
               upstream);
           assertThat(miss.upstream()).isNotNull();
           assertThat(miss.client().header("x-aigis-cache")).isEqualTo("miss");
+          caches.whenStoresFinished(stored + 1).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
 
           EnvoyReplay.Outcome hit = envoy.exchange(EnvoyReplay.Filter.STREAMED_RESPONSE, request(PARAPHRASE, port),
               upstream);

@@ -189,6 +189,11 @@ public final class GatewayServer implements AutoCloseable {
     return metrics;
   }
 
+  /** What the response caches share (their stores, and when answers finished storing). */
+  public dev.aigis.core.cache.CacheRuntime caches() {
+    return cacheRuntime;
+  }
+
   /** The Redis response-cache stores this gateway opened (their sync state, for tests and operators). */
   public dev.aigis.server.cache.RedisCacheStoreFactory sharedCacheStores() {
     return sharedCacheStores;

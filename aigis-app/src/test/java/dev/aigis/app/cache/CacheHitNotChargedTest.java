@@ -90,7 +90,8 @@ class CacheHitNotChargedTest {
 
   @Test
   void hitsPassWithTheirUsageAndLeaveTheTokenBucketAsTheMissLeftIt() {
-    HttpResponse<String> miss = gateway.post("/v1/chat/completions", ask("What is the capital of France?"));
+    HttpResponse<String> miss = gateway.andStored(
+        () -> gateway.post("/v1/chat/completions", ask("What is the capital of France?")));
     assertThat(miss.statusCode()).isEqualTo(200);
     assertThat(miss.headers().firstValue("x-aigis-cache")).contains("miss");
 

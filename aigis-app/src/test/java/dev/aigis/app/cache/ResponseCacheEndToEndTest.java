@@ -155,8 +155,8 @@ class ResponseCacheEndToEndTest {
   void aParaphraseIsServedFromTheCacheToTheOpenAiSdkWithTheSameAnswerAndUsageAndNoUpstreamCall() {
     answerWith("Paris is the capital of France.");
     OpenAIClient client = sdk();
-    HttpResponseFor<ChatCompletion> first = client.chat().completions().withRawResponse()
-        .create(ask("gpt-4o-mini", "What is the capital of France?"));
+    HttpResponseFor<ChatCompletion> first = gateway.andStored(() -> client.chat().completions().withRawResponse()
+        .create(ask("gpt-4o-mini", "What is the capital of France?")));
     assertThat(first.headers().values("x-aigis-cache")).containsExactly("miss");
     String answer = first.parse().choices().getFirst().message().content().orElseThrow();
     assertThat(answer).isEqualTo("Paris is the capital of France.");
@@ -180,7 +180,7 @@ class ResponseCacheEndToEndTest {
     answerWith("Rome has been the capital of Italy since 1871.");
     String question = unique("In one sentence, since when is Rome the capital of Italy (TOPIC)?");
     OpenAIClient client = sdk();
-    client.chat().completions().create(ask("gpt-4o-mini", question));
+    gateway.andStored(() -> client.chat().completions().create(ask("gpt-4o-mini", question)));
     assertThat(openai.requests()).hasSize(1);
 
     HttpResponseFor<ChatCompletion> exact = client.chat().completions().withRawResponse()
@@ -207,7 +207,8 @@ class ResponseCacheEndToEndTest {
   void aStreamedAnswerIsStoredAndItsParaphraseIsReplayedAsAStreamEndingWithDone() throws Exception {
     answerWith("Water boils at 100 degrees Celsius at sea level.");
     String question = unique("At what temperature does water boil at sea level, TOPIC?");
-    HttpResponse<String> first = gateway.post("/v1/chat/completions", chat("gpt-4o-mini", question, true));
+    HttpResponse<String> first = gateway.andStored(
+        () -> gateway.post("/v1/chat/completions", chat("gpt-4o-mini", question, true)));
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.headers().firstValue("x-aigis-cache")).contains("miss");
     assertThat(openai.requests()).hasSize(1);
@@ -246,7 +247,7 @@ class ResponseCacheEndToEndTest {
   void aDifferentQuestionIsAMissAndGoesUpstream() {
     answerWith("An answer.");
     OpenAIClient client = sdk();
-    client.chat().completions().create(ask("gpt-4o-mini", "How do I reset my password?"));
+    gateway.andStored(() -> client.chat().completions().create(ask("gpt-4o-mini", "How do I reset my password?")));
     HttpResponseFor<ChatCompletion> other = client.chat().completions().withRawResponse()
         .create(ask("gpt-4o-mini", "How do I delete my account?"));
     assertThat(other.headers().values("x-aigis-cache")).containsExactly("miss");
@@ -267,7 +268,8 @@ class ResponseCacheEndToEndTest {
     assertThat(again.headers().firstValue("x-aigis-cache")).as("no-store stored nothing").contains("miss");
     assertThat(openai.requests()).hasSize(2);
 
-    HttpResponse<String> noCache = gateway.send(post(chat("gpt-4o-mini", question, false), "no-cache"));
+    HttpResponse<String> noCache = gateway.andStored(
+        () -> gateway.send(post(chat("gpt-4o-mini", question, false), "no-cache")));
     assertThat(noCache.headers().firstValue("x-aigis-cache")).contains("miss");
     assertThat(noCache.headers().firstValue("x-aigis-cache-skip")).contains("no-cache");
     assertThat(openai.requests()).hasSize(3);
@@ -280,7 +282,8 @@ class ResponseCacheEndToEndTest {
   void anErrorAnswerIsNotCached() {
     String question = unique("Which planet is the largest, TOPIC?");
     openai.enqueue(Behavior.ok().withStatus(500));
-    HttpResponse<String> failed = gateway.post("/v1/chat/completions", chat("gpt-4o-mini", question, false));
+    HttpResponse<String> failed = gateway.andStored(
+        () -> gateway.post("/v1/chat/completions", chat("gpt-4o-mini", question, false)));
     assertThat(failed.statusCode()).isGreaterThanOrEqualTo(500);
     answerWith("Jupiter.");
     HttpResponse<String> retried = gateway.post("/v1/chat/completions", chat("gpt-4o-mini", question, false));
@@ -318,7 +321,7 @@ class ResponseCacheEndToEndTest {
     AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("unused").build();
     MessageCreateParams params = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(64)
         .addUserMessage(question).build();
-    var first = client.messages().withRawResponse().create(params);
+    var first = gateway.andStored(() -> client.messages().withRawResponse().create(params));
     assertThat(first.headers().values("x-aigis-cache")).containsExactly("miss");
     String answer = first.parse().content().getFirst().text().orElseThrow().text();
     int upstreamCalls = anthropic.requests().size();

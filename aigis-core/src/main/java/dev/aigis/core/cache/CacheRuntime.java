@@ -27,6 +27,10 @@ public final class CacheRuntime implements AutoCloseable {
   private final boolean live;
   private final Map<StoreKey, ResponseCacheStore> stores = new ConcurrentHashMap<>();
   private final Set<StoreKey> used = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicLong storesFinished = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.Queue<StoreWaiter> storeWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private record StoreWaiter(long count, java.util.concurrent.CompletableFuture<Void> reached) {}
 
   /**
    * A store's identity. {@code redisUrl} null: memory (whose size bound is adjusted in place).
@@ -71,6 +75,32 @@ public final class CacheRuntime implements AutoCloseable {
 
   public EmbeddingService embeddings() {
     return embeddings.get();
+  }
+
+  /**
+   * How many answers the caches of this runtime have finished storing or decided not to store.
+   * An answer is stored after the client has it (the completion hook), so whoever must know that
+   * it is there (a test asking the paraphrase next) waits with {@link #whenStoresFinished}.
+   */
+  public long storesFinished() {
+    return storesFinished.get();
+  }
+
+  /** Completes once {@link #storesFinished} reaches {@code count}. */
+  public java.util.concurrent.CompletionStage<Void> whenStoresFinished(long count) {
+    var waiter = new StoreWaiter(count, new java.util.concurrent.CompletableFuture<>());
+    storeWaiters.add(waiter);
+    release(storesFinished.get());
+    return waiter.reached();
+  }
+
+  /** Called by the processor once per answer it stored, failed to store or skipped. */
+  void storeFinished() {
+    release(storesFinished.incrementAndGet());
+  }
+
+  private void release(long finished) {
+    storeWaiters.removeIf(waiter -> waiter.count() <= finished && waiter.reached().complete(null) | true);
   }
 
   /** Whether this runtime serves traffic (false: validation, where stores are never opened). */

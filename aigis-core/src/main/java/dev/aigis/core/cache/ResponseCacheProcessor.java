@@ -229,6 +229,7 @@ public final class ResponseCacheProcessor implements Processor {
     }
     if (!state.store || summary.status() != 200 || summary.errorCode() != null || !state.answer.cacheable()) {
       runtime.observer().stored(settings.name(), "skipped");
+      runtime.storeFinished();
       return;
     }
     long now = runtime.clock().millis();
@@ -245,7 +246,10 @@ public final class ResponseCacheProcessor implements Processor {
         return lookup.store().put(entry);
       }
       return context.workers().submit(() -> lookup.store().put(entry)).thenCompose(stage -> stage);
-    }).whenComplete((ok, error) -> runtime.observer().stored(settings.name(), error == null ? "stored" : "error"));
+    }).whenComplete((ok, error) -> {
+      runtime.observer().stored(settings.name(), error == null ? "stored" : "error");
+      runtime.storeFinished();
+    });
   }
 
   private CompletionStage<float[]> embed(String question) {
