@@ -41,7 +41,7 @@ public final class CacheKeys {
     String exact = sha256(request.toString());
     JsonNode messages = request.path("messages");
     int last = lastUser(messages);
-    String question = last < 0 ? null : text(messages.get(last).get("content"));
+    String question = last < 0 ? null : dev.aigis.core.exchange.PivotTexts.textOnly(messages.get(last).get("content"));
     if (last >= 0) {
       ((ObjectNode) messages.get(last)).putNull("content");
     }
@@ -55,27 +55,6 @@ public final class CacheKeys {
     }
     int last = messages.size() - 1;
     return "user".equals(messages.get(last).path("role").asText()) ? last : -1;
-  }
-
-  /** A string content, or text-only parts joined by newlines; null for any other part. */
-  private static String text(JsonNode content) {
-    if (content == null || content.isNull()) {
-      return null;
-    }
-    if (content.isTextual()) {
-      return content.asText();
-    }
-    if (!content.isArray()) {
-      return null;
-    }
-    List<String> texts = new ArrayList<>();
-    for (JsonNode part : content) {
-      if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-        return null;
-      }
-      texts.add(part.get("text").asText());
-    }
-    return String.join("\n", texts);
   }
 
   /** A copy with keys sorted at every level and the ignored top-level fields removed. */

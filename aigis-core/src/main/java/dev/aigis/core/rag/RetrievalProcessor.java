@@ -80,7 +80,7 @@ public final class RetrievalProcessor implements Processor {
     } catch (TranslationException e) {
       return CompletableFuture.completedFuture(Verdict.CONTINUE); // no chat form (embeddings, files ...)
     }
-    String query = lastUserText(pivot);
+    String query = dev.aigis.core.exchange.PivotTexts.lastUser(pivot);
     if (query.isBlank()) {
       return CompletableFuture.completedFuture(record(context, state, List.of(), null));
     }
@@ -164,29 +164,6 @@ public final class RetrievalProcessor implements Processor {
     }
     ObjectNode message = array.objectNode().put("role", "system").put("content", text);
     array.insert(at, message);
-  }
-
-  /** The text of the last user message: a string, or its text parts joined. */
-  static String lastUserText(ObjectNode pivot) {
-    JsonNode messages = pivot.path("messages");
-    for (int i = messages.size() - 1; i >= 0; i--) {
-      JsonNode message = messages.get(i);
-      if (!"user".equals(message.path("role").asText())) {
-        continue;
-      }
-      JsonNode content = message.path("content");
-      if (content.isTextual()) {
-        return content.asText();
-      }
-      StringBuilder text = new StringBuilder();
-      for (JsonNode part : content) {
-        if (part.path("text").isTextual()) {
-          text.append(text.isEmpty() ? "" : "\n").append(part.get("text").asText());
-        }
-      }
-      return text.toString();
-    }
-    return "";
   }
 
   private static String reason(Throwable cause) {

@@ -95,7 +95,8 @@ public final class SemanticRouteProcessor implements Processor {
     } catch (TranslationException e) {
       return CompletableFuture.completedFuture(Verdict.CONTINUE); // no chat form (embeddings, files ...): nothing to route
     }
-    String text = RoutedText.of(pivot, settings.allUserTurns());
+    String text = settings.allUserTurns() ? dev.aigis.core.exchange.PivotTexts.userTurns(pivot)
+        : dev.aigis.core.exchange.PivotTexts.lastUser(pivot);
     if (text.isBlank()) {
       return onWorker(context, () -> router.get().noText()).thenApply(decision -> decided(decision, request, state, 0));
     }
