@@ -36,16 +36,27 @@ public final class CacheKeys {
 
   private CacheKeys() {}
 
+  /** Keys shared by every caller. */
   public static Keys of(ObjectNode pivot) {
+    return of(pivot, "");
+  }
+
+  /**
+   * @param scope who may share the answer ("" for everyone, else a caller or team key), mixed into
+   *     both keys so that scopes never see each other's entries
+   */
+  public static Keys of(ObjectNode pivot, String scope) {
     ObjectNode request = canonical(pivot);
-    String exact = sha256(request.toString());
+    // The scope goes before the JSON, which starts with '{': no request can produce another scope's key.
+    String prefix = scope.isEmpty() ? "" : "scope:" + scope + "\n";
+    String exact = sha256(prefix + request);
     JsonNode messages = request.path("messages");
     int last = lastUser(messages);
     String question = last < 0 ? null : dev.aigis.core.exchange.PivotTexts.textOnly(messages.get(last).get("content"));
     if (last >= 0) {
       ((ObjectNode) messages.get(last)).putNull("content");
     }
-    return new Keys(exact, sha256("partition:" + request), question == null || question.isBlank() ? null : question);
+    return new Keys(exact, sha256(prefix + "partition:" + request), question == null || question.isBlank() ? null : question);
   }
 
   /** The index of the last message when it is a user message, else -1 (an assistant or tool turn is last). */

@@ -40,7 +40,7 @@ public final class ResponseCacheFactory implements ProcessorFactory<ResponseCach
       check = check.withSimilarity(spec.semantic().threshold().doubleValue());
     }
     var settings = new ResponseCacheProcessor.Settings(name, spec.exact().enabled(), spec.semantic().enabled(),
-        spec.ttl(), spec.maxTemperature());
+        spec.ttl(), spec.maxTemperature(), spec.scope());
     if (!runtime.live()) {
       return new ResponseCacheProcessor(settings, new CacheLookup(new ClosedStore(), check), runtime);
     }

@@ -57,8 +57,16 @@ public final class ResponseCacheProcessor implements Processor {
    * @param exact whether the exact tier is on
    * @param semantic whether the semantic tier is on
    * @param maxTemperature requests above it are not cached; absent temperature counts as 1
+   * @param scope who shares answers: {@code Shared}, {@code Team} or {@code Caller}
    */
-  public record Settings(String name, boolean exact, boolean semantic, Duration ttl, BigDecimal maxTemperature) {}
+  public record Settings(String name, boolean exact, boolean semantic, Duration ttl, BigDecimal maxTemperature,
+      String scope) {
+
+    /** Shared by every caller. */
+    public Settings(String name, boolean exact, boolean semantic, Duration ttl, BigDecimal maxTemperature) {
+      this(name, exact, semantic, ttl, maxTemperature, "Shared");
+    }
+  }
 
   private final Settings settings;
   private final CacheLookup lookup;
@@ -120,7 +128,7 @@ public final class ResponseCacheProcessor implements Processor {
       state.skip = "temperature";
       return done(Verdict.CONTINUE);
     }
-    state.keys = CacheKeys.of(pivot);
+    state.keys = CacheKeys.of(pivot, scope(context));
     state.model = pivot.path("model").asText(request.model());
     state.store = true;
     state.answer = new AnswerCollector();
@@ -172,7 +180,8 @@ public final class ResponseCacheProcessor implements Processor {
     } catch (IOException | ClassCastException e) {
       return Verdict.CONTINUE; // a corrupt entry is a miss
     }
-    TokenUsage usage = dev.aigis.core.usage.OpenAiUsage.from(completion.path("usage"));
+    TokenUsage read = dev.aigis.core.usage.OpenAiUsage.from(completion.path("usage"));
+    TokenUsage usage = read == null ? TokenUsage.NONE : read; // an entry without usage saved nothing countable
     long nanoUsd = Prices.shipped().lookup(completion.path("model").asText())
         .map(price -> Prices.nanoUsd(usage, price)).orElse(0L);
     runtime.observer().saved(settings.name(), usage.input(), usage.output(), nanoUsd);
@@ -266,5 +275,18 @@ public final class ResponseCacheProcessor implements Processor {
 
   private static <T> CompletionStage<T> done(T value) {
     return CompletableFuture.completedFuture(value);
+  }
+
+  /** The key of who may share this request's answers ("" for everyone). */
+  private String scope(ExchangeContext context) {
+    return switch (settings.scope()) {
+      case "Caller" -> dev.aigis.core.policy.PolicyAttributes.caller(context);
+      case "Team" -> {
+        var identity = context.attributes().get(dev.aigis.core.policy.PolicyAttributes.IDENTITY);
+        yield identity != null && identity.team() != null ? "team:" + identity.team()
+            : dev.aigis.core.policy.PolicyAttributes.caller(context); // no team: alone
+      }
+      default -> "";
+    };
   }
 }

@@ -14,6 +14,16 @@ public final class PolicyAttributes {
 
   private PolicyAttributes() {}
 
+  /**
+   * Who is asking, as one key: the authenticated identity ({@code id:<kind>:<name>}), else the
+   * client's address ({@code addr:...}). For per-caller state (anomaly baselines, a cache scoped
+   * to its caller); never a metric label.
+   */
+  public static String caller(dev.aigis.core.exchange.ExchangeContext context) {
+    Identity identity = context.attributes().get(IDENTITY);
+    return identity != null ? "id:" + identity.kind() + ":" + identity.name() : "addr:" + context.clientAddress();
+  }
+
   /** The identity as policy expressions see it ({@code identity.key}, {@code identity.team}, ...). */
   public static Map<String, Object> celIdentity(Identity identity) {
     if (identity == null) {

@@ -121,4 +121,58 @@ class ResponseCacheProcessorTest {
       assertThat(lookups).isEmpty();
     }
   }
+
+  private ResponseCacheProcessor scoped(ResponseCacheStore store, String scope) {
+    CacheRuntime runtime = new CacheRuntime(CLOCK, observer, SharedStoreFactory.NONE, () -> SATURATED);
+    var settings = new ResponseCacheProcessor.Settings("default/cache/answers", true, false, Duration.ofMinutes(1),
+        BigDecimal.ONE, scope);
+    return new ResponseCacheProcessor(settings, new CacheLookup(store, ParaphraseCheck.cosineOnly(0.9)), runtime);
+  }
+
+  private static ProcessedRequest asking(String name, String team, String address) {
+    ProcessedRequest request = request(QUESTION);
+    request.context().clientAddress(address);
+    if (name != null) {
+      request.context().attributes().put(dev.aigis.core.policy.PolicyAttributes.IDENTITY, new dev.aigis.core.identity.Identity(
+          dev.aigis.core.identity.Identity.Kind.API_KEY, name, team, null, null, null, List.of(), null));
+    }
+    return request;
+  }
+
+  private static void storeFor(ResponseCacheStore store, String scope) throws Exception {
+    var keys = CacheKeys.of((com.fasterxml.jackson.databind.node.ObjectNode) dev.aigis.core.json.Json.MAPPER
+        .readTree(QUESTION), scope);
+    store.put(new CacheEntry("e-" + scope, keys.exactKey(), keys.partition(), null,
+        "{\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":[]}", 0, 60_000));
+  }
+
+  private static boolean hit(ResponseCacheProcessor processor, ProcessedRequest request) {
+    return processor.onRequestBody(request, processor.newState()).toCompletableFuture().join() instanceof Verdict.Answer;
+  }
+
+  @Test
+  void aCallerScopedCacheServesAnAnswerOnlyToTheCallerItWasStoredFor() throws Exception {
+    try (ResponseCacheStore store = ResponseCacheStore.memory(10, CLOCK)) {
+      storeFor(store, "id:API_KEY:alice");
+      ResponseCacheProcessor processor = scoped(store, "Caller");
+      assertThat(hit(processor, asking("alice", "red", "10.0.0.1"))).isTrue();
+      assertThat(hit(processor, asking("bob", "red", "10.0.0.1"))).as("another key, same address").isFalse();
+      assertThat(hit(processor, asking(null, null, "10.0.0.1"))).as("no identity: its address").isFalse();
+      assertThat(hit(scoped(store, "Shared"), asking("alice", "red", "10.0.0.1"))).as("not in the shared scope").isFalse();
+    }
+  }
+
+  @Test
+  void aTeamScopedCacheIsSharedWithinTheTeamAndACallerWithoutATeamIsAlone() throws Exception {
+    try (ResponseCacheStore store = ResponseCacheStore.memory(10, CLOCK)) {
+      storeFor(store, "team:red");
+      storeFor(store, "addr:10.0.0.9");
+      ResponseCacheProcessor processor = scoped(store, "Team");
+      assertThat(hit(processor, asking("alice", "red", "10.0.0.1"))).isTrue();
+      assertThat(hit(processor, asking("bob", "red", "10.0.0.2"))).isTrue();
+      assertThat(hit(processor, asking("carol", "blue", "10.0.0.1"))).isFalse();
+      assertThat(hit(processor, asking(null, null, "10.0.0.9"))).isTrue();
+      assertThat(hit(processor, asking(null, null, "10.0.0.8"))).isFalse();
+    }
+  }
 }

@@ -16,10 +16,25 @@ import java.time.Duration;
  * @param maxTemperature requests whose {@code temperature} is above it are neither looked up nor
  *     stored; a request without one counts as {@link #DEFAULT_REQUEST_TEMPERATURE} (the providers' default)
  * @param store where answers live: memory (default) or Redis
+ * @param scope who shares answers: {@code Shared} (default: every caller of the routes the cache is
+ *     attached to), {@code Team} (callers of the same team), {@code Caller} (each caller alone);
+ *     callers are told apart by their authenticated identity, else by their address
  */
 public record ResponseCacheSpec(
-    Exact exact, Semantic semantic, Duration ttl, long maxEntries, BigDecimal maxTemperature, Store store)
-    implements ProcessorConfig {
+    Exact exact, Semantic semantic, Duration ttl, long maxEntries, BigDecimal maxTemperature, Store store,
+    String scope) implements ProcessorConfig {
+
+  public static final java.util.List<String> SCOPES = java.util.List.of("Shared", "Team", "Caller");
+
+  public ResponseCacheSpec {
+    scope = scope == null ? "Shared" : scope;
+  }
+
+  /** Shared by every caller. */
+  public ResponseCacheSpec(Exact exact, Semantic semantic, Duration ttl, long maxEntries, BigDecimal maxTemperature,
+      Store store) {
+    this(exact, semantic, ttl, maxEntries, maxTemperature, store, "Shared");
+  }
 
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
   public static final long DEFAULT_MAX_ENTRIES = 10_000;

@@ -31,7 +31,7 @@ final class ResponseCacheType implements ProcessorType<ResponseCacheSpec> {
 
   @Override
   public List<String> fields() {
-    return List.of("exact", "semantic", "ttl", "maxEntries", "maxTemperature", "store");
+    return List.of("exact", "semantic", "ttl", "maxEntries", "maxTemperature", "store", "scope");
   }
 
   @Override
@@ -49,7 +49,8 @@ final class ResponseCacheType implements ProcessorType<ResponseCacheSpec> {
         ttl == null ? ResponseCacheSpec.DEFAULT_TTL : ttl,
         maxEntries == null ? ResponseCacheSpec.DEFAULT_MAX_ENTRIES : maxEntries,
         maxTemperature == null ? ResponseCacheSpec.DEFAULT_MAX_TEMPERATURE : maxTemperature,
-        store == null ? ResponseCacheSpec.Store.MEMORY : store(store.object("redis", "url", "passwordSecret", "timeout")));
+        store == null ? ResponseCacheSpec.Store.MEMORY : store(store.object("redis", "url", "passwordSecret", "timeout")),
+        block.choice("scope", false, ResponseCacheSpec.SCOPES));
   }
 
   private static ResponseCacheSpec.Store store(Fields redis) {

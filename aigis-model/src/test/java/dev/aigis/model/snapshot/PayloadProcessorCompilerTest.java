@@ -317,8 +317,10 @@ class PayloadProcessorCompilerTest {
             responseCache:
               semantic: {threshold: high, size: 3}
               store: {redis: {url: "http://cache:6379", passwordSecret: Bad_Name}}
+              scope: User
         """ + BASE))
         .containsExactlyInAnyOrder(
+            "bad.yaml:11: PayloadProcessor/p: spec.processors[0].responseCache.scope: must be one of Shared, Team, Caller (got \"User\")",
             "bad.yaml:9: PayloadProcessor/p: spec.processors[0].responseCache.semantic.size: unknown field",
             "bad.yaml:9: PayloadProcessor/p: spec.processors[0].responseCache.semantic.threshold: expected a number, got a string",
             "bad.yaml:10: PayloadProcessor/p: spec.processors[0].responseCache.store.redis.url: URL scheme must be redis or rediss (TLS)",

@@ -23,7 +23,6 @@ import dev.aigis.core.processing.ProcessorNeeds;
 import dev.aigis.core.processing.ResponseChunk;
 import dev.aigis.core.processing.Verdict;
 import dev.aigis.core.provider.TranslationException;
-import dev.aigis.core.identity.Identity;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,7 +149,7 @@ public final class GuardrailProcessor implements Processor {
     }
     List<RequestTexts.Slot> slots = RequestTexts.select(pivot, scope);
     List<String> texts = slots.stream().map(RequestTexts.Slot::text).toList();
-    String caller = caller(context);
+    String caller = PolicyAttributes.caller(context);
     if (anomaly != null) {
       context.onComplete(summary -> {
         if (summary.usage() != null) {
@@ -436,12 +435,6 @@ public final class GuardrailProcessor implements Processor {
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  /** Whose baseline a request belongs to: the caller's identity, else its address. */
-  private static String caller(ExchangeContext context) {
-    Identity identity = context.attributes().get(PolicyAttributes.IDENTITY);
-    return identity != null ? "id:" + identity.name() : "addr:" + context.clientAddress();
   }
 
   private static List<String> distinct(List<String> values) {
