@@ -15,6 +15,12 @@ import dev.aigis.core.usage.TokenUsage;
  */
 final class AnswerCollector {
 
+  /**
+   * Longer answers are not stored: a cache of {@code maxEntries} answers must stay bounded in
+   * memory (and in Redis) whatever the model writes.
+   */
+  static final int MAX_ANSWER_CHARS = 256 * 1024;
+
   private final StringBuilder text = new StringBuilder();
   private String model;
   private String finishReason;
@@ -50,6 +56,11 @@ final class AnswerCollector {
       }
       if (part.path("content").isTextual()) {
         text.append(part.get("content").asText());
+        if (text.length() > MAX_ANSWER_CHARS) {
+          uncacheable = true;
+          text.setLength(0);
+          return;
+        }
       } else if (part.hasNonNull("content")) {
         uncacheable = true; // content parts (audio, images): not a plain text answer
         return;
