@@ -59,7 +59,7 @@ public final class SpecSchema {
     return CACHE.computeIfAbsent(kind, k -> explore(DocumentReader.READERS.get(k))).deepCopy();
   }
 
-  private static ObjectNode explore(DocumentReader.SpecReader reader) {
+  static ObjectNode explore(DocumentReader.SpecReader reader) {
     Merged merged = new Merged();
     Set<Set<FieldProbe.Item>> seen = new HashSet<>();
     Deque<Set<FieldProbe.Item>> queue = new ArrayDeque<>();
