@@ -20,7 +20,12 @@ import java.util.Map;
  */
 final class CrdRules {
 
-  private static final String TARGET_REF = "has(self.targetRef) && !has(self.targetRefs)";
+  /**
+   * Was {@code has(self.targetRef) && !has(self.targetRefs)} while spec was schemaless; with a typed spec
+   * the API server type-checks rules and refuses one naming a field the schema lacks, and targetRefs
+   * cannot be set anyway (it is not in the schema).
+   */
+  private static final String TARGET_REF = "has(self.targetRef)";
 
   private CrdRules() {}
 

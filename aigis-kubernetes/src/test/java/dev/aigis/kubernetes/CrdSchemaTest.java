@@ -87,6 +87,13 @@ class CrdSchemaTest {
       if (!CEL.compile(rule.path("rule").asText()).getAllIssues().isEmpty()) {
         problems.add(at + ": CEL rule does not compile: " + rule.path("rule").asText());
       }
+      // The API server type-checks rules against the schema: a field it lacks fails the whole CRD.
+      Matcher field = SELF_FIELD.matcher(rule.path("rule").asText());
+      while (field.find()) {
+        if (!node.path("properties").has(field.group(1))) {
+          problems.add(at + ": CEL rule names " + field.group() + ", which the schema lacks");
+        }
+      }
     }
   }
 
@@ -192,6 +199,7 @@ class CrdSchemaTest {
     return nodes;
   }
 
+  private static final Pattern SELF_FIELD = Pattern.compile("self\\.(\\w+)");
   private static final Pattern MARKDOWN_YAML = Pattern.compile("```ya?ml\\n(.*?)```", Pattern.DOTALL);
 
   /** The aigis.dev documents of examples/, deploy/examples/ and the YAML blocks of docs/. */
