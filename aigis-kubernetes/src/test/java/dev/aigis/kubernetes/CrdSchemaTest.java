@@ -43,7 +43,8 @@ class CrdSchemaTest {
 
   /** The keys a structural schema node may carry here (a subset of what Kubernetes allows). */
   static final Set<String> KEYS = Set.of("type", "format", "properties", "required", "items", "additionalProperties",
-      "enum", "pattern", "maxLength", "maxItems", "x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields",
+      "enum", "pattern", "maxLength", "maxItems", "minimum", "exclusiveMinimum", "maximum", "x-kubernetes-validations",
+      "x-kubernetes-preserve-unknown-fields",
       "x-kubernetes-list-type", "x-kubernetes-list-map-keys");
 
   @Test

@@ -18,8 +18,12 @@ final class FieldProbe {
 
   /** How a field is read. Nested mappings are named by path; their fields are recorded under it. */
   sealed interface Shape {
-    /** {@code enumValues} for a choice, {@code pattern} for a duration; either may be null. */
-    record Scalar(String type, String format, List<String> enumValues, String pattern) implements Shape {}
+    /** {@code enumValues} for a choice, {@code pattern} for a duration, {@code range} for a bounded number; each may be null. */
+    record Scalar(String type, String format, List<String> enumValues, String pattern, Range range) implements Shape {
+      Scalar(String type, String format, List<String> enumValues, String pattern) {
+        this(type, format, enumValues, pattern, null);
+      }
+    }
 
     record Mapping(String path) implements Shape {}
 

@@ -182,6 +182,19 @@ public final class Fields {
   /** A YAML number, integer or decimal, kept exact; null when missing or mistyped, after reporting. */
   public BigDecimal decimal(String field, boolean required) {
     record(field, scalar("number"), required);
+    return number(field, required);
+  }
+
+  /**
+   * A number the CRD schema bounds to {@code range}. Not checked here: the processor type's validation
+   * checks it with the same {@link Range}, so the message stays where it has always been reported.
+   */
+  public BigDecimal decimal(String field, boolean required, Range range) {
+    record(field, new FieldProbe.Shape.Scalar("number", null, null, null, range), required);
+    return number(field, required);
+  }
+
+  private BigDecimal number(String field, boolean required) {
     JsonNode value = value(field, required);
     if (value == null) {
       return null;

@@ -163,6 +163,16 @@ public final class SpecSchema {
           if (scalar.pattern() != null) {
             node.put("pattern", scalar.pattern());
           }
+          Range range = scalar.range();
+          if (range != null && range.minimum() != null) {
+            node.put("minimum", range.minimum().doubleValue());
+            if (range.exclusiveMinimum()) {
+              node.put("exclusiveMinimum", true);
+            }
+          }
+          if (range != null && range.maximum() != null) {
+            node.put("maximum", range.maximum().doubleValue());
+          }
         }
         case FieldProbe.Shape.Mapping mapping -> node.setAll(schema(mapping.path()));
         case FieldProbe.Shape.ListOf list -> node.put("type", "array").set("items", json(list.items()));

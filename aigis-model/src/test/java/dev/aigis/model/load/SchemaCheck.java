@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * The part of Kubernetes' OpenAPI validation the generated schemas use: type (with int32 range), enum,
- * pattern, maxLength, maxItems, required, properties (a field outside them is an error here, where the
+ * minimum/maximum, pattern, maxLength, maxItems, required, properties (a field outside them is an error here, where the
  * API server would prune it: either way the field is lost) and additionalProperties. CEL rules are not
  * evaluated. Problems come back as {@code path: message}.
  */
@@ -49,6 +49,13 @@ final class SchemaCheck {
     }
     if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(value.asText()).find()) {
       problems.add(path + ": " + value + " does not match " + schema.get("pattern").asText());
+    }
+    if (schema.has("minimum") && (value.decimalValue().compareTo(schema.get("minimum").decimalValue()) < 0
+        || schema.path("exclusiveMinimum").asBoolean() && value.decimalValue().compareTo(schema.get("minimum").decimalValue()) == 0)) {
+      problems.add(path + ": " + value + " is below the minimum " + schema.get("minimum"));
+    }
+    if (schema.has("maximum") && value.decimalValue().compareTo(schema.get("maximum").decimalValue()) > 0) {
+      problems.add(path + ": " + value + " is above the maximum " + schema.get("maximum"));
     }
     if (schema.has("maxLength") && value.asText().length() > schema.get("maxLength").asInt()) {
       problems.add(path + ": longer than " + schema.get("maxLength").asInt());

@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The spec schemas are the readers': every aigis.dev document the loader accepts anywhere in the
- * repository (examples, deploy/, resources, the YAML blocks of docs/ and the text blocks of every test)
+ * The spec schemas are the readers': every aigis.dev document the loader (and, for processors, their
+ * type's validation) accepts anywhere in the repository (examples, deploy/, resources, the YAML blocks of docs/ and the text blocks of every test)
  * fits its kind's schema, and what the schema refuses in such a document (an unknown field, a wrong
  * type, a value outside an enum, a missing required field) the loader refuses too.
  */
@@ -58,8 +58,10 @@ class SpecSchemaTest {
       assertThat(processor.at("/properties/" + type.block() + "/properties").properties())
           .extracting(Map.Entry::getKey).containsExactlyElementsOf(type.fields());
     }
-    assertThat(processor.at("/properties/guardrail/properties/injection/properties/threshold/type").asText())
-        .isEqualTo("number");
+    assertThat(processor.at("/properties/guardrail/properties/injection/properties/threshold").toString())
+        .isEqualTo("{\"type\":\"number\",\"minimum\":0.0,\"exclusiveMinimum\":true,\"maximum\":1.0}");
+    assertThat(processor.at("/properties/retrieval/properties/minScore").toString())
+        .isEqualTo("{\"type\":\"number\",\"minimum\":-1.0,\"maximum\":1.0}");
 
     JsonNode knowledge = SpecSchema.of("KnowledgeBase");
     assertThat(knowledge.at("/properties/retriever/properties/headers").toString())
@@ -187,12 +189,29 @@ class SpecSchemaTest {
       for (JsonNode document : documents) {
         if (document instanceof ObjectNode object && AIGIS_KINDS.contains(object.path("kind").asText())
             && object.path("apiVersion").asText().startsWith("aigis.dev/")
-            && ConfigLoader.loadTree(text.getKey(), object).ok()) {
+            && accepts(text.getKey(), object)) {
           samples.add(new Sample(object.get("kind").asText(), text.getKey(), object));
         }
       }
     }
     return samples;
+  }
+
+  /**
+   * Whether Aigis takes the document on its own: the loader reads it and, for a PayloadProcessor, each
+   * processor type's validation passes (ranges are checked there, where the schema's bounds come from).
+   */
+  private static boolean accepts(String source, ObjectNode document) {
+    ConfigLoader.LoadResult result = ConfigLoader.loadTree(source, document);
+    if (!result.ok()) {
+      return false;
+    }
+    List<String> errors = new ArrayList<>();
+    if (result.resources().getFirst() instanceof dev.aigis.model.PayloadProcessor processor) {
+      processor.processors().forEach(spec ->
+          ProcessorTypes.BUILT_IN.validate(spec.config(), (field, message) -> errors.add(field + ": " + message)));
+    }
+    return errors.isEmpty();
   }
 
   private static final Pattern MARKDOWN_YAML = Pattern.compile("```ya?ml\\n(.*?)```", Pattern.DOTALL);
