@@ -21,12 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link FieldProbe}) under every scenario of up to {@value #DEPTH} settings (a field present, a choice
  * with one of its values), starting from an empty spec; each run records the fields every mapping
  * allows and how each is read. Properties are the allowed fields with the type they are read as (choices
- * become enums, durations a pattern, string maps {@code additionalProperties}); a field is required when
+ * become enums, durations a pattern, numbers read with a {@link Range} its bounds, string maps
+ * {@code additionalProperties}); a field is required when
  * every run that reached its mapping read it as required, so one required only in some cases (an
  * endpoint a Gemini backend may leave out) is not.
  *
- * <p>Cross-field rules (exactly one of, ranges) stay with the readers and the compiler, which name the
- * field; the CRDs add CEL rules for a few of them. Generating a schema fails when a reader allows a field
+ * <p>Cross-field rules (exactly one of) stay with the readers and the compiler, which name the field;
+ * the CRDs add CEL rules for a few of them. Generating a schema fails when a reader allows a field
  * it never reads, or reads one field as two shapes.
  */
 public final class SpecSchema {
