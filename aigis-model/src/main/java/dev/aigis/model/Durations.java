@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
-  private static final Pattern WHOLE = Pattern.compile("([0-9]{1,5}(ms|h|m|s)){1,4}");
+  /** The accepted syntax (Gateway API's Duration), also the pattern of a duration in the CRD schemas. */
+  public static final String SYNTAX = "^([0-9]{1,5}(ms|h|m|s)){1,4}$";
+
+  private static final Pattern WHOLE = Pattern.compile(SYNTAX);
   private static final Pattern PART = Pattern.compile("([0-9]{1,5})(ms|h|m|s)");
 
   private Durations() {}

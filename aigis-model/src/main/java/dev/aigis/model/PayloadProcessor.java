@@ -16,6 +16,9 @@ public record PayloadProcessor(
     implements Resource {
 
   public static final String API_VERSION = "aigis.dev/v1alpha1";
+
+  /** The WG proposal's bound: a chain longer than this is a configuration mistake, and each stage costs latency. */
+  public static final int MAX_PROCESSORS = 16;
   public static final String KIND = "PayloadProcessor";
 
   public PayloadProcessor {

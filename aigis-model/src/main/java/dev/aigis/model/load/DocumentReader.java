@@ -33,7 +33,7 @@ final class DocumentReader {
   private static final String GATEWAY_API = "gateway.networking.k8s.io/v1";
 
   /** Kind → the apiVersion it must carry. */
-  private static final Map<String, String> API_VERSIONS = Map.ofEntries(
+  static final Map<String, String> API_VERSIONS = Map.ofEntries(
       Map.entry(Gateway.KIND, Gateway.API_VERSION),
       Map.entry(HttpRoute.KIND, GATEWAY_API),
       Map.entry(AIBackend.KIND, AIBackend.API_VERSION),
@@ -46,6 +46,25 @@ final class DocumentReader {
       Map.entry(ConfigMap.KIND, "v1"),
       Map.entry(EgressPolicy.KIND, EgressPolicy.API_VERSION),
       Map.entry(KnowledgeBase.KIND, KnowledgeBase.API_VERSION));
+
+  /** Reads a kind's spec from the whole document ({@code doc}), which it takes {@code spec} from. */
+  interface SpecReader {
+    Resource read(Fields doc, ObjectMeta metadata, SourceRef source);
+  }
+
+  /** Kind → its reader (a Secret is read by {@link SecretReader}); {@link SpecSchema} probes the same readers. */
+  static final Map<String, SpecReader> READERS = Map.ofEntries(
+      Map.entry(Gateway.KIND, GatewayReader::read),
+      Map.entry(HttpRoute.KIND, HttpRouteReader::read),
+      Map.entry(AIBackend.KIND, AIBackendReader::read),
+      Map.entry(PayloadProcessor.KIND, PayloadProcessorReader::read),
+      Map.entry(AccessPolicy.KIND, AccessPolicyReader::read),
+      Map.entry(RateLimitPolicy.KIND, RateLimitPolicyReader::read),
+      Map.entry(PriceCatalog.KIND, PriceCatalogReader::read),
+      Map.entry(XBackend.KIND, XBackendReader::read),
+      Map.entry(ConfigMap.KIND, ConfigMapReader::read),
+      Map.entry(EgressPolicy.KIND, EgressPolicyReader::read),
+      Map.entry(KnowledgeBase.KIND, KnowledgeBaseReader::read));
 
   private DocumentReader() {}
 
@@ -106,20 +125,7 @@ final class DocumentReader {
     if (metadata == null || apiVersion == null) {
       return null;
     }
-    return switch (kind) {
-      case Gateway.KIND -> GatewayReader.read(doc, metadata, source);
-      case HttpRoute.KIND -> HttpRouteReader.read(doc, metadata, source);
-      case AIBackend.KIND -> AIBackendReader.read(doc, metadata, source);
-      case PayloadProcessor.KIND -> PayloadProcessorReader.read(doc, metadata, source);
-      case AccessPolicy.KIND -> AccessPolicyReader.read(doc, metadata, source);
-      case RateLimitPolicy.KIND -> RateLimitPolicyReader.read(doc, metadata, source);
-      case PriceCatalog.KIND -> PriceCatalogReader.read(doc, metadata, source);
-      case XBackend.KIND -> XBackendReader.read(doc, metadata, source);
-      case ConfigMap.KIND -> ConfigMapReader.read(doc, metadata, source);
-      case EgressPolicy.KIND -> EgressPolicyReader.read(doc, metadata, source);
-      case KnowledgeBase.KIND -> KnowledgeBaseReader.read(doc, metadata, source);
-      default -> SecretReader.read(doc, metadata, source);
-    };
+    return READERS.getOrDefault(kind, SecretReader::read).read(doc, metadata, source);
   }
 
   private static ObjectMeta metadata(Fields doc, String kind) {

@@ -21,10 +21,8 @@ final class EgressPolicyReader {
       return null;
     }
     var targetRef = PolicyFields.targetRef(spec);
-    List<String> hosts = spec.strings("allowedHostnames");
-    if (hosts == null && !spec.has("allowedHostnames")) {
-      spec.requiredString("allowedHostnames");
-    } else if (hosts != null && hosts.isEmpty()) {
+    List<String> hosts = spec.requiredStrings("allowedHostnames");
+    if (hosts != null && hosts.isEmpty()) {
       spec.error("allowedHostnames", "at least one hostname is required: a policy allowing none would refuse every backend");
     }
     if (hosts != null) {

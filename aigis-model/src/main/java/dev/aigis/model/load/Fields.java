@@ -21,17 +21,43 @@ import java.util.function.Function;
  * <p>Public so that each processor type reads its own block
  * ({@link dev.aigis.model.processing.ProcessorType#read}); only the loader creates one, and every
  * error it reports carries the file, the line of the field, the resource and the field path.
+ *
+ * <p>In probe mode ({@link FieldProbe}) there is no node: every accessor records the field's shape
+ * and whether it was read as required, answers presence and choices from the probe's scenario, and
+ * returns nothing for scalars, so running a reader describes the fields it accepts ({@link SpecSchema}).
  */
 public final class Fields {
+
+  private static final FieldProbe.Shape INTEGER = new FieldProbe.Shape.Scalar("integer", "int32", null, null);
+  private static final FieldProbe.Shape DURATION =
+      new FieldProbe.Shape.Scalar("string", null, null, dev.aigis.model.Durations.SYNTAX);
 
   private final JsonNode node;
   private final String path;
   private final Issues issues;
+  private final FieldProbe probe;
 
-  private Fields(JsonNode node, String path, Issues issues) {
+  private Fields(JsonNode node, String path, Issues issues, FieldProbe probe) {
     this.node = node;
     this.path = path;
     this.issues = issues;
+    this.probe = probe;
+  }
+
+  /** A probe-mode reader over the mapping at {@code path}, allowing {@code allowed}. */
+  static Fields probe(FieldProbe probe, String path, Issues issues, String... allowed) {
+    probe.visit(path, List.of(allowed));
+    return new Fields(null, path, issues, probe);
+  }
+
+  private void record(String field, FieldProbe.Shape shape, boolean required) {
+    if (probe != null) {
+      probe.record(path, field, shape, required);
+    }
+  }
+
+  private static FieldProbe.Shape scalar(String type) {
+    return new FieldProbe.Shape.Scalar(type, null, null, null);
   }
 
   /** Reads {@code json} as a mapping with the {@code allowed} fields, or reports and returns null. */
@@ -47,7 +73,7 @@ public final class Fields {
         issues.add(FieldPaths.field(path, name), "unknown field");
       }
     }
-    return new Fields(json, path, issues);
+    return new Fields(json, path, issues, null);
   }
 
   public String path() {
@@ -67,11 +93,17 @@ public final class Fields {
   }
 
   public boolean has(String field) {
+    if (probe != null) {
+      return probe.has(path(field));
+    }
     JsonNode value = node.get(field);
     return value != null && !value.isNull();
   }
 
   private JsonNode value(String field, boolean required) {
+    if (probe != null) {
+      return null;
+    }
     if (has(field)) {
       return node.get(field);
     }
@@ -95,14 +127,16 @@ public final class Fields {
   }
 
   public String string(String field) {
-    return string(field, false);
+    record(field, scalar("string"), false);
+    return text(field, false);
   }
 
   public String requiredString(String field) {
-    return string(field, true);
+    record(field, scalar("string"), true);
+    return text(field, true);
   }
 
-  private String string(String field, boolean required) {
+  private String text(String field, boolean required) {
     JsonNode value = value(field, required);
     if (value == null) {
       return null;
@@ -118,11 +152,13 @@ public final class Fields {
   }
 
   public Integer integer(String field) {
+    record(field, INTEGER, false);
     return integer(field, false);
   }
 
   /** 0 when missing or mistyped, after reporting. */
   public int requiredInt(String field) {
+    record(field, INTEGER, true);
     Integer value = integer(field, true);
     return value == null ? 0 : value;
   }
@@ -145,6 +181,20 @@ public final class Fields {
 
   /** A YAML number, integer or decimal, kept exact; null when missing or mistyped, after reporting. */
   public BigDecimal decimal(String field, boolean required) {
+    record(field, scalar("number"), required);
+    return number(field, required);
+  }
+
+  /**
+   * A number the CRD schema bounds to {@code range}. Not checked here: the processor type's validation
+   * checks it with the same {@link Range}, so the message stays where it has always been reported.
+   */
+  public BigDecimal decimal(String field, boolean required, Range range) {
+    record(field, new FieldProbe.Shape.Scalar("number", null, null, null, range), required);
+    return number(field, required);
+  }
+
+  private BigDecimal number(String field, boolean required) {
     JsonNode value = value(field, required);
     if (value == null) {
       return null;
@@ -158,11 +208,15 @@ public final class Fields {
 
   /** Whether {@code field} is written as a list with no elements (not: absent, or all elements unreadable). */
   public boolean emptyList(String field) {
+    if (probe != null) {
+      return false;
+    }
     JsonNode value = node.get(field);
     return value != null && value.isArray() && value.isEmpty();
   }
 
   public boolean bool(String field, boolean absent) {
+    record(field, scalar("boolean"), false);
     JsonNode value = value(field, false);
     if (value == null) {
       return absent;
@@ -175,7 +229,8 @@ public final class Fields {
   }
 
   public Duration duration(String field) {
-    String text = string(field);
+    record(field, DURATION, false);
+    String text = text(field, false);
     if (text == null) {
       return null;
     }
@@ -197,7 +252,11 @@ public final class Fields {
 
   /** One of {@code allowed}, exactly; the message lists them in order. */
   public String choice(String field, boolean required, List<String> allowed) {
-    String text = string(field, required);
+    record(field, new FieldProbe.Shape.Scalar("string", null, List.copyOf(allowed), null), required);
+    if (probe != null) {
+      return probe.choice(path(field));
+    }
+    String text = text(field, required);
     if (text == null) {
       return null;
     }
@@ -217,12 +276,26 @@ public final class Fields {
   }
 
   private Fields object(String field, boolean required, String... allowed) {
+    if (probe != null) {
+      record(field, new FieldProbe.Shape.Mapping(path(field)), required);
+      return probe(probe, path(field), issues, allowed);
+    }
     JsonNode value = value(field, required);
     return value == null ? null : of(value, path(field), issues, allowed);
   }
 
   /** A list of mappings; elements that fail to read are left out (their errors are reported). */
   public <T> List<T> objects(String field, boolean required, List<String> allowed, Function<Fields, T> element) {
+    if (probe != null) {
+      String elements = path(field) + "[]";
+      record(field, new FieldProbe.Shape.ListOf(new FieldProbe.Shape.Mapping(elements)), required);
+      T read = element.apply(probe(probe, elements, issues, allowed.toArray(String[]::new)));
+      List<T> out = new ArrayList<>();
+      if (read != null) {
+        out.add(read);
+      }
+      return out;
+    }
     return list(field, required, (json, elementPath) -> {
       Fields fields = of(json, elementPath, issues, allowed.toArray(String[]::new));
       return fields == null ? null : element.apply(fields);
@@ -230,7 +303,17 @@ public final class Fields {
   }
 
   public List<String> strings(String field) {
-    return list(field, false, (json, elementPath) -> {
+    return strings(field, false);
+  }
+
+  /** A required list of strings (it may be empty: the caller says whether that is allowed). */
+  public List<String> requiredStrings(String field) {
+    return strings(field, true);
+  }
+
+  private List<String> strings(String field, boolean required) {
+    record(field, new FieldProbe.Shape.ListOf(scalar("string")), required);
+    return list(field, required, (json, elementPath) -> {
       if (json.isTextual()) {
         return json.textValue();
       }
@@ -241,6 +324,7 @@ public final class Fields {
 
   /** A list of integers, e.g. HTTP status codes; null when absent. */
   public List<Integer> integers(String field) {
+    record(field, new FieldProbe.Shape.ListOf(INTEGER), false);
     return list(field, false, (json, elementPath) -> {
       if (json.isIntegralNumber() && json.canConvertToInt()) {
         return json.intValue();
@@ -274,6 +358,7 @@ public final class Fields {
    * Secret data.
    */
   public Map<String, String> stringMap(String field) {
+    record(field, new FieldProbe.Shape.StringMap(), false);
     JsonNode value = value(field, false);
     if (value == null) {
       return null;

@@ -1,6 +1,7 @@
 package dev.aigis.model.processing;
 
 import dev.aigis.model.load.Fields;
+import dev.aigis.model.load.Range;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -25,6 +26,10 @@ final class GuardrailType implements ProcessorType<GuardrailSpec> {
     return GuardrailSpec.class;
   }
 
+  /** Declared where read (the CRD schema bounds them) and checked in {@link #validate}. */
+  private static final Range PROBABILITY = Range.aboveUpTo("0", "1");
+  private static final Range Z_THRESHOLD = Range.atLeast("1");
+
   @Override
   public List<String> fields() {
     return List.of("messages", "injection", "pii", "output", "anomaly");
@@ -41,7 +46,7 @@ final class GuardrailType implements ProcessorType<GuardrailSpec> {
         messages == null ? "UserAndTools" : messages,
         injection == null ? null : new GuardrailSpec.Injection(
             orDefault(injection.choice("action", false, GuardrailSpec.ACTIONS), "Block"),
-            injection.decimal("threshold", false),
+            injection.decimal("threshold", false, PROBABILITY),
             orEmpty(injection.strings("ruleFiles")),
             injection.bool("signaturesOnly", false)),
         pii == null ? null : new GuardrailSpec.Pii(
@@ -54,7 +59,7 @@ final class GuardrailType implements ProcessorType<GuardrailSpec> {
             output.integer("stride") == null ? DEFAULT_STRIDE : output.integer("stride")),
         anomaly == null ? null : new GuardrailSpec.Anomaly(
             orDefault(anomaly.choice("action", false, GuardrailSpec.ANOMALY_ACTIONS), "Flag"),
-            anomaly.decimal("zThreshold", false),
+            anomaly.decimal("zThreshold", false, Z_THRESHOLD),
             anomaly.integer("minHistory") == null ? DEFAULT_MIN_HISTORY : anomaly.integer("minHistory"),
             anomaly.strings("signals") == null ? GuardrailSpec.ANOMALY_SIGNALS : anomaly.strings("signals")));
   }
@@ -83,7 +88,7 @@ final class GuardrailType implements ProcessorType<GuardrailSpec> {
     }
     if (spec.anomaly() != null) {
       GuardrailSpec.Anomaly anomaly = spec.anomaly();
-      if (anomaly.zThreshold() != null && anomaly.zThreshold().compareTo(BigDecimal.ONE) < 0) {
+      if (anomaly.zThreshold() != null && !Z_THRESHOLD.contains(anomaly.zThreshold())) {
         errors.at(at + ".anomaly.zThreshold", "must be at least 1, got " + anomaly.zThreshold().toPlainString());
       }
       if (anomaly.minHistory() < 2) {
@@ -102,7 +107,7 @@ final class GuardrailType implements ProcessorType<GuardrailSpec> {
   }
 
   private static void probability(BigDecimal value, String field, Errors errors) {
-    if (value != null && (value.signum() <= 0 || value.compareTo(BigDecimal.ONE) > 0)) {
+    if (value != null && !PROBABILITY.contains(value)) {
       errors.at(field, "must be in (0, 1], got " + value.toPlainString());
     }
   }

@@ -2,6 +2,7 @@ package dev.aigis.model.processing;
 
 import dev.aigis.model.Names;
 import dev.aigis.model.load.Fields;
+import dev.aigis.model.load.Range;
 import dev.aigis.model.load.RedisUrls;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -12,7 +13,9 @@ final class ResponseCacheType implements ProcessorType<ResponseCacheSpec> {
 
   /** Far above any useful size for one process; a typo such as 1e9 is refused. */
   static final long MAX_ENTRIES = 10_000_000;
-  private static final BigDecimal MAX_TEMPERATURE = BigDecimal.valueOf(2);
+  /** Declared where read (the CRD schema bounds them) and checked in {@link #validate}. */
+  private static final Range THRESHOLD = Range.aboveUpTo("0", "1");
+  private static final Range TEMPERATURE = Range.closed("0", "2");
 
   @Override
   public String name() {
@@ -40,12 +43,12 @@ final class ResponseCacheType implements ProcessorType<ResponseCacheSpec> {
     Fields semantic = block.object("semantic", "enabled", "threshold");
     Duration ttl = block.duration("ttl");
     Integer maxEntries = block.integer("maxEntries");
-    BigDecimal maxTemperature = block.decimal("maxTemperature", false);
+    BigDecimal maxTemperature = block.decimal("maxTemperature", false, TEMPERATURE);
     Fields store = block.object("store", "redis");
     return new ResponseCacheSpec(
         new ResponseCacheSpec.Exact(exact == null || exact.bool("enabled", true)),
         new ResponseCacheSpec.Semantic(semantic == null || semantic.bool("enabled", true),
-            semantic == null ? null : semantic.decimal("threshold", false)),
+            semantic == null ? null : semantic.decimal("threshold", false, THRESHOLD)),
         ttl == null ? ResponseCacheSpec.DEFAULT_TTL : ttl,
         maxEntries == null ? ResponseCacheSpec.DEFAULT_MAX_ENTRIES : maxEntries,
         maxTemperature == null ? ResponseCacheSpec.DEFAULT_MAX_TEMPERATURE : maxTemperature,
@@ -73,7 +76,7 @@ final class ResponseCacheType implements ProcessorType<ResponseCacheSpec> {
       errors.at(at, "at least one of exact and semantic must be enabled");
     }
     BigDecimal threshold = spec.semantic().threshold();
-    if (threshold != null && (threshold.signum() <= 0 || threshold.compareTo(BigDecimal.ONE) > 0)) {
+    if (threshold != null && !THRESHOLD.contains(threshold)) {
       errors.at(at + ".semantic.threshold", "must be in (0, 1], got " + threshold.toPlainString());
     }
     if (spec.ttl() != null && (spec.ttl().isZero() || spec.ttl().isNegative())) {
@@ -83,7 +86,7 @@ final class ResponseCacheType implements ProcessorType<ResponseCacheSpec> {
       errors.at(at + ".maxEntries", "must be 1.." + MAX_ENTRIES + ", got " + spec.maxEntries());
     }
     if (spec.maxTemperature() != null
-        && (spec.maxTemperature().signum() < 0 || spec.maxTemperature().compareTo(MAX_TEMPERATURE) > 0)) {
+        && !TEMPERATURE.contains(spec.maxTemperature())) {
       errors.at(at + ".maxTemperature", "must be 0..2, got " + spec.maxTemperature().toPlainString());
     }
     Duration timeout = spec.store().timeout();

@@ -2,11 +2,15 @@ package dev.aigis.model.processing;
 
 import dev.aigis.model.Names;
 import dev.aigis.model.load.Fields;
+import dev.aigis.model.load.Range;
 import java.math.BigDecimal;
 import java.util.List;
 
 /** {@code type: Retrieval}: context injection from a KnowledgeBase ({@link RetrievalSpec}); docs/semantic-parts/rag.md. */
 final class RetrievalType implements ProcessorType<RetrievalSpec> {
+
+  /** Declared where read (the CRD schema bounds it) and checked in {@link #validate}: a cosine similarity. */
+  private static final Range MIN_SCORE = Range.closed("-1", "1");
 
   static final int MAX_TOP_K = 20;
 
@@ -34,7 +38,7 @@ final class RetrievalType implements ProcessorType<RetrievalSpec> {
   public RetrievalSpec read(Fields block) {
     String knowledgeBase = block.requiredString("knowledgeBase");
     Integer topK = block.integer("topK");
-    BigDecimal minScore = block.decimal("minScore", false);
+    BigDecimal minScore = block.decimal("minScore", false, MIN_SCORE);
     Integer maxContext = block.integer("maxContextChars");
     String template = block.string("template");
     return new RetrievalSpec(knowledgeBase,
@@ -53,7 +57,7 @@ final class RetrievalType implements ProcessorType<RetrievalSpec> {
     if (spec.topK() < 1 || spec.topK() > MAX_TOP_K) {
       errors.at(at + ".topK", "must be 1.." + MAX_TOP_K + ", got " + spec.topK());
     }
-    if (spec.minScore().compareTo(BigDecimal.ONE.negate()) < 0 || spec.minScore().compareTo(BigDecimal.ONE) > 0) {
+    if (!MIN_SCORE.contains(spec.minScore())) {
       errors.at(at + ".minScore", "must be in [-1, 1], got " + spec.minScore().toPlainString());
     }
     if (spec.maxContextChars() < 100 || spec.maxContextChars() > 100_000) {

@@ -2,6 +2,7 @@ package dev.aigis.model.processing;
 
 import dev.aigis.model.Names;
 import dev.aigis.model.load.Fields;
+import dev.aigis.model.load.Range;
 import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
@@ -12,6 +13,9 @@ import java.util.Set;
  * {@link ProcessorPhase#PreRouting}: it chooses the route, so it must run before one is matched.
  */
 final class SemanticRouteType implements ProcessorType<SemanticRouteSpec> {
+
+  /** Declared where read (the CRD schema bounds it) and checked in {@link #validate}. */
+  private static final Range THRESHOLD = Range.closed("0", "1");
 
   static final int MAX_NEIGHBOURS = 100;
 
@@ -49,7 +53,7 @@ final class SemanticRouteType implements ProcessorType<SemanticRouteSpec> {
             route.string("description"), orEmpty(route.strings("examples")), route.string("examplesFile")));
     Fields outOfScope = block.object("outOfScope", "examples", "examplesFile");
     String messages = block.choice("messages", false, SemanticRouteSpec.MESSAGES);
-    BigDecimal threshold = block.decimal("threshold", false);
+    BigDecimal threshold = block.decimal("threshold", false, THRESHOLD);
     Integer neighbours = block.integer("neighbours");
     String header = block.string("header");
     return new SemanticRouteSpec(
@@ -99,7 +103,7 @@ final class SemanticRouteType implements ProcessorType<SemanticRouteSpec> {
       }
     }
     BigDecimal threshold = spec.threshold();
-    if (threshold.signum() < 0 || threshold.compareTo(BigDecimal.ONE) > 0) {
+    if (!THRESHOLD.contains(threshold)) {
       errors.at(at + ".threshold", "must be in [0, 1], got " + threshold.toPlainString());
     }
     if (spec.neighbours() < 1 || spec.neighbours() > MAX_NEIGHBOURS) {

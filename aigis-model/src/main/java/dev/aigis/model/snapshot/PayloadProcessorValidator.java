@@ -26,8 +26,7 @@ import java.util.Set;
  */
 final class PayloadProcessorValidator {
 
-  /** The WG proposal's bound: a chain longer than this is a configuration mistake, and each stage costs latency. */
-  static final int MAX_PROCESSORS = 16;
+  static final int MAX_PROCESSORS = dev.aigis.model.PayloadProcessor.MAX_PROCESSORS;
 
   private final ResourceIndex index;
   private final Problems problems;
