@@ -121,7 +121,11 @@ public final class Admission {
         continue;
       }
       for (ClusterObject object : state.all(kind)) {
-        Condition refusal = kind.equals(WatchedKind.AI_BACKEND) ? secretRef(object) : null;
+        Condition refusal = null;
+        if (kind.equals(WatchedKind.AI_BACKEND)) {
+          refusal = secretRef(object);
+          refusal = refusal != null ? refusal : serviceRef(object);
+        }
         if (kind.equals(WatchedKind.WG_PAYLOAD_PROCESSOR) && documents.containsKey(object.identity())) {
           refusal = Condition.no("Accepted", "Conflicted", "aigis.dev PayloadProcessor " + object.namespace() + "/"
               + object.name() + " has the same name and applies");
@@ -276,19 +280,55 @@ public final class Admission {
       target = WatchedKind.AI_BACKEND;
     } else if (group.equals(WatchedKind.GATEWAY_X_GROUP) && kind.equals("XBackend")) {
       target = WatchedKind.XBACKEND;
+    } else if (group.isEmpty() && kind.equals("Service")) {
+      target = WatchedKind.SERVICE;
     } else {
       return Condition.no("ResolvedRefs", "InvalidKind", "backendRef " + (group.isEmpty() ? "" : group + "/") + kind
-          + " " + name + " is not a kind Aigis serves (aigis.dev/AIBackend, gateway.networking.x-k8s.io/XBackend)");
+          + " " + name + " is not a kind Aigis serves (aigis.dev/AIBackend, gateway.networking.x-k8s.io/XBackend, Service)");
     }
     if (!namespace.equals(route.namespace())
         && !grants.permits(WatchedKind.GATEWAY_GROUP, HTTP_ROUTE, route.namespace(), group, kind, namespace, name)) {
       return Condition.no("ResolvedRefs", "RefNotPermitted", "backendRef to " + kind + " " + namespace + "/" + name
           + " is not permitted by any ReferenceGrant in namespace " + namespace);
     }
-    if (state.find(target, namespace, name).isEmpty()) {
+    var found = state.find(target, namespace, name);
+    if (found.isEmpty()) {
       return Condition.no("ResolvedRefs", "BackendNotFound", kind + " " + namespace + "/" + name + " not found");
     }
+    if (target.equals(WatchedKind.SERVICE)) {
+      return servicePort(found.get(), ref.path("port"), "ResolvedRefs", "backendRef");
+    }
     return null;
+  }
+
+  /**
+   * Why {@code port} of {@code service} cannot be used, or null: Gateway API requires a port on a
+   * Service ref, and it must be one of the Service's {@code spec.ports[].port}.
+   */
+  private static Condition servicePort(ClusterObject service, JsonNode port, String type, String field) {
+    String qualified = service.namespace() + "/" + service.name();
+    if (!port.canConvertToInt()) {
+      return Condition.no(type, "BackendNotFound", field + " to Service " + qualified + " has no port (required for a Service)");
+    }
+    for (JsonNode servicePort : service.spec().path("ports")) {
+      if (servicePort.path("port").asInt() == port.asInt()) {
+        return null;
+      }
+    }
+    return Condition.no(type, "BackendNotFound", "Service " + qualified + " has no port " + port.asInt());
+  }
+
+  /** An AIBackend's {@code spec.backendRef} to a Service names one of its own namespace that has that port. */
+  private Condition serviceRef(ClusterObject backend) {
+    JsonNode ref = backend.spec().path("backendRef");
+    if (!"Service".equals(ref.path("kind").asText()) || !ref.path("group").asText("").isEmpty()) {
+      return null;
+    }
+    String name = ref.path("name").asText();
+    var service = state.find(WatchedKind.SERVICE, backend.namespace(), name);
+    return service.isEmpty() ? Condition.no("Accepted", "BackendNotFound", "spec.backendRef: Service "
+        + backend.namespace() + "/" + name + " not found")
+        : servicePort(service.get(), ref.path("port"), "Accepted", "spec.backendRef");
   }
 
   /** An AIBackend may read a Secret of another namespace only where a ReferenceGrant there permits it. */
