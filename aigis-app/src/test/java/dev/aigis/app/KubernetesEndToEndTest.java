@@ -109,6 +109,9 @@ class KubernetesEndToEndTest {
     openai.close();
     gateway.close();
     upstream.close();
+    // Closed before the extension stops the mock server, whose shutdown otherwise waits (10 s, then
+    // fails) for the client's idle connections left by the informers' watches on a loaded machine.
+    client.close();
   }
 
   @Test
