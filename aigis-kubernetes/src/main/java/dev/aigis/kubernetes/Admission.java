@@ -38,10 +38,29 @@ public final class Admission {
    * @param parents route identity → a verdict per parentRef naming an Aigis Gateway
    * @param resolvedRefs route identity → ResolvedRefs
    * @param refused identity → why an object is kept out before compilation (Accepted=False)
+   * @param refPositions route identity → per rule, the position in the route as written of each
+   *     backendRef admission kept, so that the compiler's errors can name the ref the user wrote
    */
   public record Result(Map<String, ObjectNode> documents, List<ClusterObject> gatewayClasses,
       Map<String, List<ListenerVerdict>> gateways, Map<String, List<ParentVerdict>> parents,
-      Map<String, Condition> resolvedRefs, Map<String, Condition> refused) {}
+      Map<String, Condition> resolvedRefs, Map<String, Condition> refused, Map<String, List<List<Integer>>> refPositions) {
+
+    private static final java.util.regex.Pattern REF =
+        java.util.regex.Pattern.compile("spec\\.rules\\[(\\d+)]\\.backendRefs\\[(\\d+)](.*)");
+
+    /** {@code fieldPath} of a compiled route, naming its backendRef where the route as written has it. */
+    public String asWritten(String routeIdentity, String fieldPath) {
+      List<List<Integer>> positions = refPositions.get(routeIdentity);
+      java.util.regex.Matcher matcher = fieldPath == null ? null : REF.matcher(fieldPath);
+      if (positions == null || matcher == null || !matcher.matches()) {
+        return fieldPath;
+      }
+      int rule = Integer.parseInt(matcher.group(1));
+      int ref = Integer.parseInt(matcher.group(2));
+      return rule < positions.size() && ref < positions.get(rule).size()
+          ? "spec.rules[" + rule + "].backendRefs[" + positions.get(rule).get(ref) + "]" + matcher.group(3) : fieldPath;
+    }
+  }
 
   private final ClusterState state;
   private final ReferenceGrants grants;
@@ -61,6 +80,7 @@ public final class Admission {
     Map<String, List<ParentVerdict>> parents = new LinkedHashMap<>();
     Map<String, Condition> resolvedRefs = new LinkedHashMap<>();
     Map<String, Condition> refused = new LinkedHashMap<>();
+    Map<String, List<List<Integer>>> refPositions = new LinkedHashMap<>();
     List<ClusterObject> classes = state.all(WatchedKind.GATEWAY_CLASS).stream()
         .filter(c -> CONTROLLER_NAME.equals(c.spec().path("controllerName").asText())).toList();
     Set<String> classNames = new java.util.HashSet<>();
@@ -94,19 +114,25 @@ public final class Admission {
       parents.put(route.identity(), verdicts);
       ObjectNode document = ModelDocuments.of(route);
       List<Condition> problems = new ArrayList<>();
+      List<List<Integer>> positions = new ArrayList<>();
       if (document.path("spec").path("rules") instanceof ArrayNode rules) {
         for (JsonNode rule : rules) {
+          List<Integer> kept = new ArrayList<>();
           if (rule.path("backendRefs") instanceof ArrayNode backendRefs) {
             for (int i = backendRefs.size() - 1; i >= 0; i--) {
               Condition problem = backendRef(route, backendRefs.get(i));
               if (problem != null) {
                 problems.addFirst(problem);
                 backendRefs.remove(i);
+              } else {
+                kept.addFirst(i);
               }
             }
           }
+          positions.add(List.copyOf(kept));
         }
       }
+      refPositions.put(route.identity(), List.copyOf(positions));
       resolvedRefs.put(route.identity(), problems.isEmpty()
           ? Condition.yes("ResolvedRefs", "ResolvedRefs", "All references resolved")
           : Condition.no("ResolvedRefs", problems.getFirst().reason(),
@@ -137,7 +163,7 @@ public final class Admission {
         }
       }
     }
-    return new Result(documents, classes, gateways, parents, resolvedRefs, refused);
+    return new Result(documents, classes, gateways, parents, resolvedRefs, refused, refPositions);
   }
 
   /** The Gateway as the loader reads it, listing the listeners Aigis serves; records each listener's verdict. */

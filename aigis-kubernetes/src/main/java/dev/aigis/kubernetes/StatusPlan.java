@@ -207,8 +207,11 @@ final class StatusPlan {
     }
     String field = errors.getFirst().fieldPath();
     String reason = field.endsWith(".group") || field.endsWith(".kind") ? "InvalidKind" : "BackendNotFound";
-    return admission.status() ? Condition.no("ResolvedRefs", reason, messages(errors))
-        : Condition.no("ResolvedRefs", admission.reason(), admission.message() + "; " + messages(errors));
+    // The compiler saw the route without the refs admission removed: name each ref where it was written.
+    List<ConfigError> written = errors.stream().map(e -> new ConfigError(e.file(), e.line(), e.resource(),
+        admitted.asWritten(route.identity(), e.fieldPath()), e.message())).toList();
+    return admission.status() ? Condition.no("ResolvedRefs", reason, messages(written))
+        : Condition.no("ResolvedRefs", admission.reason(), admission.message() + "; " + messages(written));
   }
 
   /** GEP-713 policy status: one ancestor per target, Accepted, or not with reason Invalid or Conflicted. */

@@ -330,16 +330,18 @@ class GatewayApiConformanceTest {
           spec:
             schema: OpenAI
             backendRef: {kind: Service, name: vllm, port: 8000}
-          """, route("default", "r", "{name: gw}",
-          "{group: aigis.dev, kind: AIBackend, name: local}, {group: aigis.dev, kind: AIBackend, name: echo}"));
+          """, route("default", "r", "{name: gw}", "{group: example.com, kind: Thing, name: x},"
+          + " {group: aigis.dev, kind: AIBackend, name: local}, {group: aigis.dev, kind: AIBackend, name: echo}"));
 
       JsonNode backend = status(result, "AIBackend", "default", "local").path("conditions");
       assertThat(conditions(backend)).containsExactly("Accepted=False/BackendNotFound");
       assertThat(backend.get(0).path("message").asText()).isEqualTo("spec.backendRef: Service default/vllm not found");
       JsonNode parent = parent(result, "default", "r");
+      // Admission's reason comes first; the compiler's ref is named where it was written (the second).
       assertThat(conditions(parent.path("conditions")))
-          .containsExactly("Accepted=True/Accepted", "ResolvedRefs=False/BackendNotFound");
-      assertThat(parent.path("conditions").get(1).path("message").asText()).contains("AIBackend default/local not found");
+          .containsExactly("Accepted=True/Accepted", "ResolvedRefs=False/InvalidKind");
+      assertThat(parent.path("conditions").get(1).path("message").asText())
+          .endsWith("; spec.rules[0].backendRefs[1].name: AIBackend default/local not found");
       assertThat(compiled(result, "default", "r").rules().getFirst().backendRefs()).extracting(r -> r.name())
           .containsExactly("echo");
     }

@@ -80,6 +80,8 @@ public final class SnapshotCompiler {
     List<Resource> kept = new ArrayList<>(resources);
     Map<String, List<ConfigError>> rejected = new LinkedHashMap<>();
     Map<String, List<ConfigError>> unresolved = new LinkedHashMap<>();
+    // The routes that have lost refs, by the trimmed copy now in kept.
+    Map<Resource, UnresolvedRefs.Trimmed> trimmed = new java.util.IdentityHashMap<>();
     while (true) {
       Problems problems = new Problems();
       ConfigSnapshot snapshot = attempt(kept, Set.of(), problems, false);
@@ -92,7 +94,9 @@ public final class SnapshotCompiler {
           refErrors.computeIfAbsent(owner, key -> new ArrayList<>()).add(error);
         } else if (owner != null) {
           blamed.add(owner);
-          rejected.computeIfAbsent(PerResourceResult.identity(owner), key -> new ArrayList<>()).add(error);
+          UnresolvedRefs.Trimmed trim = trimmed.get(owner);
+          rejected.computeIfAbsent(PerResourceResult.identity(owner), key -> new ArrayList<>())
+              .add(trim == null ? error : trim.asWritten(error));
         }
       }
       refErrors.keySet().removeAll(blamed);
@@ -103,8 +107,13 @@ public final class SnapshotCompiler {
       kept.removeIf(blamed::contains);
       for (var entry : refErrors.entrySet()) {
         HttpRoute route = (HttpRoute) entry.getKey();
-        unresolved.computeIfAbsent(PerResourceResult.identity(route), key -> new ArrayList<>()).addAll(entry.getValue());
-        kept.set(indexOf(kept, route), UnresolvedRefs.without(route, entry.getValue()));
+        UnresolvedRefs.Trimmed trim = trimmed.getOrDefault(route, UnresolvedRefs.Trimmed.of(route));
+        entry.getValue().forEach(error -> unresolved.computeIfAbsent(PerResourceResult.identity(route),
+            key -> new ArrayList<>()).add(trim.asWritten(error)));
+        UnresolvedRefs.Trimmed next = trim.without(entry.getValue());
+        trimmed.remove(route);
+        trimmed.put(next.route(), next);
+        kept.set(indexOf(kept, route), next.route());
       }
     }
   }

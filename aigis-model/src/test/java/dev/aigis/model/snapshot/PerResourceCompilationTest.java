@@ -98,7 +98,9 @@ class PerResourceCompilationTest {
             - {group: aigis.dev, kind: AIBackend, name: echo}
             - {group: example.com, kind: Thing, name: x}
           - matches: [{path: {value: /b}}]
-            backendRefs: [{group: aigis.dev, kind: AIBackend, name: keyless}]
+            backendRefs:
+            - {group: aigis.dev, kind: AIBackend, name: nope}
+            - {group: aigis.dev, kind: AIBackend, name: keyless}
         """);
     assertThat(mixed.ok()).isTrue();
 
@@ -110,8 +112,13 @@ class PerResourceCompilationTest {
     assertThat(route.rules().get(0).backendRefs()).extracting(r -> r.name()).containsExactly("echo");
     assertThat(route.rules().get(1).backendRefs()).isEmpty();
     assertThat(result.rejected()).containsOnlyKeys("AIBackend/default/keyless");
-    assertThat(result.unresolved().get("HTTPRoute/default/mixed")).extracting(ConfigError::fieldPath).containsExactly(
-        "spec.rules[0].backendRefs[0].name", "spec.rules[0].backendRefs[2].group", "spec.rules[1].backendRefs[0].name");
+    // Each error names the ref where it was written, though keyless's is found after nope's removal.
+    assertThat(result.unresolved().get("HTTPRoute/default/mixed")).extracting(ConfigError::format).containsExactly(
+        "cluster.yaml:29: HTTPRoute/mixed: spec.rules[0].backendRefs[0].name: AIBackend default/nope not found",
+        "cluster.yaml:31: HTTPRoute/mixed: spec.rules[0].backendRefs[2].group: only aigis.dev/AIBackend,"
+            + " gateway.networking.x-k8s.io/XBackend and core Service backends are supported",
+        "cluster.yaml:34: HTTPRoute/mixed: spec.rules[1].backendRefs[0].name: AIBackend default/nope not found",
+        "cluster.yaml:35: HTTPRoute/mixed: spec.rules[1].backendRefs[1].name: AIBackend default/keyless not found");
     // File mode refuses the same route whole, as documented.
     assertThat(compiler.compile(mixed.resources())).isInstanceOf(CompileResult.Failure.class);
   }
