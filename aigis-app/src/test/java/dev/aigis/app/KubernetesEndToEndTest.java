@@ -11,12 +11,15 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.aigis.kubernetes.ClusterController;
 import dev.aigis.kubernetes.Crds;
 import dev.aigis.kubernetes.WatchedKind;
+import dev.aigis.model.backend.BackendEndpoint;
+import dev.aigis.model.backend.ServiceAddresses;
 import dev.aigis.server.ServerOptions;
 import dev.aigis.testkit.Behavior;
 import dev.aigis.testkit.FakeOpenAiUpstream;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +33,13 @@ import org.junit.jupiter.api.Test;
  * watches them and the official OpenAI SDK is answered through it. Changing the route changes what is
  * served without a restart; deleting it gives 404. Waits are on applied snapshots and watches.
  */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesEndToEndTest {
 
   static final Duration WAIT = Duration.ofSeconds(20);
 
+  /** fabric8's mock API server in CRUD mode, started per test (as its JUnit extension would). */
+  final KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
+      new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(), new KubernetesCrudDispatcher(), false);
   KubernetesClient client;
   FakeOpenAiUpstream upstream;
   /** HTTP/1.1 as GatewayFixture's client: the JDK's default h2c upgrade attempt on the admin port could hang. */
@@ -47,6 +52,8 @@ class KubernetesEndToEndTest {
 
   @BeforeEach
   void start() throws Exception {
+    server.init();
+    client = server.createClient();
     upstream = FakeOpenAiUpstream.start();
     for (WatchedKind kind : WatchedKind.ALL) {
       if (!kind.group().isEmpty()) {
@@ -87,9 +94,19 @@ class KubernetesEndToEndTest {
         """.formatted(port, upstream.port()));
     gateway = ClusterGateway.start(client,
         ServerOptions.defaults().withAdminPort(0).withTrafficHost("127.0.0.1").withEventLoops(2), name -> null,
-        ClusterController.Settings.single(), WAIT);
+        settings(), WAIT);
     openai = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("sk-client")
         .maxRetries(0).timeout(Duration.ofSeconds(10)).build();
+  }
+
+  /**
+   * One replica, whose Service backends named {@code vllm} are the fake upstream: the test's stand-in for
+   * cluster DNS and kube-proxy, through the controller's seam (every other Service keeps its DNS name).
+   */
+  ClusterController.Settings settings() {
+    return ClusterController.Settings.single().reachingServices((namespace, name, servicePort) -> name.equals("vllm")
+        ? new BackendEndpoint.Url(false, "127.0.0.1", upstream.port(), "")
+        : ServiceAddresses.CLUSTER_DNS.address(namespace, name, servicePort));
   }
 
   @AfterEach
@@ -97,6 +114,13 @@ class KubernetesEndToEndTest {
     openai.close();
     gateway.close();
     upstream.close();
+    client.close();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // The mock's own Vert.x server may wait past its 10 s limit for a watch socket of an informer
+      // already closed, on a loaded machine: a test double's teardown, not behaviour under test.
+    }
   }
 
   @Test
@@ -165,7 +189,7 @@ class KubernetesEndToEndTest {
     client.genericKubernetesResources(WatchedKind.GATEWAY.context()).inNamespace("default").withName("gw").delete();
     gateway = ClusterGateway.start(client,
         ServerOptions.defaults().withAdminPort(0).withTrafficHost("127.0.0.1").withEventLoops(2), name -> null,
-        ClusterController.Settings.single(), WAIT);
+        settings(), WAIT);
     assertThat(gateway.server().snapshot().listeners()).isEmpty();
     assertThat(gateway.server().adminPort()).isPositive();
 
@@ -193,6 +217,75 @@ class KubernetesEndToEndTest {
     assertThat(chat("gpt-4o-mini").choices().getFirst().message().content()).contains("from upstream");
     assertThat(chat("aigis-echo").choices().getFirst().message().content()).contains("hello");
     assertThat(upstream.requests()).hasSize(1);
+  }
+
+  static final String VLLM_SERVICE = """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: vllm, namespace: %s}
+      spec:
+        selector: {app: vllm}
+        ports: [{name: http, port: 8000, targetPort: 8000}]
+      """;
+
+  /**
+   * Mirrors HTTPRouteServiceTypes: a route straight to a Service port reaches what is behind it (the fake
+   * upstream here) as an OpenAI-compatible passthrough, the client's own credential forwarded.
+   */
+  @Test
+  void HTTPRouteServiceTypes() throws Exception {
+    upstream.enqueue(Behavior.ok().withReply("from the vllm Service"));
+    apply(VLLM_SERVICE.formatted("default") + "---\n" + """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: local, namespace: default}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: llama}]}]
+            backendRefs: [{name: vllm, port: 8000}]
+        """);
+    gateway.awaitSnapshot(s -> s.backends().containsKey("default/service/vllm:8000"), WAIT);
+
+    assertThat(chat("llama").choices().getFirst().message().content()).contains("from the vllm Service");
+    assertThat(upstream.lastRequest().header("authorization")).isEqualTo("Bearer sk-client");
+  }
+
+  /**
+   * Mirrors HTTPRoutePartiallyInvalidViaInvalidReferenceGrant through the data plane: the rule whose
+   * Service is in another namespace without a ReferenceGrant answers 500 in the OpenAI format, and the
+   * route's other rule serves.
+   */
+  @Test
+  void HTTPRoutePartiallyInvalidViaInvalidReferenceGrant() throws Exception {
+    apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: models}
+        """ + "---\n" + VLLM_SERVICE.formatted("models") + "---\n" + """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: mixed, namespace: default}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: llama}]}]
+            backendRefs: [{name: vllm, namespace: models, port: 8000}]
+          - matches: [{headers: [{name: X-Gateway-Model-Name, value: aigis-echo}]}]
+            backendRefs: [{group: aigis.dev, kind: AIBackend, name: echo}]
+        """);
+    gateway.awaitSnapshot(s -> !s.routes().isEmpty(), WAIT);
+
+    assertThat(chat("aigis-echo").choices().getFirst().message().content()).contains("hello");
+    var refused = ADMIN.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+        .header("content-type", "application/json").timeout(WAIT)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(500);
+    assertThat(refused.body()).contains("\"code\":\"no_backend\"", "\"type\":\"server_error\"");
+    assertThat(upstream.requests()).isEmpty();
   }
 
   private ChatCompletion chat(String model) {

@@ -38,10 +38,29 @@ public final class Admission {
    * @param parents route identity → a verdict per parentRef naming an Aigis Gateway
    * @param resolvedRefs route identity → ResolvedRefs
    * @param refused identity → why an object is kept out before compilation (Accepted=False)
+   * @param refPositions route identity → per rule, the position in the route as written of each
+   *     backendRef admission kept, so that the compiler's errors can name the ref the user wrote
    */
   public record Result(Map<String, ObjectNode> documents, List<ClusterObject> gatewayClasses,
       Map<String, List<ListenerVerdict>> gateways, Map<String, List<ParentVerdict>> parents,
-      Map<String, Condition> resolvedRefs, Map<String, Condition> refused) {}
+      Map<String, Condition> resolvedRefs, Map<String, Condition> refused, Map<String, List<List<Integer>>> refPositions) {
+
+    private static final java.util.regex.Pattern REF =
+        java.util.regex.Pattern.compile("spec\\.rules\\[(\\d+)]\\.backendRefs\\[(\\d+)](.*)");
+
+    /** {@code fieldPath} of a compiled route, naming its backendRef where the route as written has it. */
+    public String asWritten(String routeIdentity, String fieldPath) {
+      List<List<Integer>> positions = refPositions.get(routeIdentity);
+      java.util.regex.Matcher matcher = fieldPath == null ? null : REF.matcher(fieldPath);
+      if (positions == null || matcher == null || !matcher.matches()) {
+        return fieldPath;
+      }
+      int rule = Integer.parseInt(matcher.group(1));
+      int ref = Integer.parseInt(matcher.group(2));
+      return rule < positions.size() && ref < positions.get(rule).size()
+          ? "spec.rules[" + rule + "].backendRefs[" + positions.get(rule).get(ref) + "]" + matcher.group(3) : fieldPath;
+    }
+  }
 
   private final ClusterState state;
   private final ReferenceGrants grants;
@@ -61,6 +80,7 @@ public final class Admission {
     Map<String, List<ParentVerdict>> parents = new LinkedHashMap<>();
     Map<String, Condition> resolvedRefs = new LinkedHashMap<>();
     Map<String, Condition> refused = new LinkedHashMap<>();
+    Map<String, List<List<Integer>>> refPositions = new LinkedHashMap<>();
     List<ClusterObject> classes = state.all(WatchedKind.GATEWAY_CLASS).stream()
         .filter(c -> CONTROLLER_NAME.equals(c.spec().path("controllerName").asText())).toList();
     Set<String> classNames = new java.util.HashSet<>();
@@ -94,19 +114,25 @@ public final class Admission {
       parents.put(route.identity(), verdicts);
       ObjectNode document = ModelDocuments.of(route);
       List<Condition> problems = new ArrayList<>();
+      List<List<Integer>> positions = new ArrayList<>();
       if (document.path("spec").path("rules") instanceof ArrayNode rules) {
         for (JsonNode rule : rules) {
+          List<Integer> kept = new ArrayList<>();
           if (rule.path("backendRefs") instanceof ArrayNode backendRefs) {
             for (int i = backendRefs.size() - 1; i >= 0; i--) {
               Condition problem = backendRef(route, backendRefs.get(i));
               if (problem != null) {
                 problems.addFirst(problem);
                 backendRefs.remove(i);
+              } else {
+                kept.addFirst(i);
               }
             }
           }
+          positions.add(List.copyOf(kept));
         }
       }
+      refPositions.put(route.identity(), List.copyOf(positions));
       resolvedRefs.put(route.identity(), problems.isEmpty()
           ? Condition.yes("ResolvedRefs", "ResolvedRefs", "All references resolved")
           : Condition.no("ResolvedRefs", problems.getFirst().reason(),
@@ -121,7 +147,11 @@ public final class Admission {
         continue;
       }
       for (ClusterObject object : state.all(kind)) {
-        Condition refusal = kind.equals(WatchedKind.AI_BACKEND) ? secretRef(object) : null;
+        Condition refusal = null;
+        if (kind.equals(WatchedKind.AI_BACKEND)) {
+          refusal = secretRef(object);
+          refusal = refusal != null ? refusal : serviceRef(object);
+        }
         if (kind.equals(WatchedKind.WG_PAYLOAD_PROCESSOR) && documents.containsKey(object.identity())) {
           refusal = Condition.no("Accepted", "Conflicted", "aigis.dev PayloadProcessor " + object.namespace() + "/"
               + object.name() + " has the same name and applies");
@@ -133,7 +163,7 @@ public final class Admission {
         }
       }
     }
-    return new Result(documents, classes, gateways, parents, resolvedRefs, refused);
+    return new Result(documents, classes, gateways, parents, resolvedRefs, refused, refPositions);
   }
 
   /** The Gateway as the loader reads it, listing the listeners Aigis serves; records each listener's verdict. */
@@ -276,19 +306,55 @@ public final class Admission {
       target = WatchedKind.AI_BACKEND;
     } else if (group.equals(WatchedKind.GATEWAY_X_GROUP) && kind.equals("XBackend")) {
       target = WatchedKind.XBACKEND;
+    } else if (group.isEmpty() && kind.equals("Service")) {
+      target = WatchedKind.SERVICE;
     } else {
       return Condition.no("ResolvedRefs", "InvalidKind", "backendRef " + (group.isEmpty() ? "" : group + "/") + kind
-          + " " + name + " is not a kind Aigis serves (aigis.dev/AIBackend, gateway.networking.x-k8s.io/XBackend)");
+          + " " + name + " is not a kind Aigis serves (aigis.dev/AIBackend, gateway.networking.x-k8s.io/XBackend, Service)");
     }
     if (!namespace.equals(route.namespace())
         && !grants.permits(WatchedKind.GATEWAY_GROUP, HTTP_ROUTE, route.namespace(), group, kind, namespace, name)) {
       return Condition.no("ResolvedRefs", "RefNotPermitted", "backendRef to " + kind + " " + namespace + "/" + name
           + " is not permitted by any ReferenceGrant in namespace " + namespace);
     }
-    if (state.find(target, namespace, name).isEmpty()) {
+    var found = state.find(target, namespace, name);
+    if (found.isEmpty()) {
       return Condition.no("ResolvedRefs", "BackendNotFound", kind + " " + namespace + "/" + name + " not found");
     }
+    if (target.equals(WatchedKind.SERVICE)) {
+      return servicePort(found.get(), ref.path("port"), "ResolvedRefs", "backendRef");
+    }
     return null;
+  }
+
+  /**
+   * Why {@code port} of {@code service} cannot be used, or null: Gateway API requires a port on a
+   * Service ref, and it must be one of the Service's {@code spec.ports[].port}.
+   */
+  private static Condition servicePort(ClusterObject service, JsonNode port, String type, String field) {
+    String qualified = service.namespace() + "/" + service.name();
+    if (!port.canConvertToInt()) {
+      return Condition.no(type, "BackendNotFound", field + " to Service " + qualified + " has no port (required for a Service)");
+    }
+    for (JsonNode servicePort : service.spec().path("ports")) {
+      if (servicePort.path("port").asInt() == port.asInt()) {
+        return null;
+      }
+    }
+    return Condition.no(type, "BackendNotFound", "Service " + qualified + " has no port " + port.asInt());
+  }
+
+  /** An AIBackend's {@code spec.backendRef} to a Service names one of its own namespace that has that port. */
+  private Condition serviceRef(ClusterObject backend) {
+    JsonNode ref = backend.spec().path("backendRef");
+    if (!"Service".equals(ref.path("kind").asText()) || !ref.path("group").asText("").isEmpty()) {
+      return null;
+    }
+    String name = ref.path("name").asText();
+    var service = state.find(WatchedKind.SERVICE, backend.namespace(), name);
+    return service.isEmpty() ? Condition.no("Accepted", "BackendNotFound", "spec.backendRef: Service "
+        + backend.namespace() + "/" + name + " not found")
+        : servicePort(service.get(), ref.path("port"), "Accepted", "spec.backendRef");
   }
 
   /** An AIBackend may read a Secret of another namespace only where a ReferenceGrant there permits it. */

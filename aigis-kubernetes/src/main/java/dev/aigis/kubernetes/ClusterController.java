@@ -1,6 +1,7 @@
 package dev.aigis.kubernetes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigis.model.backend.ServiceAddresses;
 import dev.aigis.model.snapshot.ConfigSnapshot;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -52,11 +53,23 @@ public final class ClusterController implements AutoCloseable {
    * @param leaderElection false to write status without electing (a single replica, or tests)
    * @param namespaces the namespaces whose objects are watched, or empty for all: with a list, the
    *     replicas need read access (Secrets included) in those namespaces only, through Roles
+   * @param services where Service backends are reached: their cluster DNS names, unless a test says otherwise
    */
   public record Settings(String leaseNamespace, String leaseName, String identity, boolean leaderElection,
-      Duration leaseDuration, java.util.Set<String> namespaces) {
+      Duration leaseDuration, java.util.Set<String> namespaces, ServiceAddresses services) {
     public Settings {
       namespaces = namespaces == null ? java.util.Set.of() : java.util.Set.copyOf(namespaces);
+      services = services == null ? ServiceAddresses.CLUSTER_DNS : services;
+    }
+
+    public Settings(String leaseNamespace, String leaseName, String identity, boolean leaderElection,
+        Duration leaseDuration, java.util.Set<String> namespaces) {
+      this(leaseNamespace, leaseName, identity, leaderElection, leaseDuration, namespaces, null);
+    }
+
+    /** These settings, reaching Service backends where {@code addresses} says (a test's fake upstream). */
+    public Settings reachingServices(ServiceAddresses addresses) {
+      return new Settings(leaseNamespace, leaseName, identity, leaderElection, leaseDuration, namespaces, addresses);
     }
 
     public Settings(String leaseNamespace, String leaseName, String identity, boolean leaderElection,
@@ -69,7 +82,7 @@ public final class ClusterController implements AutoCloseable {
     }
 
     public Settings watching(java.util.Set<String> namespaces) {
-      return new Settings(leaseNamespace, leaseName, identity, leaderElection, leaseDuration, namespaces);
+      return new Settings(leaseNamespace, leaseName, identity, leaderElection, leaseDuration, namespaces, services);
     }
   }
 
@@ -233,7 +246,7 @@ public final class ClusterController implements AutoCloseable {
     dirtySinceNanos = 0;
     try {
       ClusterState state = state();
-      Reconciliation result = Reconciliation.of(state, environment);
+      Reconciliation result = Reconciliation.of(state, environment, settings.services());
       String fingerprint = Fingerprint.of(state);
       Map<ClusterObject, ObjectNode> statuses = result.statuses();
       if (fingerprint.equals(appliedFingerprint)) {
@@ -313,7 +326,7 @@ public final class ClusterController implements AutoCloseable {
 
   /** The statuses this replica would write now, for tests. */
   Map<ClusterObject, ObjectNode> plannedStatuses() {
-    return Reconciliation.of(state(), environment).statuses();
+    return Reconciliation.of(state(), environment, settings.services()).statuses();
   }
 
   @Override

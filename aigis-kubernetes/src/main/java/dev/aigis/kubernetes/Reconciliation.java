@@ -3,6 +3,7 @@ package dev.aigis.kubernetes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigis.model.ConfigError;
 import dev.aigis.model.Resource;
+import dev.aigis.model.backend.ServiceAddresses;
 import dev.aigis.model.load.ConfigLoader;
 import dev.aigis.model.snapshot.ConfigSnapshot;
 import dev.aigis.model.snapshot.PerResourceResult;
@@ -26,6 +27,11 @@ public record Reconciliation(ConfigSnapshot snapshot, Map<ClusterObject, ObjectN
     Map<String, List<ConfigError>> rejected) {
 
   public static Reconciliation of(ClusterState state, Function<String, String> environment) {
+    return of(state, environment, ServiceAddresses.CLUSTER_DNS);
+  }
+
+  /** @param services where a Service backend is reached: its cluster DNS name, unless a test says otherwise */
+  public static Reconciliation of(ClusterState state, Function<String, String> environment, ServiceAddresses services) {
     Admission.Result admitted = Admission.admit(state);
     List<Resource> resources = new ArrayList<>();
     Map<String, List<ConfigError>> rejected = new LinkedHashMap<>();
@@ -39,9 +45,9 @@ public record Reconciliation(ConfigSnapshot snapshot, Map<ClusterObject, ObjectN
         rejected.put(entry.getKey(), loaded.errors());
       }
     }
-    PerResourceResult compiled = new SnapshotCompiler(environment).compilePerResource(resources);
+    PerResourceResult compiled = new SnapshotCompiler(environment, services).compilePerResource(resources);
     rejected.putAll(compiled.rejected());
-    Map<ClusterObject, ObjectNode> statuses = StatusPlan.of(state, admitted, rejected, compiled.snapshot());
+    Map<ClusterObject, ObjectNode> statuses = StatusPlan.of(state, admitted, rejected, compiled.unresolved(), compiled.snapshot());
     return new Reconciliation(compiled.snapshot(), statuses, rejected);
   }
 

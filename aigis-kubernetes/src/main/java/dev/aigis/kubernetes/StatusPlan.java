@@ -23,18 +23,22 @@ final class StatusPlan {
   static final String PROGRAMMED = "Programmed";
 
   private final Map<String, List<ConfigError>> rejected;
+  private final Map<String, List<ConfigError>> unresolved;
   private final Admission.Result admitted;
   private final ConfigSnapshot snapshot;
 
-  private StatusPlan(Admission.Result admitted, Map<String, List<ConfigError>> rejected, ConfigSnapshot snapshot) {
+  private StatusPlan(Admission.Result admitted, Map<String, List<ConfigError>> rejected,
+      Map<String, List<ConfigError>> unresolved, ConfigSnapshot snapshot) {
     this.admitted = admitted;
     this.rejected = rejected;
+    this.unresolved = unresolved;
     this.snapshot = snapshot;
   }
 
+  /** @param unresolved route identity → the compiler's errors on backendRefs it removed, the route staying */
   static Map<ClusterObject, ObjectNode> of(ClusterState state, Admission.Result admitted,
-      Map<String, List<ConfigError>> rejected, ConfigSnapshot snapshot) {
-    return new StatusPlan(admitted, rejected, snapshot).plan(state);
+      Map<String, List<ConfigError>> rejected, Map<String, List<ConfigError>> unresolved, ConfigSnapshot snapshot) {
+    return new StatusPlan(admitted, rejected, unresolved, snapshot).plan(state);
   }
 
   private Map<ClusterObject, ObjectNode> plan(ClusterState state) {
@@ -186,9 +190,28 @@ final class StatusPlan {
       Condition accepted = verdict.accepted().status() && errors != null
           ? Condition.no("Accepted", "UnsupportedValue", messages(errors))
           : verdict.accepted();
-      parent.set("conditions", conditionArray(route, List.of(accepted, admitted.resolvedRefs().get(route.identity()))));
+      parent.set("conditions", conditionArray(route, List.of(accepted, resolvedRefs(route))));
     }
     return status;
+  }
+
+  /**
+   * Admission's verdict on the route's backendRefs, joined with the compiler's on those it removed (a
+   * backend that was itself left out, say): {@code InvalidKind} for a group or kind, else {@code BackendNotFound}.
+   */
+  private Condition resolvedRefs(ClusterObject route) {
+    Condition admission = admitted.resolvedRefs().get(route.identity());
+    List<ConfigError> errors = unresolved.get(route.identity());
+    if (errors == null || errors.isEmpty()) {
+      return admission;
+    }
+    String field = errors.getFirst().fieldPath();
+    String reason = field.endsWith(".group") || field.endsWith(".kind") ? "InvalidKind" : "BackendNotFound";
+    // The compiler saw the route without the refs admission removed: name each ref where it was written.
+    List<ConfigError> written = errors.stream().map(e -> new ConfigError(e.file(), e.line(), e.resource(),
+        admitted.asWritten(route.identity(), e.fieldPath()), e.message())).toList();
+    return admission.status() ? Condition.no("ResolvedRefs", reason, messages(written))
+        : Condition.no("ResolvedRefs", admission.reason(), admission.message() + "; " + messages(written));
   }
 
   /** GEP-713 policy status: one ancestor per target, Accepted, or not with reason Invalid or Conflicted. */

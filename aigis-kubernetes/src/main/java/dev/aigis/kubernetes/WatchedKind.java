@@ -36,12 +36,17 @@ public record WatchedKind(String group, String version, String kind, String plur
   public static final WatchedKind KNOWLEDGE_BASE = aigis("KnowledgeBase", "knowledgebases");
   public static final WatchedKind SECRET = new WatchedKind("", "v1", "Secret", "secrets", true, true, false);
   public static final WatchedKind CONFIG_MAP = new WatchedKind("", "v1", "ConfigMap", "configmaps", true, true, false);
+  /**
+   * Read by admission only: an HTTPRoute or AIBackend backendRef to a Service must name one that exists
+   * with that port. The data plane reaches it by its cluster DNS name, so EndpointSlices are not read.
+   */
+  public static final WatchedKind SERVICE = new WatchedKind("", "v1", "Service", "services", true, false, false);
   public static final WatchedKind NAMESPACE = new WatchedKind("", "v1", "Namespace", "namespaces", false, false, false);
 
   /** Every kind watched, in the order the compiler is given them. A kind that lands later is added here. */
   public static final List<WatchedKind> ALL = List.of(GATEWAY_CLASS, GATEWAY, HTTP_ROUTE, REFERENCE_GRANT, XBACKEND,
       AI_BACKEND, PAYLOAD_PROCESSOR, WG_PAYLOAD_PROCESSOR, ACCESS_POLICY, RATE_LIMIT_POLICY, PRICE_CATALOG, EGRESS_POLICY, KNOWLEDGE_BASE,
-      SECRET, CONFIG_MAP, NAMESPACE);
+      SECRET, CONFIG_MAP, SERVICE, NAMESPACE);
 
   /** The aigis.dev kinds, whose CRDs Aigis owns (the Gateway API's come from upstream). */
   public static final List<WatchedKind> AIGIS = List.of(AI_BACKEND, PAYLOAD_PROCESSOR, ACCESS_POLICY,

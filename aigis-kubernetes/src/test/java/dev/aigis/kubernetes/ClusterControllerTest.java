@@ -7,7 +7,8 @@ import dev.aigis.model.snapshot.ConfigSnapshot;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,17 +24,21 @@ import org.junit.jupiter.api.Test;
  * the replica that holds the Lease. Waits are on snapshots handed over (a queue) and on watches
  * ({@code waitUntilCondition}), never on sleeps.
  */
-@EnableKubernetesMockClient(crud = true)
 class ClusterControllerTest {
 
   static final Duration WAIT = Duration.ofSeconds(20);
 
+  /** fabric8's mock API server in CRUD mode, started per test (as its JUnit extension would). */
+  final KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
+      new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(), new KubernetesCrudDispatcher(), false);
   KubernetesClient client;
   final LinkedBlockingQueue<ConfigSnapshot> snapshots = new LinkedBlockingQueue<>();
   ClusterController controller;
 
   @BeforeEach
   void start() {
+    server.init();
+    client = server.createClient();
     for (WatchedKind kind : WatchedKind.ALL) {
       if (!kind.group().isEmpty()) {
         client.apiextensions().v1().customResourceDefinitions().resource(Crds.of(kind)).create();
@@ -55,6 +60,13 @@ class ClusterControllerTest {
   @AfterEach
   void stop() {
     controller.close();
+    client.close();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // The mock's own Vert.x server may wait past its 10 s limit for a watch socket of an informer
+      // already closed, on a loaded machine: a test double's teardown, not behaviour under test.
+    }
   }
 
   @Test

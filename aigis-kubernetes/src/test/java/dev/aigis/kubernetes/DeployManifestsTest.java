@@ -140,17 +140,102 @@ class DeployManifestsTest {
     assertThat(write).isEqualTo(statuses);
   }
 
+  /** The chart's RBAC template rendered, its Helm labels written as deploy/'s one label. */
+  static String renderRbac(List<String> watchNamespaces) throws IOException {
+    String template = Files.readString(DEPLOY.resolve("helm/aigis/templates/rbac.yaml"))
+        .replace("{{- include \"aigis.labels\" . | nindent 4 }}", "{app.kubernetes.io/name: aigis}")
+        .replace("{{- include \"aigis.labels\" $ | nindent 4 }}", "{app.kubernetes.io/name: aigis}");
+    return HelmSubset.render(template, java.util.Map.of("watchNamespaces", watchNamespaces), "aigis", "aigis-system");
+  }
+
   @Test
   void theHelmChartGrantsWhatDeployGrants() throws IOException {
-    String template = Files.readString(DEPLOY.resolve("helm/aigis/templates/rbac.yaml"))
-        .replace("{{ .Release.Namespace }}", "aigis-system")
-        .replace("{{ .Release.Name }}-controller", "aigis-controller")
-        .replace("{{- include \"aigis.labels\" . | nindent 4 }}", "{app.kubernetes.io/name: aigis}");
-    assertThat(template).isEqualTo(Files.readString(DEPLOY.resolve("rbac.yaml")));
+    assertThat(renderRbac(List.of())).isEqualTo(Files.readString(DEPLOY.resolve("rbac.yaml")));
     JsonNode chart = YAML.readTree(DEPLOY.resolve("helm/aigis/Chart.yaml").toFile());
     assertThat(chart.path("name").asText()).isEqualTo("aigis");
     assertThat(YAML.readTree(DEPLOY.resolve("helm/aigis/values.yaml").toFile()).path("gatewayClass").path("name").asText())
         .isEqualTo("aigis");
+  }
+
+  /**
+   * With {@code watchNamespaces}, the ClusterRole keeps only the cluster-scoped kinds, and each watched
+   * namespace gets a Role with every namespaced kind (read, and status) bound to the controller's
+   * ServiceAccount in the release's namespace; together they grant what the ClusterRole grants by default.
+   */
+  @Test
+  void theHelmChartWatchingNamespacesGrantsPerNamespace() throws IOException {
+    List<JsonNode> documents = new ArrayList<>();
+    try (var parser = YAML.createParser(renderRbac(List.of("team-a", "team-b")))) {
+      YAML.readValues(parser, JsonNode.class).forEachRemaining(documents::add);
+    }
+    JsonNode clusterRole = documents.stream().filter(d -> d.path("kind").asText().equals("ClusterRole")).findFirst().orElseThrow();
+    Set<String> clusterScoped = new java.util.TreeSet<>();
+    for (WatchedKind kind : WatchedKind.ALL) {
+      if (!kind.namespaced()) {
+        clusterScoped.add(kind.group() + "/" + kind.plural() + ":read");
+        if (kind.hasStatus()) {
+          clusterScoped.add(kind.group() + "/" + kind.plural() + "/status:update");
+        }
+      }
+    }
+    assertThat(grants(clusterRole)).isEqualTo(clusterScoped);
+    List<JsonNode> roles = documents.stream().filter(d -> d.path("kind").asText().equals("Role")
+        && d.path("metadata").path("name").asText().equals("aigis-controller")).toList();
+    assertThat(roles).extracting(r -> r.path("metadata").path("namespace").asText()).containsExactly("team-a", "team-b");
+    Set<String> namespaced = new java.util.TreeSet<>();
+    for (WatchedKind kind : WatchedKind.ALL) {
+      if (kind.namespaced()) {
+        namespaced.add(kind.group() + "/" + kind.plural() + ":read");
+        if (kind.hasStatus()) {
+          namespaced.add(kind.group() + "/" + kind.plural() + "/status:update");
+        }
+      }
+    }
+    roles.forEach(role -> assertThat(grants(role)).isEqualTo(namespaced));
+    List<JsonNode> bindings = documents.stream().filter(d -> d.path("kind").asText().equals("RoleBinding")
+        && d.path("metadata").path("name").asText().equals("aigis-controller")).toList();
+    assertThat(bindings).extracting(b -> b.path("metadata").path("namespace").asText()).containsExactly("team-a", "team-b");
+    bindings.forEach(binding -> {
+      assertThat(binding.path("roleRef").path("kind").asText()).isEqualTo("Role");
+      assertThat(binding.path("roleRef").path("name").asText()).isEqualTo("aigis-controller");
+      assertThat(binding.path("subjects").get(0).path("namespace").asText()).isEqualTo("aigis-system");
+      assertThat(binding.path("subjects").get(0).path("name").asText()).isEqualTo("aigis");
+    });
+    // The Lease stays in the release's namespace, as without watchNamespaces.
+    assertThat(documents.stream().filter(d -> d.path("metadata").path("name").asText().equals("aigis-leader-election"))
+        .map(d -> d.path("metadata").path("namespace").asText()).distinct()).containsExactly("aigis-system");
+  }
+
+  @Test
+  void theHelmDeploymentPassesAWatchNamespaceFlagPerNamespace() throws IOException {
+    String args = Files.readAllLines(DEPLOY.resolve("helm/aigis/templates/deployment.yaml")).stream()
+        .filter(line -> line.trim().startsWith("args:")).findFirst().orElseThrow();
+    java.util.Map<String, Object> values = new java.util.HashMap<>(java.util.Map.of("leaseName", "aigis-controller",
+        "drainSeconds", 5));
+
+    values.put("watchNamespaces", List.of());
+    assertThat(YAML.readTree(HelmSubset.render(args, values, "aigis", "aigis-system")).path("args").toString())
+        .isEqualTo("[\"controller\",\"--lease-name=aigis-controller\",\"--drain-seconds=5\"]");
+    values.put("watchNamespaces", List.of("team-a", "team-b"));
+    assertThat(YAML.readTree(HelmSubset.render(args, values, "aigis", "aigis-system")).path("args").toString())
+        .isEqualTo("[\"controller\",\"--lease-name=aigis-controller\",\"--drain-seconds=5\","
+            + "\"--watch-namespace=team-a\",\"--watch-namespace=team-b\"]");
+  }
+
+  /** {@code group/resource:read} for get/list/watch, {@code group/resource:update} for update, of every rule. */
+  private static Set<String> grants(JsonNode role) {
+    Set<String> grants = new java.util.TreeSet<>();
+    for (JsonNode rule : role.path("rules")) {
+      List<String> verbs = new ArrayList<>();
+      rule.path("verbs").forEach(v -> verbs.add(v.asText()));
+      String access = verbs.equals(List.of("get", "list", "watch")) ? "read" : String.join(",", verbs);
+      for (JsonNode group : rule.path("apiGroups")) {
+        for (JsonNode resource : rule.path("resources")) {
+          grants.add(group.asText() + "/" + resource.asText() + ":" + access);
+        }
+      }
+    }
+    return grants;
   }
 
   @Test

@@ -135,6 +135,16 @@ class GatewayApiConformanceTest {
       // Gateway API: the route is accepted, and requests its rule matches get a 500 (no backend).
       assertThat(compiled(result, "infra", "reach").rules().getFirst().backendRefs()).isEmpty();
     }
+
+    @Test
+    void aServiceInAnotherNamespaceWithoutAReferenceGrantIsRefNotPermitted() {
+      Reconciliation result = reconcile(BASE, INFRA, service("web", "vllm", 8000), route("infra", "reach",
+          "{name: shared, sectionName: same}", "{name: vllm, namespace: web, port: 8000}"));
+
+      assertThat(conditions(parent(result, "infra", "reach").path("conditions")))
+          .containsExactly("Accepted=True/Accepted", "ResolvedRefs=False/RefNotPermitted");
+      assertThat(compiled(result, "infra", "reach").rules().getFirst().backendRefs()).isEmpty();
+    }
   }
 
   @Nested
@@ -156,6 +166,24 @@ class GatewayApiConformanceTest {
       assertThat(compiled(result, "infra", "reach").rules().getFirst().backendRefs()).singleElement()
           .satisfies(ref -> assertThat(ref.namespace()).isEqualTo("web"));
     }
+
+    @Test
+    void aReferenceGrantToServicesPermitsAServiceInAnotherNamespace() {
+      Reconciliation result = reconcile(BASE, INFRA, service("web", "vllm", 8000), route("infra", "reach",
+          "{name: shared, sectionName: same}", "{name: vllm, namespace: web, port: 8000}"), """
+          apiVersion: gateway.networking.k8s.io/v1beta1
+          kind: ReferenceGrant
+          metadata: {name: allow-infra, namespace: web}
+          spec:
+            from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: infra}]
+            to: [{group: "", kind: Service}]
+          """);
+
+      assertThat(conditions(parent(result, "infra", "reach").path("conditions")))
+          .containsExactly("Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs");
+      assertThat(result.snapshot().backends().get("web/service/vllm:8000").backend().endpoint())
+          .hasToString("Url[tls=false, host=vllm.web.svc, port=8000, basePath=]");
+    }
   }
 
   @Nested
@@ -175,6 +203,35 @@ class GatewayApiConformanceTest {
       assertThat(conditions(parent(result, "infra", "reach").path("conditions")))
           .containsExactly("Accepted=True/Accepted", "ResolvedRefs=False/RefNotPermitted");
     }
+
+    /** As upstream's manifest has it: the rule whose backend is not permitted answers 500, the other rule serves. */
+    @Test
+    void theRuleWithTheRefusedBackendKeepsNoneAndTheOtherRuleServes() {
+      Reconciliation result = reconcile(BASE, INFRA, service("web", "vllm", 8000), service("infra", "local", 8000), """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: reach, namespace: infra, generation: 3}
+          spec:
+            parentRefs: [{name: shared, sectionName: same}]
+            rules:
+            - matches: [{path: {type: PathPrefix, value: /invalid}}]
+              backendRefs: [{name: vllm, namespace: web, port: 8000}]
+            - backendRefs: [{name: local, port: 8000}]
+          """, """
+          apiVersion: gateway.networking.k8s.io/v1beta1
+          kind: ReferenceGrant
+          metadata: {name: allow-other, namespace: web}
+          spec:
+            from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: infra}]
+            to: [{group: "", kind: Service, name: not-vllm}]
+          """);
+
+      assertThat(conditions(parent(result, "infra", "reach").path("conditions")))
+          .containsExactly("Accepted=True/Accepted", "ResolvedRefs=False/RefNotPermitted");
+      HttpRoute route = compiled(result, "infra", "reach");
+      assertThat(route.rules().get(0).backendRefs()).isEmpty();
+      assertThat(route.rules().get(1).backendRefs()).extracting(r -> r.name()).containsExactly("local");
+    }
   }
 
   @Nested
@@ -190,16 +247,103 @@ class GatewayApiConformanceTest {
       assertThat(parent.path("conditions").get(1).path("message").asText())
           .isEqualTo("AIBackend default/nowhere not found");
     }
+
+    @Test
+    void aMissingServiceOrPortIsBackendNotFound() {
+      Reconciliation missing = reconcile(BASE, route("default", "r", "{name: gw}", "{name: vllm, port: 8000}"));
+      Reconciliation noPort = reconcile(BASE, service("default", "vllm", 9000),
+          route("default", "r", "{name: gw}", "{name: vllm, port: 8000}"));
+
+      assertThat(conditions(parent(missing, "default", "r").path("conditions")))
+          .containsExactly("Accepted=True/Accepted", "ResolvedRefs=False/BackendNotFound");
+      assertThat(parent(missing, "default", "r").path("conditions").get(1).path("message").asText())
+          .isEqualTo("Service default/vllm not found");
+      assertThat(parent(noPort, "default", "r").path("conditions").get(1).path("message").asText())
+          .isEqualTo("Service default/vllm has no port 8000");
+      assertThat(compiled(noPort, "default", "r").rules().getFirst().backendRefs()).isEmpty();
+      assertThat(noPort.snapshot().backends()).doesNotContainKey("default/service/vllm:8000");
+    }
   }
 
   @Nested
   class HTTPRouteInvalidBackendRefUnknownKind {
     @Test
     void aBackendOfAKindAigisDoesNotServeIsInvalidKind() {
-      Reconciliation result = reconcile(BASE, route("default", "r", "{name: gw}", "{kind: Service, name: web, port: 80}"));
+      Reconciliation result = reconcile(BASE, route("default", "r", "{name: gw}", "{group: example.com, kind: Thing, name: web}"));
 
       assertThat(conditions(parent(result, "default", "r").path("conditions")))
           .containsExactly("Accepted=True/Accepted", "ResolvedRefs=False/InvalidKind");
+      assertThat(compiled(result, "default", "r").rules().getFirst().backendRefs()).isEmpty();
+    }
+  }
+
+  static String service(String namespace, String name, int port) {
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: %s, namespace: %s}
+        spec: {ports: [{name: http, port: %d, targetPort: 8000}]}
+        """.formatted(name, namespace, port);
+  }
+
+  /** Upstream's HTTPRouteServiceTypes: a backendRef to a Service (the default kind) with a port is served. */
+  @Nested
+  class HTTPRouteServiceTypes {
+    @Test
+    void aServicePortIsServedAtItsClusterDnsNameAsAnOpenAiPassthrough() {
+      Reconciliation result = reconcile(BASE, service("default", "vllm", 8000),
+          route("default", "r", "{name: gw}", "{name: vllm, port: 8000}"));
+
+      assertThat(conditions(parent(result, "default", "r").path("conditions")))
+          .containsExactly("Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs");
+      var backend = result.snapshot().backends().get("default/service/vllm:8000");
+      assertThat(backend.backend().endpoint()).hasToString("Url[tls=false, host=vllm.default.svc, port=8000, basePath=]");
+      assertThat(backend.backend().forwardClientAuthorization()).isTrue();
+    }
+
+    @Test
+    void anAIBackendPointsAtAServiceOfItsNamespace() {
+      Reconciliation result = reconcile(BASE, service("default", "vllm", 8000), """
+          apiVersion: aigis.dev/v1alpha1
+          kind: AIBackend
+          metadata: {name: local, namespace: default, generation: 1}
+          spec:
+            schema: OpenAI
+            backendRef: {kind: Service, name: vllm, port: 8000}
+          """, route("default", "r", "{name: gw}", "{group: aigis.dev, kind: AIBackend, name: local}"));
+
+      assertThat(result.rejected()).isEmpty();
+      assertThat(conditions(parent(result, "default", "r").path("conditions")))
+          .containsExactly("Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs");
+      assertThat(conditions(status(result, "AIBackend", "default", "local").path("conditions")))
+          .containsExactly("Accepted=True/Accepted");
+      assertThat(result.snapshot().backends().get("default/local").backend().endpoint())
+          .hasToString("Url[tls=false, host=vllm.default.svc, port=8000, basePath=]");
+    }
+
+    @Test
+    void anAIBackendToAMissingServiceIsLeftOutAndRoutesToItKeepTheirOtherBackends() {
+      Reconciliation result = reconcile(BASE, """
+          apiVersion: aigis.dev/v1alpha1
+          kind: AIBackend
+          metadata: {name: local, namespace: default, generation: 1}
+          spec:
+            schema: OpenAI
+            backendRef: {kind: Service, name: vllm, port: 8000}
+          """, route("default", "r", "{name: gw}", "{group: example.com, kind: Thing, name: x},"
+          + " {group: aigis.dev, kind: AIBackend, name: local}, {group: aigis.dev, kind: AIBackend, name: echo}"));
+
+      JsonNode backend = status(result, "AIBackend", "default", "local").path("conditions");
+      assertThat(conditions(backend)).containsExactly("Accepted=False/BackendNotFound");
+      assertThat(backend.get(0).path("message").asText()).isEqualTo("spec.backendRef: Service default/vllm not found");
+      JsonNode parent = parent(result, "default", "r");
+      // Admission's reason comes first; the compiler's ref is named where it was written (the second).
+      assertThat(conditions(parent.path("conditions")))
+          .containsExactly("Accepted=True/Accepted", "ResolvedRefs=False/InvalidKind");
+      assertThat(parent.path("conditions").get(1).path("message").asText())
+          .endsWith("; spec.rules[0].backendRefs[1].name: AIBackend default/local not found");
+      assertThat(compiled(result, "default", "r").rules().getFirst().backendRefs()).extracting(r -> r.name())
+          .containsExactly("echo");
     }
   }
 

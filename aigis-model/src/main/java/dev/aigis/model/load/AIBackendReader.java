@@ -45,11 +45,13 @@ final class AIBackendReader {
         vertexFields.choice("publisher", false, VertexConfig.Publisher.values()));
     // Google's schemas have well-known hosts: the endpoint may be left out.
     boolean google = schema == ApiSchema.Gemini || (schema == ApiSchema.GCPVertexAI && vertex != null && vertex.location() != null);
-    ObjectReference backendRef = backendRef(spec);
+    Fields ref = spec.object("backendRef", "group", "kind", "name", "port");
+    boolean toService = ref != null && "Service".equals(ref.string("kind"));
+    ObjectReference backendRef = ref == null || toService ? null : backendRef(ref);
     if (spec.has("backendRef") && spec.has("endpoint")) {
       spec.error("backendRef", "set exactly one of endpoint or backendRef");
     }
-    BackendEndpoint endpoint = spec.has("backendRef") ? null
+    BackendEndpoint endpoint = spec.has("backendRef") ? (toService ? service(ref) : null)
         : google && !spec.has("endpoint")
         ? new BackendEndpoint.Url(true, schema == ApiSchema.Gemini ? GEMINI_HOST : vertex.defaultHost(), 443, "")
         : endpoint(spec.requiredObject("endpoint", "url", "host", "port", "tls", "builtin"));
@@ -130,10 +132,9 @@ final class AIBackendReader {
   }
 
   /** {@code spec.backendRef}: an XBackend in the same namespace (GEP-4894 keeps backends beside what uses them). */
-  private static ObjectReference backendRef(Fields spec) {
-    Fields ref = spec.object("backendRef", "group", "kind", "name");
-    if (ref == null) {
-      return null;
+  private static ObjectReference backendRef(Fields ref) {
+    if (ref.integer("port") != null) { // read as an integer, so the generated schema types it
+      ref.error("port", "only a Service backendRef has a port (an XBackend has its own spec.port)");
     }
     String group = ref.requiredString("group");
     String kind = ref.requiredString("kind");
@@ -144,6 +145,28 @@ final class AIBackendReader {
     }
     String name = ref.requiredString("name");
     return name == null ? null : new ObjectReference(group, kind, name, null);
+  }
+
+  /**
+   * {@code spec.backendRef: {kind: Service, name, port}} (group omitted or "", the core group): a
+   * Service in the backend's own namespace, as an XBackend is, reached at that port in plain HTTP.
+   */
+  private static BackendEndpoint service(Fields ref) {
+    String group = ref.string("group");
+    if (group != null && !group.isEmpty()) {
+      ref.error("group", "a Service is in the core group: omit group or set it to \"\" (got \"" + group + "\")");
+    }
+    String name = ref.requiredString("name");
+    Integer port = ref.integer("port");
+    if (port == null) {
+      ref.error("port", "required for a Service backendRef");
+      return null;
+    }
+    if (port < 1 || port > 65535) {
+      ref.error("port", "port " + port + " is out of range 1..65535");
+      return null;
+    }
+    return name == null ? null : new BackendEndpoint.Service(name, port);
   }
 
   private static BackendEndpoint endpoint(Fields endpoint) {

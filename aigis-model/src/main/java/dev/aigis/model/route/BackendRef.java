@@ -1,8 +1,10 @@
 package dev.aigis.model.route;
 
 /**
- * A weighted reference from a rule to a backend. Aigis resolves {@code group: aigis.dev, kind: AIBackend}
- * and {@code group: gateway.networking.x-k8s.io, kind: XBackend} (a passthrough egress, see {@link #key});
+ * A weighted reference from a rule to a backend. Aigis resolves {@code group: aigis.dev, kind: AIBackend},
+ * {@code group: gateway.networking.x-k8s.io, kind: XBackend} (a passthrough egress, see {@link #key}) and
+ * a core {@code Service} with a {@code port} (Gateway API's default kind: an OpenAI-compatible server in
+ * the cluster, passed through);
  * weight defaults to 1 and 0 means "never picked". {@code priority} (an Aigis extension, as Envoy AI
  * Gateway has it) defaults to 0: requests go to the lowest priority that has a backend left, higher
  * ones only on failover.
@@ -39,9 +41,14 @@ public record BackendRef(String group, String kind, String name, String namespac
     return XBACKEND_GROUP.equals(group) && XBACKEND_KIND.equals(kind);
   }
 
+  /** Whether this ref names a Service: the core group (omitted or "") and kind Service, or omitted (the Gateway API defaults). */
+  public boolean isService() {
+    return (group == null || group.isEmpty()) && (kind == null || kind.equals("Service"));
+  }
+
   /**
    * The key of what this ref names among the snapshot's backends, or null when it names neither an
-   * AIBackend nor an XBackend. An AIBackend is {@code namespace/name} (an omitted group or kind is
+   * AIBackend, an XBackend nor a Service with a port. An AIBackend is {@code namespace/name} (an omitted group or kind is
    * taken leniently as AIBackend here; validation has already refused it). An XBackend named directly
    * is {@code namespace/xbackend/name}: a backend name has no slash, so the two never collide.
    */
@@ -53,9 +60,17 @@ public record BackendRef(String group, String kind, String name, String namespac
     if (isXBackend()) {
       return xbackendKey(ns, name);
     }
+    if (isService()) {
+      return port == null ? null : serviceKey(ns, name, port);
+    }
     boolean aiBackend = (group == null || group.isBlank() || group.equals(AIGIS_GROUP))
         && (kind == null || kind.isBlank() || kind.equals(AIBACKEND_KIND));
     return aiBackend ? ns + "/" + name : null;
+  }
+
+  /** The snapshot key of the backend implied by an HTTPRoute ref straight to port {@code port} of the Service {@code namespace/name}. */
+  public static String serviceKey(String namespace, String name, int port) {
+    return namespace + "/service/" + name + ":" + port;
   }
 
   /** The snapshot key of the backend implied by an HTTPRoute ref straight to the XBackend {@code namespace/name}. */

@@ -24,10 +24,13 @@ final class BackendResolver {
   private final Problems problems;
 
   private final XBackendResolver xbackends;
+  private final dev.aigis.model.backend.ServiceAddresses services;
 
-  BackendResolver(ResourceIndex index, Function<String, String> environment, Problems problems) {
+  BackendResolver(ResourceIndex index, Function<String, String> environment, dev.aigis.model.backend.ServiceAddresses services,
+      Problems problems) {
     this.index = index;
     this.environment = environment;
+    this.services = services;
     this.problems = problems;
     this.xbackends = new XBackendResolver(index, problems);
   }
@@ -43,7 +46,24 @@ final class BackendResolver {
   }
 
   ResolvedBackend resolve(AIBackend backend) {
+    if (backend.endpoint() instanceof dev.aigis.model.backend.BackendEndpoint.Service service) {
+      return resolveEndpoint(backend.withEndpoint(
+          services.address(backend.metadata().namespace(), service.name(), service.port())));
+    }
     return backend.backendRef() == null ? resolveEndpoint(backend) : xbackends.connect(backend, this::resolveEndpoint);
+  }
+
+  /**
+   * The backend implied by an HTTPRoute ref straight to port {@code port} of the Service
+   * {@code namespace/name}: an OpenAI-compatible server in the cluster (vLLM, a local model server),
+   * spoken to as it is, as a ref straight to an XBackend is: schema OpenAI, no credentials of its own
+   * (the client's are forwarded), default timeouts. Its name is {@code service/<name>:<port>}, its key
+   * {@link dev.aigis.model.route.BackendRef#serviceKey}, distinct from every AIBackend's.
+   */
+  ResolvedBackend service(String namespace, String name, int port, dev.aigis.model.SourceRef source) {
+    var implied = new AIBackend(new dev.aigis.model.ObjectMeta("service/" + name + ":" + port, namespace, null, null, null),
+        source, ApiSchema.OpenAI, services.address(namespace, name, port), null, null, true, null);
+    return new ResolvedBackend(implied, null, BackendTimeouts.DEFAULTS.withDefaults());
   }
 
   private ResolvedBackend resolveEndpoint(AIBackend backend) {

@@ -7,13 +7,25 @@ import java.util.Map;
 
 /**
  * What per-resource compilation ({@link SnapshotCompiler#compilePerResource}) gives: a snapshot of
- * every resource that compiled, and the errors of each one left out, keyed by {@link #identity}.
- * The snapshot's {@code resources} are the ones kept.
+ * every resource that compiled, the errors of each one left out, keyed by {@link #identity}, and the
+ * errors of the backendRefs removed from routes that stay ({@code unresolved}, by route identity).
+ * The snapshot's {@code resources} are the ones kept, routes without their removed refs.
  */
-public record PerResourceResult(ConfigSnapshot snapshot, Map<String, List<ConfigError>> rejected) {
+public record PerResourceResult(ConfigSnapshot snapshot, Map<String, List<ConfigError>> rejected,
+    Map<String, List<ConfigError>> unresolved) {
 
   public PerResourceResult {
-    rejected = Map.copyOf(rejected.entrySet().stream()
+    rejected = copy(rejected);
+    unresolved = copy(unresolved);
+  }
+
+  /** Without removed backendRefs. */
+  public PerResourceResult(ConfigSnapshot snapshot, Map<String, List<ConfigError>> rejected) {
+    this(snapshot, rejected, Map.of());
+  }
+
+  private static Map<String, List<ConfigError>> copy(Map<String, List<ConfigError>> errors) {
+    return Map.copyOf(errors.entrySet().stream()
         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.copyOf(e.getValue()))));
   }
 

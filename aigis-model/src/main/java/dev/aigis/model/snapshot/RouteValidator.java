@@ -188,10 +188,17 @@ final class RouteValidator {
     if (ref.weight() < 0 || ref.weight() > MAX_WEIGHT) {
       problems.at(route, path + ".weight", "weight " + ref.weight() + " is out of range 0..1000000");
     }
-    // Gateway API defaults an omitted group to the core group and kind to Service, neither of which Aigis serves.
+    // Gateway API defaults an omitted group to the core group and kind to Service.
     String kind = Objects.requireNonNullElse(ref.kind(), "Service");
     String namespace = ref.namespace() == null ? route.metadata().namespace() : ref.namespace();
-    if (BackendRef.AIGIS_GROUP.equals(ref.group()) && kind.equals(BackendRef.AIBACKEND_KIND)) {
+    if (ref.isService()) {
+      // Reached by its cluster DNS name: whether it exists is the cluster's to say (the controller checks it).
+      if (ref.port() == null) {
+        problems.at(route, path + ".port", "required for a Service backendRef");
+      } else if (ref.port() < 1 || ref.port() > 65535) {
+        problems.at(route, path + ".port", "port " + ref.port() + " is out of range 1..65535");
+      }
+    } else if (BackendRef.AIGIS_GROUP.equals(ref.group()) && kind.equals(BackendRef.AIBACKEND_KIND)) {
       if (index.backend(namespace, ref.name()) == null) {
         problems.notFound(route, path + ".name", AIBackend.KIND, namespace, ref.name());
       }
@@ -204,7 +211,7 @@ final class RouteValidator {
       boolean knownGroup = BackendRef.AIGIS_GROUP.equals(ref.group()) || BackendRef.XBACKEND_GROUP.equals(ref.group());
       problems.at(route, path + (knownGroup ? ".kind" : ".group"), (knownGroup
           ? "kind " + kind + " is not served from group " + ref.group() + "; "
-          : "") + "only aigis.dev/AIBackend and gateway.networking.x-k8s.io/XBackend backends are supported");
+          : "") + "only aigis.dev/AIBackend, gateway.networking.x-k8s.io/XBackend and core Service backends are supported");
     }
   }
 

@@ -14,6 +14,7 @@ import dev.aigis.model.KnowledgeBase;
 import dev.aigis.model.Resource;
 import dev.aigis.model.PayloadProcessor;
 import dev.aigis.model.Secret;
+import dev.aigis.model.backend.ServiceAddresses;
 import dev.aigis.model.route.BackendRef;
 import dev.aigis.model.route.RouteRule;
 import java.util.ArrayList;
@@ -35,10 +36,17 @@ import java.util.function.Function;
 public final class SnapshotCompiler {
 
   private final Function<String, String> environment;
+  private final ServiceAddresses services;
 
   /** @param environment looks up environment variables for {@code credentials.env}, such as {@code System::getenv} */
   public SnapshotCompiler(Function<String, String> environment) {
+    this(environment, ServiceAddresses.CLUSTER_DNS);
+  }
+
+  /** @param services where a Service backend is reached (its cluster DNS name, unless a test or an out-of-cluster gateway says otherwise) */
+  public SnapshotCompiler(Function<String, String> environment, ServiceAddresses services) {
     this.environment = Objects.requireNonNull(environment, "environment");
+    this.services = Objects.requireNonNull(services, "services");
   }
 
   public CompileResult compile(List<Resource> resources) {
@@ -61,27 +69,62 @@ public final class SnapshotCompiler {
    * compiled again, so a resource that referred to one left out is left out in turn ("not found").
    * Errors that belong to no resource (no Gateway at all) are not errors here: a cluster may have no
    * Gateway yet, and the snapshot then serves nothing.
+   *
+   * <p>A route is judged rule by rule on its backends, as Gateway API asks: a backendRef with an
+   * error (its backend not found or left out, a kind Aigis does not serve, a bad weight or port) is
+   * removed from its rule and reported in {@link PerResourceResult#unresolved}, and the route stays
+   * with its other rules and refs; a rule left with no backend answers 500. Any other error in a route
+   * (a match, a filter, a parent) still leaves the route out whole.
    */
   public PerResourceResult compilePerResource(List<Resource> resources) {
     List<Resource> kept = new ArrayList<>(resources);
     Map<String, List<ConfigError>> rejected = new LinkedHashMap<>();
+    Map<String, List<ConfigError>> unresolved = new LinkedHashMap<>();
+    // The routes that have lost refs, by the trimmed copy now in kept.
+    Map<Resource, UnresolvedRefs.Trimmed> trimmed = new java.util.IdentityHashMap<>();
     while (true) {
       Problems problems = new Problems();
       ConfigSnapshot snapshot = attempt(kept, Set.of(), problems, false);
       Set<Resource> blamed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      Map<Resource, List<ConfigError>> refErrors = new java.util.IdentityHashMap<>();
       for (int i = 0; i < problems.errors().size(); i++) {
         Resource owner = problems.owner(i);
-        if (owner != null) {
+        ConfigError error = problems.errors().get(i);
+        if (owner instanceof HttpRoute && UnresolvedRefs.ruleAndRef(error.fieldPath()) != null) {
+          refErrors.computeIfAbsent(owner, key -> new ArrayList<>()).add(error);
+        } else if (owner != null) {
           blamed.add(owner);
-          rejected.computeIfAbsent(PerResourceResult.identity(owner), key -> new ArrayList<>()).add(problems.errors().get(i));
+          UnresolvedRefs.Trimmed trim = trimmed.get(owner);
+          rejected.computeIfAbsent(PerResourceResult.identity(owner), key -> new ArrayList<>())
+              .add(trim == null ? error : trim.asWritten(error));
         }
       }
-      if (blamed.isEmpty()) {
-        return new PerResourceResult(snapshot, rejected);
+      refErrors.keySet().removeAll(blamed);
+      if (blamed.isEmpty() && refErrors.isEmpty()) {
+        return new PerResourceResult(snapshot, rejected, unresolved);
       }
-      // Each round leaves out at least one resource, so this ends.
+      // Each round leaves out a resource or removes a backendRef, so this ends.
       kept.removeIf(blamed::contains);
+      for (var entry : refErrors.entrySet()) {
+        HttpRoute route = (HttpRoute) entry.getKey();
+        UnresolvedRefs.Trimmed trim = trimmed.getOrDefault(route, UnresolvedRefs.Trimmed.of(route));
+        entry.getValue().forEach(error -> unresolved.computeIfAbsent(PerResourceResult.identity(route),
+            key -> new ArrayList<>()).add(trim.asWritten(error)));
+        UnresolvedRefs.Trimmed next = trim.without(entry.getValue());
+        trimmed.remove(route);
+        trimmed.put(next.route(), next);
+        kept.set(indexOf(kept, route), next.route());
+      }
     }
+  }
+
+  private static int indexOf(List<Resource> resources, Resource resource) {
+    for (int i = 0; i < resources.size(); i++) {
+      if (resources.get(i) == resource) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("not kept: " + PerResourceResult.identity(resource));
   }
 
   /** One compilation, its problems gathered in {@code problems}; the snapshot is only meaningful when there are none. */
@@ -89,7 +132,7 @@ public final class SnapshotCompiler {
     ResourceIndex index = new ResourceIndex(resources, problems);
 
     ListenerBinder listenerBinder = new ListenerBinder(index, problems);
-    BackendResolver backendResolver = new BackendResolver(index, environment, problems);
+    BackendResolver backendResolver = new BackendResolver(index, environment, services, problems);
     ProcessorConflicts conflicts = new ProcessorConflicts(index.all());
     RouteValidator routeValidator = new RouteValidator(index, conflicts, problems);
     PayloadProcessorValidator processorValidator = new PayloadProcessorValidator(index, problems);
@@ -125,6 +168,7 @@ public final class SnapshotCompiler {
     }
     routes.forEach(egressValidator::route);
     routes.forEach(route -> directXBackends(route, index, backendResolver, backends));
+    routes.forEach(route -> directServices(route, backendResolver, backends));
     boolean anyListener = resources.stream()
         .anyMatch(resource -> resource instanceof Gateway gateway && !gateway.listeners().isEmpty());
     // Said only of a configuration that loaded whole: with documents left out for their errors it
@@ -151,6 +195,19 @@ public final class SnapshotCompiler {
             : index.xbackend(ref.namespace() == null ? route.metadata().namespace() : ref.namespace(), ref.name());
         if (xbackend != null && !backends.containsKey(key)) {
           backends.put(key, resolver.direct(xbackend));
+        }
+      }
+    }
+  }
+
+  /** Adds the passthrough backend of each Service port that {@code route} names directly, once per Service port. */
+  private static void directServices(HttpRoute route, BackendResolver resolver, Map<String, ResolvedBackend> backends) {
+    for (RouteRule rule : route.rules()) {
+      for (BackendRef ref : rule.backendRefs()) {
+        String key = ref.isService() ? ref.key(route.metadata().namespace()) : null;
+        if (key != null && ref.port() >= 1 && ref.port() <= 65535 && !backends.containsKey(key)) {
+          String namespace = ref.namespace() == null || ref.namespace().isBlank() ? route.metadata().namespace() : ref.namespace();
+          backends.put(key, resolver.service(namespace, ref.name(), ref.port(), route.source()));
         }
       }
     }

@@ -197,7 +197,7 @@ class SnapshotCompilerTest {
             "bad.yaml:10: HTTPRoute/chat: spec.parentRefs[2].kind: only gateway.networking.k8s.io/Gateway parents are supported",
             "bad.yaml:15: HTTPRoute/chat: spec.rules[0].backendRefs[0].name: AIBackend default/nope not found",
             "bad.yaml:17: HTTPRoute/chat: spec.rules[0].backendRefs[1].weight: weight 2000000 is out of range 0..1000000",
-            "bad.yaml:16: HTTPRoute/chat: spec.rules[0].backendRefs[1].group: only aigis.dev/AIBackend and gateway.networking.x-k8s.io/XBackend backends are supported");
+            "bad.yaml:16: HTTPRoute/chat: spec.rules[0].backendRefs[1].port: required for a Service backendRef");
   }
 
   @Test

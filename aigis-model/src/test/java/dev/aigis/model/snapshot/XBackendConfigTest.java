@@ -146,14 +146,14 @@ class XBackendConfigTest {
   void aGroupAndKindThatDoNotGoTogetherAreRefused() {
     assertThat(errors(direct("[{group: aigis.dev, kind: XBackend, name: openai}]"))).containsExactly(
         "f.yaml:14: HTTPRoute/chat: spec.rules[0].backendRefs[0].kind: kind XBackend is not served from group"
-            + " aigis.dev; only aigis.dev/AIBackend and gateway.networking.x-k8s.io/XBackend backends are supported");
+            + " aigis.dev; only aigis.dev/AIBackend, gateway.networking.x-k8s.io/XBackend and core Service backends are supported");
     assertThat(errors(direct("[{group: gateway.networking.x-k8s.io, kind: AIBackend, name: openai}]"))).containsExactly(
         "f.yaml:14: HTTPRoute/chat: spec.rules[0].backendRefs[0].kind: kind AIBackend is not served from group"
-            + " gateway.networking.x-k8s.io; only aigis.dev/AIBackend and gateway.networking.x-k8s.io/XBackend"
-            + " backends are supported");
+            + " gateway.networking.x-k8s.io; only aigis.dev/AIBackend, gateway.networking.x-k8s.io/XBackend"
+            + " and core Service backends are supported");
     assertThat(errors(direct("[{kind: XBackend, name: openai}]"))).containsExactly(
-        "f.yaml:14: HTTPRoute/chat: spec.rules[0].backendRefs[0].group: only aigis.dev/AIBackend and"
-            + " gateway.networking.x-k8s.io/XBackend backends are supported");
+        "f.yaml:14: HTTPRoute/chat: spec.rules[0].backendRefs[0].group: only aigis.dev/AIBackend,"
+            + " gateway.networking.x-k8s.io/XBackend and core Service backends are supported");
   }
 
   @Test
