@@ -22,6 +22,10 @@ import java.util.Locale;
  */
 final class AIBackendReader {
 
+  /** What {@code spec.backendRef.kind} may name. */
+  private static final java.util.List<String> BACKEND_REF_KINDS = java.util.List.of(XBackend.KIND, "Service");
+
+
   /** What {@code credentials.env} may hold: a POSIX-style environment variable name. */
   private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -46,12 +50,15 @@ final class AIBackendReader {
     // Google's schemas have well-known hosts: the endpoint may be left out.
     boolean google = schema == ApiSchema.Gemini || (schema == ApiSchema.GCPVertexAI && vertex != null && vertex.location() != null);
     Fields ref = spec.object("backendRef", "group", "kind", "name", "port");
-    boolean toService = ref != null && "Service".equals(ref.string("kind"));
-    ObjectReference backendRef = ref == null || toService ? null : backendRef(ref);
+    // A choice, not a string: the generated schema then knows both shapes (an XBackend's required group, a Service's port).
+    String refKind = ref == null ? null : ref.choice("kind", true, BACKEND_REF_KINDS);
+    String refName = ref == null ? null : ref.requiredString("name");
+    boolean toService = "Service".equals(refKind);
+    ObjectReference backendRef = ref == null || toService || refKind == null ? null : backendRef(ref, refKind, refName);
     if (spec.has("backendRef") && spec.has("endpoint")) {
       spec.error("backendRef", "set exactly one of endpoint or backendRef");
     }
-    BackendEndpoint endpoint = spec.has("backendRef") ? (toService ? service(ref) : null)
+    BackendEndpoint endpoint = spec.has("backendRef") ? (toService ? service(ref, refName) : null)
         : google && !spec.has("endpoint")
         ? new BackendEndpoint.Url(true, schema == ApiSchema.Gemini ? GEMINI_HOST : vertex.defaultHost(), 443, "")
         : endpoint(spec.requiredObject("endpoint", "url", "host", "port", "tls", "builtin"));
@@ -132,18 +139,14 @@ final class AIBackendReader {
   }
 
   /** {@code spec.backendRef}: an XBackend in the same namespace (GEP-4894 keeps backends beside what uses them). */
-  private static ObjectReference backendRef(Fields ref) {
+  private static ObjectReference backendRef(Fields ref, String kind, String name) {
     if (ref.integer("port") != null) { // read as an integer, so the generated schema types it
       ref.error("port", "only a Service backendRef has a port (an XBackend has its own spec.port)");
     }
     String group = ref.requiredString("group");
-    String kind = ref.requiredString("kind");
     if (group != null && !group.equals(XBackend.GROUP)) {
       ref.error("group", "must be " + XBackend.GROUP + " (got \"" + group + "\")");
-    } else if (kind != null && !kind.equals(XBackend.KIND)) {
-      ref.error("kind", "must be XBackend (got \"" + kind + "\")");
     }
-    String name = ref.requiredString("name");
     return name == null ? null : new ObjectReference(group, kind, name, null);
   }
 
@@ -151,12 +154,11 @@ final class AIBackendReader {
    * {@code spec.backendRef: {kind: Service, name, port}} (group omitted or "", the core group): a
    * Service in the backend's own namespace, as an XBackend is, reached at that port in plain HTTP.
    */
-  private static BackendEndpoint service(Fields ref) {
+  private static BackendEndpoint service(Fields ref, String name) {
     String group = ref.string("group");
     if (group != null && !group.isEmpty()) {
       ref.error("group", "a Service is in the core group: omit group or set it to \"\" (got \"" + group + "\")");
     }
-    String name = ref.requiredString("name");
     Integer port = ref.integer("port");
     if (port == null) {
       ref.error("port", "required for a Service backendRef");
