@@ -192,4 +192,29 @@ class SemanticRoutingEndToEndTest {
         "aigis_semantic_route_decisions_total{confidence=\"high\",policy=\"default/router/route\",route=\"billing\"}");
     assertThat(metrics).contains("aigis_semantic_route_duration_seconds_count{policy=\"default/router/route\"}");
   }
+
+  @Test
+  void theDecisionIsInTheAccessLogAndTheAuditRecordButTheQuestionIsNot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("audit.jsonl");
+    try (var access = dev.aigis.app.AccessLogTap.open();
+        var audit = dev.aigis.server.audit.AuditLog.builder(file).build();
+        var audited = GatewayFixture.start(config(billing.port(), travel.port()),
+            dev.aigis.server.ServerOptions.defaults().withAdminPort(-1).withTrafficHost("127.0.0.1"),
+            java.util.Map.of(), java.time.InstantSource.system(), audit)) {
+      HttpResponse<String> response = audited.post("/v1/chat/completions", chat("why did you charge my card twice"));
+      assertThat(response.statusCode()).isEqualTo(200);
+      String reason = response.headers().firstValue("x-aigis-route-reason").orElseThrow();
+      String line = access.await("route_reason", java.time.Duration.ofSeconds(10));
+      assertThat(line).contains("\"route_reason\":\"" + reason + "\"").doesNotContain("charge my card");
+    }
+    // Closed in reverse order: the gateway has finished its exchanges before the audit log flushes.
+    com.fasterxml.jackson.databind.JsonNode record = JSON.readTree(java.nio.file.Files.readAllLines(file).getFirst());
+    com.fasterxml.jackson.databind.JsonNode decision = record.get("semanticRoute");
+    assertThat(decision.get("route").asText()).isEqualTo("billing");
+    assertThat(decision.get("target").asText()).isEqualTo("billing-model");
+    assertThat(decision.get("reason").asText()).startsWith("route=billing; confidence=");
+    assertThat(decision.get("confidence").asDouble()).isBetween(0.0, 1.0);
+    assertThat(record.toString()).doesNotContain("charge my card");
+  }
 }

@@ -26,10 +26,12 @@ import java.util.List;
  * @param requestSha256 hex SHA-256 of the request body as sent upstream, only with content {@code hash}
  * @param guardrails what Guardrail processors found, in order; absent when none fired
  * @param retrieval which knowledge-base chunks Retrieval processors injected, in order; absent when none ran
+ * @param semanticRoute where a SemanticRoute processor sent the request and why; absent when none ran
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"requestId", "identity", "team", "route", "backend", "host", "model", "status", "errorCode",
-    "policy", "tokens", "latencyMs", "ttftMs", "attempts", "requestSha256", "guardrails", "retrieval"})
+    "policy", "tokens", "latencyMs", "ttftMs", "attempts", "requestSha256", "guardrails", "retrieval",
+    "semanticRoute"})
 public record AuditRecord(
     String requestId,
     String identity,
@@ -47,7 +49,8 @@ public record AuditRecord(
     List<Attempt> attempts,
     String requestSha256,
     List<Guard> guardrails,
-    List<Retrieval> retrieval) {
+    List<Retrieval> retrieval,
+    SemanticRoute semanticRoute) {
 
   public AuditRecord {
     retrieval = retrieval == null || retrieval.isEmpty() ? null : List.copyOf(retrieval);
@@ -60,6 +63,20 @@ public record AuditRecord(
 
   /** @param sources chunk markers such as {@code guide.md#3}, empty when nothing matched; never text */
   public record Retrieval(String knowledgeBase, List<String> sources) {}
+
+  /**
+   * A SemanticRoute decision: the configured route that won ({@code default} or
+   * {@code out_of_scope} when none did), the target written, the confidence and the reason header's text.
+   */
+  public record SemanticRoute(String route, String target, double confidence, String reason) {}
+
+  /** Without a semantic route. */
+  public AuditRecord(String requestId, String identity, String team, String route, String backend, String host,
+      String model, int status, String errorCode, Policy policy, Tokens tokens, long latencyMs, Long ttftMs,
+      List<Attempt> attempts, String requestSha256, List<Guard> guardrails, List<Retrieval> retrieval) {
+    this(requestId, identity, team, route, backend, host, model, status, errorCode, policy, tokens, latencyMs, ttftMs,
+        attempts, requestSha256, guardrails, retrieval, null);
+  }
 
   /** Without retrieval. */
   public AuditRecord(String requestId, String identity, String team, String route, String backend, String host,

@@ -53,6 +53,7 @@ final class AccessLog {
       writeNullable(g, "error", r.errorCode());
       writeNullable(g, "upstream_violation", r.upstreamViolation());
       writeNullable(g, "guardrails", r.guardrails());
+      writeNullable(g, "route_reason", r.routeReason());
       g.writeEndObject();
     } catch (IOException e) {
       return; // a StringWriter does not fail

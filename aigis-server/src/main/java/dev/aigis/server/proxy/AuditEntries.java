@@ -33,6 +33,13 @@ final class AuditEntries {
         .map(used -> new AuditRecord.Retrieval(used.knowledgeBase(), used.sources())).toList();
   }
 
+  /** Where a SemanticRoute processor sent the request; null when none decided. */
+  private static AuditRecord.SemanticRoute semanticRoute(Exchange exchange) {
+    var decision = exchange.context.attributes().get(dev.aigis.core.routing.semantic.RouteAttributes.DECISION);
+    return decision == null ? null : new AuditRecord.SemanticRoute(decision.metricRoute(), decision.target(),
+        Math.floor(decision.confidence() * 100) / 100, decision.reason());
+  }
+
   /** The record for {@code exchange}, or null when it is not audited. */
   static AuditRecord of(Exchange exchange, int status, long durationNanos, AuditLog.Content content) {
     String host = exchange.backend() != null
@@ -77,6 +84,7 @@ final class AuditEntries {
         attempts,
         requestHash,
         guards,
-        retrieval(exchange));
+        retrieval(exchange),
+        semanticRoute(exchange));
   }
 }

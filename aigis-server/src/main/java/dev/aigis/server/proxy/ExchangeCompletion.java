@@ -170,7 +170,8 @@ final class ExchangeCompletion {
           status, duration, exchange.ttftNanos, exchange.match() == null ? null : exchange.routeName(),
           exchange.backend() == null ? null : exchange.backendName(), routedModel, operation,
           exchange.body.stream(), exchange.upstreamStatus, exchange.usage, exchange.bytesIn, exchange.bytesOut,
-          exchange.errorCode, callerOf(exchange), exchange.upstreamViolation, guardrailsOf(exchange)));
+          exchange.errorCode, callerOf(exchange), exchange.upstreamViolation, guardrailsOf(exchange),
+          routeReasonOf(exchange)));
     }
     if (audit != null) { // audit log hook: one record per audited exchange, queued without blocking
       var record = AuditEntries.of(exchange, status, duration, audit.content());
@@ -183,6 +184,12 @@ final class ExchangeCompletion {
         exchange.match() == null ? null : exchange.routeName(), exchange.backend() == null ? null : exchange.backendName(),
         exchange.errorCode, Duration.ofNanos(duration), exchange.ttftNanos < 0 ? null : Duration.ofNanos(exchange.ttftNanos),
         exchange.context.attributes().snapshot()));
+  }
+
+  /** The SemanticRoute decision's reason, or null when no router decided. */
+  private static String routeReasonOf(Exchange exchange) {
+    var decision = exchange.context.attributes().get(dev.aigis.core.routing.semantic.RouteAttributes.DECISION);
+    return decision == null ? null : decision.reason();
   }
 
   /** {@code injection:blocked,pii:redacted}: what the exchange's guards decided, for the access log; null when none fired. */

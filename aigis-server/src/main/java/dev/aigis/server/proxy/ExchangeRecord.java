@@ -7,6 +7,8 @@ import dev.aigis.core.usage.TokenUsage;
  * authenticated identity's name (an API key's name, a JWT subject), never a credential; null when
  * no AccessPolicy authenticated the request. {@code upstreamViolation} is what a native upstream
  * broke of its API's promise in an answer passed on unchanged (a fixed description, no content), or null.
+ * {@code routeReason} is a SemanticRoute's {@code x-aigis-route-reason} (configured route names and a
+ * confidence, never client text), or null.
  */
 record ExchangeRecord(
     long startEpochMillis,
@@ -28,4 +30,5 @@ record ExchangeRecord(
     String errorCode,
     String caller,
     String upstreamViolation,
-    String guardrails) {}
+    String guardrails,
+    String routeReason) {}
