@@ -48,6 +48,14 @@ public class CacheLookupBenchmark {
   @Param({"random", "clustered"})
   public String vectors;
 
+  /**
+   * How many partitions the index holds: 1 (every entry single-turn to one model), or the 100k
+   * entries' partition plus 1,000 one-entry partitions (multi-turn conversations, other system
+   * prompts), which is what a cache serving real traffic holds.
+   */
+  @Param({"1", "1001"})
+  public int partitions;
+
   private ResponseCacheStore store;
   private CacheLookup lookup;
   private CacheKeys.Keys[] keys;
@@ -71,6 +79,10 @@ public class CacheLookupBenchmark {
       float[] v = clustered ? near(topics[i % topics.length], 0.25, random) : randomUnit(random);
       String question = "what is the answer to question number " + i;
       store.put(new CacheEntry("e" + i, "k" + i, partition, v, "{\"choices\":[]}", now, now + 3_600_000, question));
+    }
+    for (int p = 1; p < partitions; p++) {
+      store.put(new CacheEntry("c" + p, "kc" + p, "conversation-" + p, randomUnit(random), "{\"choices\":[]}", now,
+          now + 3_600_000, "what did you mean by that " + p));
     }
     keys = new CacheKeys.Keys[QUERIES];
     queries = new float[QUERIES][];
