@@ -1,8 +1,8 @@
 package dev.aigis.server.cache;
 
+import dev.aigis.server.ratelimit.RedisDeadline;
 import dev.aigis.server.ratelimit.RedisScript;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -50,24 +50,7 @@ final class RedisCalls {
    * not yet sent (the next candidate of a semantic lookup) is dropped.
    */
   <T> Future<T> timed(String operation, Function<BooleanSupplier, Future<T>> body) {
-    Promise<T> promise = Promise.promise();
-    long timer = vertx.setTimer(timeoutMillis, id -> promise.tryFail(new TimeoutException(
-        "the Redis cache store at " + endpoint + " did not answer " + operation + " within " + timeoutMillis + " ms")));
-    Future<T> result;
-    try {
-      result = body.apply(() -> promise.future().isComplete());
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onComplete(outcome -> {
-      vertx.cancelTimer(timer);
-      if (outcome.succeeded()) {
-        promise.tryComplete(outcome.result());
-      } else {
-        promise.tryFail(outcome.cause());
-      }
-    });
-    return promise.future();
+    return RedisDeadline.within(vertx, timeoutMillis, "the Redis cache store at " + endpoint, operation, body);
   }
 
   /** Sends on a pooled connection, unless the call's time ran out while it waited for one. */

@@ -7,7 +7,6 @@ import dev.aigis.core.ratelimit.RateLimitStore;
 import dev.aigis.core.ratelimit.Window;
 import dev.aigis.model.policy.RateLimitStoreSpec;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
@@ -257,23 +256,6 @@ public final class RedisRateLimitStore implements RateLimitStore {
    * time has run out, so work not yet sent can be dropped.
    */
   private <T> Future<T> timed(String operation, Function<BooleanSupplier, Future<T>> body) {
-    Promise<T> promise = Promise.promise();
-    long timer = vertx.setTimer(timeoutMillis, id -> promise.tryFail(new TimeoutException(
-        "the Redis rate-limit store at " + endpoint + " did not answer " + operation + " within " + timeoutMillis + " ms")));
-    Future<T> result;
-    try {
-      result = body.apply(() -> promise.future().isComplete());
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onComplete(outcome -> {
-      vertx.cancelTimer(timer);
-      if (outcome.succeeded()) {
-        promise.tryComplete(outcome.result());
-      } else {
-        promise.tryFail(outcome.cause());
-      }
-    });
-    return promise.future();
+    return RedisDeadline.within(vertx, timeoutMillis, "the Redis rate-limit store at " + endpoint, operation, body);
   }
 }
