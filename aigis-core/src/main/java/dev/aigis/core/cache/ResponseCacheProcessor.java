@@ -13,7 +13,6 @@ import dev.aigis.core.processing.Processor;
 import dev.aigis.core.processing.ProcessorNeeds;
 import dev.aigis.core.processing.ResponseChunk;
 import dev.aigis.core.processing.Verdict;
-import dev.aigis.core.provider.TranslationException;
 import dev.aigis.core.ratelimit.Prices;
 import dev.aigis.core.usage.TokenUsage;
 import java.io.IOException;
@@ -106,10 +105,8 @@ public final class ResponseCacheProcessor implements Processor {
   public CompletionStage<Verdict> onRequestBody(ProcessedRequest request, ExchangeState exchangeState) {
     State state = (State) exchangeState;
     ExchangeContext context = request.context();
-    ObjectNode pivot;
-    try {
-      pivot = context.pivot().request();
-    } catch (TranslationException e) {
+    ObjectNode pivot = context.pivot().requestOrNull();
+    if (pivot == null) {
       state.skip = "not-chat"; // embeddings, passthrough: nothing this cache can serve
       return done(Verdict.CONTINUE);
     }

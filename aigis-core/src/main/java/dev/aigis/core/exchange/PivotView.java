@@ -52,6 +52,19 @@ public final class PivotView {
     return pivot;
   }
 
+  /**
+   * The pivot request, or null when this request has none (embeddings, passthrough paths, a body
+   * that does not translate, which the front door reports to the client itself): what processors
+   * that only work on chats ask, skipping the rest.
+   */
+  public ObjectNode requestOrNull() {
+    try {
+      return request();
+    } catch (TranslationException e) {
+      return null;
+    }
+  }
+
   /** Marks the pivot as changed: the upstream request is built from it. */
   public void edited() {
     if (pivot == null) {

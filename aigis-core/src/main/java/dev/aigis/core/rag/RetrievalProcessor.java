@@ -11,7 +11,6 @@ import dev.aigis.core.processing.ProcessedResponse;
 import dev.aigis.core.processing.Processor;
 import dev.aigis.core.processing.ProcessorNeeds;
 import dev.aigis.core.processing.Verdict;
-import dev.aigis.core.provider.TranslationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -74,10 +73,8 @@ public final class RetrievalProcessor implements Processor {
     if (context == null) {
       return CompletableFuture.completedFuture(Verdict.CONTINUE);
     }
-    ObjectNode pivot;
-    try {
-      pivot = context.pivot().request();
-    } catch (TranslationException e) {
+    ObjectNode pivot = context.pivot().requestOrNull();
+    if (pivot == null) {
       return CompletableFuture.completedFuture(Verdict.CONTINUE); // no chat form (embeddings, files ...)
     }
     String query = dev.aigis.core.exchange.PivotTexts.lastUser(pivot);

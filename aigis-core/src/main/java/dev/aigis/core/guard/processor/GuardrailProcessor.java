@@ -22,7 +22,6 @@ import dev.aigis.core.processing.ProcessorException;
 import dev.aigis.core.processing.ProcessorNeeds;
 import dev.aigis.core.processing.ResponseChunk;
 import dev.aigis.core.processing.Verdict;
-import dev.aigis.core.provider.TranslationException;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,10 +140,8 @@ public final class GuardrailProcessor implements Processor {
     if (context == null || needs.requestBody() == BodyMode.NONE) {
       return CompletableFuture.completedFuture(Verdict.CONTINUE);
     }
-    ObjectNode pivot;
-    try {
-      pivot = context.pivot().request();
-    } catch (TranslationException e) {
+    ObjectNode pivot = context.pivot().requestOrNull();
+    if (pivot == null) {
       return CompletableFuture.completedFuture(Verdict.CONTINUE); // no chat form (embeddings, files ...)
     }
     List<RequestTexts.Slot> slots = RequestTexts.select(pivot, scope);

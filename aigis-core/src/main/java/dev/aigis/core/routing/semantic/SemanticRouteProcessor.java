@@ -89,10 +89,8 @@ public final class SemanticRouteProcessor implements Processor {
   public CompletionStage<Verdict> onRequestBody(ProcessedRequest request, ExchangeState exchangeState) {
     State state = (State) exchangeState;
     ExchangeContext context = request.context();
-    ObjectNode pivot;
-    try {
-      pivot = context.pivot().request();
-    } catch (TranslationException e) {
+    ObjectNode pivot = context.pivot().requestOrNull();
+    if (pivot == null) {
       return CompletableFuture.completedFuture(Verdict.CONTINUE); // no chat form (embeddings, files ...): nothing to route
     }
     String text = settings.allUserTurns() ? dev.aigis.core.exchange.PivotTexts.userTurns(pivot)
