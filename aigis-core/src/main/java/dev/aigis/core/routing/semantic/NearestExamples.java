@@ -1,5 +1,6 @@
 package dev.aigis.core.routing.semantic;
 
+import dev.aigis.core.embedding.VectorMatrix;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,8 +27,7 @@ public final class NearestExamples {
   /** The winning label ({@link #OUT_OF_SCOPE} or a route index) and its confidence, 0..1. */
   public record Classification(int label, double confidence) {}
 
-  private final int dimension;
-  private final float[] vectors;
+  private final VectorMatrix vectors;
   private final int[] labels;
   private final int labelCount;
   private final int neighbours;
@@ -42,11 +42,7 @@ public final class NearestExamples {
     if (vectors.isEmpty() || vectors.size() != labels.length) {
       throw new IllegalArgumentException("one label per example vector, and at least one example");
     }
-    this.dimension = vectors.getFirst().length;
-    this.vectors = new float[vectors.size() * dimension];
-    for (int i = 0; i < vectors.size(); i++) {
-      System.arraycopy(vectors.get(i), 0, this.vectors, i * dimension, dimension);
-    }
+    this.vectors = VectorMatrix.of(vectors);
     this.labels = labels.clone();
     this.labelCount = labelCount;
     this.neighbours = Math.min(neighbours, labels.length);
@@ -66,23 +62,10 @@ public final class NearestExamples {
   }
 
   public Classification classify(float[] query) {
-    int k = neighbours;
-    int[] nearest = new int[k];
-    float[] similarity = new float[k];
-    Arrays.fill(similarity, Float.NEGATIVE_INFINITY);
-    for (int i = 0, n = labels.length; i < n; i++) {
-      float s = dot(query, i * dimension);
-      if (s > similarity[k - 1]) {
-        int j = k - 1;
-        while (j > 0 && similarity[j - 1] < s) {
-          similarity[j] = similarity[j - 1];
-          nearest[j] = nearest[j - 1];
-          j--;
-        }
-        similarity[j] = s;
-        nearest[j] = i;
-      }
-    }
+    VectorMatrix.Nearest found = vectors.nearest(query, neighbours, Float.NEGATIVE_INFINITY);
+    int k = found.count();
+    int[] nearest = found.rows();
+    float[] similarity = found.scores();
     // Index labelCount holds the out-of-scope votes.
     double[] votes = new double[labelCount + 1];
     for (int j = 0; j < k; j++) {
@@ -105,24 +88,5 @@ public final class NearestExamples {
       }
     }
     return new Classification(label, Math.min(1, sum / support));
-  }
-
-  /** Four partial sums so the JIT can keep several multiply-adds in flight. */
-  private float dot(float[] query, int offset) {
-    float a = 0;
-    float b = 0;
-    float c = 0;
-    float d = 0;
-    int i = 0;
-    for (; i + 3 < dimension; i += 4) {
-      a += query[i] * vectors[offset + i];
-      b += query[i + 1] * vectors[offset + i + 1];
-      c += query[i + 2] * vectors[offset + i + 2];
-      d += query[i + 3] * vectors[offset + i + 3];
-    }
-    for (; i < dimension; i++) {
-      a += query[i] * vectors[offset + i];
-    }
-    return a + b + c + d;
   }
 }
